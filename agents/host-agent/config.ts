@@ -1,0 +1,43 @@
+import { positiveNumber, readConfig, type BerthConfig } from "../../shared/config.ts";
+
+export interface AgentConfig extends BerthConfig {
+  /** A fixed host id; by default it is derived from the Docker daemon's id. */
+  hostId: string | undefined;
+  availabilityZone: string;
+  labels: Record<string, string>;
+  heartbeatSeconds: number;
+  /** SQS long-poll wait per receive. */
+  pollWaitSeconds: number;
+  /** How long a received message stays hidden; extended while its work runs. */
+  visibilitySeconds: number;
+  /** Deliveries before a message is dead-lettered. */
+  maxReceiveCount: number;
+  /** Messages handled at once. */
+  concurrency: number;
+  dockerSocket: string;
+}
+
+export function readAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
+  return {
+    ...readConfig(env),
+    hostId: env.BERTH_HOST_ID || undefined,
+    availabilityZone: env.BERTH_AVAILABILITY_ZONE || "nova",
+    labels: parseLabels(env.BERTH_HOST_LABELS ?? ""),
+    heartbeatSeconds: positiveNumber(env, "BERTH_HEARTBEAT_SECONDS", 10),
+    pollWaitSeconds: positiveNumber(env, "BERTH_POLL_WAIT_SECONDS", 20),
+    visibilitySeconds: positiveNumber(env, "BERTH_VISIBILITY_SECONDS", 60),
+    maxReceiveCount: positiveNumber(env, "BERTH_MAX_RECEIVE_COUNT", 5),
+    concurrency: positiveNumber(env, "BERTH_AGENT_CONCURRENCY", 10),
+    dockerSocket: env.BERTH_DOCKER_SOCKET || "/var/run/docker.sock",
+  };
+}
+
+function parseLabels(raw: string): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const pair of raw.split(",").map((item) => item.trim()).filter(Boolean)) {
+    const [key, ...rest] = pair.split("=");
+    if (!key || rest.length === 0) throw new Error(`configuration: BERTH_HOST_LABELS entry ${pair} is not key=value`);
+    labels[key] = rest.join("=");
+  }
+  return labels;
+}

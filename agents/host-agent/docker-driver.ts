@@ -1,0 +1,174 @@
+import Docker from "dockerode";
+import type { ContainerRecord } from "../../shared/containers/record.ts";
+
+/** A Docker failure, named and classified so the engine knows whether retrying can help. */
+export class DockerOperationError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly kind: "not_found" | "conflict" | "rejected" | "timeout" | "unavailable",
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${operation}: ${message}`, options);
+    this.name = "DockerOperationError";
+  }
+
+  get retriable(): boolean {
+    return this.kind === "timeout" || this.kind === "unavailable";
+  }
+}
+
+const MIB = 1024 * 1024;
+const CALL_TIMEOUT_MS = 30_000;
+const PULL_TIMEOUT_MS = 10 * 60_000;
+
+export type DockerState = { Status?: string; Running?: boolean; Paused?: boolean; Restarting?: boolean; Dead?: boolean; ExitCode?: number; Error?: string; OOMKilled?: boolean };
+
+/** The agent's only door to Docker: every call has a timeout and every failure a kind. */
+export class DockerDriver {
+  readonly docker: Docker;
+
+  constructor(socketPath: string) {
+    this.docker = new Docker({ socketPath });
+  }
+
+  info(): Promise<Record<string, any>> {
+    return this.call("info", () => this.docker.info());
+  }
+
+  async hasImage(image: string): Promise<boolean> {
+    try {
+      await this.call("inspect image", () => this.docker.getImage(image).inspect());
+      return true;
+    } catch (error) {
+      if (error instanceof DockerOperationError && error.kind === "not_found") return false;
+      throw error;
+    }
+  }
+
+  async pullImage(image: string, onProgress: (status: string) => void): Promise<void> {
+    await this.call(
+      `pull ${image}`,
+      async () => {
+        const stream = await this.docker.pull(image);
+        await new Promise<void>((resolve, reject) => {
+          this.docker.modem.followProgress(
+            stream,
+            (error: Error | null) => (error ? reject(error) : resolve()),
+            (event: { status?: string; error?: string }) => {
+              if (event.error) reject(new Error(event.error));
+              else if (event.status) onProgress(event.status);
+            },
+          );
+        });
+      },
+      PULL_TIMEOUT_MS,
+    );
+  }
+
+  /** Creates the container for a record; an existing one (a redelivered create) is reused. */
+  async createContainer(record: ContainerRecord): Promise<string> {
+    const name = dockerNameOf(record.uuid);
+    try {
+      const container = await this.call(`create ${name}`, () => this.docker.createContainer(createOptions(record)));
+      return container.id;
+    } catch (error) {
+      if (error instanceof DockerOperationError && error.kind === "conflict") {
+        const existing = await this.inspect(name);
+        if (existing?.Config?.Labels?.["berth.uuid"] === record.uuid) return existing.Id as string;
+      }
+      throw error;
+    }
+  }
+
+  async start(id: string): Promise<void> {
+    await this.call(`start ${id}`, () => this.docker.getContainer(id).start(), CALL_TIMEOUT_MS, [304]);
+  }
+
+  async stop(id: string, timeoutSeconds: number): Promise<void> {
+    await this.call(`stop ${id}`, () => this.docker.getContainer(id).stop({ t: timeoutSeconds }), (timeoutSeconds + 30) * 1000, [304]);
+  }
+
+  /** Removes a container; one that is already gone counts as removed. */
+  async remove(id: string): Promise<void> {
+    try {
+      await this.call(`remove ${id}`, () => this.docker.getContainer(id).remove({ force: true }));
+    } catch (error) {
+      if (!(error instanceof DockerOperationError && error.kind === "not_found")) throw error;
+    }
+  }
+
+  /** Docker's view of a container by id or name, or undefined when it does not exist. */
+  async inspect(idOrName: string): Promise<Record<string, any> | undefined> {
+    try {
+      return await this.call(`inspect ${idOrName}`, () => this.docker.getContainer(idOrName).inspect());
+    } catch (error) {
+      if (error instanceof DockerOperationError && error.kind === "not_found") return undefined;
+      throw error;
+    }
+  }
+
+  private async call<T>(operation: string, run: () => Promise<T>, timeoutMs = CALL_TIMEOUT_MS, okStatuses: number[] = []): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DockerOperationError(operation, "timeout", `no answer from Docker within ${timeoutMs / 1000} s`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([run(), timeout]);
+    } catch (error) {
+      const statusCode = (error as { statusCode?: number }).statusCode;
+      if (statusCode !== undefined && okStatuses.includes(statusCode)) return undefined as T;
+      throw classify(operation, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+export function dockerNameOf(uuid: string): string {
+  return `berth-${uuid}`;
+}
+
+function classify(operation: string, error: unknown): DockerOperationError {
+  if (error instanceof DockerOperationError) return error;
+  const { statusCode, json, message, code } = error as { statusCode?: number; json?: { message?: string }; message?: string; code?: string };
+  const detail = json?.message ?? message ?? String(error);
+  if (statusCode === 404) return new DockerOperationError(operation, "not_found", detail, { cause: error });
+  if (statusCode === 409) return new DockerOperationError(operation, "conflict", detail, { cause: error });
+  if (statusCode !== undefined && statusCode < 500) return new DockerOperationError(operation, "rejected", detail, { cause: error });
+  if (code === "ECONNREFUSED" || code === "ENOENT" || code === "ECONNRESET") return new DockerOperationError(operation, "unavailable", detail, { cause: error });
+  return new DockerOperationError(operation, statusCode ? "rejected" : "unavailable", detail, { cause: error });
+}
+
+function createOptions(record: ContainerRecord): Docker.ContainerCreateOptions {
+  return {
+    name: dockerNameOf(record.uuid),
+    Image: record.image,
+    Cmd: record.command ?? undefined,
+    Entrypoint: record.entrypoint ?? undefined,
+    Env: Object.entries(record.environment).map(([key, value]) => `${key}=${value}`),
+    Labels: { ...record.labels, "berth.uuid": record.uuid, "berth.project": record.project_id, "berth.name": record.name },
+    WorkingDir: record.workdir ?? undefined,
+    Hostname: record.hostname ?? undefined,
+    Tty: record.tty,
+    OpenStdin: record.interactive,
+    ExposedPorts: record.exposed_ports,
+    Healthcheck: record.healthcheck
+      ? {
+          Test: ["CMD-SHELL", record.healthcheck.cmd],
+          Interval: record.healthcheck.interval * 1e9,
+          Timeout: record.healthcheck.timeout * 1e9,
+          Retries: record.healthcheck.retries,
+        }
+      : undefined,
+    HostConfig: {
+      NanoCpus: (record.claim?.cpuMillis ?? Math.round(record.cpu * 1000)) * 1e6,
+      Memory: record.memory * MIB,
+      Privileged: record.privileged,
+      Runtime: record.runtime ?? undefined,
+      AutoRemove: record.auto_remove,
+      PublishAllPorts: Object.keys(record.exposed_ports).length > 0,
+      RestartPolicy: record.restart_policy ? { Name: record.restart_policy.Name === "no" ? "" : record.restart_policy.Name, MaximumRetryCount: record.restart_policy.MaximumRetryCount } : undefined,
+    },
+  };
+}

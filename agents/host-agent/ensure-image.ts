@@ -1,0 +1,28 @@
+import type { DockerDriver } from "./docker-driver.ts";
+
+/** Makes the image present according to the pull policy, or throws a reason a user can act on. */
+export async function ensureImage(
+  docker: DockerDriver,
+  image: string,
+  policy: "never" | "always" | "ifnotpresent",
+  onProgress: (status: string) => void,
+): Promise<void> {
+  const reference = withTag(image);
+  if (policy === "never") {
+    if (!(await docker.hasImage(reference))) throw new Error(`Image ${reference} is not present on this host and image_pull_policy is never.`);
+    return;
+  }
+  if (policy === "ifnotpresent" && (await docker.hasImage(reference))) return;
+  try {
+    await docker.pullImage(reference, onProgress);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new Error(`Image ${reference} could not be pulled (image_pull_policy ${policy}): ${detail}`);
+  }
+}
+
+function withTag(image: string): string {
+  if (image.includes("@")) return image;
+  const lastSegment = image.slice(image.lastIndexOf("/") + 1);
+  return lastSegment.includes(":") ? image : `${image}:latest`;
+}

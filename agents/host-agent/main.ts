@@ -1,0 +1,48 @@
+import { sqsClientFor } from "../../shared/store/clients.ts";
+import { storesFor } from "../../shared/store/stores.ts";
+import { log } from "../../shared/log.ts";
+import { readAgentConfig } from "./config.ts";
+import { DockerDriver } from "./docker-driver.ts";
+import { Engine } from "./engine.ts";
+import { Heartbeat } from "./heartbeat.ts";
+import { Poller } from "./poller.ts";
+import { registerHost } from "./register-host.ts";
+
+/**
+ * The host agent: registers this Docker host, heartbeats, and carries out the
+ * work on its queue until SIGTERM, when it finishes what is in flight and exits.
+ */
+export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
+  const config = readAgentConfig(env);
+  const docker = new DockerDriver(config.dockerSocket);
+  const stores = storesFor(config);
+  const sqs = sqsClientFor(config);
+  const host = await registerHost(config, docker, stores.hosts, sqs);
+  const heartbeat = new Heartbeat(stores.hosts, host.id, config.heartbeatSeconds, () => registerHost(config, docker, stores.hosts, sqs));
+  const engine = new Engine(docker, stores, host.id);
+  const poller = new Poller(
+    sqs,
+    { queueUrl: host.queue_url, waitSeconds: config.pollWaitSeconds, visibilitySeconds: config.visibilitySeconds, concurrency: config.concurrency },
+    (message) => engine.handle(message),
+  );
+  heartbeat.start();
+  poller.start();
+  log("info", "host agent started", { host_id: host.id, hostname: host.hostname, cpus: host.cpus, mem_total: host.mem_total, queue_url: host.queue_url });
+  return {
+    host,
+    async stop() {
+      await poller.stop();
+      heartbeat.stop();
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const agent = await startAgent();
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      log("info", `${signal}: finishing work in flight`);
+      void agent.stop().then(() => process.exit(0));
+    });
+  }
+}

@@ -1,0 +1,90 @@
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { log } from "../../shared/log.ts";
+import type { HostMessage } from "../../shared/queue/host-messages.ts";
+
+export interface PollerOptions {
+  queueUrl: string;
+  waitSeconds: number;
+  visibilitySeconds: number;
+  concurrency: number;
+}
+
+/**
+ * Long-polls the host's queue and hands each message to `handle`. A message is
+ * kept hidden while its work runs and deleted only once the work has recorded
+ * its outcome; if the work throws, the message reappears and is retried (and,
+ * after enough tries, dead-lettered by the queue's redrive policy).
+ */
+export class Poller {
+  private stopping = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private loop: Promise<void> | undefined;
+  private receiving: AbortController | undefined;
+
+  constructor(private readonly sqs: SQSClient, private readonly options: PollerOptions, private readonly handle: (message: HostMessage) => Promise<void>) {}
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  /** Stops taking messages and waits for the ones in flight to finish. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.receiving?.abort();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      const room = this.options.concurrency - this.inFlight.size;
+      if (room <= 0) {
+        await Promise.race(this.inFlight);
+        continue;
+      }
+      let messages: Message[] = [];
+      try {
+        this.receiving = new AbortController();
+        const received = await this.sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: this.options.queueUrl,
+            MaxNumberOfMessages: Math.min(10, room),
+            WaitTimeSeconds: this.options.waitSeconds,
+            VisibilityTimeout: this.options.visibilitySeconds,
+          }),
+          { abortSignal: this.receiving.signal },
+        );
+        messages = received.Messages ?? [];
+      } catch (error) {
+        if (this.stopping) break;
+        log("warn", "receive failed; retrying", { error });
+        await sleep(1000);
+        continue;
+      }
+      for (const message of messages) this.track(this.process(message));
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async process(message: Message): Promise<void> {
+    const keepHidden = setInterval(() => {
+      this.sqs
+        .send(new ChangeMessageVisibilityCommand({ QueueUrl: this.options.queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: this.options.visibilitySeconds }))
+        .catch((error) => log("warn", "could not extend a message's visibility", { error }));
+    }, (this.options.visibilitySeconds * 1000) / 3);
+    try {
+      const body = JSON.parse(message.Body ?? "") as HostMessage;
+      await this.handle(body);
+      await this.sqs.send(new DeleteMessageCommand({ QueueUrl: this.options.queueUrl, ReceiptHandle: message.ReceiptHandle }));
+    } catch (error) {
+      log("error", "message handling failed; it will be redelivered", { message_id: message.MessageId, error });
+    } finally {
+      clearInterval(keepHidden);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { createHash } from "node:crypto";
+import { statfs } from "node:fs/promises";
+import { CreateQueueCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { hostQueueName } from "../../shared/queue/host-messages.ts";
+import type { HostInventory, HostStore } from "../../shared/store/hosts.ts";
+import type { AgentConfig } from "./config.ts";
+import type { DockerDriver } from "./docker-driver.ts";
+
+const MIB = 1024 * 1024;
+const GIB = 1024 * MIB;
+
+/**
+ * Registers this host with its real capacity from `docker info`, creating its
+ * FIFO work queue (redriving to the shared dead-letter queue) on first start.
+ */
+export async function registerHost(config: AgentConfig, docker: DockerDriver, hosts: HostStore, sqs: SQSClient): Promise<HostInventory> {
+  const info = await docker.info();
+  const id = config.hostId ?? createHash("sha256").update(String(info.ID ?? info.Name)).digest("hex").slice(0, 16);
+  const queueUrl = await ensureHostQueue(config, id, sqs);
+  const inventory: HostInventory = {
+    id,
+    hostname: String(info.Name),
+    cpus: Number(info.NCPU),
+    cpu_total_millis: Number(info.NCPU) * 1000,
+    mem_total: Math.floor(Number(info.MemTotal) / MIB),
+    disk_total: await diskGiB(String(info.DockerRootDir ?? "/")),
+    architecture: String(info.Architecture ?? "unknown"),
+    os_type: String(info.OSType ?? "linux"),
+    os: String(info.OperatingSystem ?? "unknown"),
+    kernel_version: String(info.KernelVersion ?? "unknown"),
+    labels: config.labels,
+    runtimes: Object.keys(info.Runtimes ?? {}),
+    availability_zone: config.availabilityZone,
+    queue_url: queueUrl,
+  };
+  await hosts.register(inventory);
+  return inventory;
+}
+
+async function ensureHostQueue(config: AgentConfig, hostId: string, sqs: SQSClient): Promise<string> {
+  const attributes: Record<string, string> = {
+    FifoQueue: "true",
+    VisibilityTimeout: String(config.visibilitySeconds),
+    MessageRetentionPeriod: String(14 * 24 * 3600),
+  };
+  if (config.hostDeadLetterQueueArn) {
+    attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: config.hostDeadLetterQueueArn, maxReceiveCount: config.maxReceiveCount });
+  }
+  const created = await sqs.send(new CreateQueueCommand({ QueueName: hostQueueName(config.queuePrefix, hostId), Attributes: attributes }));
+  return created.QueueUrl!;
+}
+
+async function diskGiB(path: string): Promise<number> {
+  try {
+    const stats = await statfs(path);
+    return Math.max(1, Math.floor((stats.blocks * stats.bsize) / GIB));
+  } catch {
+    const stats = await statfs("/");
+    return Math.max(1, Math.floor((stats.blocks * stats.bsize) / GIB));
+  }
+}

@@ -1,0 +1,46 @@
+import { isAdmin } from "../../../shared/http/context.ts";
+import { httpHandler } from "../../../shared/http/handler.ts";
+import { booleanParameter, pathParameter, queryParameters } from "../../../shared/http/request.ts";
+import { noContent } from "../../../shared/http/responses.ts";
+import { ContainerStateConflictError, ForbiddenError } from "../../../shared/errors.ts";
+import { findContainer } from "../../../shared/containers/find-container.ts";
+import { ALLOWED_STATUSES, Status, TaskState } from "../../../shared/containers/statuses.ts";
+import { submitContainerRequest } from "../../../shared/containers/submit-request.ts";
+import { sqsClientFor } from "../../../shared/store/clients.ts";
+import { storesFor } from "../../../shared/store/stores.ts";
+
+const ALL_BUT_PAUSED: readonly Status[] = Object.values(Status).filter((status) => status !== Status.Paused);
+
+/**
+ * DELETE /v1/containers/{id}[?stop=true][&force=true]: a container that never
+ * reached a host is removed at once; a placed one is handed to its host, which
+ * removes it from Docker and then releases its claim.
+ */
+export const handler = httpHandler(async (event, { config, caller, requestId }) => {
+  const query = queryParameters(event, ["force", "stop"]);
+  const force = booleanParameter(query, "force");
+  const stop = booleanParameter(query, "stop");
+  if (force && !isAdmin(caller)) throw new ForbiddenError("Only an admin may force a delete (parameter force).");
+  const stores = storesFor(config);
+  const record = await findContainer(pathParameter(event, "id"), caller, stores.containers);
+  const allowedIn: readonly Status[] = force ? ALL_BUT_PAUSED : stop ? ALLOWED_STATUSES.deleteWithStop : ALLOWED_STATUSES.delete;
+
+  if (!record.host_id) {
+    if (!allowedIn.includes(record.status)) throw new ContainerStateConflictError("delete", record.status, record.uuid);
+    await stores.containers.removeAndRelease(record);
+    return noContent();
+  }
+  await submitContainerRequest(
+    record,
+    {
+      action: "delete",
+      allowedIn,
+      changes: { status: Status.Deleting, task_state: TaskState.ContainerDeleting, status_reason: null },
+      message: { kind: "delete" },
+    },
+    { caller, requestId },
+    stores,
+    sqsClientFor(config),
+  );
+  return noContent();
+});

@@ -1,0 +1,113 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import type { Context } from "aws-lambda";
+import { ensureEmulators, type RunningEmulators } from "./emulators/start.ts";
+import { LocalGateway } from "./gateway.ts";
+import { provisionResources, resolveEnvironment } from "./provision.ts";
+import { loadServerlessConfig, PROJECT_ROOT } from "./serverless-config.ts";
+
+export interface LocalStackOptions {
+  stage: string;
+  region?: string;
+  port?: number;
+  /** Host agents to start against the local Docker engine. */
+  agents?: number;
+  /** Overrides the schedule serverless.yml gives the reconcile function; 0 disables it. */
+  reconcileEverySeconds?: number;
+  /** Extra environment for the functions and agents (e.g. shorter heartbeats in tests). */
+  environment?: Record<string, string>;
+  /** Let agents print their logs (dev) or keep them quiet (tests). */
+  agentOutput?: "inherit" | "ignore";
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  /** The environment the functions run with: table, queues, endpoints. */
+  environment: Record<string, string>;
+  agents: ChildProcess[];
+  startAgent(extra?: Record<string, string>): ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Brings Berth up on one machine: emulators (unless AWS_ENDPOINT_URL points
+ * elsewhere), the tables and queues of serverless.yml, its HTTP routes, its
+ * schedules, and host agents against the local Docker engine.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const region = options.region ?? process.env.AWS_REGION ?? "us-east-1";
+  let emulators: RunningEmulators | undefined;
+  let endpoints: Record<string, string>;
+  if (process.env.AWS_ENDPOINT_URL) {
+    endpoints = { AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL };
+  } else {
+    emulators = await ensureEmulators();
+    endpoints = { AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint, AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint };
+  }
+  const credentials = {
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? "local",
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? "local",
+  };
+  const config = loadServerlessConfig(options.stage, region);
+  const clientConfig = { region, credentials: { accessKeyId: credentials.AWS_ACCESS_KEY_ID, secretAccessKey: credentials.AWS_SECRET_ACCESS_KEY } };
+  const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: endpoints.AWS_ENDPOINT_URL_DYNAMODB ?? endpoints.AWS_ENDPOINT_URL });
+  const sqs = new SQSClient({ ...clientConfig, endpoint: endpoints.AWS_ENDPOINT_URL_SQS ?? endpoints.AWS_ENDPOINT_URL });
+  const provisioned = await provisionResources(config, { dynamodb, sqs });
+  dynamodb.destroy();
+  sqs.destroy();
+
+  const environment = { ...resolveEnvironment(config.environment, provisioned), ...endpoints, ...credentials, ...options.environment };
+  Object.assign(process.env, environment);
+
+  const gateway = new LocalGateway(config.routes);
+  const apiUrl = await gateway.listen(options.port ?? 0);
+
+  const timers = config.schedules.map((schedule) => {
+    const every = options.reconcileEverySeconds ?? schedule.everySeconds;
+    if (every <= 0) return undefined;
+    return setInterval(() => void invokeScheduled(schedule.handler, schedule.functionName), every * 1000);
+  });
+
+  const agents: ChildProcess[] = [];
+  const startAgent = (extra: Record<string, string> = {}) => {
+    const child = spawn(process.execPath, ["--import", "tsx", `${PROJECT_ROOT}agents/host-agent/main.ts`], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, ...environment, ...extra },
+      stdio: ["ignore", options.agentOutput ?? "inherit", options.agentOutput ?? "inherit"],
+    });
+    agents.push(child);
+    return child;
+  };
+  for (let index = 0; index < (options.agents ?? 1); index++) startAgent();
+
+  return {
+    apiUrl,
+    environment,
+    agents,
+    startAgent,
+    async stop() {
+      for (const timer of timers) clearInterval(timer);
+      await Promise.all(
+        agents.map((child) => {
+          if (child.exitCode !== null || child.signalCode !== null) return undefined;
+          child.kill("SIGTERM");
+          return new Promise((resolve) => child.once("exit", resolve));
+        }),
+      );
+      await gateway.close();
+      await emulators?.stop();
+    },
+  };
+}
+
+async function invokeScheduled(handlerReference: string, functionName: string): Promise<void> {
+  const dot = handlerReference.lastIndexOf(".");
+  const module = await import(`${PROJECT_ROOT}${handlerReference.slice(0, dot)}.ts`);
+  try {
+    await module[handlerReference.slice(dot + 1)]({ source: "aws.events", "detail-type": "Scheduled Event" }, { functionName } as Context);
+  } catch (error) {
+    console.error(`${functionName} failed`, error);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Berth's configuration, read in one place from the environment.
+ * Call `readConfig()` inside a handler or at process start, never at module load,
+ * so tests and the local stack can set the environment first.
+ */
+export interface BerthConfig {
+  region: string;
+  /** Where DynamoDB and SQS are; undefined means the SDK's default (AWS itself). */
+  dynamodbEndpoint: string | undefined;
+  sqsEndpoint: string | undefined;
+  tableName: string;
+  /** Host queues are named `<queuePrefix>-host-<hostId>.fifo`. */
+  queuePrefix: string;
+  /** The dead-letter queue every host queue redrives to. */
+  hostDeadLetterQueueArn: string | undefined;
+  /** A host whose last heartbeat is older than this is down (Zun: 180 s). */
+  hostDownAfterSeconds: number;
+  /** Static token → identity map, for development only. */
+  devTokens: Record<string, Identity>;
+}
+
+export interface Identity {
+  projectId: string;
+  userId: string;
+  roles: string[];
+}
+
+export const DEFAULT_DEV_TOKENS: Record<string, Identity> = {
+  "berth-dev-admin": { projectId: "demo", userId: "admin", roles: ["admin", "member"] },
+  "berth-dev-member": { projectId: "demo", userId: "member", roles: ["member"] },
+};
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
+  const generic = env.AWS_ENDPOINT_URL || undefined;
+  return {
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1",
+    dynamodbEndpoint: env.AWS_ENDPOINT_URL_DYNAMODB || generic,
+    sqsEndpoint: env.AWS_ENDPOINT_URL_SQS || generic,
+    tableName: required(env, "BERTH_TABLE"),
+    queuePrefix: required(env, "BERTH_QUEUE_PREFIX"),
+    hostDeadLetterQueueArn: env.BERTH_HOST_DLQ_ARN || undefined,
+    hostDownAfterSeconds: positiveNumber(env, "BERTH_HOST_DOWN_AFTER_SECONDS", 180),
+    devTokens: env.BERTH_DEV_TOKENS ? parseDevTokens(env.BERTH_DEV_TOKENS) : DEFAULT_DEV_TOKENS,
+  };
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`configuration: ${name} is not set`);
+  return value;
+}
+
+export function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`configuration: ${name} must be a positive number, got ${raw}`);
+  return value;
+}
+
+function parseDevTokens(raw: string): Record<string, Identity> {
+  const parsed = JSON.parse(raw) as Record<string, Identity>;
+  for (const [token, identity] of Object.entries(parsed)) {
+    if (!identity.projectId || !identity.userId || !Array.isArray(identity.roles)) {
+      throw new Error(`configuration: BERTH_DEV_TOKENS entry for ${token.slice(0, 4)}… needs projectId, userId and roles`);
+    }
+  }
+  return parsed;
+}

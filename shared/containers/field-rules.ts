@@ -1,0 +1,88 @@
+import { InvalidFieldError } from "../errors.ts";
+
+/** Small field checks shared by request validators; each throws a 400 naming the field. */
+type Input = Record<string, unknown>;
+
+export function stringOfLength(input: Input, field: string, min: number, max: number, label = field): string {
+  const value = input[field];
+  if (typeof value !== "string") throw new InvalidFieldError(label, `must be a string, got ${describe(value)}`);
+  if (value.length < min || value.length > max) throw new InvalidFieldError(label, `length must be ${min}–${max}, got ${value.length}`);
+  return value;
+}
+
+export function matches(_input: Input, field: string, value: string, pattern: RegExp): string {
+  if (!pattern.test(value)) throw new InvalidFieldError(field, `'${value}' does not match ${pattern.source}`);
+  return value;
+}
+
+export function oneOf<const T extends readonly string[]>(input: Input, field: string, allowed: T, label = field): T[number] {
+  const value = input[field];
+  if (typeof value !== "string" || !allowed.includes(value)) {
+    throw new InvalidFieldError(label, `must be one of ${allowed.join(", ")}, got ${describe(value)}`);
+  }
+  return value as T[number];
+}
+
+export function booleanField(input: Input, field: string): boolean | undefined {
+  const value = input[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "boolean") return value;
+  if (value === "true" || value === "True") return true;
+  if (value === "false" || value === "False") return false;
+  throw new InvalidFieldError(field, `must be a boolean, got ${describe(value)}`);
+}
+
+/** A number or a numeric string within [min, max]; undefined when absent. */
+export function numberInRange(input: Input, field: string, min: number, max: number): number | undefined {
+  const value = input[field];
+  if (value === undefined || value === null) return undefined;
+  const number = typeof value === "number" ? value : typeof value === "string" && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isFinite(number)) throw new InvalidFieldError(field, `must be a number, got ${describe(value)}`);
+  if (number < min || number > max) throw new InvalidFieldError(field, `must be between ${min} and ${max}, got ${number}`);
+  return number;
+}
+
+export function integerInRange(
+  input: Input,
+  field: string,
+  min: number,
+  max: number,
+  options: { allowDigitString?: boolean; label?: string } = {},
+): number | undefined {
+  const label = options.label ?? field;
+  const value = input[field];
+  if (value === undefined || value === null) return undefined;
+  let number = NaN;
+  if (typeof value === "number") number = value;
+  else if (options.allowDigitString && typeof value === "string" && /^\d+$/.test(value)) number = Number(value);
+  if (!Number.isInteger(number)) throw new InvalidFieldError(label, `must be a whole number, got ${describe(value)}`);
+  if (number < min || number > max) throw new InvalidFieldError(label, `must be between ${min} and ${max}, got ${number}`);
+  return number;
+}
+
+export function listOfStrings(input: Input, field: string): string[] | null {
+  const value = input[field];
+  if (value === undefined || value === null) return null;
+  if (!Array.isArray(value) || value.some((item) => typeof item !== "string")) {
+    throw new InvalidFieldError(field, `must be a list of strings, got ${describe(value)}`);
+  }
+  return value as string[];
+}
+
+export function stringMap(input: Input, field: string): Record<string, string> {
+  const value = input[field];
+  if (value === undefined || value === null) return {};
+  if (typeof value !== "object" || Array.isArray(value)) throw new InvalidFieldError(field, `must be an object of strings, got ${describe(value)}`);
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item !== "string") throw new InvalidFieldError(`${field}.${key}`, `must be a string, got ${describe(item)}`);
+  }
+  return value as Record<string, string>;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === "object") return "an object";
+  return `${typeof value} ${String(value)}`;
+}

@@ -1,0 +1,76 @@
+import type { Status, TaskState } from "./statuses.ts";
+
+export interface RestartPolicy {
+  Name: "no" | "always" | "on-failure" | "unless-stopped";
+  MaximumRetryCount: number;
+}
+
+export interface Healthcheck {
+  cmd: string;
+  interval: number;
+  retries: number;
+  timeout: number;
+}
+
+/** What a user asked for: the validated create body. */
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  command: string[] | null;
+  entrypoint: string[] | null;
+  cpu: number;
+  /** MiB */
+  memory: number;
+  /** GiB */
+  disk: number;
+  environment: Record<string, string>;
+  labels: Record<string, string>;
+  workdir: string | null;
+  hostname: string | null;
+  runtime: string | null;
+  availability_zone: string | null;
+  image_pull_policy: "never" | "always" | "ifnotpresent";
+  image_driver: "docker";
+  restart_policy: RestartPolicy | null;
+  interactive: boolean;
+  tty: boolean;
+  auto_remove: boolean;
+  auto_heal: boolean;
+  privileged: boolean;
+  hints: Record<string, string>;
+  healthcheck: Healthcheck | null;
+  exposed_ports: Record<string, Record<string, never>>;
+  /** Admin only: place on this host (the create body's `host`). */
+  requested_host: string | null;
+}
+
+/** The resources a placed container holds on its host; released exactly once. */
+export interface Claim {
+  cpuMillis: number;
+  memory: number;
+  disk: number;
+}
+
+/** A container as stored in the table. */
+export interface ContainerRecord extends ContainerSpec {
+  uuid: string;
+  project_id: string;
+  user_id: string;
+  status: Status;
+  status_reason: string | null;
+  task_state: TaskState | null;
+  /** The Berth host id it is placed on, or null when placement failed. */
+  host_id: string | null;
+  host: string | null;
+  claim: Claim | null;
+  /** Docker's id for it, once created. */
+  container_id: string | null;
+  /** Bumped by every accepted request; a status write for an older generation is ignored. */
+  generation: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export function claimOf(spec: Pick<ContainerSpec, "cpu" | "memory" | "disk">): Claim {
+  return { cpuMillis: Math.round(spec.cpu * 1000), memory: spec.memory, disk: spec.disk };
+}

@@ -1,0 +1,52 @@
+/** Zun's container statuses, task states, and which statuses allow which action. */
+export const Status = {
+  Creating: "Creating",
+  Created: "Created",
+  Running: "Running",
+  Stopped: "Stopped",
+  Paused: "Paused",
+  Restarting: "Restarting",
+  Rebuilding: "Rebuilding",
+  Error: "Error",
+  Unknown: "Unknown",
+  Deleting: "Deleting",
+  Deleted: "Deleted",
+  Dead: "Dead",
+} as const;
+export type Status = (typeof Status)[keyof typeof Status];
+
+export const TaskState = {
+  ImagePulling: "image_pulling",
+  ContainerCreating: "container_creating",
+  ContainerStarting: "container_starting",
+  ContainerStopping: "container_stopping",
+  ContainerDeleting: "container_deleting",
+} as const;
+export type TaskState = (typeof TaskState)[keyof typeof TaskState];
+
+const { Created, Running, Stopped, Paused, Error, Unknown, Deleted, Dead } = Status;
+
+/** The reference's allowed-actions table. */
+export const ALLOWED_STATUSES = {
+  start: [Created, Stopped, Error],
+  stop: [Running],
+  delete: [Created, Error, Stopped, Deleted, Dead],
+  deleteWithStop: [Created, Error, Stopped, Deleted, Dead, Running],
+  logs: [Created, Error, Paused, Running, Stopped, Unknown],
+} satisfies Record<string, Status[]>;
+
+export type GuardedAction = keyof typeof ALLOWED_STATUSES;
+
+export function allows(action: GuardedAction, status: Status): boolean {
+  return (ALLOWED_STATUSES[action] as Status[]).includes(status);
+}
+
+/** Docker's view of a container mapped to Zun's status. */
+export function statusFromDockerState(state: { Status?: string; Running?: boolean; Paused?: boolean; Restarting?: boolean; Dead?: boolean; StartedAt?: string }): Status {
+  if (state.Dead || state.Status === "dead") return Status.Dead;
+  if (state.Paused || state.Status === "paused") return Status.Paused;
+  if (state.Restarting || state.Status === "restarting") return Status.Restarting;
+  if (state.Running || state.Status === "running") return Status.Running;
+  if (state.Status === "created") return Status.Created;
+  return Status.Stopped;
+}

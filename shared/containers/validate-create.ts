@@ -1,0 +1,157 @@
+import { randomBytes } from "node:crypto";
+import { ForbiddenError, InvalidFieldError } from "../errors.ts";
+import type { ContainerSpec, Healthcheck, RestartPolicy } from "./record.ts";
+import {
+  booleanField,
+  integerInRange,
+  listOfStrings,
+  matches,
+  numberInRange,
+  oneOf,
+  stringMap,
+  stringOfLength,
+} from "./field-rules.ts";
+
+const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+const IMAGE_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.:/@-]+$/;
+const HOSTNAME_PATTERN = /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
+const PORT_PATTERN = /^\d{1,5}(\/(tcp|udp|sctp))?$/;
+
+/** Fields Zun 1.40 accepts that depend on Neutron, Cinder or registries Berth does not have yet. */
+const UNSUPPORTED_FIELDS: Record<string, string> = {
+  security_groups: "Neutron security groups are not supported by Berth",
+  registry: "private registries are not supported yet",
+};
+
+const KNOWN_FIELDS = new Set([
+  "name", "image", "command", "entrypoint", "cpu", "memory", "disk", "environment", "labels",
+  "workdir", "hostname", "runtime", "availability_zone", "image_pull_policy", "image_driver",
+  "restart_policy", "interactive", "tty", "auto_remove", "auto_heal", "privileged", "hints",
+  "nets", "mounts", "healthcheck", "exposed_ports", "host", "cpu_policy",
+  ...Object.keys(UNSUPPORTED_FIELDS),
+]);
+
+/**
+ * Validates a Zun 1.40 create body into a spec, throwing a 400 that names the
+ * first offending field. Nothing is stored before this succeeds.
+ */
+export function validateCreateBody(body: unknown, options: { isAdmin: boolean }): ContainerSpec {
+  if (body === undefined) throw new InvalidFieldError("image", "a request body with at least `image` is required");
+  const input = body as Record<string, unknown>;
+  for (const field of Object.keys(input)) {
+    if (!KNOWN_FIELDS.has(field)) throw new InvalidFieldError(field, `additional properties are not allowed ('${field}' was unexpected)`);
+    const unsupported = UNSUPPORTED_FIELDS[field];
+    if (unsupported && input[field] !== null && input[field] !== undefined) throw new InvalidFieldError(field, unsupported);
+  }
+  if (input.image === undefined || input.image === null) throw new InvalidFieldError("image", "'image' is a required property");
+
+  const privileged = booleanField(input, "privileged") ?? false;
+  if (privileged && !options.isAdmin) throw new ForbiddenError("Only an admin may create a privileged container (field privileged).");
+  const requestedHost = input.host === undefined || input.host === null ? null : stringOfLength(input, "host", 1, 255);
+  if (requestedHost !== null && !options.isAdmin) throw new ForbiddenError("Only an admin may choose the host (field host).");
+
+  const image = matches(input, "image", stringOfLength(input, "image", 2, 255), IMAGE_PATTERN);
+  rejectNonEmptyList(input, "nets", "Neutron networks are not supported by Berth; containers join their project's network");
+  rejectNonEmptyList(input, "mounts", "volume mounts are not supported yet");
+  if (input.cpu_policy !== undefined && input.cpu_policy !== null) oneOf(input, "cpu_policy", ["shared"] as const);
+
+  return {
+    name: input.name === undefined || input.name === null ? generateName() : matches(input, "name", stringOfLength(input, "name", 2, 255), NAME_PATTERN),
+    image,
+    command: listOfStrings(input, "command"),
+    entrypoint: listOfStrings(input, "entrypoint"),
+    cpu: numberInRange(input, "cpu", 0.1, 16.0) ?? 1.0,
+    memory: integerInRange(input, "memory", 4, 8192, { allowDigitString: true }) ?? 512,
+    disk: integerInRange(input, "disk", 1, 160, { allowDigitString: true }) ?? 10,
+    environment: stringMap(input, "environment"),
+    labels: stringMap(input, "labels"),
+    workdir: optionalString(input, "workdir", 1, 255),
+    hostname: input.hostname === undefined || input.hostname === null ? null : matches(input, "hostname", stringOfLength(input, "hostname", 2, 63), HOSTNAME_PATTERN),
+    runtime: optionalString(input, "runtime", 1, 255),
+    availability_zone: optionalString(input, "availability_zone", 1, 255),
+    image_pull_policy: input.image_pull_policy === undefined || input.image_pull_policy === null
+      ? defaultPullPolicy(image)
+      : oneOf(input, "image_pull_policy", ["never", "always", "ifnotpresent"] as const),
+    image_driver: input.image_driver === undefined || input.image_driver === null ? "docker" : oneOf(input, "image_driver", ["docker"] as const),
+    restart_policy: restartPolicy(input),
+    interactive: booleanField(input, "interactive") ?? false,
+    tty: booleanField(input, "tty") ?? false,
+    auto_remove: booleanField(input, "auto_remove") ?? false,
+    auto_heal: booleanField(input, "auto_heal") ?? false,
+    privileged,
+    hints: stringMap(input, "hints"),
+    healthcheck: healthcheck(input),
+    exposed_ports: exposedPorts(input),
+    requested_host: requestedHost,
+  };
+}
+
+/** Zun pulls `always` for every tag; pulling only `latest` (or untagged) images again is kinder. */
+export function defaultPullPolicy(image: string): "always" | "ifnotpresent" {
+  if (image.includes("@")) return "ifnotpresent";
+  const lastSegment = image.slice(image.lastIndexOf("/") + 1);
+  const tag = lastSegment.includes(":") ? lastSegment.slice(lastSegment.indexOf(":") + 1) : "latest";
+  return tag === "latest" ? "always" : "ifnotpresent";
+}
+
+function generateName(): string {
+  return `berth-${randomBytes(4).toString("hex")}`;
+}
+
+function optionalString(input: Record<string, unknown>, field: string, min: number, max: number): string | null {
+  return input[field] === undefined || input[field] === null ? null : stringOfLength(input, field, min, max);
+}
+
+function rejectNonEmptyList(input: Record<string, unknown>, field: string, reason: string): void {
+  const value = input[field];
+  if (value === undefined || value === null) return;
+  if (!Array.isArray(value)) throw new InvalidFieldError(field, "must be a list");
+  if (value.length > 0) throw new InvalidFieldError(field, reason);
+}
+
+function restartPolicy(input: Record<string, unknown>): RestartPolicy | null {
+  const value = input.restart_policy;
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "object" || Array.isArray(value)) throw new InvalidFieldError("restart_policy", "must be an object {Name, MaximumRetryCount}");
+  const policy = value as Record<string, unknown>;
+  for (const key of Object.keys(policy)) {
+    if (key !== "Name" && key !== "MaximumRetryCount") throw new InvalidFieldError(`restart_policy.${key}`, "additional properties are not allowed");
+  }
+  const name = oneOf(policy, "Name", ["no", "always", "on-failure", "unless-stopped"] as const, "restart_policy.Name");
+  const count = integerInRange(policy, "MaximumRetryCount", 0, 1_000_000, { allowDigitString: true, label: "restart_policy.MaximumRetryCount" }) ?? 0;
+  if (name !== "on-failure" && count !== 0) {
+    throw new InvalidFieldError("restart_policy.MaximumRetryCount", `must be 0 unless Name is on-failure (Name is ${name})`);
+  }
+  return { Name: name, MaximumRetryCount: count };
+}
+
+function healthcheck(input: Record<string, unknown>): Healthcheck | null {
+  const value = input.healthcheck;
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "object" || Array.isArray(value)) throw new InvalidFieldError("healthcheck", "must be an object {cmd, interval, retries, timeout}");
+  const check = value as Record<string, unknown>;
+  for (const key of Object.keys(check)) {
+    if (!["cmd", "interval", "retries", "timeout"].includes(key)) throw new InvalidFieldError(`healthcheck.${key}`, "additional properties are not allowed");
+  }
+  const cmd = stringOfLength(check, "cmd", 1, 4096, "healthcheck.cmd");
+  return {
+    cmd,
+    interval: integerInRange(check, "interval", 0, 86_400, { label: "healthcheck.interval" }) ?? 0,
+    retries: integerInRange(check, "retries", 0, 1_000, { label: "healthcheck.retries" }) ?? 0,
+    timeout: integerInRange(check, "timeout", 0, 86_400, { label: "healthcheck.timeout" }) ?? 0,
+  };
+}
+
+function exposedPorts(input: Record<string, unknown>): Record<string, Record<string, never>> {
+  const value = input.exposed_ports;
+  if (value === undefined || value === null) return {};
+  if (typeof value !== "object" || Array.isArray(value)) throw new InvalidFieldError("exposed_ports", 'must be an object like {"80/tcp": {}}');
+  const ports: Record<string, Record<string, never>> = {};
+  for (const [port, options] of Object.entries(value)) {
+    const number = Number(port.split("/")[0]);
+    if (!PORT_PATTERN.test(port) || number < 1 || number > 65535) throw new InvalidFieldError("exposed_ports", `${port} is not a port like 80/tcp`);
+    if (typeof options !== "object" || options === null || Object.keys(options).length > 0) throw new InvalidFieldError("exposed_ports", `${port} must map to {}`);
+    ports[port.includes("/") ? port : `${port}/tcp`] = {};
+  }
+  return ports;
+}

@@ -1,0 +1,34 @@
+/** A Docker host as registered by its agent, with what Berth has claimed on it. */
+export interface HostRecord {
+  id: string;
+  hostname: string;
+  cpus: number;
+  cpu_total_millis: number;
+  cpu_used_millis: number;
+  /** MiB */
+  mem_total: number;
+  mem_used: number;
+  /** GiB */
+  disk_total: number;
+  disk_used: number;
+  total_containers: number;
+  architecture: string;
+  os_type: string;
+  os: string;
+  kernel_version: string;
+  labels: Record<string, string>;
+  runtimes: string[];
+  availability_zone: string;
+  queue_url: string;
+  enabled: boolean;
+  disabled_reason: string | null;
+  /** Epoch milliseconds of the last heartbeat. */
+  heartbeat_at: number;
+  /** Liveness as the reconciler last recorded it; `isHostUp` is the live answer. */
+  state?: "up" | "down";
+  registered_at: string;
+}
+
+export function isHostUp(host: Pick<HostRecord, "heartbeat_at">, downAfterSeconds: number, now = Date.now()): boolean {
+  return now - host.heartbeat_at <= downAfterSeconds * 1000;
+}

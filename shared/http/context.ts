@@ -1,0 +1,17 @@
+import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
+import type { BerthConfig, Identity } from "../config.ts";
+
+/** What every HTTP function receives once the shared middleware has run. */
+export interface HttpContext extends Context {
+  requestId: string;
+  config: BerthConfig;
+  caller: Identity;
+  /** The parsed JSON body of a POST/PATCH, or undefined when there is none. */
+  body: unknown;
+}
+
+export type HttpEvent = APIGatewayProxyEventV2;
+
+export function isAdmin(caller: Identity): boolean {
+  return caller.roles.includes("admin");
+}

@@ -1,0 +1,16 @@
+import middy from "@middy/core";
+import type { HttpContext, HttpEvent } from "./context.ts";
+import { authenticate } from "./middleware/authenticate.ts";
+import { jsonBody } from "./middleware/json-body.ts";
+import { zunErrors } from "./middleware/zun-errors.ts";
+import type { HttpResponse } from "./responses.ts";
+
+export type HttpLambda = (event: HttpEvent, context: HttpContext) => Promise<HttpResponse>;
+
+/** Wraps an HTTP function in the middleware every Berth route shares. */
+export function httpHandler(lambda: HttpLambda) {
+  return middy<HttpEvent, HttpResponse, Error, HttpContext>(lambda)
+    .use(zunErrors())
+    .use(authenticate())
+    .use(jsonBody());
+}

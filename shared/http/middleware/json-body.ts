@@ -1,0 +1,28 @@
+import type { MiddlewareObj } from "@middy/core";
+import { BadRequestError } from "../../errors.ts";
+import type { HttpContext, HttpEvent } from "../context.ts";
+import type { HttpResponse } from "../responses.ts";
+
+/** Parses a JSON request body; a body that is not a JSON object is a 400. */
+export function jsonBody(): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
+  return {
+    before: (request) => {
+      const { body, isBase64Encoded } = request.event;
+      if (body === undefined || body === null || body === "") {
+        request.context.body = undefined;
+        return;
+      }
+      const text = isBase64Encoded ? Buffer.from(body, "base64").toString("utf8") : body;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        throw new BadRequestError("The request body is not valid JSON.");
+      }
+      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+        throw new BadRequestError("The request body must be a JSON object.");
+      }
+      request.context.body = parsed;
+    },
+  };
+}

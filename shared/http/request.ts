@@ -1,0 +1,43 @@
+import { InvalidFieldError } from "../errors.ts";
+import type { HttpEvent } from "./context.ts";
+
+/** The URL clients use to reach this API, for `Location` and `links`. */
+export function baseUrlOf(event: HttpEvent): string {
+  const headers = event.headers ?? {};
+  const proto = headers["x-forwarded-proto"] ?? "https";
+  return `${proto}://${event.requestContext.domainName}`;
+}
+
+export function pathParameter(event: HttpEvent, name: string): string {
+  const value = event.pathParameters?.[name];
+  if (!value) throw new InvalidFieldError(name, "is required in the path");
+  return decodeURIComponent(value);
+}
+
+/** Query parameters, refusing any the route does not know (as Zun does). */
+export function queryParameters(event: HttpEvent, allowed: readonly string[]): Record<string, string> {
+  const query = event.queryStringParameters ?? {};
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(query)) {
+    if (!allowed.includes(name)) throw new InvalidFieldError(name, `unknown query parameter (allowed: ${allowed.join(", ") || "none"})`);
+    if (value !== undefined) result[name] = value;
+  }
+  return result;
+}
+
+export function booleanParameter(query: Record<string, string>, name: string): boolean {
+  const value = query[name];
+  if (value === undefined || value === "") return false;
+  if (/^(true|1|yes)$/i.test(value)) return true;
+  if (/^(false|0|no)$/i.test(value)) return false;
+  throw new InvalidFieldError(name, `must be true or false, got ${JSON.stringify(value)}`);
+}
+
+export function integerParameter(query: Record<string, string>, name: string, min: number, max: number): number | undefined {
+  const value = query[name];
+  if (value === undefined || value === "") return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new InvalidFieldError(name, `must be a whole number between ${min} and ${max}, got ${JSON.stringify(value)}`);
+  }
+  return Number(value);
+}

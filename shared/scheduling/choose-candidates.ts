@@ -1,0 +1,35 @@
+import type { HostRecord } from "../hosts/record.ts";
+import type { HostFilter, PlacementRequest } from "./filters/filter.ts";
+import { FILTERS } from "./filters/registry.ts";
+
+export interface Candidates {
+  /** Hosts that passed every filter, best first. */
+  hosts: HostRecord[];
+  /** The hosts each filter rejected (a host is counted by the first filter it fails). */
+  rejections: Map<HostFilter, HostRecord[]>;
+}
+
+export function chooseCandidates(hosts: HostRecord[], request: PlacementRequest, filters = FILTERS): Candidates {
+  const rejections = new Map<HostFilter, HostRecord[]>();
+  const passed: HostRecord[] = [];
+  for (const host of hosts) {
+    const failed = filters.find((filter) => !filter.passes(host, request));
+    if (!failed) passed.push(host);
+    else rejections.set(failed, [...(rejections.get(failed) ?? []), host]);
+  }
+  return { hosts: passed.sort((a, b) => binpackScore(a) - binpackScore(b)), rejections };
+}
+
+/** Binpack: the host with the least free share of cpu and memory is tried first. */
+function binpackScore(host: HostRecord): number {
+  const cpuFree = host.cpu_total_millis > 0 ? (host.cpu_total_millis - host.cpu_used_millis) / host.cpu_total_millis : 0;
+  const memFree = host.mem_total > 0 ? (host.mem_total - host.mem_used) / host.mem_total : 0;
+  return cpuFree + memFree;
+}
+
+/** "No valid host was found: 4 hosts: 3 insufficient memory (need 512 MiB, best has 256 MiB), 1 label mismatch (…)". */
+export function explainNoValidHost(hostCount: number, rejections: Map<HostFilter, HostRecord[]>, request: PlacementRequest): string {
+  if (hostCount === 0) return "No valid host was found: no hosts are registered.";
+  const parts = [...rejections.entries()].map(([filter, rejected]) => `${rejected.length} ${filter.explain(rejected, request)}`);
+  return `No valid host was found: ${hostCount} host${hostCount === 1 ? "" : "s"}: ${parts.join("; ")}.`;
+}

@@ -1,0 +1,69 @@
+import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { keys } from "./keys.ts";
+
+export interface ActionEvent {
+  event: string;
+  start_time: string;
+  finish_time: string | null;
+  result: "Success" | "Error" | null;
+  traceback: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** One user request against a container, as Zun's action log shows it. */
+export interface ActionRecord {
+  action: string;
+  container_uuid: string;
+  request_id: string;
+  user_id: string;
+  project_id: string;
+  start_time: string;
+  finish_time: string | null;
+  message: string | null;
+  events: ActionEvent[];
+}
+
+export function newAction(fields: Pick<ActionRecord, "action" | "container_uuid" | "request_id" | "user_id" | "project_id">, now: string, events: ActionEvent[] = []): ActionRecord & { pk: string; sk: string } {
+  return { ...keys.action(fields.container_uuid, fields.request_id), ...fields, start_time: now, finish_time: null, message: null, events };
+}
+
+export class ActionStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  /** Appends an event and, when `finish` is given, closes the action with its outcome. */
+  async record(containerUuid: string, requestId: string, event: ActionEvent, finish?: { message: string | null }): Promise<void> {
+    const sets = ["events = list_append(if_not_exists(events, :empty), :event)"];
+    const values: Record<string, unknown> = { ":empty": [], ":event": [event] };
+    if (finish) {
+      sets.push("finish_time = :finish", "message = :message");
+      values[":finish"] = event.finish_time ?? new Date().toISOString();
+      values[":message"] = finish.message;
+    }
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.action(containerUuid, requestId),
+        UpdateExpression: `SET ${sets.join(", ")}`,
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async get(containerUuid: string, requestId: string): Promise<ActionRecord | undefined> {
+    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.action(containerUuid, requestId) }));
+    return result.Item as ActionRecord | undefined;
+  }
+
+  async list(containerUuid: string): Promise<ActionRecord[]> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": keys.container(containerUuid).pk, ":prefix": keys.actionPrefix },
+      }),
+    );
+    return ((result.Items ?? []) as ActionRecord[]).sort((a, b) => a.start_time.localeCompare(b.start_time));
+  }
+}

@@ -1,0 +1,93 @@
+import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { HostRecord } from "../hosts/record.ts";
+import { GSI1, keys } from "./keys.ts";
+import { isConditionFailure } from "./transactions.ts";
+
+/** What an agent reports about its host at registration. */
+export type HostInventory = Omit<HostRecord, "cpu_used_millis" | "mem_used" | "disk_used" | "total_containers" | "enabled" | "disabled_reason" | "heartbeat_at" | "state" | "registered_at">;
+
+export class HostStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  /** Creates or refreshes a host's inventory without touching what is claimed on it. */
+  async register(inventory: HostInventory, now = Date.now()): Promise<void> {
+    const fields: Record<string, unknown> = { ...inventory, ...keys.hostInList(inventory.hostname, inventory.id), heartbeat_at: now };
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ":zero": 0, ":true": true, ":null": null, ":now": new Date(now).toISOString() };
+    const sets = Object.entries(fields).map(([field, value], index) => {
+      names[`#f${index}`] = field;
+      values[`:v${index}`] = value;
+      return `#f${index} = :v${index}`;
+    });
+    for (const counter of ["cpu_used_millis", "mem_used", "disk_used", "total_containers"]) {
+      sets.push(`${counter} = if_not_exists(${counter}, :zero)`);
+    }
+    sets.push("enabled = if_not_exists(enabled, :true)", "disabled_reason = if_not_exists(disabled_reason, :null)", "registered_at = if_not_exists(registered_at, :now)");
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.host(inventory.id),
+        UpdateExpression: `SET ${sets.join(", ")}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async heartbeat(hostId: string, now = Date.now()): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.host(hostId),
+        UpdateExpression: "SET heartbeat_at = :now",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":now": now },
+      }),
+    );
+  }
+
+  /** Records liveness, unless a heartbeat arrived since the caller looked. */
+  async setState(hostId: string, state: "up" | "down", seenHeartbeatAt: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.host(hostId),
+          UpdateExpression: "SET #state = :state",
+          ConditionExpression: "heartbeat_at = :seen",
+          ExpressionAttributeNames: { "#state": "state" },
+          ExpressionAttributeValues: { ":state": state, ":seen": seenHeartbeatAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async get(hostId: string): Promise<HostRecord | undefined> {
+    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.host(hostId), ConsistentRead: true }));
+    return result.Item as HostRecord | undefined;
+  }
+
+  async list(): Promise<HostRecord[]> {
+    const hosts: HostRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: GSI1,
+          KeyConditionExpression: "gsi1pk = :hosts",
+          ExpressionAttributeValues: { ":hosts": keys.allHosts() },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      hosts.push(...((page.Items ?? []) as HostRecord[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return hosts;
+  }
+}
