@@ -28,7 +28,8 @@ export type DockerState = { Status?: string; Running?: boolean; Paused?: boolean
 export class DockerDriver {
   readonly docker: Docker;
 
-  constructor(socketPath: string) {
+  /** `deployment` names the Berth installation, so several can share one Docker host. */
+  constructor(socketPath: string, private readonly deployment: string) {
     this.docker = new Docker({ socketPath });
   }
 
@@ -70,7 +71,7 @@ export class DockerDriver {
   async createContainer(record: ContainerRecord): Promise<string> {
     const name = dockerNameOf(record.uuid);
     try {
-      const container = await this.call(`create ${name}`, () => this.docker.createContainer(createOptions(record)));
+      const container = await this.call(`create ${name}`, () => this.docker.createContainer(createOptions(record, this.deployment)));
       return container.id;
     } catch (error) {
       if (error instanceof DockerOperationError && error.kind === "conflict") {
@@ -140,14 +141,14 @@ function classify(operation: string, error: unknown): DockerOperationError {
   return new DockerOperationError(operation, statusCode ? "rejected" : "unavailable", detail, { cause: error });
 }
 
-function createOptions(record: ContainerRecord): Docker.ContainerCreateOptions {
+function createOptions(record: ContainerRecord, deployment: string): Docker.ContainerCreateOptions {
   return {
     name: dockerNameOf(record.uuid),
     Image: record.image,
     Cmd: record.command ?? undefined,
     Entrypoint: record.entrypoint ?? undefined,
     Env: Object.entries(record.environment).map(([key, value]) => `${key}=${value}`),
-    Labels: { ...record.labels, "berth.uuid": record.uuid, "berth.project": record.project_id, "berth.name": record.name },
+    Labels: { ...record.labels, "berth.deployment": deployment, "berth.uuid": record.uuid, "berth.project": record.project_id, "berth.name": record.name },
     WorkingDir: record.workdir ?? undefined,
     Hostname: record.hostname ?? undefined,
     Tty: record.tty,

@@ -14,7 +14,7 @@ import { registerHost } from "./register-host.ts";
  */
 export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   const config = readAgentConfig(env);
-  const docker = new DockerDriver(config.dockerSocket);
+  const docker = new DockerDriver(config.dockerSocket, config.tableName);
   const stores = storesFor(config);
   const sqs = sqsClientFor(config);
   const host = await registerHost(config, docker, stores.hosts, sqs);

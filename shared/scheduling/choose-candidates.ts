@@ -30,6 +30,7 @@ function binpackScore(host: HostRecord): number {
 /** "No valid host was found: 4 hosts: 3 insufficient memory (need 512 MiB, best has 256 MiB), 1 label mismatch (…)". */
 export function explainNoValidHost(hostCount: number, rejections: Map<HostFilter, HostRecord[]>, request: PlacementRequest): string {
   if (hostCount === 0) return "No valid host was found: no hosts are registered.";
-  const parts = [...rejections.entries()].map(([filter, rejected]) => `${rejected.length} ${filter.explain(rejected, request)}`);
+  const inFilterOrder = [...rejections.entries()].sort(([a], [b]) => FILTERS.indexOf(a) - FILTERS.indexOf(b));
+  const parts = inFilterOrder.map(([filter, rejected]) => `${rejected.length} ${filter.explain(rejected, request)}`);
   return `No valid host was found: ${hostCount} host${hostCount === 1 ? "" : "s"}: ${parts.join("; ")}.`;
 }

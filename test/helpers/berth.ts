@@ -1,0 +1,91 @@
+import { randomBytes } from "node:crypto";
+import Docker from "dockerode";
+import { setTimeout as sleep } from "node:timers/promises";
+import { startLocalStack, type LocalStack } from "../../local/stack.ts";
+import { readConfig } from "../../shared/config.ts";
+import { storesFor, type Stores } from "../../shared/store/stores.ts";
+
+export const ADMIN_TOKEN = "berth-dev-admin";
+export const MEMBER_TOKEN = "berth-dev-member";
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+export interface TestBerth {
+  stack: LocalStack;
+  stores: Stores;
+  docker: Docker;
+  deployment: string;
+  api(method: string, path: string, options?: { body?: unknown; rawBody?: string; token?: string | null }): Promise<ApiResponse>;
+  /** Polls a container until `until` holds, returning its last view. */
+  waitForContainer(id: string, until: (container: any) => boolean, timeoutMs?: number): Promise<any>;
+  /** The Docker containers this deployment owns. */
+  dockerContainers(): Promise<Docker.ContainerInfo[]>;
+  stop(): Promise<void>;
+}
+
+/** A Berth of its own for one test file: its own table and queues, one agent by default. */
+export async function startBerth(options: { agents?: number; environment?: Record<string, string> } = {}): Promise<TestBerth> {
+  const stage = `t${randomBytes(4).toString("hex")}`;
+  const agents = options.agents ?? 1;
+  const stack = await startLocalStack({
+    stage,
+    agents,
+    reconcileEverySeconds: 0,
+    agentOutput: process.env.BERTH_TEST_AGENT_LOGS ? "inherit" : "ignore",
+    environment: { BERTH_POLL_WAIT_SECONDS: "2", BERTH_HEARTBEAT_SECONDS: "2", BERTH_QUIET: "1", ...options.environment },
+  });
+  const config = readConfig();
+  const stores = storesFor(config);
+  const docker = new Docker({ socketPath: "/var/run/docker.sock" });
+  const deployment = config.tableName;
+  const deadline = Date.now() + 30_000;
+  while ((await stores.hosts.list()).length < Math.min(agents, 1)) {
+    if (Date.now() > deadline) throw new Error("no host agent registered within 30 s");
+    await sleep(200);
+  }
+
+  const api: TestBerth["api"] = async (method, path, { body, rawBody, token = ADMIN_TOKEN } = {}) => {
+    const headers: Record<string, string> = {};
+    if (token !== null) headers["x-auth-token"] = token;
+    if (body !== undefined || rawBody !== undefined) headers["content-type"] = "application/json";
+    const response = await fetch(`${stack.apiUrl}${path}`, { method, headers, body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)) });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, headers: response.headers, body: parsed };
+  };
+
+  const dockerContainers = () => docker.listContainers({ all: true, filters: { label: [`berth.deployment=${deployment}`] } });
+
+  return {
+    stack,
+    stores,
+    docker,
+    deployment,
+    api,
+    dockerContainers,
+    async waitForContainer(id, until, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last: any;
+      while (Date.now() < deadline) {
+        const response = await api("GET", `/v1/containers/${id}`);
+        last = response.body;
+        if (response.status === 200 && until(last)) return last;
+        await sleep(100);
+      }
+      throw new Error(`container ${id} did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+    },
+    async stop() {
+      await stack.stop();
+      for (const container of await dockerContainers()) await docker.getContainer(container.Id).remove({ force: true }).catch(() => undefined);
+    },
+  };
+}

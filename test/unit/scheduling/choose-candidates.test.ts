@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { chooseCandidates, explainNoValidHost } from "../../../shared/scheduling/choose-candidates.ts";
+import type { PlacementRequest } from "../../../shared/scheduling/filters/filter.ts";
+import { validateCreateBody } from "../../../shared/containers/validate-create.ts";
+import type { HostRecord } from "../../../shared/hosts/record.ts";
+
+const NOW = 1_000_000_000_000;
+
+function host(id: string, overrides: Partial<HostRecord> = {}): HostRecord {
+  return {
+    id, hostname: id, cpus: 4, cpu_total_millis: 4000, cpu_used_millis: 0, mem_total: 4096, mem_used: 0, disk_total: 100, disk_used: 0,
+    total_containers: 0, architecture: "x86_64", os_type: "linux", os: "Debian", kernel_version: "6", labels: {}, runtimes: ["runc"],
+    availability_zone: "nova", queue_url: "q", enabled: true, disabled_reason: null, heartbeat_at: NOW, registered_at: "", ...overrides,
+  };
+}
+
+function request(body: Record<string, unknown>, isAdmin = true): PlacementRequest {
+  const spec = validateCreateBody({ image: "ab", ...body }, { isAdmin });
+  return { spec, cpuMillis: Math.round(spec.cpu * 1000), now: NOW, hostDownAfterSeconds: 180 };
+}
+
+describe("chooseCandidates", () => {
+  it("keeps hosts that fit and tries the fullest first (binpack)", () => {
+    const result = chooseCandidates([host("empty"), host("half", { cpu_used_millis: 2000, mem_used: 2048 })], request({ cpu: 1, memory: 512 }));
+    expect(result.hosts.map((h) => h.id)).toEqual(["half", "empty"]);
+  });
+
+  it.each([
+    ["a disabled host", host("h", { enabled: false }), {}, "1 unavailable (1 disabled)"],
+    ["a host without a recent heartbeat", host("h", { heartbeat_at: NOW - 181_000 }), {}, "1 unavailable (1 without a heartbeat for 180 s)"],
+    ["not enough cpu", host("h", { cpu_used_millis: 3800 }), { cpu: 0.5 }, "1 insufficient cpu (need 0.50, best has 0.20)"],
+    ["not enough memory", host("h", { mem_used: 4000 }), { memory: 512 }, "1 insufficient memory (need 512 MiB, best has 96 MiB)"],
+    ["not enough disk", host("h", { disk_used: 95 }), { disk: 10 }, "1 insufficient disk (need 10 GiB, best has 5 GiB)"],
+    ["zero capacity", host("h", { cpu_total_millis: 0, mem_total: 0 }), {}, "1 insufficient cpu (need 1.00, best has 0.00)"],
+    ["a label mismatch", host("h", { labels: { zone: "a" } }), { hints: { "label:zone": "b" } }, "1 label mismatch (want zone=b)"],
+    ["another availability zone", host("h"), { availability_zone: "east" }, "1 not in availability zone east"],
+    ["another requested host", host("h"), { host: "other" }, "1 is not the requested host other"],
+  ])("rejects %s and says why", (_title, candidate, body, phrase) => {
+    const req = request(body);
+    const result = chooseCandidates([candidate], req);
+    expect(result.hosts).toEqual([]);
+    expect(explainNoValidHost(1, result.rejections, req)).toBe(`No valid host was found: 1 host: ${phrase}.`);
+  });
+
+  it("counts each rejected host once, under the first filter it fails", () => {
+    const req = request({ memory: 1024 });
+    const hosts = [host("a", { mem_used: 4000 }), host("b", { mem_used: 3900 }), host("c", { enabled: false, mem_used: 4096 })];
+    const result = chooseCandidates(hosts, req);
+    expect(explainNoValidHost(3, result.rejections, req)).toBe("No valid host was found: 3 hosts: 1 unavailable (1 disabled); 2 insufficient memory (need 1024 MiB, best has 196 MiB).");
+  });
+
+  it("says so when no host is registered", () => {
+    expect(explainNoValidHost(0, new Map(), request({}))).toBe("No valid host was found: no hosts are registered.");
+  });
+});
