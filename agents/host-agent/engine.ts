@@ -32,8 +32,9 @@ export class Engine {
 
   private async run(message: HostMessage): Promise<void> {
     const record = await this.stores.containers.get(message.container_uuid);
-    if (!record || record.generation !== message.generation || record.host_id !== this.hostId) {
-      log("info", "ignoring stale message", { request_id: message.request_id, kind: message.kind, container: message.container_uuid });
+    const superseded = !record || record.generation !== message.generation || record.host_id !== this.hostId;
+    if (superseded || record.settled_generation >= message.generation) {
+      log("info", superseded ? "ignoring a superseded message" : "ignoring a message whose work is done", { request_id: message.request_id, kind: message.kind, container: message.container_uuid });
       return;
     }
     const operation = new Operation(record, message, this.stores);
@@ -61,7 +62,7 @@ export class Engine {
     if (!(await op.update({ task_state: TaskState.ContainerCreating }))) return;
     const containerId = await this.docker.createContainer(op.record);
     if (!(await op.update({ status: Status.Created, container_id: containerId, task_state: run ? TaskState.ContainerStarting : null }))) return;
-    if (!run) return op.succeed("create");
+    if (!run) return op.succeed();
     await this.docker.start(containerId);
     await op.settleFromDocker(this.docker, containerId, "create");
   }
@@ -109,16 +110,21 @@ class Operation {
     const state = inspected.State as { ExitCode?: number; Error?: string };
     const status = statusFromDockerState(inspected.State);
     const reason = status === Status.Stopped && verb !== "stop" ? `exited with code ${state.ExitCode}${state.Error ? `: ${state.Error}` : ""}` : null;
-    if (await this.update({ status, task_state: null, status_reason: reason })) await this.finishAction("Success", null);
+    if (await this.settle({ status, status_reason: reason })) await this.finishAction("Success", null);
   }
 
-  async succeed(_verb: string): Promise<void> {
-    if (await this.update({ task_state: null, status_reason: null })) await this.finishAction("Success", null);
+  async succeed(): Promise<void> {
+    if (await this.settle({ status_reason: null })) await this.finishAction("Success", null);
+  }
+
+  /** The operation's last write: clears the task state and marks this generation's work done. */
+  settle(changes: Partial<ContainerRecord>): Promise<boolean> {
+    return this.update({ ...changes, task_state: null, settled_generation: this.message.generation });
   }
 
   async fail(reason: string): Promise<void> {
     log("warn", "operation failed", { request_id: this.message.request_id, kind: this.message.kind, container: this.record.uuid, reason });
-    await this.update({ status: Status.Error, status_reason: reason, task_state: null });
+    await this.settle({ status: Status.Error, status_reason: reason });
     await this.finishAction("Error", reason);
   }
 

@@ -67,6 +67,8 @@ export interface ContainerRecord extends ContainerSpec {
   container_id: string | null;
   /** Bumped by every accepted request; a status write for an older generation is ignored. */
   generation: number;
+  /** The generation whose operation has finished; redelivered work for it is ignored. */
+  settled_generation: number;
   created_at: string;
   updated_at: string;
 }

@@ -32,6 +32,7 @@ export const handler = httpHandler(async (event, { config, caller, requestId, bo
     claim: claimOf(spec),
     container_id: null,
     generation: 1,
+    settled_generation: 0,
     created_at: now,
     updated_at: now,
   };
@@ -54,7 +55,7 @@ export const handler = httpHandler(async (event, { config, caller, requestId, bo
       run,
     });
   } else {
-    record = { ...draft, status: Status.Error, status_reason: placement.reason, claim: null };
+    record = { ...draft, status: Status.Error, status_reason: placement.reason, claim: null, settled_generation: draft.generation };
     const action = { ...newAction(actionFields, now, [scheduleEvent(now, "Error", placement.reason)]), finish_time: now, message: placement.reason };
     await stores.containers.createUnplaced(record, action);
   }
