@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
-import { sendToHost, type HostMessage } from "../../shared/queue/host-messages.ts";
+import { randomUUID } from "node:crypto";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import type { HostMessage } from "../../shared/queue/host-messages.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
 import { readConfig } from "../../shared/config.ts";
 import { TEST_IMAGE } from "../setup/test-image.ts";
@@ -17,16 +19,19 @@ afterAll(async () => {
 /** SQS delivers at least once: the same work arriving again must change nothing. */
 async function redeliver(message: HostMessage): Promise<void> {
   const host = (await berth.stores.hosts.list())[0]!;
-  // A new request id gets past FIFO deduplication, as a redelivery after a lost delete would.
-  await sendToHost(sqsClientFor(readConfig()), host.queue_url, { ...message, request_id: `${message.request_id}-again` });
+  // The same body under a new deduplication id, as SQS redelivers after a lost delete.
+  await sqsClientFor(readConfig()).send(
+    new SendMessageCommand({ QueueUrl: host.queue_url, MessageBody: JSON.stringify(message), MessageGroupId: message.container_uuid, MessageDeduplicationId: randomUUID() }),
+  );
 }
 
 it("a repeated create or delete message neither duplicates a container nor releases a claim twice", async () => {
   const created = await berth.api("POST", "/v1/containers?run=true", { body: { name: "once", image: TEST_IMAGE, command: ["sleep", "600"], cpu: 0.2, memory: 16 } });
   const uuid = created.body.uuid;
+  const requestId = created.headers.get("x-openstack-request-id")!;
   await berth.waitForContainer(uuid, (c) => c.status === "Running");
 
-  await redeliver({ kind: "create", container_uuid: uuid, generation: 1, request_id: "req-create", run: true });
+  await redeliver({ kind: "create", container_uuid: uuid, generation: 1, request_id: requestId, run: true });
   await sleep(1500);
   expect(await berth.dockerContainers()).toHaveLength(1);
   expect((await berth.api("GET", `/v1/containers/${uuid}`)).body).toMatchObject({ status: "Running", task_state: null });
