@@ -1,3 +1,6 @@
+import type { JwtSettings } from "./auth/verify-jwt.ts";
+import { readJwtSettings } from "./auth/verify-jwt.ts";
+
 /**
  * Berth's configuration, read in one place from the environment.
  * Call `readConfig()` inside a handler or at process start, never at module load,
@@ -15,8 +18,10 @@ export interface BerthConfig {
   hostDeadLetterQueueArn: string | undefined;
   /** A host whose last heartbeat is older than this is down (Zun: 180 s). */
   hostDownAfterSeconds: number;
-  /** Static token → identity map, for development only. */
+  /** Static token → identity map, for development; empty by default once JWTs are configured. */
   devTokens: Record<string, Identity>;
+  /** Bearer JWTs from this issuer are verified when set (e.g. Amazon Cognito). */
+  jwt: JwtSettings | undefined;
 }
 
 export interface Identity {
@@ -40,7 +45,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     queuePrefix: required(env, "BERTH_QUEUE_PREFIX"),
     hostDeadLetterQueueArn: env.BERTH_HOST_DLQ_ARN || undefined,
     hostDownAfterSeconds: positiveNumber(env, "BERTH_HOST_DOWN_AFTER_SECONDS", 180),
-    devTokens: env.BERTH_DEV_TOKENS ? parseDevTokens(env.BERTH_DEV_TOKENS) : DEFAULT_DEV_TOKENS,
+    devTokens: env.BERTH_DEV_TOKENS ? parseDevTokens(env.BERTH_DEV_TOKENS) : env.BERTH_JWT_ISSUER ? {} : DEFAULT_DEV_TOKENS,
+    jwt: readJwtSettings(env),
   };
 }
 

@@ -75,3 +75,22 @@ export class NameTakenError extends ConflictError {
     super(`A container with name ${name} already exists in this project.`, "name_taken");
   }
 }
+
+export class NotAcceptableError extends BerthError {
+  constructor(message: string) {
+    super("not_acceptable", 406, message);
+  }
+}
+
+/** The container's host cannot answer now. */
+export class HostUnavailableError extends ConflictError {
+  constructor(host: string, why: string) {
+    super(`Host ${host} ${why}.`, "host_unavailable");
+  }
+}
+
+export class HostTimeoutError extends BerthError {
+  constructor(host: string, seconds: number) {
+    super("host_timeout", 504, `Host ${host} did not answer within ${seconds} s.`);
+  }
+}

@@ -86,6 +86,30 @@ export class DockerDriver {
     await this.call(`start ${id}`, () => this.docker.getContainer(id).start(), CALL_TIMEOUT_MS, [304]);
   }
 
+  async restart(id: string, timeoutSeconds: number): Promise<void> {
+    await this.call(`restart ${id}`, () => this.docker.getContainer(id).restart({ t: timeoutSeconds }), (timeoutSeconds + 30) * 1000);
+  }
+
+  async pause(id: string): Promise<void> {
+    await this.call(`pause ${id}`, () => this.docker.getContainer(id).pause());
+  }
+
+  async unpause(id: string): Promise<void> {
+    await this.call(`unpause ${id}`, () => this.docker.getContainer(id).unpause());
+  }
+
+  async kill(id: string, signal: string): Promise<void> {
+    await this.call(`kill ${id}`, () => this.docker.getContainer(id).kill({ signal }));
+  }
+
+  /** Applies new cpu and memory limits to a container, running or not. */
+  async updateLimits(id: string, cpuMillis: number, memoryMiB: number): Promise<void> {
+    const memory = memoryMiB * MIB;
+    await this.call(`update ${id}`, () =>
+      this.docker.getContainer(id).update({ NanoCpus: cpuMillis * 1e6, Memory: memory, MemorySwap: 2 * memory }),
+    );
+  }
+
   async stop(id: string, timeoutSeconds: number): Promise<void> {
     await this.call(`stop ${id}`, () => this.docker.getContainer(id).stop({ t: timeoutSeconds }), (timeoutSeconds + 30) * 1000, [304]);
   }
@@ -109,7 +133,8 @@ export class DockerDriver {
     }
   }
 
-  private async call<T>(operation: string, run: () => Promise<T>, timeoutMs = CALL_TIMEOUT_MS, okStatuses: number[] = []): Promise<T> {
+  /** Runs any Docker call with a timeout and classified errors. */
+  async call<T>(operation: string, run: () => Promise<T>, timeoutMs = CALL_TIMEOUT_MS, okStatuses: number[] = []): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new DockerOperationError(operation, "timeout", `no answer from Docker within ${timeoutMs / 1000} s`)), timeoutMs);

@@ -20,7 +20,12 @@ export const TaskState = {
   ContainerCreating: "container_creating",
   ContainerStarting: "container_starting",
   ContainerStopping: "container_stopping",
+  ContainerRebooting: "container_rebooting",
+  ContainerPausing: "container_pausing",
+  ContainerUnpausing: "container_unpausing",
+  ContainerKilling: "container_killing",
   ContainerDeleting: "container_deleting",
+  ContainerRebuilding: "container_rebuilding",
 } as const;
 export type TaskState = (typeof TaskState)[keyof typeof TaskState];
 
@@ -30,9 +35,21 @@ const { Created, Running, Stopped, Paused, Error, Unknown, Deleted, Dead } = Sta
 export const ALLOWED_STATUSES = {
   start: [Created, Stopped, Error],
   stop: [Running],
+  pause: [Running],
+  kill: [Running],
+  execute: [Running],
+  top: [Running],
+  stats: [Running],
+  unpause: [Paused],
+  reboot: [Created, Running, Stopped, Error],
+  rebuild: [Created, Running, Stopped, Error],
+  update: [Created, Running, Stopped, Paused],
+  commit: [Running, Stopped, Paused],
+  archive: [Created, Paused, Running, Stopped],
+  logs: [Created, Error, Paused, Running, Stopped, Unknown],
   delete: [Created, Error, Stopped, Deleted, Dead],
   deleteWithStop: [Created, Error, Stopped, Deleted, Dead, Running],
-  logs: [Created, Error, Paused, Running, Stopped, Unknown],
+  deleteWithForce: Object.values(Status).filter((status) => status !== Paused),
 } satisfies Record<string, Status[]>;
 
 export type GuardedAction = keyof typeof ALLOWED_STATUSES;

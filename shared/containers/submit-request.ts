@@ -13,7 +13,7 @@ export interface ContainerRequest {
   allowedIn: readonly Status[];
   /** What the record says while the host works on it. */
   changes: Partial<ContainerRecord>;
-  message: Pick<HostMessage, "kind" | "timeout" | "run">;
+  message: Pick<HostMessage, "kind" | "timeout" | "run" | "signal" | "stop">;
 }
 
 /**

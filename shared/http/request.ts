@@ -1,6 +1,12 @@
 import { InvalidFieldError } from "../errors.ts";
 import type { HttpEvent } from "./context.ts";
 
+/** A request header by case-insensitive name. */
+export function headerOf(event: HttpEvent, name: string): string | undefined {
+  for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === name) return value;
+  return undefined;
+}
+
 /** The URL clients use to reach this API, for `Location` and `links`. */
 export function baseUrlOf(event: HttpEvent): string {
   const headers = event.headers ?? {};

@@ -1,9 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { BerthError } from "../errors.ts";
 
-/** The microversion Berth speaks; every response names it, as Zun's API does. */
-export const API_VERSION_HEADER = "container 1.40";
-
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string> };
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {

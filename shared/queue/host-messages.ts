@@ -1,16 +1,35 @@
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 
-/** What an HTTP function asks a host's agent to do to one container. */
+/** Work that changes a container; run in order per container, conditioned on its generation. */
+export type ContainerOperation = "create" | "start" | "stop" | "delete" | "reboot" | "pause" | "unpause" | "kill" | "rebuild" | "update";
+
 export interface HostMessage {
-  kind: "create" | "start" | "stop" | "delete";
+  kind: ContainerOperation;
   container_uuid: string;
   /** The container's generation once this request was accepted; older work is stale. */
   generation: number;
   request_id: string;
   /** create: start the container once created. */
   run?: boolean;
-  /** stop, delete with stop: seconds to wait before killing. */
+  /** stop, reboot, delete with stop: seconds to wait before killing. */
   timeout?: number;
+  /** kill: the signal to send. */
+  signal?: string;
+  /** delete: stop a running container first. */
+  stop?: boolean;
+}
+
+/** Questions a function asks a host and waits for (bounded) on the reply table. */
+export type HostQueryKind = "logs" | "execute" | "top" | "stats" | "get_archive" | "put_archive" | "commit" | "inspect";
+
+export interface HostQuery {
+  kind: "query";
+  query: HostQueryKind;
+  container_uuid: string;
+  request_id: string;
+  params: Record<string, unknown>;
+  /** Epoch ms after which nobody waits for the answer: the host skips it. */
+  answer_by: number;
 }
 
 export function hostQueueName(queuePrefix: string, hostId: string): string {
@@ -19,14 +38,16 @@ export function hostQueueName(queuePrefix: string, hostId: string): string {
 
 /**
  * Sends work to a host's FIFO queue: one message group per container keeps each
- * container's operations in order; the request id deduplicates a retried send.
+ * container's operations in order (a query gets a group of its own, so it never
+ * waits behind an operation); the request id deduplicates a retried send.
  */
-export async function sendToHost(sqs: SQSClient, queueUrl: string, message: HostMessage): Promise<void> {
+export async function sendToHost(sqs: SQSClient, queueUrl: string, message: HostMessage | HostQuery): Promise<void> {
+  const isQuery = message.kind === "query";
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: queueUrl,
       MessageBody: JSON.stringify(message),
-      MessageGroupId: message.container_uuid,
+      MessageGroupId: isQuery ? `query-${message.request_id}` : message.container_uuid,
       MessageDeduplicationId: `${message.request_id}-${message.kind}`,
     }),
   );

@@ -12,6 +12,7 @@ export const keys = {
   allHosts: () => ALL_HOSTS,
   action: (containerUuid: string, requestId: string) => ({ pk: `CONTAINER#${containerUuid}`, sk: `ACTION#${requestId}` }),
   actionPrefix: "ACTION#",
+  reply: (requestId: string) => ({ pk: `REPLY#${requestId}`, sk: "REPLY" }),
 } as const;
 
 const ALL_HOSTS = "HOSTS";

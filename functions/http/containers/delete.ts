@@ -9,8 +9,6 @@ import { submitContainerRequest } from "../../../shared/containers/submit-reques
 import { sqsClientFor } from "../../../shared/store/clients.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
 
-const ALL_BUT_PAUSED: readonly Status[] = Object.values(Status).filter((status) => status !== Status.Paused);
-
 /**
  * DELETE /v1/containers/{id}[?stop=true][&force=true]: a container that never
  * reached a host is removed at once; a placed one is handed to its host, which
@@ -23,7 +21,7 @@ export const handler = httpHandler(async (event, { config, caller, requestId }) 
   if (force && !isAdmin(caller)) throw new ForbiddenError("Only an admin may force a delete (parameter force).");
   const stores = storesFor(config);
   const record = await findContainer(pathParameter(event, "id"), caller, stores.containers);
-  const allowedIn: readonly Status[] = force ? ALL_BUT_PAUSED : stop ? ALLOWED_STATUSES.deleteWithStop : ALLOWED_STATUSES.delete;
+  const allowedIn: readonly Status[] = force ? ALLOWED_STATUSES.deleteWithForce : stop ? ALLOWED_STATUSES.deleteWithStop : ALLOWED_STATUSES.delete;
 
   if (!record.host_id) {
     if (!allowedIn.includes(record.status)) throw new ContainerStateConflictError("delete", record.status, record.uuid);
@@ -36,7 +34,7 @@ export const handler = httpHandler(async (event, { config, caller, requestId }) 
       action: "delete",
       allowedIn,
       changes: { status: Status.Deleting, task_state: TaskState.ContainerDeleting, status_reason: null },
-      message: { kind: "delete" },
+      message: { kind: "delete", stop: stop || force },
     },
     { caller, requestId },
     stores,

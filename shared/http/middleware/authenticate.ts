@@ -1,37 +1,38 @@
 import type { MiddlewareObj } from "@middy/core";
 import { readConfig } from "../../config.ts";
+import { verifyJwt } from "../../auth/verify-jwt.ts";
 import { UnauthorizedError } from "../../errors.ts";
 import type { HttpContext, HttpEvent } from "../context.ts";
+import { headerOf } from "../request.ts";
 import type { HttpResponse } from "../responses.ts";
+
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 /**
  * Reads the configuration for this invocation and resolves the caller's token
  * (`X-Auth-Token`, as python-zunclient sends it, or `Authorization: Bearer`)
- * to an identity.
+ * to an identity: a JWT verified against the configured issuer, or a dev token.
  */
 export function authenticate(): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
   return {
-    before: (request) => {
+    before: async (request) => {
       const config = readConfig();
       request.context.config = config;
-      const token = tokenOf(request.event.headers ?? {});
+      const token = tokenOf(request.event);
       if (!token) throw new UnauthorizedError();
-      const identity = config.devTokens[token];
+      const identity = config.jwt && JWT_SHAPE.test(token) ? await verifyJwt(token, config.jwt) : config.devTokens[token];
       if (!identity) throw new UnauthorizedError("The token is not valid.");
       request.context.caller = identity;
     },
   };
 }
 
-function tokenOf(headers: Record<string, string | undefined>): string | undefined {
-  const direct = header(headers, "x-auth-token");
+function tokenOf(event: HttpEvent): string | undefined {
+  const direct = headerOf(event, "x-auth-token");
   if (direct) return direct.trim();
-  const authorization = header(headers, "authorization");
+  const authorization = headerOf(event, "authorization");
   const match = authorization?.match(/^Bearer\s+(.+)$/i);
   return match?.[1]?.trim();
 }
 
-function header(headers: Record<string, string | undefined>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
-  return undefined;
-}
+

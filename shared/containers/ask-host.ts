@@ -1,0 +1,49 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import { BerthError, ConflictError, HostTimeoutError, HostUnavailableError } from "../errors.ts";
+import { isHostUp } from "../hosts/record.ts";
+import { sendToHost, type HostQueryKind } from "../queue/host-messages.ts";
+import type { Stores } from "../store/stores.ts";
+import type { ContainerRecord } from "./record.ts";
+
+/** API Gateway gives up at 30 s; an answer must be back well before. */
+const LONGEST_WAIT_MS = 25_000;
+const POLL_EVERY_MS = 50;
+
+export interface AskOptions {
+  requestId: string;
+  hostDownAfterSeconds: number;
+  /** How long this invocation may still run (Lambda's getRemainingTimeInMillis). */
+  remainingMs: number;
+  waitMs?: number;
+}
+
+/**
+ * Asks the container's host a question over its queue and waits, bounded, for
+ * the answer it leaves in the reply table. A host that is down is a 409 naming
+ * it; no answer in time is a 504. Nothing waits forever.
+ */
+export async function askHost<T>(
+  record: ContainerRecord,
+  query: HostQueryKind,
+  params: Record<string, unknown>,
+  options: AskOptions,
+  stores: Stores,
+  sqs: SQSClient,
+): Promise<T> {
+  const host = record.host_id ? await stores.hosts.get(record.host_id) : undefined;
+  if (!host) throw new ConflictError(`Container ${record.uuid} has no host to ask (status ${record.status}).`, "no_host");
+  if (!isHostUp(host, options.hostDownAfterSeconds)) {
+    throw new HostUnavailableError(host.hostname, `is down: no heartbeat for ${Math.round((Date.now() - host.heartbeat_at) / 1000)} s`);
+  }
+  const waitMs = Math.max(0, Math.min(options.waitMs ?? LONGEST_WAIT_MS, LONGEST_WAIT_MS, options.remainingMs - 2_000));
+  const answerBy = Date.now() + waitMs;
+  await sendToHost(sqs, host.queue_url, { kind: "query", query, container_uuid: record.uuid, request_id: options.requestId, params, answer_by: answerBy });
+  while (Date.now() < answerBy) {
+    const reply = await stores.replies.get(options.requestId);
+    if (reply?.ok) return reply.value as T;
+    if (reply) throw new BerthError(reply.code, reply.status, reply.message);
+    await sleep(POLL_EVERY_MS);
+  }
+  throw new HostTimeoutError(host.hostname, Math.round(waitMs / 1000));
+}

@@ -1,0 +1,42 @@
+import { NotAcceptableError } from "../errors.ts";
+
+/** A Zun API microversion, e.g. 1.40. */
+export interface ApiVersion {
+  major: number;
+  minor: number;
+}
+
+export const MIN_API_VERSION: ApiVersion = { major: 1, minor: 20 };
+export const MAX_API_VERSION: ApiVersion = { major: 1, minor: 40 };
+const SERVICE = "container";
+
+export function formatVersion(version: ApiVersion): string {
+  return `${version.major}.${version.minor}`;
+}
+
+export function atLeast(version: ApiVersion, major: number, minor: number): boolean {
+  return version.major > major || (version.major === major && version.minor >= minor);
+}
+
+/**
+ * Reads `OpenStack-API-Version: container X.Y` (or `latest`). Without the
+ * header a request gets the minimum version, as Zun does; a version outside
+ * [min, max] or a malformed header is a 406.
+ */
+export function negotiateVersion(header: string | undefined): ApiVersion {
+  if (header === undefined || header.trim() === "") return MIN_API_VERSION;
+  const [service, value, ...rest] = header.trim().split(/\s+/);
+  if (service?.toLowerCase() !== SERVICE || value === undefined || rest.length > 0) {
+    throw new NotAcceptableError(`Invalid OpenStack-API-Version header ${JSON.stringify(header)}: expected "${SERVICE} X.Y".`);
+  }
+  if (value.toLowerCase() === "latest") return MAX_API_VERSION;
+  const match = /^(\d+)\.(\d+)$/.exec(value);
+  if (!match) throw new NotAcceptableError(`Invalid OpenStack-API-Version value ${JSON.stringify(value)}: expected X.Y.`);
+  const version = { major: Number(match[1]), minor: Number(match[2]) };
+  if (!atLeast(version, MIN_API_VERSION.major, MIN_API_VERSION.minor) || !atLeast(MAX_API_VERSION, version.major, version.minor)) {
+    throw new NotAcceptableError(
+      `Version ${value} was requested but the minimum version is ${formatVersion(MIN_API_VERSION)} and the maximum is ${formatVersion(MAX_API_VERSION)}.`,
+    );
+  }
+  return version;
+}
