@@ -91,17 +91,19 @@ export class LocalGateway {
 
 /** API Gateway's precedence: exact segments beat `{parameters}`, and `*` catches the rest. */
 export function matchRoute(routes: HttpRoute[], method: string, path: string): { route: HttpRoute; parameters: Record<string, string> } {
-  const segments = path.split("/").filter(Boolean);
+  // As API Gateway does, a trailing slash is part of the path: /v1/containers/ is not /v1/containers.
+  const segments = path === "/" ? [] : path.split("/").slice(1);
   let best: { route: HttpRoute; parameters: Record<string, string>; score: number } | undefined;
   for (const route of routes) {
     if (route.method === "*" || (route.method !== method && route.method !== "ANY")) continue;
-    const pattern = route.path.split("/").filter(Boolean);
+    const pattern = route.path === "/" ? [] : route.path.split("/").slice(1);
     if (pattern.length !== segments.length) continue;
     const parameters: Record<string, string> = {};
     let score = 0;
     const matches = pattern.every((part, index) => {
       const segment = segments[index]!;
       if (part.startsWith("{") && part.endsWith("}")) {
+        if (segment === "") return false;
         parameters[part.slice(1, -1)] = decodeURIComponent(segment);
         return true;
       }

@@ -94,3 +94,10 @@ export class HostTimeoutError extends BerthError {
     super("host_timeout", 504, `Host ${host} did not answer within ${seconds} s.`);
   }
 }
+
+/** A Zun route or option Berth does not offer (e.g. Neutron networks, interactive sessions). */
+export class NotImplementedError extends BerthError {
+  constructor(message: string) {
+    super("not_implemented", 501, message);
+  }
+}

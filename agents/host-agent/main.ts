@@ -4,6 +4,7 @@ import { log } from "../../shared/log.ts";
 import { readAgentConfig } from "./config.ts";
 import { DockerDriver } from "./docker-driver.ts";
 import { Engine } from "./engine.ts";
+import { QueryAnswerer } from "./answer-queries.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { Poller } from "./poller.ts";
 import { registerHost } from "./register-host.ts";
@@ -20,10 +21,17 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   const host = await registerHost(config, docker, stores.hosts, sqs);
   const heartbeat = new Heartbeat(stores.hosts, host.id, config.heartbeatSeconds, () => registerHost(config, docker, stores.hosts, sqs));
   const engine = new Engine(docker, stores, host.id);
+  const answerer = new QueryAnswerer(docker, stores, host.id);
   const poller = new Poller(
     sqs,
-    { queueUrl: host.queue_url, waitSeconds: config.pollWaitSeconds, visibilitySeconds: config.visibilitySeconds, concurrency: config.concurrency },
-    (message) => engine.handle(message),
+    {
+      queueUrl: host.queue_url,
+      maxReceiveCount: config.maxReceiveCount,
+      waitSeconds: config.pollWaitSeconds,
+      visibilitySeconds: config.visibilitySeconds,
+      concurrency: config.concurrency,
+    },
+    (message, isLastDelivery) => (message.kind === "query" ? answerer.answer(message) : engine.handle(message, isLastDelivery)),
   );
   heartbeat.start();
   poller.start();

@@ -1,10 +1,12 @@
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { log } from "../../shared/log.ts";
-import type { HostMessage } from "../../shared/queue/host-messages.ts";
+import type { HostMessage, HostQuery } from "../../shared/queue/host-messages.ts";
 
 export interface PollerOptions {
   queueUrl: string;
+  /** Deliveries before the queue dead-letters a message; the last one must not be wasted. */
+  maxReceiveCount: number;
   waitSeconds: number;
   visibilitySeconds: number;
   concurrency: number;
@@ -22,7 +24,7 @@ export class Poller {
   private loop: Promise<void> | undefined;
   private receiving: AbortController | undefined;
 
-  constructor(private readonly sqs: SQSClient, private readonly options: PollerOptions, private readonly handle: (message: HostMessage) => Promise<void>) {}
+  constructor(private readonly sqs: SQSClient, private readonly options: PollerOptions, private readonly handle: (message: HostMessage | HostQuery, isLastDelivery: boolean) => Promise<void>) {}
 
   start(): void {
     this.loop = this.run();
@@ -52,6 +54,7 @@ export class Poller {
             MaxNumberOfMessages: Math.min(10, room),
             WaitTimeSeconds: this.options.waitSeconds,
             VisibilityTimeout: this.options.visibilitySeconds,
+            MessageSystemAttributeNames: ["ApproximateReceiveCount"],
           }),
           { abortSignal: this.receiving.signal },
         );
@@ -78,8 +81,9 @@ export class Poller {
         .catch((error) => log("warn", "could not extend a message's visibility", { error }));
     }, (this.options.visibilitySeconds * 1000) / 3);
     try {
-      const body = JSON.parse(message.Body ?? "") as HostMessage;
-      await this.handle(body);
+      const body = JSON.parse(message.Body ?? "") as HostMessage | HostQuery;
+      const deliveries = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
+      await this.handle(body, deliveries >= this.options.maxReceiveCount);
       await this.sqs.send(new DeleteMessageCommand({ QueueUrl: this.options.queueUrl, ReceiptHandle: message.ReceiptHandle }));
     } catch (error) {
       log("error", "message handling failed; it will be redelivered", { message_id: message.MessageId, error });

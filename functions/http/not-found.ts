@@ -2,9 +2,26 @@ import middy from "@middy/core";
 import type { HttpContext, HttpEvent } from "../../shared/http/context.ts";
 import { zunErrors } from "../../shared/http/middleware/zun-errors.ts";
 import type { HttpResponse } from "../../shared/http/responses.ts";
-import { NotFoundError } from "../../shared/errors.ts";
+import { methodsFor } from "../../shared/http/route-table.ts";
+import { MethodNotAllowedError, NotFoundError } from "../../shared/errors.ts";
 
-/** The catch-all route: anything no other route matched is a 404 in Zun's format. */
+/**
+ * The catch-all route. A path with a trailing slash (python-zunclient asks for
+ * `/v1/containers/?limit=…`) is redirected to the route without it; a known
+ * path asked with the wrong method is a 405; anything else is a 404, all in
+ * Zun's format.
+ */
 export const handler = middy<HttpEvent, HttpResponse, Error, HttpContext>(async (event: HttpEvent) => {
-  throw new NotFoundError(`No route for ${event.requestContext.http.method} ${event.rawPath}.`);
+  const method = event.requestContext.http.method;
+  const path = event.rawPath;
+  if (path.length > 1 && path.endsWith("/")) {
+    const target = path.replace(/\/+$/, "");
+    if (methodsFor(target).includes(method)) {
+      const query = event.rawQueryString ? `?${event.rawQueryString}` : "";
+      return { statusCode: method === "GET" ? 301 : 308, headers: { location: `${target}${query}` }, body: "" };
+    }
+  }
+  const allowed = methodsFor(path);
+  if (allowed.length > 0) throw new MethodNotAllowedError(`${method} is not allowed on ${path}; allowed: ${allowed.join(", ")}.`);
+  throw new NotFoundError(`No route for ${method} ${path}.`);
 }).use(zunErrors());

@@ -86,3 +86,20 @@ function describe(value: unknown): string {
   if (typeof value === "object") return "an object";
   return `${typeof value} ${String(value)}`;
 }
+
+const MEMORY_UNITS: Record<string, number> = { b: 1 / (1024 * 1024), k: 1 / 1024, m: 1, g: 1024 };
+
+/** Memory in MiB: a number, or digits with an optional unit b/k/m/g (python-zunclient passes "512M" through). */
+export function memoryInRange(input: Input, field: string, min: number, max: number): number | undefined {
+  const value = input[field];
+  if (value === undefined || value === null) return undefined;
+  let mib = NaN;
+  if (typeof value === "number") mib = value;
+  else if (typeof value === "string") {
+    const match = /^(\d+)([bkmgBKMG]?)$/.exec(value.trim());
+    if (match) mib = Number(match[1]) * MEMORY_UNITS[(match[2] || "m").toLowerCase()]!;
+  }
+  if (!Number.isInteger(mib)) throw new InvalidFieldError(field, `must be a whole number of MiB (optionally with a unit b, k, m or g), got ${describe(value)}`);
+  if (mib < min || mib > max) throw new InvalidFieldError(field, `must be between ${min} and ${max} MiB, got ${mib}`);
+  return mib;
+}

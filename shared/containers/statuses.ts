@@ -32,7 +32,7 @@ export type TaskState = (typeof TaskState)[keyof typeof TaskState];
 const { Created, Running, Stopped, Paused, Error, Unknown, Deleted, Dead } = Status;
 
 /** The reference's allowed-actions table. */
-export const ALLOWED_STATUSES = {
+const ALLOWED = {
   start: [Created, Stopped, Error],
   stop: [Running],
   pause: [Running],
@@ -52,11 +52,7 @@ export const ALLOWED_STATUSES = {
   deleteWithForce: Object.values(Status).filter((status) => status !== Paused),
 } satisfies Record<string, Status[]>;
 
-export type GuardedAction = keyof typeof ALLOWED_STATUSES;
-
-export function allows(action: GuardedAction, status: Status): boolean {
-  return (ALLOWED_STATUSES[action] as Status[]).includes(status);
-}
+export const ALLOWED_STATUSES: { readonly [action in keyof typeof ALLOWED]: readonly Status[] } = ALLOWED;
 
 /** Docker's view of a container mapped to Zun's status. */
 export function statusFromDockerState(state: { Status?: string; Running?: boolean; Paused?: boolean; Restarting?: boolean; Dead?: boolean; StartedAt?: string }): Status {

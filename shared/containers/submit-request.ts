@@ -14,6 +14,8 @@ export interface ContainerRequest {
   /** What the record says while the host works on it. */
   changes: Partial<ContainerRecord>;
   message: Pick<HostMessage, "kind" | "timeout" | "run" | "signal" | "stop">;
+  /** An admin's force: accepted even while another operation is under way. */
+  evenIfBusy?: boolean;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function submitContainerRequest(
     { action: request.action, container_uuid: record.uuid, request_id: who.requestId, user_id: who.caller.userId, project_id: who.caller.projectId },
     new Date().toISOString(),
   );
-  const accepted = await stores.containers.beginRequest(record, [...request.allowedIn], request.changes, action);
+  const accepted = await stores.containers.beginRequest(record, [...request.allowedIn], request.changes, action, { requireIdle: !request.evenIfBusy });
   if (!accepted) {
     const current = await stores.containers.get(record.uuid);
     if (current) assertAccepts(current, request);
@@ -47,5 +49,5 @@ export async function submitContainerRequest(
 
 function assertAccepts(record: ContainerRecord, request: ContainerRequest): void {
   if (!request.allowedIn.includes(record.status)) throw new ContainerStateConflictError(request.action, record.status, record.uuid);
-  if (record.task_state) throw new ContainerBusyError(record.uuid, record.task_state);
+  if (record.task_state && !request.evenIfBusy) throw new ContainerBusyError(record.uuid, record.task_state);
 }

@@ -6,14 +6,15 @@ import {
   integerInRange,
   listOfStrings,
   matches,
+  memoryInRange,
   numberInRange,
   oneOf,
   stringMap,
   stringOfLength,
 } from "./field-rules.ts";
 
-const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
-const IMAGE_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.:/@-]+$/;
+export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+export const IMAGE_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.:/@-]+$/;
 const HOSTNAME_PATTERN = /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
 const PORT_PATTERN = /^\d{1,5}(\/(tcp|udp|sctp))?$/;
 
@@ -61,7 +62,7 @@ export function validateCreateBody(body: unknown, options: { isAdmin: boolean })
     command: listOfStrings(input, "command"),
     entrypoint: listOfStrings(input, "entrypoint"),
     cpu: numberInRange(input, "cpu", 0.1, 16.0) ?? 1.0,
-    memory: integerInRange(input, "memory", 4, 8192, { allowDigitString: true }) ?? 512,
+    memory: memoryInRange(input, "memory", 4, 8192) ?? 512,
     disk: integerInRange(input, "disk", 1, 160, { allowDigitString: true }) ?? 10,
     environment: stringMap(input, "environment"),
     labels: stringMap(input, "labels"),

@@ -31,9 +31,19 @@ export function queryParameters(event: HttpEvent, allowed: readonly string[]): R
   return result;
 }
 
+/** python-zunclient sends Python's `str(None)` for parameters the caller left out. */
+function isUnset(value: string | undefined): value is undefined {
+  return value === undefined || value === "" || value === "None";
+}
+
+export function stringParameter(query: Record<string, string>, name: string): string | undefined {
+  const value = query[name];
+  return isUnset(value) ? undefined : value;
+}
+
 export function booleanParameter(query: Record<string, string>, name: string): boolean {
   const value = query[name];
-  if (value === undefined || value === "") return false;
+  if (isUnset(value)) return false;
   if (/^(true|1|yes)$/i.test(value)) return true;
   if (/^(false|0|no)$/i.test(value)) return false;
   throw new InvalidFieldError(name, `must be true or false, got ${JSON.stringify(value)}`);
@@ -41,7 +51,7 @@ export function booleanParameter(query: Record<string, string>, name: string): b
 
 export function integerParameter(query: Record<string, string>, name: string, min: number, max: number): number | undefined {
   const value = query[name];
-  if (value === undefined || value === "") return undefined;
+  if (isUnset(value)) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
     throw new InvalidFieldError(name, `must be a whole number between ${min} and ${max}, got ${JSON.stringify(value)}`);
   }

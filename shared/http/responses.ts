@@ -23,7 +23,9 @@ const TITLES: Record<number, string> = {
   405: "Method Not Allowed",
   406: "Not Acceptable",
   409: "Conflict",
+  413: "Payload Too Large",
   500: "Internal Server Error",
+  501: "Not Implemented",
   503: "Service Unavailable",
   504: "Gateway Timeout",
 };

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ActionRecord } from "../store/actions.ts";
-import type { ContainerStore } from "../store/containers.ts";
+import type { ContainerStore, IdempotencyClaim } from "../store/containers.ts";
 import type { HostStore } from "../store/hosts.ts";
 import type { ContainerRecord } from "../containers/record.ts";
 import type { HostRecord } from "../hosts/record.ts";
@@ -24,12 +24,13 @@ export async function placeContainer(
   actionOnHost: (host: HostRecord) => ActionRecord,
   request: PlacementRequest,
   stores: { containers: ContainerStore; hosts: HostStore },
+  idempotency?: IdempotencyClaim,
 ): Promise<Placement> {
   const allHosts = await stores.hosts.list();
   let { hosts: candidates, rejections } = chooseCandidates(allHosts, request);
   for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS && candidates.length > 0; attempt++) {
     const host = candidates[0]!;
-    const outcome = await stores.containers.createPlaced({ ...draft, host_id: host.id, host: host.hostname }, host, actionOnHost(host));
+    const outcome = await stores.containers.createPlaced({ ...draft, host_id: host.id, host: host.hostname }, host, actionOnHost(host), idempotency);
     if (outcome === "placed") return { placed: true, host };
     if (outcome === "contention") {
       await sleep(5 + Math.random() * 20 * Math.min(attempt + 1, 5));

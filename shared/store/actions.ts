@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { keys } from "./keys.ts";
 
@@ -30,6 +30,10 @@ export function newAction(fields: Pick<ActionRecord, "action" | "container_uuid"
 
 export class ActionStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async start(action: ActionRecord): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: action as unknown as Record<string, unknown>, ConditionExpression: "attribute_not_exists(pk)" }));
+  }
 
   /** Appends an event and, when `finish` is given, closes the action with its outcome. */
   async record(containerUuid: string, requestId: string, event: ActionEvent, finish?: { message: string | null }): Promise<void> {

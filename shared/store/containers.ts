@@ -5,7 +5,7 @@ import type { Claim, ContainerRecord } from "../containers/record.ts";
 import type { Status } from "../containers/statuses.ts";
 import type { HostRecord } from "../hosts/record.ts";
 import type { ActionRecord } from "./actions.ts";
-import { GSI1, keys } from "./keys.ts";
+import { GSI1, GSI2, keys } from "./keys.ts";
 import { cancellationCodes, isConditionFailure } from "./transactions.ts";
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
@@ -20,30 +20,37 @@ export class ContainerStore {
    * Stores a new container, its name, its create action and its claim on a host
    * in one transaction: either all of it happens or none of it does.
    */
-  async createPlaced(record: ContainerRecord, host: HostRecord, action: ActionRecord): Promise<ClaimOutcome> {
+  async createPlaced(record: ContainerRecord, host: HostRecord, action: ActionRecord, idempotency?: IdempotencyClaim): Promise<ClaimOutcome> {
     if (!record.claim || record.host_id !== host.id) throw new Error("createPlaced needs the record's claim and host");
-    const items = [...this.newContainerItems(record, action), claimHost(this.table, host, record.claim)];
+    const items = [claimHost(this.table, host, record.claim), ...this.newContainerItems(record, action, idempotency)];
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return "placed";
     } catch (error) {
       const codes = cancellationCodes(error);
       if (!codes) throw error;
-      if (codes[1] === "ConditionalCheckFailed") throw new NameTakenError(record.name);
-      if (codes[3] === "ConditionalCheckFailed") return "host_full";
+      rejectDuplicates(codes.slice(1), record, idempotency);
+      if (codes[0] === "ConditionalCheckFailed") return "host_full";
       if (codes.includes("TransactionConflict")) return "contention";
       throw error;
     }
   }
 
   /** Stores a container that could not be placed (status Error), with its name and action. */
-  async createUnplaced(record: ContainerRecord, action: ActionRecord): Promise<void> {
+  async createUnplaced(record: ContainerRecord, action: ActionRecord, idempotency?: IdempotencyClaim): Promise<void> {
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: this.newContainerItems(record, action) }));
+      await this.db.send(new TransactWriteCommand({ TransactItems: this.newContainerItems(record, action, idempotency) }));
     } catch (error) {
-      if (cancellationCodes(error)?.[1] === "ConditionalCheckFailed") throw new NameTakenError(record.name);
+      const codes = cancellationCodes(error);
+      if (codes) rejectDuplicates(codes, record, idempotency);
       throw error;
     }
+  }
+
+  /** The container an earlier create with this idempotency key made, if any. */
+  async findByIdempotencyKey(projectId: string, key: string): Promise<{ uuid: string; fingerprint: string } | undefined> {
+    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.idempotencyKey(projectId, key), ConsistentRead: true }));
+    return result.Item ? { uuid: result.Item.uuid as string, fingerprint: result.Item.fingerprint as string } : undefined;
   }
 
   async get(uuid: string): Promise<ContainerRecord | undefined> {
@@ -56,16 +63,27 @@ export class ContainerStore {
     return result.Item?.uuid as string | undefined;
   }
 
-  async listByProject(projectId: string): Promise<ContainerRecord[]> {
+  /** A project's containers, oldest first. */
+  listByProject(projectId: string): Promise<ContainerRecord[]> {
+    return this.queryIndex(GSI1, "gsi1pk", keys.projectContainers(projectId));
+  }
+
+  /** Every project's containers, oldest first (for admins). */
+  listAll(): Promise<ContainerRecord[]> {
+    return this.queryIndex(GSI2, "gsi2pk", keys.allContainers());
+  }
+
+  private async queryIndex(index: string, keyName: string, key: string): Promise<ContainerRecord[]> {
     const containers: ContainerRecord[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
         new QueryCommand({
           TableName: this.table,
-          IndexName: GSI1,
-          KeyConditionExpression: "gsi1pk = :project",
-          ExpressionAttributeValues: { ":project": keys.projectContainers(projectId) },
+          IndexName: index,
+          KeyConditionExpression: "#key = :key",
+          ExpressionAttributeNames: { "#key": keyName },
+          ExpressionAttributeValues: { ":key": key },
           ExclusiveStartKey: startKey,
         }),
       );
@@ -86,9 +104,11 @@ export class ContainerStore {
     from: Status[],
     changes: Partial<ContainerRecord>,
     action: ActionRecord,
+    options: { requireIdle: boolean } = { requireIdle: true },
   ): Promise<boolean> {
     const update = updateExpression({ ...changes, updated_at: new Date().toISOString() });
     const statusValues = Object.fromEntries(from.map((status, index) => [`:from${index}`, status]));
+    const idle = options.requireIdle ? " AND attribute_type(task_state, :nullType)" : "";
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -98,9 +118,15 @@ export class ContainerStore {
                 TableName: this.table,
                 Key: keys.container(record.uuid),
                 UpdateExpression: `${update.expression} ADD generation :one`,
-                ConditionExpression: `generation = :generation AND attribute_type(task_state, :nullType) AND #status IN (${Object.keys(statusValues).join(", ")})`,
+                ConditionExpression: `generation = :generation${idle} AND #status IN (${Object.keys(statusValues).join(", ")})`,
                 ExpressionAttributeNames: { ...update.names, "#status": "status" },
-                ExpressionAttributeValues: { ...update.values, ...statusValues, ":one": 1, ":generation": record.generation, ":nullType": "NULL" },
+                ExpressionAttributeValues: {
+                  ...update.values,
+                  ...statusValues,
+                  ":one": 1,
+                  ":generation": record.generation,
+                  ...(options.requireIdle ? { ":nullType": "NULL" } : {}),
+                },
               },
             },
             { Put: { TableName: this.table, Item: action as unknown as Record<string, unknown>, ConditionExpression: "attribute_not_exists(pk)" } },
@@ -111,6 +137,59 @@ export class ContainerStore {
     } catch (error) {
       if (cancellationCodes(error)) return false;
       throw error;
+    }
+  }
+
+  /**
+   * Applies a PATCH atomically: the record's new fields, its name (swapped if it
+   * changed), its host claim (grown only if the host still has room) and the
+   * action, in one transaction conditioned on the record being unchanged.
+   */
+  async applyUpdate(
+    record: ContainerRecord,
+    change: { fields: Partial<ContainerRecord>; newName?: string; claim?: { host: HostRecord; from: Claim; to: Claim }; bumpGeneration: boolean },
+    allowedIn: readonly Status[],
+    action: ActionRecord,
+  ): Promise<"applied" | "changed" | "name_taken" | "host_full"> {
+    const update = updateExpression({ ...change.fields, updated_at: new Date().toISOString() });
+    const statusValues = Object.fromEntries(allowedIn.map((status, index) => [`:from${index}`, status]));
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.table,
+          Key: keys.container(record.uuid),
+          UpdateExpression: change.bumpGeneration ? `${update.expression} ADD generation :one` : update.expression,
+          ConditionExpression: `generation = :generation AND attribute_type(task_state, :nullType) AND #status IN (${Object.keys(statusValues).join(", ")})`,
+          ExpressionAttributeNames: { ...update.names, "#status": "status" },
+          ExpressionAttributeValues: {
+            ...update.values,
+            ...statusValues,
+            ...(change.bumpGeneration ? { ":one": 1 } : {}),
+            ":generation": record.generation,
+            ":nullType": "NULL",
+          },
+        },
+      },
+      { Put: { TableName: this.table, Item: action as unknown as Record<string, unknown>, ConditionExpression: "attribute_not_exists(pk)" } },
+    ];
+    const nameIndex = items.length;
+    if (change.newName) {
+      items.push(
+        { Put: { TableName: this.table, Item: { ...keys.containerName(record.project_id, change.newName), uuid: record.uuid }, ConditionExpression: "attribute_not_exists(pk)" } },
+        { Delete: { TableName: this.table, Key: keys.containerName(record.project_id, record.name) } },
+      );
+    }
+    const hostIndex = items.length;
+    if (change.claim) items.push(adjustHostClaim(this.table, change.claim.host, change.claim.from, change.claim.to));
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return "applied";
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (!codes) throw error;
+      if (change.newName && codes[nameIndex] === "ConditionalCheckFailed") return "name_taken";
+      if (change.claim && codes[hostIndex] === "ConditionalCheckFailed") return "host_full";
+      return "changed";
     }
   }
 
@@ -165,12 +244,13 @@ export class ContainerStore {
     }
   }
 
-  private newContainerItems(record: ContainerRecord, action: ActionRecord): TransactItem[] {
-    return [
+  /** The container, its name, its create action and (optionally) its idempotency key, in that order. */
+  private newContainerItems(record: ContainerRecord, action: ActionRecord, idempotency?: IdempotencyClaim): TransactItem[] {
+    const items: TransactItem[] = [
       {
         Put: {
           TableName: this.table,
-          Item: { ...record, ...keys.container(record.uuid), ...keys.containerInProject(record.project_id, record.created_at, record.uuid) },
+          Item: { ...record, ...keys.container(record.uuid), ...keys.containerIndexes(record.project_id, record.created_at, record.uuid) },
           ConditionExpression: "attribute_not_exists(pk)",
         },
       },
@@ -183,7 +263,38 @@ export class ContainerStore {
       },
       { Put: { TableName: this.table, Item: action as unknown as Record<string, unknown>, ConditionExpression: "attribute_not_exists(pk)" } },
     ];
+    if (idempotency) {
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: { ...keys.idempotencyKey(record.project_id, idempotency.key), uuid: record.uuid, fingerprint: idempotency.fingerprint, expires_at: idempotency.expiresAt },
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      });
+    }
+    return items;
   }
+}
+
+/** An idempotency key claimed by a create, so a retry finds the container it made. */
+export interface IdempotencyClaim {
+  key: string;
+  fingerprint: string;
+  /** Epoch seconds; the key is forgotten after. */
+  expiresAt: number;
+}
+
+/** Another request with the same idempotency key won the race. */
+export class DuplicateCreateError extends Error {
+  constructor(readonly key: string) {
+    super(`a create with idempotency key ${key} is already recorded`);
+  }
+}
+
+/** Reads the cancellation codes of [container, name, action, idempotency key] for duplicates. */
+function rejectDuplicates(codes: string[], record: ContainerRecord, idempotency?: IdempotencyClaim): void {
+  if (idempotency && codes[3] === "ConditionalCheckFailed") throw new DuplicateCreateError(idempotency.key);
+  if (codes[1] === "ConditionalCheckFailed") throw new NameTakenError(record.name);
 }
 
 /**
@@ -213,6 +324,30 @@ function claimHost(table: string, host: HostRecord, claim: Claim): TransactItem 
         ":diskTotal": host.disk_total,
         ":diskRoom": host.disk_total - claim.disk,
       },
+    },
+  };
+}
+
+/** Moves a host's claim from one size to another; growing is conditional on room, shrinking is not. */
+function adjustHostClaim(table: string, host: HostRecord, from: Claim, to: Claim): TransactItem {
+  const delta = { cpu: to.cpuMillis - from.cpuMillis, mem: to.memory - from.memory, disk: to.disk - from.disk };
+  const conditions: string[] = [];
+  const values: Record<string, unknown> = { ":cpu": delta.cpu, ":mem": delta.mem, ":disk": delta.disk };
+  if (delta.cpu > 0) {
+    conditions.push("cpu_total_millis = :cpuTotal AND cpu_used_millis <= :cpuRoom");
+    Object.assign(values, { ":cpuTotal": host.cpu_total_millis, ":cpuRoom": host.cpu_total_millis - delta.cpu });
+  }
+  if (delta.mem > 0) {
+    conditions.push("mem_total = :memTotal AND mem_used <= :memRoom");
+    Object.assign(values, { ":memTotal": host.mem_total, ":memRoom": host.mem_total - delta.mem });
+  }
+  return {
+    Update: {
+      TableName: table,
+      Key: keys.host(host.id),
+      UpdateExpression: "ADD cpu_used_millis :cpu, mem_used :mem, disk_used :disk",
+      ConditionExpression: conditions.length > 0 ? conditions.join(" AND ") : undefined,
+      ExpressionAttributeValues: values,
     },
   };
 }

@@ -1,10 +1,14 @@
 /** The single table's key layout: every item kind's keys are built here and nowhere else. */
 export const keys = {
   container: (uuid: string) => ({ pk: `CONTAINER#${uuid}`, sk: "CONTAINER" }),
-  containerInProject: (projectId: string, createdAt: string, uuid: string) => ({
+  /** A container is listed in its project (gsi1) and among all containers, for admins (gsi2). */
+  containerIndexes: (projectId: string, createdAt: string, uuid: string) => ({
     gsi1pk: `PROJECT#${projectId}`,
     gsi1sk: `${createdAt}#${uuid}`,
+    gsi2pk: ALL_CONTAINERS,
+    gsi2sk: `${createdAt}#${uuid}`,
   }),
+  allContainers: () => ALL_CONTAINERS,
   projectContainers: (projectId: string) => `PROJECT#${projectId}`,
   containerName: (projectId: string, name: string) => ({ pk: `NAME#${projectId}#${name}`, sk: "NAME" }),
   host: (hostId: string) => ({ pk: `HOST#${hostId}`, sk: "HOST" }),
@@ -12,9 +16,12 @@ export const keys = {
   allHosts: () => ALL_HOSTS,
   action: (containerUuid: string, requestId: string) => ({ pk: `CONTAINER#${containerUuid}`, sk: `ACTION#${requestId}` }),
   actionPrefix: "ACTION#",
+  idempotencyKey: (projectId: string, key: string) => ({ pk: `IDEMPOTENCY#${projectId}#${key}`, sk: "IDEMPOTENCY" }),
   reply: (requestId: string) => ({ pk: `REPLY#${requestId}`, sk: "REPLY" }),
 } as const;
 
 const ALL_HOSTS = "HOSTS";
+const ALL_CONTAINERS = "CONTAINERS";
 
 export const GSI1 = "gsi1";
+export const GSI2 = "gsi2";

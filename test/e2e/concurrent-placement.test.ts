@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { TEST_IMAGE } from "../setup/test-image.ts";
+import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
 
 let berth: TestBerth;
@@ -16,7 +16,7 @@ it("places exactly as many of 20 simultaneous creates as one host has room for",
   const cpu = host.cpu_total_millis / 5 / 1000;
   const responses = await Promise.all(
     Array.from({ length: 20 }, (_, index) =>
-      berth.api("POST", "/v1/containers?run=true", { body: { name: `crowd-${index}`, image: TEST_IMAGE, command: ["sleep", "600"], cpu, memory: 16 } }),
+      berth.api("POST", "/v1/containers?run=true", { body: { name: `crowd-${index}`, image: TEST_IMAGE, command: SLEEPER, cpu, memory: 16 } }),
     ),
   );
   expect(responses.map((response) => response.status)).toEqual(Array(20).fill(202));

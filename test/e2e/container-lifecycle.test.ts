@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_IMAGE } from "../setup/test-image.ts";
+import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
 
 let berth: TestBerth;
@@ -16,7 +16,7 @@ describe("a container's life, through HTTP, the emulators and Docker", () => {
       body: {
         name: "life",
         image: TEST_IMAGE,
-        command: ["sleep", "600"],
+        command: SLEEPER,
         cpu: 0.5,
         memory: "64",
         environment: { GREETING: "hello" },

@@ -5,7 +5,7 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { HostMessage } from "../../shared/queue/host-messages.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
 import { readConfig } from "../../shared/config.ts";
-import { TEST_IMAGE } from "../setup/test-image.ts";
+import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
 
 let berth: TestBerth;
@@ -26,7 +26,7 @@ async function redeliver(message: HostMessage): Promise<void> {
 }
 
 it("a repeated create or delete message neither duplicates a container nor releases a claim twice", async () => {
-  const created = await berth.api("POST", "/v1/containers?run=true", { body: { name: "once", image: TEST_IMAGE, command: ["sleep", "600"], cpu: 0.2, memory: 16 } });
+  const created = await berth.api("POST", "/v1/containers?run=true", { body: { name: "once", image: TEST_IMAGE, command: SLEEPER, cpu: 0.2, memory: 16 } });
   const uuid = created.body.uuid;
   const requestId = created.headers.get("x-openstack-request-id")!;
   await berth.waitForContainer(uuid, (c) => c.status === "Running");

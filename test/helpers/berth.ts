@@ -49,7 +49,7 @@ export async function startBerth(options: { agents?: number; environment?: Recor
   }
 
   const api: TestBerth["api"] = async (method, path, { body, rawBody, token = ADMIN_TOKEN } = {}) => {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { "openstack-api-version": "container 1.40" };
     if (token !== null) headers["x-auth-token"] = token;
     if (body !== undefined || rawBody !== undefined) headers["content-type"] = "application/json";
     const response = await fetch(`${stack.apiUrl}${path}`, { method, headers, body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)) });

@@ -6,6 +6,9 @@ import Docker from "dockerode";
 /** The image tests run: a static busybox on scratch, built locally because no registry is reachable. */
 export const TEST_IMAGE = "berth-test/busybox:1";
 
+/** A long-running command that exits promptly on SIGTERM (a bare `sleep` as PID 1 ignores it). */
+export const SLEEPER = ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"];
+
 const BUSYBOX_CANDIDATES = ["/bin/busybox", "/usr/bin/busybox"];
 
 export async function ensureTestImage(docker: Docker): Promise<void> {

@@ -1,45 +1,112 @@
 import { httpHandler } from "../../../shared/http/handler.ts";
-import { baseUrlOf, integerParameter, pathParameter, queryParameters } from "../../../shared/http/request.ts";
-import { json } from "../../../shared/http/responses.ts";
-import { NotFoundError } from "../../../shared/errors.ts";
-import { findContainer } from "../../../shared/containers/find-container.ts";
-import { ALLOWED_STATUSES, TaskState } from "../../../shared/containers/statuses.ts";
-import { submitContainerRequest, type ContainerRequest } from "../../../shared/containers/submit-request.ts";
+import type { HttpContext, HttpEvent } from "../../../shared/http/context.ts";
+import { baseUrlOf, booleanParameter, pathParameter, stringParameter } from "../../../shared/http/request.ts";
+import { json, type HttpResponse } from "../../../shared/http/responses.ts";
+import { InvalidFieldError, NotFoundError, NotImplementedError } from "../../../shared/errors.ts";
+import { containerOfRequest } from "../../../shared/containers/find-container.ts";
+import { queryCallerOf, queryContainer, requiredPath } from "../../../shared/containers/host-queries.ts";
+import { LIFECYCLE_REQUESTS } from "../../../shared/containers/lifecycle-requests.ts";
+import type { ContainerRecord } from "../../../shared/containers/record.ts";
+import { splitCommand } from "../../../shared/containers/split-command.ts";
+import { ALLOWED_STATUSES } from "../../../shared/containers/statuses.ts";
+import { submitContainerRequest } from "../../../shared/containers/submit-request.ts";
+import { updateContainer } from "../../../shared/containers/update-container.ts";
+import { validateUpdateBody } from "../../../shared/containers/validate-update.ts";
 import { containerView } from "../../../shared/containers/view.ts";
 import { sqsClientFor } from "../../../shared/store/clients.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
-import type { HttpEvent } from "../../../shared/http/context.ts";
 
-/** The lifecycle actions a host carries out, by the path segment that names them. */
-const ACTIONS: Record<string, (event: HttpEvent) => ContainerRequest> = {
-  start: (event) => {
-    queryParameters(event, []);
-    return {
-      action: "start",
-      allowedIn: ALLOWED_STATUSES.start,
-      changes: { task_state: TaskState.ContainerStarting, status_reason: null },
-      message: { kind: "start" },
-    };
+interface ContainerAction {
+  parameters: string[];
+  run(record: ContainerRecord, query: Record<string, string>, event: HttpEvent, context: HttpContext): Promise<HttpResponse>;
+}
+
+/** Zun routes that need Neutron or interactive sessions, which Berth does not offer. */
+const REFUSED: Record<string, string> = {
+  network_attach: "Neutron networks are not supported by Berth; each project's containers share a network on their host",
+  network_detach: "Neutron networks are not supported by Berth",
+  resize: "interactive sessions (attach and their tty resize) are not supported by Berth",
+  execute_resize: "interactive execute sessions are not supported by Berth",
+};
+
+const LIFECYCLE_ACTIONS: Record<string, ContainerAction> = Object.fromEntries(
+  Object.entries(LIFECYCLE_REQUESTS).map(([name, lifecycle]) => [
+    name,
+    {
+      parameters: lifecycle.parameters,
+      async run(record, query, event, { config, caller, requestId }) {
+        const accepted = await submitContainerRequest(record, lifecycle.describe(query, record), { caller, requestId }, storesFor(config), sqsClientFor(config));
+        return json(202, containerView(accepted, baseUrlOf(event)));
+      },
+    } satisfies ContainerAction,
+  ]),
+);
+
+const ACTIONS: Record<string, ContainerAction> = {
+  ...LIFECYCLE_ACTIONS,
+
+  rename: {
+    parameters: ["name"],
+    async run(record, query, event, { config, caller, requestId }) {
+      const name = stringParameter(query, "name");
+      if (name === undefined) throw new InvalidFieldError("name", "is required");
+      const updated = await updateContainer(record, validateUpdateBody({ name }, ["name"]), "rename", { caller, requestId }, storesFor(config), sqsClientFor(config));
+      return json(200, containerView(updated, baseUrlOf(event)));
+    },
   },
-  stop: (event) => {
-    const timeout = integerParameter(queryParameters(event, ["timeout"]), "timeout", 0, 3600) ?? 10;
-    return {
-      action: "stop",
-      allowedIn: ALLOWED_STATUSES.stop,
-      changes: { task_state: TaskState.ContainerStopping },
-      message: { kind: "stop", timeout },
-    };
+
+  resize_container: {
+    parameters: [],
+    async run(record, _query, event, { config, caller, requestId, body }) {
+      const updated = await updateContainer(record, validateUpdateBody(body, ["cpu", "memory"]), "resize", { caller, requestId }, storesFor(config), sqsClientFor(config));
+      return json(202, containerView(updated, baseUrlOf(event)));
+    },
+  },
+
+  execute: {
+    parameters: ["command", "run", "interactive"],
+    async run(record, query, _event, context) {
+      const line = stringParameter(query, "command");
+      if (line === undefined) throw new InvalidFieldError("command", "is required");
+      if (booleanParameter(query, "interactive") || (stringParameter(query, "run") !== undefined && !booleanParameter(query, "run"))) {
+        throw new NotImplementedError("Interactive execute is not supported by Berth; use run=true for a command's output and exit code.");
+      }
+      const rule = { allowedIn: ALLOWED_STATUSES.execute, action: "exec_cmd", verb: "execute" };
+      return json(200, await queryContainer(record, "execute", { command: splitCommand(line) }, rule, queryCallerOf(context), storesFor(context.config), sqsClientFor(context.config)));
+    },
+  },
+
+  put_archive: {
+    parameters: ["path"],
+    async run(record, query, _event, context) {
+      const path = requiredPath(query);
+      const data = (context.body as { data?: unknown } | undefined)?.data;
+      if (typeof data !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(data)) throw new InvalidFieldError("data", "must be a base64-encoded tar archive");
+      const rule = { allowedIn: ALLOWED_STATUSES.archive, action: "put_archive" };
+      await queryContainer(record, "put_archive", { path, data }, rule, queryCallerOf(context), storesFor(context.config), sqsClientFor(context.config));
+      return json(200, null);
+    },
+  },
+
+  commit: {
+    parameters: ["repository", "tag"],
+    async run(record, query, _event, context) {
+      const repository = stringParameter(query, "repository");
+      if (!repository || !/^[a-z0-9]+([._/-][a-z0-9]+)*$/.test(repository)) throw new InvalidFieldError("repository", "is required: a lowercase image repository name");
+      const tag = stringParameter(query, "tag");
+      if (tag !== undefined && !/^\w[\w.-]{0,127}$/.test(tag)) throw new InvalidFieldError("tag", `'${tag}' is not an image tag`);
+      const rule = { allowedIn: ALLOWED_STATUSES.commit, action: "commit" };
+      return json(202, await queryContainer(record, "commit", { repository, tag }, rule, queryCallerOf(context), storesFor(context.config), sqsClientFor(context.config)));
+    },
   },
 };
 
-/** POST /v1/containers/{id}/{action}: start, stop. */
-export const handler = httpHandler(async (event, { config, caller, requestId }) => {
+/** POST /v1/containers/{id}/{action}: lifecycle actions, rename, resize_container, execute, put_archive, commit. */
+export const handler = httpHandler(async (event, context) => {
   const name = pathParameter(event, "action");
-  const describe = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
-  if (!describe) throw new NotFoundError(`Unknown container action ${name}.`);
-  const request = describe(event);
-  const stores = storesFor(config);
-  const record = await findContainer(pathParameter(event, "id"), caller, stores.containers);
-  const accepted = await submitContainerRequest(record, request, { caller, requestId }, stores, sqsClientFor(config));
-  return json(202, containerView(accepted, baseUrlOf(event)));
+  if (Object.hasOwn(REFUSED, name)) throw new NotImplementedError(`${name}: ${REFUSED[name]}.`);
+  const action = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
+  if (!action) throw new NotFoundError(`Unknown container action ${name}.`);
+  const { record, query } = await containerOfRequest(event, context, action.parameters);
+  return action.run(record, query, event, context);
 });

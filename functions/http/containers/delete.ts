@@ -1,9 +1,9 @@
 import { isAdmin } from "../../../shared/http/context.ts";
 import { httpHandler } from "../../../shared/http/handler.ts";
-import { booleanParameter, pathParameter, queryParameters } from "../../../shared/http/request.ts";
+import { booleanParameter } from "../../../shared/http/request.ts";
 import { noContent } from "../../../shared/http/responses.ts";
 import { ContainerStateConflictError, ForbiddenError } from "../../../shared/errors.ts";
-import { findContainer } from "../../../shared/containers/find-container.ts";
+import { containerOfRequest } from "../../../shared/containers/find-container.ts";
 import { ALLOWED_STATUSES, Status, TaskState } from "../../../shared/containers/statuses.ts";
 import { submitContainerRequest } from "../../../shared/containers/submit-request.ts";
 import { sqsClientFor } from "../../../shared/store/clients.ts";
@@ -14,13 +14,13 @@ import { storesFor } from "../../../shared/store/stores.ts";
  * reached a host is removed at once; a placed one is handed to its host, which
  * removes it from Docker and then releases its claim.
  */
-export const handler = httpHandler(async (event, { config, caller, requestId }) => {
-  const query = queryParameters(event, ["force", "stop"]);
+export const handler = httpHandler(async (event, context) => {
+  const { config, caller, requestId } = context;
+  const { record, query } = await containerOfRequest(event, context, ["force", "stop"]);
   const force = booleanParameter(query, "force");
   const stop = booleanParameter(query, "stop");
   if (force && !isAdmin(caller)) throw new ForbiddenError("Only an admin may force a delete (parameter force).");
   const stores = storesFor(config);
-  const record = await findContainer(pathParameter(event, "id"), caller, stores.containers);
   const allowedIn: readonly Status[] = force ? ALLOWED_STATUSES.deleteWithForce : stop ? ALLOWED_STATUSES.deleteWithStop : ALLOWED_STATUSES.delete;
 
   if (!record.host_id) {
@@ -35,6 +35,7 @@ export const handler = httpHandler(async (event, { config, caller, requestId }) 
       allowedIn,
       changes: { status: Status.Deleting, task_state: TaskState.ContainerDeleting, status_reason: null },
       message: { kind: "delete", stop: stop || force },
+      evenIfBusy: force,
     },
     { caller, requestId },
     stores,

@@ -1,13 +1,16 @@
 import { httpHandler } from "../../../shared/http/handler.ts";
 import { baseUrlOf, queryParameters } from "../../../shared/http/request.ts";
 import { json } from "../../../shared/http/responses.ts";
+import { LIST_PARAMETERS, listContainers } from "../../../shared/containers/list-containers.ts";
 import { containerView } from "../../../shared/containers/view.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
 
-/** GET /v1/containers: the caller's project's containers, oldest first. */
+/** GET /v1/containers: filters, limit/marker pagination, sort_key/sort_dir, and all_projects for admins. */
 export const handler = httpHandler(async (event, { config, caller }) => {
-  queryParameters(event, []);
-  const records = await storesFor(config).containers.listByProject(caller.projectId);
+  const page = await listContainers(queryParameters(event, LIST_PARAMETERS), caller, storesFor(config).containers);
   const base = baseUrlOf(event);
-  return json(200, { containers: records.map((record) => containerView(record, base)), next: null });
+  return json(200, {
+    containers: page.containers.map((record) => containerView(record, base)),
+    next: page.nextQuery ? `${base}/v1/containers/?${page.nextQuery}` : null,
+  });
 });

@@ -1,12 +1,40 @@
 import { httpHandler } from "../../../shared/http/handler.ts";
-import { baseUrlOf, pathParameter } from "../../../shared/http/request.ts";
+import { baseUrlOf } from "../../../shared/http/request.ts";
 import { json } from "../../../shared/http/responses.ts";
-import { findContainer } from "../../../shared/containers/find-container.ts";
+import { BerthError } from "../../../shared/errors.ts";
+import { askHost } from "../../../shared/containers/ask-host.ts";
+import { containerOfRequest } from "../../../shared/containers/find-container.ts";
+import type { ContainerRecord } from "../../../shared/containers/record.ts";
 import { containerView } from "../../../shared/containers/view.ts";
+import { sqsClientFor } from "../../../shared/store/clients.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
+import { log } from "../../../shared/log.ts";
 
-/** GET /v1/containers/{id}: by uuid or name. */
-export const handler = httpHandler(async (event, { config, caller }) => {
-  const record = await findContainer(pathParameter(event, "id"), caller, storesFor(config).containers);
+/** A show never waits long for the host: the stored record is a true answer too, only older. */
+const FRESH_STATE_WAIT_MS = 3_000;
+
+/**
+ * GET /v1/containers/{id}: by uuid or name, with Docker's current state when the
+ * container is settled on a host that answers quickly; otherwise as recorded.
+ */
+export const handler = httpHandler(async (event, context) => {
+  const { config, requestId } = context;
+  const stores = storesFor(config);
+  let { record } = await containerOfRequest(event, context, []);
+  if (record.host_id && !record.task_state && record.settled_generation >= record.generation) {
+    try {
+      record = await askHost<ContainerRecord>(
+        record,
+        "inspect",
+        {},
+        { requestId, hostDownAfterSeconds: config.hostDownAfterSeconds, remainingMs: context.getRemainingTimeInMillis?.() ?? 29_000, waitMs: FRESH_STATE_WAIT_MS },
+        stores,
+        sqsClientFor(config),
+      );
+    } catch (error) {
+      if (!(error instanceof BerthError)) throw error;
+      log("info", "showing the recorded state: the host did not give a fresh one", { request_id: requestId, reason: error.message });
+    }
+  }
   return json(200, containerView(record, baseUrlOf(event)));
 });

@@ -22,3 +22,11 @@ describe("the local stack's reading of serverless.yml", () => {
     expect(matchRoute(config.routes, "GET", "/elsewhere").route.functionName).toBe("notFound");
   });
 });
+
+describe("the catch-all function's route table", () => {
+  it("lists exactly the routes serverless.yml declares", async () => {
+    const { ROUTES } = await import("../../../shared/http/route-table.ts");
+    const declared = loadServerlessConfig("qa", "eu-west-1").routes.filter((route) => route.method !== "*").map((route) => `${route.method} ${route.path}`);
+    expect([...ROUTES].sort()).toEqual(declared.sort());
+  });
+});

@@ -1,0 +1,58 @@
+import { BerthError } from "../../shared/errors.ts";
+import { log } from "../../shared/log.ts";
+import type { HostQuery, HostQueryKind } from "../../shared/queue/host-messages.ts";
+import type { Reply } from "../../shared/store/replies.ts";
+import type { Stores } from "../../shared/store/stores.ts";
+import { DockerOperationError, type DockerDriver } from "./docker-driver.ts";
+import { getArchive, putArchive } from "./queries/archives.ts";
+import { commit } from "./queries/commit.ts";
+import { execute } from "./queries/execute.ts";
+import { logs } from "./queries/logs.ts";
+import type { QueryHandler } from "./queries/query-handler.ts";
+import { stats } from "./queries/stats.ts";
+import { top } from "./queries/top.ts";
+import { syncStatusFromDocker } from "./sync-status.ts";
+
+const QUERIES: Record<HostQueryKind, QueryHandler> = {
+  logs,
+  execute,
+  top,
+  stats,
+  get_archive: getArchive,
+  put_archive: putArchive,
+  commit,
+  inspect: async ({ docker, record }) => record,
+};
+
+/**
+ * Answers functions' questions about containers on this host, leaving each
+ * answer in the reply table. A question nobody waits for any more is skipped.
+ */
+export class QueryAnswerer {
+  constructor(private readonly docker: DockerDriver, private readonly stores: Stores, private readonly hostId: string) {}
+
+  async answer(query: HostQuery): Promise<void> {
+    if (Date.now() > query.answer_by) return;
+    let reply: Reply;
+    try {
+      const record = await this.stores.containers.get(query.container_uuid);
+      if (!record || record.host_id !== this.hostId) throw new BerthError("not_found", 404, `Container ${query.container_uuid} is not on this host.`);
+      const current = query.query === "inspect" ? await syncStatusFromDocker(record, this.docker, this.stores) : record;
+      const value = await QUERIES[query.query]({ docker: this.docker, dockerId: current.container_id ?? `berth-${current.uuid}`, record: current, params: query.params });
+      reply = { ok: true, value };
+    } catch (error) {
+      reply = replyForError(error);
+      if (reply.ok === false && reply.status >= 500) log("warn", "query failed", { request_id: query.request_id, query: query.query, error });
+    }
+    await this.stores.replies.put(query.request_id, reply);
+  }
+}
+
+function replyForError(error: unknown): Reply {
+  if (error instanceof BerthError) return { ok: false, status: error.status, code: error.code, message: error.message };
+  if (error instanceof DockerOperationError) {
+    const status = error.kind === "not_found" ? 404 : error.kind === "conflict" || error.kind === "rejected" ? 409 : error.kind === "timeout" ? 504 : 503;
+    return { ok: false, status, code: `docker_${error.kind}`, message: error.message };
+  }
+  return { ok: false, status: 500, code: "host_error", message: error instanceof Error ? error.message : String(error) };
+}

@@ -1,0 +1,72 @@
+import type { ContainerRecord } from "../../shared/containers/record.ts";
+import { Status, statusFromDockerState } from "../../shared/containers/statuses.ts";
+import { log } from "../../shared/log.ts";
+import type { HostMessage } from "../../shared/queue/host-messages.ts";
+import type { ActionEvent } from "../../shared/store/actions.ts";
+import type { Stores } from "../../shared/store/stores.ts";
+import type { DockerDriver } from "./docker-driver.ts";
+
+/**
+ * One message's work on one container: its conditional writes (each only if no
+ * newer request has been accepted) and the event it adds to the action log.
+ */
+export class Operation {
+  private readonly startedAt = new Date().toISOString();
+
+  constructor(public record: ContainerRecord, readonly message: HostMessage, private readonly stores: Stores) {}
+
+  /** Docker's name for the container: its id once known, else the name Berth gave it. */
+  get dockerId(): string {
+    return this.record.container_id ?? `berth-${this.record.uuid}`;
+  }
+
+  async update(changes: Partial<ContainerRecord>): Promise<boolean> {
+    const written = await this.stores.containers.recordOutcome(this.record.uuid, this.message.generation, changes);
+    if (written) this.record = { ...this.record, ...changes };
+    else log("info", "a newer request superseded this operation", { request_id: this.message.request_id, container: this.record.uuid });
+    return written;
+  }
+
+  async progress(status: string): Promise<void> {
+    await this.update({ status_reason: `image_pulling: ${status}` }).catch(() => undefined);
+  }
+
+  /** Reads what Docker now says and records it as the operation's outcome. */
+  async settleFromDocker(docker: DockerDriver): Promise<void> {
+    const inspected = await docker.inspect(this.dockerId);
+    if (!inspected) return this.fail(`${this.message.kind}: the Docker container ${this.dockerId} no longer exists`);
+    const state = inspected.State as { ExitCode?: number; Error?: string };
+    const status = statusFromDockerState(inspected.State);
+    const expectedToStop = this.message.kind === "stop" || this.message.kind === "kill";
+    const reason = status === Status.Stopped && !expectedToStop ? `exited with code ${state.ExitCode}${state.Error ? `: ${state.Error}` : ""}` : null;
+    if (await this.settle({ status, status_reason: reason })) await this.finishAction("Success", null);
+  }
+
+  async succeed(changes: Partial<ContainerRecord> = {}): Promise<void> {
+    if (await this.settle({ status_reason: null, ...changes })) await this.finishAction("Success", null);
+  }
+
+  async fail(reason: string): Promise<void> {
+    log("warn", "operation failed", { request_id: this.message.request_id, kind: this.message.kind, container: this.record.uuid, reason });
+    await this.settle({ status: Status.Error, status_reason: reason });
+    await this.finishAction("Error", reason);
+  }
+
+  /** The operation's last write: clears the task state and marks this generation's work done. */
+  private settle(changes: Partial<ContainerRecord>): Promise<boolean> {
+    return this.update({ ...changes, task_state: null, settled_generation: this.message.generation });
+  }
+
+  async finishAction(result: "Success" | "Error", traceback: string | null): Promise<void> {
+    const event: ActionEvent = {
+      event: `compute__do_container_${this.message.kind}`,
+      start_time: this.startedAt,
+      finish_time: new Date().toISOString(),
+      result,
+      traceback,
+    };
+    await this.stores.actions.record(this.record.uuid, this.message.request_id, event, { message: traceback }).catch((error) => {
+      log("warn", "could not record the action event", { request_id: this.message.request_id, error });
+    });
+  }
+}

@@ -1,0 +1,31 @@
+import { httpHandler } from "../../../shared/http/handler.ts";
+import { pathParameter } from "../../../shared/http/request.ts";
+import { json } from "../../../shared/http/responses.ts";
+import { NotFoundError } from "../../../shared/errors.ts";
+import { containerOfRequest } from "../../../shared/containers/find-container.ts";
+import type { ActionRecord } from "../../../shared/store/actions.ts";
+import { storesFor } from "../../../shared/store/stores.ts";
+
+/** GET /v1/containers/{id}/container_actions: the container's action log, oldest first. */
+export const list = httpHandler(async (event, context) => {
+  const { record } = await containerOfRequest(event, context, []);
+  const actions = await storesFor(context.config).actions.list(record.uuid);
+  return json(200, { containerActions: actions.map(actionView) });
+});
+
+/** GET /v1/containers/{id}/container_actions/{request_id}: one action with its events. */
+export const show = httpHandler(async (event, context) => {
+  const { record } = await containerOfRequest(event, context, []);
+  const requestId = pathParameter(event, "request_id");
+  const action = await storesFor(context.config).actions.get(record.uuid, requestId);
+  if (!action) throw new NotFoundError(`Action ${requestId} of container ${record.uuid} could not be found.`);
+  return json(200, {
+    ...actionView(action),
+    events: action.events.map(({ event: name, start_time, finish_time, result, traceback }) => ({ event: name, start_time, finish_time, result, traceback })),
+  });
+});
+
+function actionView(action: ActionRecord) {
+  const { action: name, container_uuid, request_id, user_id, project_id, start_time, finish_time, message } = action;
+  return { action: name, container_uuid, request_id, user_id, project_id, start_time, finish_time, message };
+}

@@ -1,0 +1,81 @@
+import { httpHandler } from "../../../shared/http/handler.ts";
+import type { HttpContext } from "../../../shared/http/context.ts";
+import { booleanParameter, pathParameter, stringParameter } from "../../../shared/http/request.ts";
+import { json, type HttpResponse } from "../../../shared/http/responses.ts";
+import { InvalidFieldError, NotFoundError, NotImplementedError } from "../../../shared/errors.ts";
+import { containerOfRequest } from "../../../shared/containers/find-container.ts";
+import { queryCallerOf, queryContainer, requiredPath } from "../../../shared/containers/host-queries.ts";
+import type { ContainerRecord } from "../../../shared/containers/record.ts";
+import { ALLOWED_STATUSES } from "../../../shared/containers/statuses.ts";
+import { sqsClientFor } from "../../../shared/store/clients.ts";
+import { storesFor } from "../../../shared/store/stores.ts";
+
+interface Inspector {
+  parameters: string[];
+  run(record: ContainerRecord, query: Record<string, string>, context: HttpContext): Promise<HttpResponse>;
+}
+
+const INSPECTORS: Record<string, Inspector> = {
+  /** The log as one JSON string, as python-zunclient expects. */
+  logs: {
+    parameters: ["stdout", "stderr", "timestamps", "tail", "since"],
+    async run(record, query, context) {
+    let stdout = query.stdout === undefined || booleanParameter(query, "stdout");
+    let stderr = query.stderr === undefined || booleanParameter(query, "stderr");
+    if (!stdout && !stderr) stdout = stderr = true;
+    const tail = stringParameter(query, "tail");
+    if (tail !== undefined && tail !== "all" && !/^\d+$/.test(tail)) throw new InvalidFieldError("tail", `must be a number of lines or all, got ${JSON.stringify(tail)}`);
+    const since = sinceOf(stringParameter(query, "since"));
+      const params = { stdout, stderr, timestamps: booleanParameter(query, "timestamps"), tail: tail ?? "all", since };
+      return json(200, await ask(record, "logs", params, ALLOWED_STATUSES.logs, context));
+    },
+  },
+
+  top: {
+    parameters: ["ps_args"],
+    async run(record, query, context) {
+      const psArgs = stringParameter(query, "ps_args");
+      if (psArgs !== undefined && !/^[\w\s,=-]*$/.test(psArgs)) throw new InvalidFieldError("ps_args", "may hold only letters, digits, spaces and , = -");
+      return json(200, await ask(record, "top", { ps_args: psArgs }, ALLOWED_STATUSES.top, context));
+    },
+  },
+
+  stats: {
+    parameters: [],
+    run: async (record, _query, context) => json(200, await ask(record, "stats", {}, ALLOWED_STATUSES.stats, context)),
+  },
+
+  get_archive: {
+    parameters: ["path"],
+    run: async (record, query, context) => json(200, await ask(record, "get_archive", { path: requiredPath(query) }, ALLOWED_STATUSES.archive, context)),
+  },
+};
+
+/** Zun routes that need Neutron or interactive sessions, which Berth does not offer. */
+const REFUSED: Record<string, string> = {
+  attach: "interactive sessions are not supported by Berth; use logs and execute",
+  network_list: "Neutron networks are not supported by Berth",
+};
+
+/** GET /v1/containers/{id}/{query}: logs, top, stats, get_archive, answered by the container's host. */
+export const handler = httpHandler(async (event, context) => {
+  const name = pathParameter(event, "query");
+  if (Object.hasOwn(REFUSED, name)) throw new NotImplementedError(`${name}: ${REFUSED[name]}.`);
+  const inspector = Object.hasOwn(INSPECTORS, name) ? INSPECTORS[name] : undefined;
+  if (!inspector) throw new NotFoundError(`No route for GET ${event.rawPath}.`);
+  const { record, query } = await containerOfRequest(event, context, inspector.parameters);
+  return inspector.run(record, query, context);
+});
+
+function ask(record: ContainerRecord, query: "logs" | "top" | "stats" | "get_archive", params: Record<string, unknown>, allowedIn: readonly string[], context: HttpContext) {
+  return queryContainer(record, query, params, { allowedIn: allowedIn as ContainerRecord["status"][] }, queryCallerOf(context), storesFor(context.config), sqsClientFor(context.config));
+}
+
+/** `since` is a UNIX timestamp or an ISO date. */
+function sinceOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  const parsed = Date.parse(value);
+  if (Number.isNaN(parsed)) throw new InvalidFieldError("since", `must be a UNIX timestamp or an ISO 8601 date, got ${JSON.stringify(value)}`);
+  return Math.floor(parsed / 1000);
+}

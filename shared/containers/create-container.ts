@@ -1,0 +1,110 @@
+import { createHash, randomUUID } from "node:crypto";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { BerthConfig, Identity } from "../config.ts";
+import { ConflictError, InvalidFieldError } from "../errors.ts";
+import { sendToHost } from "../queue/host-messages.ts";
+import { placeContainer } from "../scheduling/place-container.ts";
+import { newAction, type ActionEvent } from "../store/actions.ts";
+import { DuplicateCreateError, type IdempotencyClaim } from "../store/containers.ts";
+import type { Stores } from "../store/stores.ts";
+import { claimOf, type ContainerRecord, type ContainerSpec } from "./record.ts";
+import { Status } from "./statuses.ts";
+
+const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+const IDEMPOTENCY_SECONDS = 24 * 3600;
+
+export interface CreateRequest {
+  spec: ContainerSpec;
+  run: boolean;
+  /** The client's Idempotency-Key header, if it sent one. */
+  idempotencyKey: string | undefined;
+  /** What makes two requests "the same" for an idempotency key. */
+  fingerprintOf: unknown;
+}
+
+/**
+ * Zun's create, with placement and claim in the same transaction as the record:
+ * records the container as Creating on a host with room (or as Error saying why
+ * none fits), then hands the create to that host. A retry carrying the same
+ * Idempotency-Key answers with the container the first request made.
+ */
+export async function createContainer(
+  request: CreateRequest,
+  who: { caller: Identity; requestId: string; config: BerthConfig },
+  stores: Stores,
+  sqs: SQSClient,
+): Promise<ContainerRecord> {
+  const idempotency = request.idempotencyKey === undefined ? undefined : idempotencyClaim(request.idempotencyKey, request.fingerprintOf);
+  if (idempotency) {
+    const earlier = await replayOf(idempotency, who.caller, stores);
+    if (earlier) return earlier;
+  }
+  const { spec, run } = request;
+  const now = new Date().toISOString();
+  const draft: ContainerRecord = {
+    ...spec,
+    uuid: randomUUID(),
+    project_id: who.caller.projectId,
+    user_id: who.caller.userId,
+    status: Status.Creating,
+    status_reason: null,
+    task_state: null,
+    host_id: null,
+    host: null,
+    claim: claimOf(spec),
+    container_id: null,
+    generation: 1,
+    settled_generation: 0,
+    created_at: now,
+    updated_at: now,
+  };
+  const actionFields = { action: "create", container_uuid: draft.uuid, request_id: who.requestId, user_id: who.caller.userId, project_id: who.caller.projectId };
+  try {
+    const placement = await placeContainer(
+      draft,
+      (host) => newAction(actionFields, now, [scheduleEvent(now, "Success", null, { host: host.hostname, host_id: host.id })]),
+      { spec, cpuMillis: draft.claim!.cpuMillis, now: Date.now(), hostDownAfterSeconds: who.config.hostDownAfterSeconds },
+      stores,
+      idempotency,
+    );
+    if (placement.placed) {
+      const record = { ...draft, host_id: placement.host.id, host: placement.host.hostname };
+      await sendToHost(sqs, placement.host.queue_url, { kind: "create", container_uuid: record.uuid, generation: record.generation, request_id: who.requestId, run });
+      return record;
+    }
+    const record = { ...draft, status: Status.Error, status_reason: placement.reason, claim: null, settled_generation: draft.generation };
+    const action = { ...newAction(actionFields, now, [scheduleEvent(now, "Error", placement.reason)]), finish_time: now, message: placement.reason };
+    await stores.containers.createUnplaced(record, action, idempotency);
+    return record;
+  } catch (error) {
+    if (error instanceof DuplicateCreateError && idempotency) {
+      const earlier = await replayOf(idempotency, who.caller, stores);
+      if (earlier) return earlier;
+    }
+    throw error;
+  }
+}
+
+function idempotencyClaim(key: string, fingerprintOf: unknown): IdempotencyClaim {
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) throw new InvalidFieldError("Idempotency-Key", "must be 1–255 printable ASCII characters");
+  return {
+    key,
+    fingerprint: createHash("sha256").update(JSON.stringify(fingerprintOf)).digest("hex"),
+    expiresAt: Math.floor(Date.now() / 1000) + IDEMPOTENCY_SECONDS,
+  };
+}
+
+async function replayOf(idempotency: IdempotencyClaim, caller: Identity, stores: Stores): Promise<ContainerRecord | undefined> {
+  const earlier = await stores.containers.findByIdempotencyKey(caller.projectId, idempotency.key);
+  if (!earlier) return undefined;
+  if (earlier.fingerprint !== idempotency.fingerprint) {
+    throw new ConflictError(`Idempotency-Key ${idempotency.key} was already used for a different create request.`, "idempotency_key_reused");
+  }
+  const record = await stores.containers.get(earlier.uuid);
+  if (!record) throw new ConflictError(`The container created with Idempotency-Key ${idempotency.key} has since been deleted.`, "idempotency_key_reused");
+  return record;
+}
+
+function scheduleEvent(now: string, result: "Success" | "Error", traceback: string | null, details?: Record<string, unknown>): ActionEvent {
+  return { event: "schedule", start_time: now, finish_time: now, result, traceback, details };
+}

@@ -1,0 +1,74 @@
+import { InvalidFieldError } from "../errors.ts";
+import type { ContainerRecord } from "./record.ts";
+import { ALLOWED_STATUSES, Status, TaskState } from "./statuses.ts";
+import type { ContainerRequest } from "./submit-request.ts";
+import { IMAGE_PATTERN, defaultPullPolicy } from "./validate-create.ts";
+import { integerParameter, stringParameter } from "../http/request.ts";
+
+type Query = Record<string, string>;
+
+/** The lifecycle actions a host carries out, each described from its query parameters. */
+export const LIFECYCLE_REQUESTS: Record<string, { parameters: string[]; describe: (query: Query, record: ContainerRecord) => ContainerRequest }> = {
+  start: {
+    parameters: [],
+    describe: () => ({ action: "start", allowedIn: ALLOWED_STATUSES.start, changes: { task_state: TaskState.ContainerStarting, status_reason: null }, message: { kind: "start" } }),
+  },
+  stop: {
+    parameters: ["timeout"],
+    describe: (query) => ({
+      action: "stop",
+      allowedIn: ALLOWED_STATUSES.stop,
+      changes: { task_state: TaskState.ContainerStopping },
+      message: { kind: "stop", timeout: integerParameter(query, "timeout", 0, 3600) ?? 10 },
+    }),
+  },
+  reboot: {
+    parameters: ["timeout"],
+    describe: (query) => ({
+      action: "reboot",
+      allowedIn: ALLOWED_STATUSES.reboot,
+      changes: { task_state: TaskState.ContainerRebooting, status_reason: null },
+      message: { kind: "reboot", timeout: integerParameter(query, "timeout", 0, 3600) ?? 10 },
+    }),
+  },
+  pause: {
+    parameters: [],
+    describe: () => ({ action: "pause", allowedIn: ALLOWED_STATUSES.pause, changes: { task_state: TaskState.ContainerPausing }, message: { kind: "pause" } }),
+  },
+  unpause: {
+    parameters: [],
+    describe: () => ({ action: "unpause", allowedIn: ALLOWED_STATUSES.unpause, changes: { task_state: TaskState.ContainerUnpausing }, message: { kind: "unpause" } }),
+  },
+  kill: {
+    parameters: ["signal"],
+    describe: (query) => ({
+      action: "kill",
+      allowedIn: ALLOWED_STATUSES.kill,
+      changes: { task_state: TaskState.ContainerKilling },
+      message: { kind: "kill", signal: signalOf(stringParameter(query, "signal")) },
+    }),
+  },
+  rebuild: {
+    parameters: ["image", "image_driver"],
+    describe: (query, record) => {
+      const image = stringParameter(query, "image");
+      if (image !== undefined && (image.length < 2 || image.length > 255 || !IMAGE_PATTERN.test(image))) {
+        throw new InvalidFieldError("image", `'${image}' is not an image reference`);
+      }
+      const driver = stringParameter(query, "image_driver");
+      if (driver !== undefined && driver !== "docker") throw new InvalidFieldError("image_driver", "must be docker");
+      const changes: Partial<ContainerRecord> = { status: Status.Rebuilding, task_state: TaskState.ContainerRebuilding, status_reason: null };
+      if (image && image !== record.image) Object.assign(changes, { image, image_pull_policy: defaultPullPolicy(image) });
+      return { action: "rebuild", allowedIn: ALLOWED_STATUSES.rebuild, changes, message: { kind: "rebuild", run: record.status === Status.Running } };
+    },
+  },
+};
+
+const SIGNAL_PATTERN = /^(SIG)?[A-Z][A-Z0-9+-]*$|^\d{1,2}$/;
+
+function signalOf(value: string | undefined): string {
+  if (value === undefined) return "SIGKILL";
+  const signal = value.toUpperCase();
+  if (!SIGNAL_PATTERN.test(signal)) throw new InvalidFieldError("signal", `'${value}' is not a signal name or number`);
+  return /^\d+$/.test(signal) || signal.startsWith("SIG") ? signal : `SIG${signal}`;
+}

@@ -1,0 +1,71 @@
+import type { Identity } from "../config.ts";
+import { ForbiddenError, InvalidFieldError } from "../errors.ts";
+import { isAdmin } from "../http/context.ts";
+import { booleanParameter, integerParameter, stringParameter } from "../http/request.ts";
+import type { ContainerStore } from "../store/containers.ts";
+import type { ContainerRecord } from "./record.ts";
+
+export const LIST_FILTERS = ["name", "image", "project_id", "user_id", "memory", "host", "task_state", "status", "auto_remove"] as const;
+export const LIST_PARAMETERS = [...LIST_FILTERS, "limit", "marker", "sort_key", "sort_dir", "all_projects"];
+const SORT_KEYS = ["id", "uuid", "name", "image", "created_at", "updated_at", "status", "task_state", "host", "cpu", "memory", "project_id", "user_id"];
+const MAX_PAGE = 1000;
+
+export interface ContainerPage {
+  containers: ContainerRecord[];
+  /** Query string for the next page, or null on the last one. */
+  nextQuery: string | null;
+}
+
+/**
+ * The caller's containers (every project's, for an admin asking all_projects),
+ * filtered, sorted and paged the way Zun's list is: `marker` is the uuid of the
+ * last container of the previous page.
+ */
+export async function listContainers(query: Record<string, string>, caller: Identity, containers: ContainerStore): Promise<ContainerPage> {
+  const allProjects = booleanParameter(query, "all_projects");
+  if (allProjects && !isAdmin(caller)) throw new ForbiddenError("Only an admin may list all projects' containers (parameter all_projects).");
+  const limit = integerParameter(query, "limit", 1, MAX_PAGE);
+  const marker = stringParameter(query, "marker");
+  const sortKey = stringParameter(query, "sort_key") ?? "id";
+  if (!SORT_KEYS.includes(sortKey)) throw new InvalidFieldError("sort_key", `must be one of ${SORT_KEYS.join(", ")}`);
+  const sortDir = stringParameter(query, "sort_dir") ?? "asc";
+  if (sortDir !== "asc" && sortDir !== "desc") throw new InvalidFieldError("sort_dir", "must be asc or desc");
+
+  const filters: Array<[keyof ContainerRecord, string]> = [];
+  for (const field of LIST_FILTERS) {
+    const value = stringParameter(query, field);
+    if (value !== undefined) filters.push([field, field === "auto_remove" ? String(booleanParameter(query, field)) : value]);
+  }
+  const records = allProjects ? await containers.listAll() : await containers.listByProject(caller.projectId);
+  const matching = records.filter((record) => filters.every(([field, value]) => String(record[field] ?? "") === value));
+  const sorted = matching.sort(compareBy(sortKey, sortDir));
+
+  let start = 0;
+  if (marker !== undefined) {
+    const index = sorted.findIndex((record) => record.uuid === marker);
+    if (index < 0) throw new InvalidFieldError("marker", `no container ${marker} in this listing`);
+    start = index + 1;
+  }
+  const end = limit === undefined ? sorted.length : start + limit;
+  const page = sorted.slice(start, end);
+  const more = end < sorted.length && page.length > 0;
+  let nextQuery: string | null = null;
+  if (more) {
+    const next = new URLSearchParams({ ...query, marker: page[page.length - 1]!.uuid });
+    nextQuery = next.toString();
+  }
+  return { containers: page, nextQuery };
+}
+
+function compareBy(key: string, dir: "asc" | "desc") {
+  const field = key === "id" ? "created_at" : key;
+  const sign = dir === "asc" ? 1 : -1;
+  return (a: ContainerRecord, b: ContainerRecord): number => {
+    const left = (a as unknown as Record<string, unknown>)[field];
+    const right = (b as unknown as Record<string, unknown>)[field];
+    let order = 0;
+    if (typeof left === "number" && typeof right === "number") order = left - right;
+    else order = String(left ?? "").localeCompare(String(right ?? ""));
+    return order !== 0 ? order * sign : a.created_at.localeCompare(b.created_at) || a.uuid.localeCompare(b.uuid);
+  };
+}

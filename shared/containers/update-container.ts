@@ -1,0 +1,71 @@
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { Identity } from "../config.ts";
+import { ConflictError, ContainerBusyError, ContainerStateConflictError, NameTakenError } from "../errors.ts";
+import { sendToHost } from "../queue/host-messages.ts";
+import { newAction } from "../store/actions.ts";
+import type { Stores } from "../store/stores.ts";
+import { claimOf, type ContainerRecord } from "./record.ts";
+import { ALLOWED_STATUSES } from "./statuses.ts";
+import type { ContainerUpdate } from "./validate-update.ts";
+
+/**
+ * Changes a container's cpu, memory, name or auto_heal. A resource change moves
+ * the host's claim in the same transaction, refusing with 409 when the host has
+ * no room, and is then applied to the Docker container by its host.
+ */
+export async function updateContainer(
+  record: ContainerRecord,
+  update: ContainerUpdate,
+  actionName: string,
+  who: { caller: Identity; requestId: string },
+  stores: Stores,
+  sqs: SQSClient,
+): Promise<ContainerRecord> {
+  const allowedIn = ALLOWED_STATUSES.update;
+  if (!allowedIn.includes(record.status)) throw new ContainerStateConflictError(actionName, record.status, record.uuid);
+  if (record.task_state) throw new ContainerBusyError(record.uuid, record.task_state);
+
+  const fields: Partial<ContainerRecord> = {};
+  const resized = (update.cpu !== undefined && update.cpu !== record.cpu) || (update.memory !== undefined && update.memory !== record.memory);
+  let claim: { host: NonNullable<Awaited<ReturnType<Stores["hosts"]["get"]>>>; from: NonNullable<ContainerRecord["claim"]>; to: NonNullable<ContainerRecord["claim"]> } | undefined;
+  if (resized) {
+    fields.cpu = update.cpu ?? record.cpu;
+    fields.memory = update.memory ?? record.memory;
+    fields.claim = claimOf({ cpu: fields.cpu, memory: fields.memory, disk: record.disk });
+    const host = record.host_id && record.claim ? await stores.hosts.get(record.host_id) : undefined;
+    if (host && record.claim) claim = { host, from: record.claim, to: fields.claim };
+  }
+  const newName = update.name !== undefined && update.name !== record.name ? update.name : undefined;
+  if (newName) fields.name = newName;
+  if (update.auto_heal !== undefined) fields.auto_heal = update.auto_heal;
+
+  const now = new Date().toISOString();
+  const action = newAction(
+    { action: actionName, container_uuid: record.uuid, request_id: who.requestId, user_id: who.caller.userId, project_id: who.caller.projectId },
+    now,
+  );
+  const needsHost = resized && record.host_id !== null;
+  const outcome = await stores.containers.applyUpdate(record, { fields, newName, claim, bumpGeneration: needsHost }, allowedIn, action);
+  if (outcome === "name_taken") throw new NameTakenError(newName!);
+  if (outcome === "host_full") {
+    throw new ConflictError(
+      `Host ${claim!.host.hostname} has no room to resize container ${record.uuid} to cpu ${fields.cpu} and memory ${fields.memory} MiB.`,
+      "insufficient_host_resources",
+    );
+  }
+  if (outcome === "changed") {
+    const current = await stores.containers.get(record.uuid);
+    if (current?.task_state) throw new ContainerBusyError(record.uuid, current.task_state);
+    if (current && !allowedIn.includes(current.status)) throw new ContainerStateConflictError(actionName, current.status, record.uuid);
+    throw new ConflictError(`Container ${record.uuid} changed while the update was being applied; try again.`, "concurrent_update");
+  }
+
+  const updated = { ...record, ...fields, generation: record.generation + (needsHost ? 1 : 0), updated_at: now };
+  if (needsHost) {
+    const host = claim?.host ?? (await stores.hosts.get(record.host_id!));
+    if (host) await sendToHost(sqs, host.queue_url, { kind: "update", container_uuid: record.uuid, generation: updated.generation, request_id: who.requestId });
+  } else {
+    await stores.actions.record(record.uuid, who.requestId, { event: "api__update", start_time: now, finish_time: now, result: "Success", traceback: null }, { message: null });
+  }
+  return updated;
+}

@@ -1,0 +1,27 @@
+/**
+ * Every route serverless.yml declares, as "METHOD /path". The catch-all
+ * function uses it to tell a wrong method (405) from an unknown path (404);
+ * a test keeps it equal to serverless.yml.
+ */
+export const ROUTES = [
+  "GET /",
+  "GET /v1",
+  "POST /v1/containers",
+  "GET /v1/containers",
+  "GET /v1/containers/{id}",
+  "PATCH /v1/containers/{id}",
+  "DELETE /v1/containers/{id}",
+  "POST /v1/containers/{id}/{action}",
+  "GET /v1/containers/{id}/{query}",
+  "GET /v1/containers/{id}/container_actions",
+  "GET /v1/containers/{id}/container_actions/{request_id}",
+] as const;
+
+/** The methods the declared routes accept for a path, empty when no route has it. */
+export function methodsFor(path: string): string[] {
+  const segments = path.split("/").slice(1);
+  return ROUTES.filter((route) => {
+    const pattern = route.split(" ")[1]!.split("/").slice(1);
+    return pattern.length === segments.length && pattern.every((part, index) => part.startsWith("{") || part === segments[index]);
+  }).map((route) => route.split(" ")[0]!);
+}
