@@ -18,6 +18,8 @@ export interface BerthConfig {
   hostDeadLetterQueueArn: string | undefined;
   /** A host whose last heartbeat is older than this is down (Zun: 180 s). */
   hostDownAfterSeconds: number;
+  /** How long a function waits for a host's answer (logs, execute, …); API Gateway allows 30 s in all. */
+  hostAnswerSeconds: number;
   /** Static token → identity map, for development; empty by default once JWTs are configured. */
   devTokens: Record<string, Identity>;
   /** Bearer JWTs from this issuer are verified when set (e.g. Amazon Cognito). */
@@ -45,6 +47,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     queuePrefix: required(env, "BERTH_QUEUE_PREFIX"),
     hostDeadLetterQueueArn: env.BERTH_HOST_DLQ_ARN || undefined,
     hostDownAfterSeconds: positiveNumber(env, "BERTH_HOST_DOWN_AFTER_SECONDS", 180),
+    hostAnswerSeconds: Math.min(25, positiveNumber(env, "BERTH_HOST_ANSWER_SECONDS", 25)),
     devTokens: env.BERTH_DEV_TOKENS ? parseDevTokens(env.BERTH_DEV_TOKENS) : env.BERTH_JWT_ISSUER ? {} : DEFAULT_DEV_TOKENS,
     jwt: readJwtSettings(env),
   };

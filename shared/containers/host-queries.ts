@@ -42,7 +42,7 @@ export async function queryContainer<T>(
 ): Promise<T> {
   if (!rule.allowedIn.includes(record.status)) throw new ContainerStateConflictError(rule.verb ?? query, record.status, record.uuid);
   const ask = () =>
-    askHost<T>(record, query, params, { requestId: who.requestId, hostDownAfterSeconds: who.config.hostDownAfterSeconds, remainingMs: who.remainingMs }, stores, sqs);
+    askHost<T>(record, query, params, { requestId: who.requestId, hostDownAfterSeconds: who.config.hostDownAfterSeconds, remainingMs: who.remainingMs, waitMs: who.config.hostAnswerSeconds * 1000 }, stores, sqs);
   if (!rule.action) return ask();
 
   const started = new Date().toISOString();

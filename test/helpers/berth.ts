@@ -21,7 +21,7 @@ export interface TestBerth {
   deployment: string;
   api(method: string, path: string, options?: { body?: unknown; rawBody?: string; token?: string | null }): Promise<ApiResponse>;
   /** Polls a container until `until` holds, returning its last view. */
-  waitForContainer(id: string, until: (container: any) => boolean, timeoutMs?: number): Promise<any>;
+  waitForContainer(id: string, until: (container: any) => boolean, timeoutMs?: number, token?: string): Promise<any>;
   /** The Docker containers this deployment owns. */
   dockerContainers(): Promise<Docker.ContainerInfo[]>;
   stop(): Promise<void>;
@@ -72,11 +72,11 @@ export async function startBerth(options: { agents?: number; environment?: Recor
     deployment,
     api,
     dockerContainers,
-    async waitForContainer(id, until, timeoutMs = 20_000) {
+    async waitForContainer(id, until, timeoutMs = 20_000, token = ADMIN_TOKEN) {
       const deadline = Date.now() + timeoutMs;
       let last: any;
       while (Date.now() < deadline) {
-        const response = await api("GET", `/v1/containers/${id}`);
+        const response = await api("GET", `/v1/containers/${id}`, { token });
         last = response.body;
         if (response.status === 200 && until(last)) return last;
         await sleep(100);

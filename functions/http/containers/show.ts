@@ -27,7 +27,7 @@ export const handler = httpHandler(async (event, context) => {
         record,
         "inspect",
         {},
-        { requestId, hostDownAfterSeconds: config.hostDownAfterSeconds, remainingMs: context.getRemainingTimeInMillis?.() ?? 29_000, waitMs: FRESH_STATE_WAIT_MS },
+        { requestId, hostDownAfterSeconds: config.hostDownAfterSeconds, remainingMs: context.getRemainingTimeInMillis?.() ?? 29_000, waitMs: Math.min(FRESH_STATE_WAIT_MS, config.hostAnswerSeconds * 1000) },
         stores,
         sqsClientFor(config),
       );
