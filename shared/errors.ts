@@ -101,3 +101,9 @@ export class NotImplementedError extends BerthError {
     super("not_implemented", 501, message);
   }
 }
+
+export class PayloadTooLargeError extends BerthError {
+  constructor(message: string) {
+    super("payload_too_large", 413, message);
+  }
+}

@@ -2,7 +2,7 @@ import { httpHandler } from "../../../shared/http/handler.ts";
 import type { HttpContext, HttpEvent } from "../../../shared/http/context.ts";
 import { baseUrlOf, booleanParameter, pathParameter, stringParameter } from "../../../shared/http/request.ts";
 import { json, type HttpResponse } from "../../../shared/http/responses.ts";
-import { InvalidFieldError, NotFoundError, NotImplementedError } from "../../../shared/errors.ts";
+import { InvalidFieldError, NotFoundError, NotImplementedError, PayloadTooLargeError } from "../../../shared/errors.ts";
 import { containerOfRequest } from "../../../shared/containers/find-container.ts";
 import { queryCallerOf, queryContainer, requiredPath } from "../../../shared/containers/host-queries.ts";
 import { LIFECYCLE_REQUESTS } from "../../../shared/containers/lifecycle-requests.ts";
@@ -15,6 +15,9 @@ import { validateUpdateBody } from "../../../shared/containers/validate-update.t
 import { containerView } from "../../../shared/containers/view.ts";
 import { sqsClientFor } from "../../../shared/store/clients.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
+
+/** SQS takes 256 KiB per message; the archive travels inside one. */
+const MAX_ARCHIVE_BASE64 = 190 * 1024;
 
 interface ContainerAction {
   parameters: string[];
@@ -82,6 +85,7 @@ const ACTIONS: Record<string, ContainerAction> = {
       const path = requiredPath(query);
       const data = (context.body as { data?: unknown } | undefined)?.data;
       if (typeof data !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(data)) throw new InvalidFieldError("data", "must be a base64-encoded tar archive");
+      if (data.length > MAX_ARCHIVE_BASE64) throw new PayloadTooLargeError(`The archive is ${data.length} base64 characters; at most ${MAX_ARCHIVE_BASE64} fit one host message.`);
       const rule = { allowedIn: ALLOWED_STATUSES.archive, action: "put_archive" };
       await queryContainer(record, "put_archive", { path, data }, rule, queryCallerOf(context), storesFor(context.config), sqsClientFor(context.config));
       return json(200, null);
