@@ -20,6 +20,12 @@ export interface BerthConfig {
   hostDownAfterSeconds: number;
   /** How long a function waits for a host's answer (logs, execute, …); API Gateway allows 30 s in all. */
   hostAnswerSeconds: number;
+  /** How hosts are ranked: binpack, spread or random (a request's hints `strategy` overrides it). */
+  placementStrategy: string;
+  /** A placement picks at random among this many best-ranked hosts (Nova's host_subset_size). */
+  hostSubsetSize: number;
+  /** How old a function's snapshot of the hosts may be before it is read again. */
+  hostSnapshotSeconds: number;
   /** Static token → identity map, for development; empty by default once JWTs are configured. */
   devTokens: Record<string, Identity>;
   /** Bearer JWTs from this issuer are verified when set (e.g. Amazon Cognito). */
@@ -47,6 +53,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     queuePrefix: required(env, "BERTH_QUEUE_PREFIX"),
     hostDeadLetterQueueArn: env.BERTH_HOST_DLQ_ARN || undefined,
     hostDownAfterSeconds: positiveNumber(env, "BERTH_HOST_DOWN_AFTER_SECONDS", 180),
+    placementStrategy: env.BERTH_PLACEMENT_STRATEGY || "binpack",
+    hostSubsetSize: positiveNumber(env, "BERTH_HOST_SUBSET_SIZE", 3),
+    hostSnapshotSeconds: positiveNumber(env, "BERTH_HOST_SNAPSHOT_SECONDS", 5),
     hostAnswerSeconds: Math.min(25, positiveNumber(env, "BERTH_HOST_ANSWER_SECONDS", 25)),
     devTokens: env.BERTH_DEV_TOKENS ? parseDevTokens(env.BERTH_DEV_TOKENS) : env.BERTH_JWT_ISSUER ? {} : DEFAULT_DEV_TOKENS,
     jwt: readJwtSettings(env),

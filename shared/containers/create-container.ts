@@ -3,7 +3,12 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { BerthConfig, Identity } from "../config.ts";
 import { ConflictError, InvalidFieldError } from "../errors.ts";
 import { sendToHost } from "../queue/host-messages.ts";
+import { QuotaGuard } from "../quotas/quota-guard.ts";
+import { usageOf } from "../quotas/limits.ts";
+import type { PlacementRequest } from "../scheduling/filters/filter.ts";
+import { GROUP_HINT } from "../scheduling/filters/group-affinity.ts";
 import { placeContainer } from "../scheduling/place-container.ts";
+import { isStrategy, STRATEGIES } from "../scheduling/weighers/strategies.ts";
 import { newAction, type ActionEvent } from "../store/actions.ts";
 import { DuplicateCreateError, type IdempotencyClaim } from "../store/containers.ts";
 import type { Stores } from "../store/stores.ts";
@@ -59,12 +64,15 @@ export async function createContainer(
     updated_at: now,
   };
   const actionFields = { action: "create", container_uuid: draft.uuid, request_id: who.requestId, user_id: who.caller.userId, project_id: who.caller.projectId };
+  const quota = await QuotaGuard.check(stores.quotas, who.caller.projectId, usageOf(draft.claim!));
   try {
     const placement = await placeContainer(
       draft,
-      (host) => newAction(actionFields, now, [scheduleEvent(now, "Success", null, { host: host.hostname, host_id: host.id })]),
-      { spec, cpuMillis: draft.claim!.cpuMillis, now: Date.now(), hostDownAfterSeconds: who.config.hostDownAfterSeconds },
+      (host, explanation) => newAction(actionFields, now, [scheduleEvent(now, "Success", null, { host: host.hostname, host_id: host.id, ...explanation })]),
+      await placementRequestFor(draft, who, stores),
       stores,
+      quota,
+      { table: who.config.tableName, snapshotMaxAgeMs: who.config.hostSnapshotSeconds * 1000 },
       idempotency,
     );
     if (placement.placed) {
@@ -83,6 +91,26 @@ export async function createContainer(
     }
     throw error;
   }
+}
+
+async function placementRequestFor(draft: ContainerRecord, who: { requestId: string; config: BerthConfig; caller: Identity }, stores: Stores): Promise<PlacementRequest> {
+  const strategy = draft.hints.strategy ?? who.config.placementStrategy;
+  if (!isStrategy(strategy)) throw new Error(`configuration: BERTH_PLACEMENT_STRATEGY ${strategy} is not one of ${Object.keys(STRATEGIES).join(", ")}`);
+  const group = draft.hints[GROUP_HINT];
+  const groupHostIds = group
+    ? [...new Set((await stores.containers.listByProject(draft.project_id)).filter((c) => c.hints?.[GROUP_HINT] === group && c.host_id).map((c) => c.host_id!))]
+    : [];
+  return {
+    spec: draft,
+    cpuMillis: draft.claim!.cpuMillis,
+    now: Date.now(),
+    hostDownAfterSeconds: who.config.hostDownAfterSeconds,
+    requestId: who.requestId,
+    strategy,
+    hostSubsetSize: who.config.hostSubsetSize,
+    excludedHostIds: [],
+    groupHostIds,
+  };
 }
 
 function idempotencyClaim(key: string, fingerprintOf: unknown): IdempotencyClaim {

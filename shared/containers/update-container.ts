@@ -4,7 +4,9 @@ import { ConflictError, ContainerBusyError, ContainerStateConflictError, NameTak
 import { sendToHost } from "../queue/host-messages.ts";
 import { newAction } from "../store/actions.ts";
 import type { Stores } from "../store/stores.ts";
-import { claimOf, type ContainerRecord } from "./record.ts";
+import { claimOf, type Claim, type ContainerRecord } from "./record.ts";
+import type { QuotaUsage } from "../quotas/limits.ts";
+import { QuotaGuard } from "../quotas/quota-guard.ts";
 import { ALLOWED_STATUSES } from "./statuses.ts";
 import type { ContainerUpdate } from "./validate-update.ts";
 
@@ -45,7 +47,12 @@ export async function updateContainer(
     now,
   );
   const needsHost = resized && record.host_id !== null;
-  const outcome = await stores.containers.applyUpdate(record, { fields, newName, claim, bumpGeneration: needsHost }, allowedIn, action);
+  const quota = claim ? await QuotaGuard.check(stores.quotas, record.project_id, usageChange(claim.from, claim.to)) : undefined;
+  const outcome = await stores.containers.applyUpdate(record, { fields, newName, claim, quotaItems: quota?.items, bumpGeneration: needsHost }, allowedIn, action);
+  if (outcome === "quota_changed") {
+    await quota!.refresh();
+    throw new ConflictError(`The quota of project ${record.project_id} changed while the update was being applied; try again.`, "concurrent_update");
+  }
   if (outcome === "name_taken") throw new NameTakenError(newName!);
   if (outcome === "host_full") {
     throw new ConflictError(
@@ -68,4 +75,8 @@ export async function updateContainer(
     await stores.actions.record(record.uuid, who.requestId, { event: "api__update", start_time: now, finish_time: now, result: "Success", traceback: null }, { message: null });
   }
   return updated;
+}
+
+function usageChange(from: Claim, to: Claim): QuotaUsage {
+  return { containers: 0, cpuMillis: to.cpuMillis - from.cpuMillis, memory: to.memory - from.memory, disk: to.disk - from.disk };
 }

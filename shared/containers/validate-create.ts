@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { ForbiddenError, InvalidFieldError } from "../errors.ts";
 import type { ContainerSpec, Healthcheck, RestartPolicy } from "./record.ts";
+import { isStrategy, STRATEGIES } from "../scheduling/weighers/strategies.ts";
 import {
   booleanField,
   integerInRange,
@@ -80,7 +81,7 @@ export function validateCreateBody(body: unknown, options: { isAdmin: boolean })
     auto_remove: booleanField(input, "auto_remove") ?? false,
     auto_heal: booleanField(input, "auto_heal") ?? false,
     privileged,
-    hints: stringMap(input, "hints"),
+    hints: placementHints(input),
     healthcheck: healthcheck(input),
     exposed_ports: exposedPorts(input),
     requested_host: requestedHost,
@@ -93,6 +94,18 @@ export function defaultPullPolicy(image: string): "always" | "ifnotpresent" {
   const lastSegment = image.slice(image.lastIndexOf("/") + 1);
   const tag = lastSegment.includes(":") ? lastSegment.slice(lastSegment.indexOf(":") + 1) : "latest";
   return tag === "latest" ? "always" : "ifnotpresent";
+}
+
+/** `hints` is free-form, as in Zun, except the keys the scheduler reads. */
+function placementHints(input: Record<string, unknown>): Record<string, string> {
+  const hints = stringMap(input, "hints");
+  if (hints.strategy !== undefined && !isStrategy(hints.strategy)) throw new InvalidFieldError("hints.strategy", `must be one of ${Object.keys(STRATEGIES).join(", ")}`);
+  if (hints.group !== undefined && !NAME_PATTERN.test(hints.group)) throw new InvalidFieldError("hints.group", `'${hints.group}' does not match ${NAME_PATTERN.source}`);
+  if (hints.group_policy !== undefined) {
+    if (hints.group === undefined) throw new InvalidFieldError("hints.group_policy", "needs hints.group");
+    if (!["affinity", "anti-affinity"].includes(hints.group_policy)) throw new InvalidFieldError("hints.group_policy", "must be affinity or anti-affinity");
+  }
+  return hints;
 }
 
 function generateName(): string {

@@ -22,6 +22,8 @@ export interface HostRecord {
   queue_url: string;
   enabled: boolean;
   disabled_reason: string | null;
+  /** An admin declared the host down (Zun's force_down), whatever its heartbeat says. */
+  forced_down?: boolean;
   /** Epoch milliseconds of the last heartbeat. */
   heartbeat_at: number;
   /** Liveness as the reconciler last recorded it; `isHostUp` is the live answer. */

@@ -15,6 +15,12 @@ export const ROUTES = [
   "GET /v1/containers/{id}/{query}",
   "GET /v1/containers/{id}/container_actions",
   "GET /v1/containers/{id}/container_actions/{request_id}",
+  "GET /v1/quotas/{project_id}",
+  "PUT /v1/quotas/{project_id}",
+  "DELETE /v1/quotas/{project_id}",
+  "GET /v1/quotas/{project_id}/defaults",
+  "GET /v1/quota_classes/{name}",
+  "PUT /v1/quota_classes/{name}",
 ] as const;
 
 /** The methods the declared routes accept for a path, empty when no route has it. */

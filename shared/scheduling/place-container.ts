@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import type { QuotaGuard } from "../quotas/quota-guard.ts";
 import type { ActionRecord } from "../store/actions.ts";
 import type { ContainerStore, IdempotencyClaim } from "../store/containers.ts";
 import type { HostStore } from "../store/hosts.ts";
@@ -6,46 +7,95 @@ import type { ContainerRecord } from "../containers/record.ts";
 import type { HostRecord } from "../hosts/record.ts";
 import { chooseCandidates, explainNoValidHost } from "./choose-candidates.ts";
 import type { PlacementRequest } from "./filters/filter.ts";
+import { HostSnapshot } from "./host-snapshot.ts";
+import { rankHosts, type RankedHost } from "./rank-hosts.ts";
+import { seededRandom } from "./seeded-random.ts";
 
 /** How many claim transactions one placement may try before it gives up. */
 const MAX_CLAIM_ATTEMPTS = 30;
 
-export type Placement = { placed: true; host: HostRecord } | { placed: false; reason: string };
+/** Why a host was chosen: what the action's schedule event records. */
+export interface PlacementExplanation {
+  strategy: string;
+  candidates: number;
+  attempts: number;
+  scores: Array<{ host: string; score: number }>;
+}
+
+export type Placement = { placed: true; host: HostRecord; explanation: PlacementExplanation } | { placed: false; reason: string };
+
+export interface PlacementStores {
+  containers: ContainerStore;
+  hosts: HostStore;
+}
 
 /**
- * Places a new container: filters and ranks the hosts, then claims the best one
- * in the same transaction that stores the container. A host that filled up
- * meanwhile is re-read and re-filtered; a transaction conflict is retried after
- * a short jittered pause. Claims are conditional, so a stale view of a host can
- * cost a retry but never an overcommit.
+ * Places a new container: filters the hosts of this instance's snapshot, ranks
+ * the survivors (seeded from the request id, so a placement can be replayed),
+ * then claims the first in the same transaction that stores the container and
+ * adds to the project's quota usage. A host that filled up meanwhile is re-read
+ * and re-ranked; a quota that moved is re-checked (and may refuse with 403); a
+ * transaction conflict is retried after a short jittered pause.
  */
 export async function placeContainer(
   draft: ContainerRecord,
-  actionOnHost: (host: HostRecord) => ActionRecord,
+  actionOnHost: (host: HostRecord, explanation: PlacementExplanation) => ActionRecord,
   request: PlacementRequest,
-  stores: { containers: ContainerStore; hosts: HostStore },
+  stores: PlacementStores,
+  quota: QuotaGuard,
+  options: { table: string; snapshotMaxAgeMs: number },
   idempotency?: IdempotencyClaim,
 ): Promise<Placement> {
-  const allHosts = await stores.hosts.list();
+  const snapshot = HostSnapshot.of(stores.hosts, options.table, options.snapshotMaxAgeMs);
+  let allHosts = await snapshot.current();
   let { hosts: candidates, rejections } = chooseCandidates(allHosts, request);
-  for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS && candidates.length > 0; attempt++) {
-    const host = candidates[0]!;
-    const outcome = await stores.containers.createPlaced({ ...draft, host_id: host.id, host: host.hostname }, host, actionOnHost(host), idempotency);
-    if (outcome === "placed") return { placed: true, host };
-    if (outcome === "contention") {
-      await sleep(5 + Math.random() * 20 * Math.min(attempt + 1, 5));
-      continue;
+  if (candidates.length === 0) {
+    // The snapshot may be older than a release that made room: look again before saying no.
+    allHosts = await snapshot.current(true);
+    ({ hosts: candidates, rejections } = chooseCandidates(allHosts, request));
+  }
+  const random = seededRandom(request.requestId);
+  let ranked = rankHosts(candidates, request.strategy, request.hostSubsetSize, random);
+  const scores = ranked.slice(0, 5).map(({ host, score }) => ({ host: host.hostname, score }));
+
+  for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS && ranked.length > 0; attempt++) {
+    const { host } = ranked[0]!;
+    const explanation = { strategy: request.strategy, candidates: candidates.length, attempts: attempt, scores };
+    const record = { ...draft, host_id: host.id, host: host.hostname };
+    const outcome = await stores.containers.createPlaced(record, host, actionOnHost(host, explanation), quota.items, idempotency);
+    if (outcome === "placed") {
+      snapshot.learn(host.id, withClaim(host, draft));
+      return { placed: true, host, explanation };
     }
-    const fresh = await stores.hosts.get(host.id);
-    candidates = candidates.slice(1);
-    if (fresh) {
-      const recheck = chooseCandidates([fresh], { ...request, now: Date.now() });
-      if (recheck.hosts.length > 0) candidates = [fresh, ...candidates];
+    if (outcome === "contention") {
+      await sleep(5 + random() * 20 * Math.min(attempt, 5));
+    } else if (outcome === "quota_changed") {
+      await quota.refresh();
+    } else {
+      const fresh = await stores.hosts.get(host.id);
+      snapshot.learn(host.id, fresh);
+      ranked = ranked.slice(1);
+      const recheck = chooseCandidates(fresh ? [fresh] : [], { ...request, now: Date.now() });
+      if (recheck.hosts.length > 0) ranked = reinsert(ranked, rankHosts(recheck.hosts, request.strategy, 1, random)[0]!);
       else for (const [filter, rejected] of recheck.rejections) rejections.set(filter, [...(rejections.get(filter) ?? []), ...rejected]);
     }
   }
-  if (candidates.length > 0) {
-    return { placed: false, reason: `No valid host was found: gave up after ${MAX_CLAIM_ATTEMPTS} attempts under contention.` };
-  }
+  if (ranked.length > 0) return { placed: false, reason: `No valid host was found: gave up after ${MAX_CLAIM_ATTEMPTS} attempts under contention.` };
   return { placed: false, reason: explainNoValidHost(allHosts.length, rejections, request) };
+}
+
+function withClaim(host: HostRecord, draft: ContainerRecord): HostRecord {
+  const claim = draft.claim!;
+  return {
+    ...host,
+    cpu_used_millis: host.cpu_used_millis + claim.cpuMillis,
+    mem_used: host.mem_used + claim.memory,
+    disk_used: host.disk_used + claim.disk,
+    total_containers: host.total_containers + 1,
+  };
+}
+
+function reinsert(ranked: RankedHost[], host: RankedHost): RankedHost[] {
+  const index = ranked.findIndex((other) => other.score < host.score);
+  return index < 0 ? [...ranked, host] : [...ranked.slice(0, index), host, ...ranked.slice(index)];
 }

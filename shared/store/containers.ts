@@ -7,30 +7,33 @@ import type { HostRecord } from "../hosts/record.ts";
 import type { ActionRecord } from "./actions.ts";
 import { GSI1, GSI2, keys } from "./keys.ts";
 import { cancellationCodes, isConditionFailure } from "./transactions.ts";
+import { negate, type QuotaStore } from "./quotas.ts";
+import { usageOf } from "../quotas/limits.ts";
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
 
 /** The outcome of trying to claim a host for a new container. */
-export type ClaimOutcome = "placed" | "host_full" | "contention";
+export type ClaimOutcome = "placed" | "host_full" | "quota_changed" | "contention";
 
 export class ContainerStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string, private readonly quotas: QuotaStore) {}
 
   /**
    * Stores a new container, its name, its create action and its claim on a host
    * in one transaction: either all of it happens or none of it does.
    */
-  async createPlaced(record: ContainerRecord, host: HostRecord, action: ActionRecord, idempotency?: IdempotencyClaim): Promise<ClaimOutcome> {
+  async createPlaced(record: ContainerRecord, host: HostRecord, action: ActionRecord, quotaItems: TransactItem[], idempotency?: IdempotencyClaim): Promise<ClaimOutcome> {
     if (!record.claim || record.host_id !== host.id) throw new Error("createPlaced needs the record's claim and host");
-    const items = [claimHost(this.table, host, record.claim), ...this.newContainerItems(record, action, idempotency)];
+    const items = [claimHost(this.table, host, record.claim), ...quotaItems, ...this.newContainerItems(record, action, idempotency)];
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return "placed";
     } catch (error) {
       const codes = cancellationCodes(error);
       if (!codes) throw error;
-      rejectDuplicates(codes.slice(1), record, idempotency);
+      rejectDuplicates(codes.slice(1 + quotaItems.length), record, idempotency);
       if (codes[0] === "ConditionalCheckFailed") return "host_full";
+      if (codes.slice(1, 1 + quotaItems.length).includes("ConditionalCheckFailed")) return "quota_changed";
       if (codes.includes("TransactionConflict")) return "contention";
       throw error;
     }
@@ -147,10 +150,10 @@ export class ContainerStore {
    */
   async applyUpdate(
     record: ContainerRecord,
-    change: { fields: Partial<ContainerRecord>; newName?: string; claim?: { host: HostRecord; from: Claim; to: Claim }; bumpGeneration: boolean },
+    change: { fields: Partial<ContainerRecord>; newName?: string; claim?: { host: HostRecord; from: Claim; to: Claim }; quotaItems?: TransactItem[]; bumpGeneration: boolean },
     allowedIn: readonly Status[],
     action: ActionRecord,
-  ): Promise<"applied" | "changed" | "name_taken" | "host_full"> {
+  ): Promise<"applied" | "changed" | "name_taken" | "host_full" | "quota_changed"> {
     const update = updateExpression({ ...change.fields, updated_at: new Date().toISOString() });
     const statusValues = Object.fromEntries(allowedIn.map((status, index) => [`:from${index}`, status]));
     const items: TransactItem[] = [
@@ -181,6 +184,8 @@ export class ContainerStore {
     }
     const hostIndex = items.length;
     if (change.claim) items.push(adjustHostClaim(this.table, change.claim.host, change.claim.from, change.claim.to));
+    const quotaIndex = items.length;
+    items.push(...(change.quotaItems ?? []));
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return "applied";
@@ -189,6 +194,7 @@ export class ContainerStore {
       if (!codes) throw error;
       if (change.newName && codes[nameIndex] === "ConditionalCheckFailed") return "name_taken";
       if (change.claim && codes[hostIndex] === "ConditionalCheckFailed") return "host_full";
+      if (codes.slice(quotaIndex).includes("ConditionalCheckFailed")) return "quota_changed";
       return "changed";
     }
   }
@@ -234,7 +240,9 @@ export class ContainerStore {
       },
       { Delete: { TableName: this.table, Key: keys.containerName(record.project_id, record.name) } },
     ];
-    if (record.host_id && record.claim) items.push(releaseHost(this.table, record.host_id, record.claim));
+    if (record.host_id && record.claim) {
+      items.push(releaseHost(this.table, record.host_id, record.claim), this.quotas.adjustItem(record.project_id, negate(usageOf(record.claim))));
+    }
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return true;

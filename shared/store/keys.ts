@@ -16,6 +16,8 @@ export const keys = {
   allHosts: () => ALL_HOSTS,
   action: (containerUuid: string, requestId: string) => ({ pk: `CONTAINER#${containerUuid}`, sk: `ACTION#${requestId}` }),
   actionPrefix: "ACTION#",
+  quota: (projectId: string) => ({ pk: `QUOTA#${projectId}`, sk: "QUOTA" }),
+  quotaClass: (name: string) => ({ pk: `QUOTA_CLASS#${name}`, sk: "QUOTA_CLASS" }),
   idempotencyKey: (projectId: string, key: string) => ({ pk: `IDEMPOTENCY#${projectId}#${key}`, sk: "IDEMPOTENCY" }),
   reply: (requestId: string) => ({ pk: `REPLY#${requestId}`, sk: "REPLY" }),
 } as const;

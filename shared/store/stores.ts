@@ -3,6 +3,7 @@ import { ActionStore } from "./actions.ts";
 import { documentClientFor } from "./clients.ts";
 import { ContainerStore } from "./containers.ts";
 import { HostStore } from "./hosts.ts";
+import { QuotaStore } from "./quotas.ts";
 import { ReplyStore } from "./replies.ts";
 
 export interface Stores {
@@ -10,14 +11,17 @@ export interface Stores {
   hosts: HostStore;
   actions: ActionStore;
   replies: ReplyStore;
+  quotas: QuotaStore;
 }
 
 export function storesFor(config: BerthConfig): Stores {
   const db = documentClientFor(config);
+  const quotas = new QuotaStore(db, config.tableName);
   return {
-    containers: new ContainerStore(db, config.tableName),
+    containers: new ContainerStore(db, config.tableName, quotas),
     hosts: new HostStore(db, config.tableName),
     actions: new ActionStore(db, config.tableName),
     replies: new ReplyStore(db, config.tableName),
+    quotas,
   };
 }

@@ -5,6 +5,8 @@ import { startBerth, type TestBerth } from "../helpers/berth.ts";
 let berth: TestBerth;
 beforeAll(async () => {
   berth = await startBerth();
+  // The largest disk (160 GiB) is over the default project quota (100 GiB).
+  expect((await berth.api("PUT", "/v1/quotas/demo", { body: { disk: -1 } })).status).toBe(200);
 });
 afterAll(async () => {
   await berth?.stop();

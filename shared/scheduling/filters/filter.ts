@@ -1,12 +1,21 @@
 import type { ContainerSpec } from "../../containers/record.ts";
 import type { HostRecord } from "../../hosts/record.ts";
+import type { Strategy } from "../weighers/strategies.ts";
 
-/** What a placement asks of a host. */
+/** What a placement asks of a host, and how to choose among those that fit. */
 export interface PlacementRequest {
   spec: ContainerSpec;
   cpuMillis: number;
   now: number;
   hostDownAfterSeconds: number;
+  /** Seeds the shuffle and the subset pick, so a placement can be replayed. */
+  requestId: string;
+  strategy: Strategy;
+  hostSubsetSize: number;
+  /** Hosts already tried for this container (a reschedule), skipped by the retry filter. */
+  excludedHostIds: readonly string[];
+  /** Hosts where the container's group (hints `group`) already has members. */
+  groupHostIds: readonly string[];
 }
 
 /**

@@ -1,14 +1,20 @@
 import type { HostFilter } from "./filter.ts";
 import { computeFilter } from "./compute.ts";
+import { groupAffinityFilter } from "./group-affinity.ts";
 import { availabilityZoneFilter, labelFilter, requestedHostFilter } from "./placement-constraints.ts";
 import { cpuFilter, diskFilter, memoryFilter } from "./resources.ts";
+import { retryFilter } from "./retry.ts";
+import { runtimeFilter } from "./runtime.ts";
 
 /** Every filter, cheapest first. A host is a candidate when it passes all of them. */
 export const FILTERS: readonly HostFilter[] = [
   computeFilter,
+  retryFilter,
   requestedHostFilter,
   availabilityZoneFilter,
+  runtimeFilter,
   labelFilter,
+  groupAffinityFilter,
   cpuFilter,
   memoryFilter,
   diskFilter,

@@ -16,7 +16,17 @@ function host(id: string, overrides: Partial<HostRecord> = {}): HostRecord {
 
 function request(body: Record<string, unknown>, isAdmin = true): PlacementRequest {
   const spec = validateCreateBody({ image: "ab", ...body }, { isAdmin });
-  return { spec, cpuMillis: Math.round(spec.cpu * 1000), now: NOW, hostDownAfterSeconds: 180 };
+  return {
+    spec,
+    cpuMillis: Math.round(spec.cpu * 1000),
+    now: NOW,
+    hostDownAfterSeconds: 180,
+    requestId: "req-test",
+    strategy: "binpack",
+    hostSubsetSize: 1,
+    excludedHostIds: [],
+    groupHostIds: [],
+  };
 }
 
 describe("chooseCandidates", () => {

@@ -1,0 +1,83 @@
+import type { Identity } from "../../shared/config.ts";
+import { ForbiddenError, NotFoundError } from "../../shared/errors.ts";
+import { isAdmin } from "../../shared/http/context.ts";
+import { httpHandler } from "../../shared/http/handler.ts";
+import { booleanParameter, pathParameter, queryParameters } from "../../shared/http/request.ts";
+import { json, noContent } from "../../shared/http/responses.ts";
+import { QUOTA_RESOURCES, USAGE_FIELD, type QuotaLimits } from "../../shared/quotas/limits.ts";
+import { validateLimits } from "../../shared/quotas/validate-limits.ts";
+import { effectiveLimits, type ProjectQuota } from "../../shared/store/quotas.ts";
+import { storesFor } from "../../shared/store/stores.ts";
+
+/** GET /v1/quotas/{project_id}[?usages=true]: a project's limits (and what it uses); members see only their own. */
+export const show = httpHandler(async (event, { config, caller }) => {
+  const usages = booleanParameter(queryParameters(event, ["usages"]), "usages");
+  const projectId = projectOf(event, caller, "read");
+  const { quotas } = storesFor(config);
+  const [quota, quotaClass] = await Promise.all([quotas.getProject(projectId), quotas.getClass(true)]);
+  const limits = effectiveLimits(quota, quotaClass);
+  return json(200, usages ? withUsage(limits, quota) : limits);
+});
+
+/** PUT /v1/quotas/{project_id} (admin): sets some limits; the project keeps one quota record. */
+export const update = httpHandler(async (event, { config, caller, body }) => {
+  queryParameters(event, []);
+  const projectId = projectOf(event, caller, "write");
+  const limits = validateLimits(body);
+  const { quotas } = storesFor(config);
+  await quotas.putProject(projectId, limits);
+  const [quota, quotaClass] = await Promise.all([quotas.getProject(projectId), quotas.getClass(true)]);
+  return json(200, effectiveLimits(quota, quotaClass));
+});
+
+/** DELETE /v1/quotas/{project_id} (admin): back to the defaults. */
+export const remove = httpHandler(async (event, { config, caller }) => {
+  queryParameters(event, []);
+  await storesFor(config).quotas.deleteProject(projectOf(event, caller, "write"));
+  return noContent();
+});
+
+/** GET /v1/quotas/{project_id}/defaults: the limits a project without its own gets. */
+export const defaults = httpHandler(async (event, { config, caller }) => {
+  queryParameters(event, []);
+  projectOf(event, caller, "read");
+  return json(200, (await storesFor(config).quotas.getClass(true)).limits);
+});
+
+/** GET /v1/quota_classes/default. */
+export const showClass = httpHandler(async (event, { config }) => {
+  queryParameters(event, []);
+  defaultClassOf(event);
+  return json(200, (await storesFor(config).quotas.getClass(true)).limits);
+});
+
+/** PUT /v1/quota_classes/default (admin). */
+export const updateClass = httpHandler(async (event, { config, caller, body }) => {
+  queryParameters(event, []);
+  defaultClassOf(event);
+  if (!isAdmin(caller)) throw new ForbiddenError("Only an admin may change the default quotas.");
+  const { quotas } = storesFor(config);
+  await quotas.putClass(validateLimits(body));
+  return json(200, (await quotas.getClass(true)).limits);
+});
+
+function projectOf(event: Parameters<typeof pathParameter>[0], caller: Identity, access: "read" | "write"): string {
+  const projectId = pathParameter(event, "project_id");
+  if (access === "write" && !isAdmin(caller)) throw new ForbiddenError("Only an admin may change quotas.");
+  if (!isAdmin(caller) && projectId !== caller.projectId) throw new ForbiddenError("A member may read only their own project's quotas.");
+  return projectId;
+}
+
+function defaultClassOf(event: Parameters<typeof pathParameter>[0]): void {
+  const name = pathParameter(event, "name");
+  if (name !== "default") throw new NotFoundError(`Quota class ${name} could not be found; Berth has only "default".`);
+}
+
+function withUsage(limits: QuotaLimits, quota: ProjectQuota) {
+  return Object.fromEntries(
+    QUOTA_RESOURCES.map((resource) => {
+      const used = quota.usage[USAGE_FIELD[resource]];
+      return [resource, { limit: limits[resource], in_use: resource === "cpu" ? used / 1000 : used }];
+    }),
+  );
+}
