@@ -3,7 +3,7 @@ import type { HostFilter, PlacementRequest } from "./filters/filter.ts";
 import { FILTERS } from "./filters/registry.ts";
 
 export interface Candidates {
-  /** Hosts that passed every filter, best first. */
+  /** Hosts that passed every filter (ranking them is rank-hosts' job). */
   hosts: HostRecord[];
   /** The hosts each filter rejected (a host is counted by the first filter it fails). */
   rejections: Map<HostFilter, HostRecord[]>;
@@ -17,14 +17,7 @@ export function chooseCandidates(hosts: HostRecord[], request: PlacementRequest,
     if (!failed) passed.push(host);
     else rejections.set(failed, [...(rejections.get(failed) ?? []), host]);
   }
-  return { hosts: passed.sort((a, b) => binpackScore(a) - binpackScore(b)), rejections };
-}
-
-/** Binpack: the host with the least free share of cpu and memory is tried first. */
-function binpackScore(host: HostRecord): number {
-  const cpuFree = host.cpu_total_millis > 0 ? (host.cpu_total_millis - host.cpu_used_millis) / host.cpu_total_millis : 0;
-  const memFree = host.mem_total > 0 ? (host.mem_total - host.mem_used) / host.mem_total : 0;
-  return cpuFree + memFree;
+  return { hosts: passed, rejections };
 }
 
 /** "No valid host was found: 4 hosts: 3 insufficient memory (need 512 MiB, best has 256 MiB), 1 label mismatch (…)". */

@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { HostRecord } from "../hosts/record.ts";
 import { GSI1, keys } from "./keys.ts";
@@ -58,6 +58,39 @@ export class HostStore {
           ConditionExpression: "heartbeat_at = :seen",
           ExpressionAttributeNames: { "#state": "state" },
           ExpressionAttributeValues: { ":state": state, ":seen": seenHeartbeatAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** An admin's switches: enabled (with a reason when disabled) and forced_down. */
+  async setAdminState(hostId: string, changes: { enabled?: boolean; disabled_reason?: string | null; forced_down?: boolean }): Promise<void> {
+    const entries = Object.entries(changes);
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.host(hostId),
+        UpdateExpression: `SET ${entries.map((_, index) => `#f${index} = :v${index}`).join(", ")}`,
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([field], index) => [`#f${index}`, field])),
+        ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value])),
+      }),
+    );
+  }
+
+  /** Forgets a host that holds no containers; returns false when it still holds some. */
+  async remove(hostId: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: keys.host(hostId),
+          ConditionExpression: "attribute_not_exists(pk) OR total_containers = :zero",
+          ExpressionAttributeValues: { ":zero": 0 },
         }),
       );
       return true;

@@ -22,6 +22,8 @@ export interface TestBerth {
   api(method: string, path: string, options?: { body?: unknown; rawBody?: string; token?: string | null }): Promise<ApiResponse>;
   /** Polls a container until `until` holds, returning its last view. */
   waitForContainer(id: string, until: (container: any) => boolean, timeoutMs?: number, token?: string): Promise<any>;
+  /** Waits until a container's record is gone (its delete finished on the host). */
+  waitForGone(uuid: string, timeoutMs?: number): Promise<void>;
   /** The Docker containers this deployment owns. */
   dockerContainers(): Promise<Docker.ContainerInfo[]>;
   stop(): Promise<void>;
@@ -82,6 +84,13 @@ export async function startBerth(options: { agents?: number; environment?: Recor
         await sleep(100);
       }
       throw new Error(`container ${id} did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+    },
+    async waitForGone(uuid, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (await stores.containers.get(uuid)) {
+        if (Date.now() > deadline) throw new Error(`container ${uuid} was not deleted within ${timeoutMs} ms`);
+        await sleep(100);
+      }
     },
     async stop() {
       await stack.stop();

@@ -13,11 +13,11 @@ function freeShare(host: HostRecord): number {
 }
 
 /** binpack fills the fullest host that still fits; spread the emptiest; random ignores load. */
-export const STRATEGIES = {
+export const STRATEGIES: Record<"binpack" | "spread" | "random", Weigher> = {
   binpack: (host) => SCALE - freeShare(host),
   spread: (host) => freeShare(host),
   random: (_host, random) => Math.floor(random() * SCALE),
-} satisfies Record<string, Weigher>;
+};
 
 export type Strategy = keyof typeof STRATEGIES;
 

@@ -14,7 +14,7 @@ function host(id: string, overrides: Partial<HostRecord> = {}): HostRecord {
   };
 }
 
-function request(body: Record<string, unknown>, isAdmin = true): PlacementRequest {
+function request(body: Record<string, unknown>, isAdmin = true, extra: Partial<PlacementRequest> = {}): PlacementRequest {
   const spec = validateCreateBody({ image: "ab", ...body }, { isAdmin });
   return {
     spec,
@@ -26,13 +26,14 @@ function request(body: Record<string, unknown>, isAdmin = true): PlacementReques
     hostSubsetSize: 1,
     excludedHostIds: [],
     groupHostIds: [],
+    ...extra,
   };
 }
 
 describe("chooseCandidates", () => {
-  it("keeps hosts that fit and tries the fullest first (binpack)", () => {
-    const result = chooseCandidates([host("empty"), host("half", { cpu_used_millis: 2000, mem_used: 2048 })], request({ cpu: 1, memory: 512 }));
-    expect(result.hosts.map((h) => h.id)).toEqual(["half", "empty"]);
+  it("keeps the hosts that fit", () => {
+    const result = chooseCandidates([host("empty"), host("half", { cpu_used_millis: 2000, mem_used: 2048 }), host("full", { mem_used: 4096 })], request({ cpu: 1, memory: 512 }));
+    expect(result.hosts.map((h) => h.id)).toEqual(["empty", "half"]);
   });
 
   it.each([
@@ -45,8 +46,14 @@ describe("chooseCandidates", () => {
     ["a label mismatch", host("h", { labels: { zone: "a" } }), { hints: { "label:zone": "b" } }, "1 label mismatch (want zone=b)"],
     ["another availability zone", host("h"), { availability_zone: "east" }, "1 not in availability zone east"],
     ["another requested host", host("h"), { host: "other" }, "1 is not the requested host other"],
+    ["a forced-down host", host("h", { forced_down: true }), {}, "1 unavailable (1 without a heartbeat for 180 s)"],
+    ["a missing runtime", host("h"), { runtime: "runsc" }, "1 without runtime runsc"],
+    ["a host already tried", host("h"), { __extra: { excludedHostIds: ["h"] } }, "1 already tried for this container"],
+    ["a host with a member of an anti-affinity group", host("h"), { hints: { group: "web", group_policy: "anti-affinity" }, __extra: { groupHostIds: ["h"] } }, "1 already running a member of group web (anti-affinity)"],
+    ["a host away from an affinity group", host("h"), { hints: { group: "db", group_policy: "affinity" }, __extra: { groupHostIds: ["other"] } }, "1 not where group db runs (affinity)"],
   ])("rejects %s and says why", (_title, candidate, body, phrase) => {
-    const req = request(body);
+    const { __extra, ...fields } = body as Record<string, unknown> & { __extra?: Partial<PlacementRequest> };
+    const req = request(fields, true, __extra);
     const result = chooseCandidates([candidate], req);
     expect(result.hosts).toEqual([]);
     expect(explainNoValidHost(1, result.rejections, req)).toBe(`No valid host was found: 1 host: ${phrase}.`);
@@ -57,6 +64,12 @@ describe("chooseCandidates", () => {
     const hosts = [host("a", { mem_used: 4000 }), host("b", { mem_used: 3900 }), host("c", { enabled: false, mem_used: 4096 })];
     const result = chooseCandidates(hosts, req);
     expect(explainNoValidHost(3, result.rejections, req)).toBe("No valid host was found: 3 hosts: 1 unavailable (1 disabled); 2 insufficient memory (need 1024 MiB, best has 196 MiB).");
+  });
+
+  it("lets an affinity group start anywhere, and an anti-affinity group use every other host", () => {
+    expect(chooseCandidates([host("a"), host("b")], request({ hints: { group: "db", group_policy: "affinity" } })).hosts).toHaveLength(2);
+    const spread = chooseCandidates([host("a"), host("b")], request({ hints: { group: "web" } }, true, { groupHostIds: ["a"] }));
+    expect(spread.hosts.map((h) => h.id)).toEqual(["b"]);
   });
 
   it("says so when no host is registered", () => {

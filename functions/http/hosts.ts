@@ -1,0 +1,39 @@
+import { ForbiddenError, NotFoundError } from "../../shared/errors.ts";
+import { isAdmin, type HttpContext } from "../../shared/http/context.ts";
+import { httpHandler } from "../../shared/http/handler.ts";
+import { baseUrlOf, integerParameter, pathParameter, queryParameters, stringParameter } from "../../shared/http/request.ts";
+import { json } from "../../shared/http/responses.ts";
+import { hostView } from "../../shared/hosts/views.ts";
+import { storesFor } from "../../shared/store/stores.ts";
+
+/** GET /v1/hosts (admin): every registered host with its capacity and what is claimed on it. */
+export const list = httpHandler(async (event, context) => {
+  const query = queryParameters(event, ["limit", "marker", "sort_key", "sort_dir"]);
+  requireAdmin(context);
+  const hosts = (await storesFor(context.config).hosts.list()).sort((a, b) => a.hostname.localeCompare(b.hostname) || a.id.localeCompare(b.id));
+  const marker = stringParameter(query, "marker");
+  const start = marker ? hosts.findIndex((host) => host.id === marker) + 1 : 0;
+  const limit = integerParameter(query, "limit", 1, 1000) ?? hosts.length;
+  const page = hosts.slice(start, start + limit);
+  const base = baseUrlOf(event);
+  const more = start + limit < hosts.length && page.length > 0;
+  return json(200, {
+    hosts: page.map((host) => hostView(host, base)),
+    next: more ? `${base}/v1/hosts/?limit=${limit}&marker=${page[page.length - 1]!.id}` : null,
+  });
+});
+
+/** GET /v1/hosts/{id} (admin): by uuid or hostname. */
+export const show = httpHandler(async (event, context) => {
+  queryParameters(event, []);
+  requireAdmin(context);
+  const id = pathParameter(event, "id");
+  const hosts = storesFor(context.config).hosts;
+  const host = (await hosts.get(id)) ?? (await hosts.list()).find((candidate) => candidate.hostname === id);
+  if (!host) throw new NotFoundError(`Host ${id} could not be found.`);
+  return json(200, hostView(host, baseUrlOf(event)));
+});
+
+export function requireAdmin(context: HttpContext): void {
+  if (!isAdmin(context.caller)) throw new ForbiddenError("Only an admin may see hosts and services.");
+}
