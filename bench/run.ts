@@ -1,6 +1,8 @@
 import { benchCreateToRunning } from "./create-to-running.ts";
+import { benchScheduler } from "./scheduler.ts";
 
 /** `npm run bench`: every benchmark, each printing its ratio against a floor measured in the same run. */
-const samples = Number(process.env.BENCH_SAMPLES ?? 25);
-await benchCreateToRunning(samples);
+const only = process.env.BENCH_ONLY;
+if (!only || only === "create") await benchCreateToRunning(Number(process.env.BENCH_SAMPLES ?? 25));
+if (!only || only === "scheduler") await benchScheduler([10, 1000, 5000], Number(process.env.BENCH_PLACEMENTS ?? 400));
 process.exit(0);
