@@ -19,7 +19,7 @@ export const list = httpHandler(async (event, context) => {
   const more = start + limit < hosts.length && page.length > 0;
   return json(200, {
     hosts: page.map((host) => hostView(host, base)),
-    next: more ? `${base}/v1/hosts/?limit=${limit}&marker=${page[page.length - 1]!.id}` : null,
+    next: more ? `${base}/v1/hosts?limit=${limit}&marker=${page[page.length - 1]!.id}` : null,
   });
 });
 

@@ -2,6 +2,7 @@ import middy from "@middy/core";
 import type { HttpContext, HttpEvent } from "../../shared/http/context.ts";
 import { zunErrors } from "../../shared/http/middleware/zun-errors.ts";
 import type { HttpResponse } from "../../shared/http/responses.ts";
+import { baseUrlOf } from "../../shared/http/request.ts";
 import { methodsFor } from "../../shared/http/route-table.ts";
 import { MethodNotAllowedError, NotFoundError } from "../../shared/errors.ts";
 
@@ -18,7 +19,7 @@ export const handler = middy<HttpEvent, HttpResponse, Error, HttpContext>(async 
     const target = path.replace(/\/+$/, "");
     if (methodsFor(target).includes(method)) {
       const query = event.rawQueryString ? `?${event.rawQueryString}` : "";
-      return { statusCode: method === "GET" ? 301 : 308, headers: { location: `${target}${query}` }, body: "" };
+      return { statusCode: method === "GET" ? 301 : 308, headers: { location: `${baseUrlOf(event)}${target}${query}` }, body: "" };
     }
   }
   const allowed = methodsFor(path);

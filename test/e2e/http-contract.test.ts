@@ -72,7 +72,7 @@ describe("routing", () => {
   it("a trailing slash is redirected to the route, keeping the query", async () => {
     const response = await raw("GET", "/v1/containers/?limit=2");
     expect(response.status).toBe(301);
-    expect(response.headers.get("location")).toBe("/v1/containers?limit=2");
+    expect(response.headers.get("location")).toBe(`${berth.stack.apiUrl}/v1/containers?limit=2`);
   });
 
   it("Neutron and interactive routes are refused with a 501 that says why", async () => {

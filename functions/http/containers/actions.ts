@@ -6,11 +6,11 @@ import { containerOfRequest } from "../../../shared/containers/find-container.ts
 import type { ActionRecord } from "../../../shared/store/actions.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
 
-/** GET /v1/containers/{id}/container_actions: the container's action log, oldest first. */
+/** GET /v1/containers/{id}/container_actions: the container's action log, newest first (as Zun lists it). */
 export const list = httpHandler(async (event, context) => {
   const { record } = await containerOfRequest(event, context, []);
   const actions = await storesFor(context.config).actions.list(record.uuid);
-  return json(200, { containerActions: actions.map(actionView) });
+  return json(200, { containerActions: actions.reverse().map(actionView) });
 });
 
 /** GET /v1/containers/{id}/container_actions/{request_id}: one action with its events. */

@@ -11,6 +11,6 @@ export const handler = httpHandler(async (event, { config, caller }) => {
   const base = baseUrlOf(event);
   return json(200, {
     containers: page.containers.map((record) => containerView(record, base)),
-    next: page.nextQuery ? `${base}/v1/containers/?${page.nextQuery}` : null,
+    next: page.nextQuery ? `${base}/v1/containers?${page.nextQuery}` : null,
   });
 });
