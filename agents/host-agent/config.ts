@@ -15,6 +15,8 @@ export interface AgentConfig extends BerthConfig {
   /** Messages handled at once. */
   concurrency: number;
   dockerSocket: string;
+  /** How often every container on the host is checked against Docker (Zun: 60 s). */
+  syncSeconds: number;
 }
 
 export function readAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
@@ -29,6 +31,7 @@ export function readAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConf
     maxReceiveCount: positiveNumber(env, "BERTH_MAX_RECEIVE_COUNT", 5),
     concurrency: positiveNumber(env, "BERTH_AGENT_CONCURRENCY", 10),
     dockerSocket: env.BERTH_DOCKER_SOCKET || "/var/run/docker.sock",
+    syncSeconds: positiveNumber(env, "BERTH_SYNC_SECONDS", 60),
   };
 }
 

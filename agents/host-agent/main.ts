@@ -8,6 +8,9 @@ import { QueryAnswerer } from "./answer-queries.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { Poller } from "./poller.ts";
 import { registerHost } from "./register-host.ts";
+import { DockerEventFollower } from "./docker-events.ts";
+import { healerFor } from "./heal-container.ts";
+import { PeriodicSync, syncHost } from "./periodic-sync.ts";
 
 /**
  * The host agent: registers this Docker host, heartbeats, and carries out the
@@ -33,13 +36,21 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
     },
     (message, isLastDelivery) => (message.kind === "query" ? answerer.answer(message) : engine.handle(message, isLastDelivery)),
   );
+  const heal = healerFor(stores, sqs);
+  await syncHost(host.id, docker, stores, heal, { restartWanted: true });
+  const events = new DockerEventFollower(docker, stores, config.tableName, heal);
+  const periodicSync = new PeriodicSync(() => syncHost(host.id, docker, stores, heal, { restartWanted: false }), config.syncSeconds);
   heartbeat.start();
+  events.start();
+  periodicSync.start();
   poller.start();
   log("info", "host agent started", { host_id: host.id, hostname: host.hostname, cpus: host.cpus, mem_total: host.mem_total, queue_url: host.queue_url });
   return {
     host,
     async stop() {
       await poller.stop();
+      periodicSync.stop();
+      events.stop();
       heartbeat.stop();
     },
   };

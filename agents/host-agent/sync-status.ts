@@ -1,26 +1,42 @@
 import type { ContainerRecord } from "../../shared/containers/record.ts";
-import { Status, statusFromDockerState } from "../../shared/containers/statuses.ts";
+import { Status } from "../../shared/containers/statuses.ts";
+import { log } from "../../shared/log.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import type { DockerDriver } from "./docker-driver.ts";
+import { observedChanges, type DockerInspection } from "./observe-container.ts";
 
 /** Statuses Docker's state may overwrite; the others belong to an operation or carry a failure's reason. */
 const FOLLOWS_DOCKER = new Set<string>([Status.Created, Status.Running, Status.Stopped, Status.Paused, Status.Restarting, Status.Dead, Status.Unknown]);
 
+/** What to do with a container whose Docker container has vanished and that asked to be healed. */
+export type Healer = (record: ContainerRecord) => Promise<void>;
+
 /**
- * Brings a settled container's recorded status in line with what Docker says,
- * conditional on no request having been accepted since it was read.
- * Returns the record as it now stands.
+ * Brings a settled container's record in line with Docker (Zun's
+ * sync_container_state), each write conditional on no request having been
+ * accepted since it was read. A Docker container that has gone is, by the
+ * record's wishes: removed with its claims (auto_remove), rebuilt (auto_heal),
+ * or recorded as `Error: No such container`. Returns the record as it now stands.
  */
-export async function syncStatusFromDocker(record: ContainerRecord, docker: DockerDriver, stores: Stores): Promise<ContainerRecord> {
+export async function syncStatusFromDocker(record: ContainerRecord, docker: DockerDriver, stores: Stores, heal?: Healer): Promise<ContainerRecord> {
   if (record.task_state || record.settled_generation < record.generation || !FOLLOWS_DOCKER.has(record.status)) return record;
-  const inspected = await docker.inspect(record.container_id ?? `berth-${record.uuid}`);
-  const changes: Partial<ContainerRecord> = inspected
-    ? { status: statusFromDockerState(inspected.State) }
-    : { status: Status.Error, status_reason: "No such container" };
-  if (inspected && changes.status === Status.Stopped && record.status !== Status.Stopped) {
-    changes.status_reason = `exited with code ${inspected.State.ExitCode}${inspected.State.OOMKilled ? " (out of memory)" : ""}`;
-  }
-  if (changes.status === record.status) return record;
+  const inspected = (await docker.inspect(record.container_id ?? `berth-${record.uuid}`)) as DockerInspection | undefined;
+  if (!inspected) return containerIsMissing(record, stores, heal);
+  const changes = observedChanges(record, inspected);
+  if (Object.keys(changes).length === 0) return record;
   const written = await stores.containers.recordOutcome(record.uuid, record.generation, changes);
   return written ? { ...record, ...changes } : record;
+}
+
+async function containerIsMissing(record: ContainerRecord, stores: Stores, heal?: Healer): Promise<ContainerRecord> {
+  if (record.auto_remove) {
+    if (await stores.containers.removeAndRelease(record)) log("info", "auto_remove: the container is gone from Docker, so from Berth too", { container: record.uuid });
+    return { ...record, status: Status.Deleted };
+  }
+  if (record.auto_heal && heal) {
+    await heal(record);
+    return record;
+  }
+  const changes = { status: Status.Error, status_reason: "No such container" } as const;
+  return (await stores.containers.recordOutcome(record.uuid, record.generation, changes)) ? { ...record, ...changes } : record;
 }

@@ -58,6 +58,10 @@ export interface ContainerRecord extends ContainerSpec {
   user_id: string;
   status: Status;
   status_reason: string | null;
+  /** Docker's health check verdict (healthy, unhealthy, starting), when the container has one. */
+  status_detail?: string | null;
+  /** How often Docker's restart policy has restarted it. */
+  restart_count?: number;
   task_state: TaskState | null;
   /** The Berth host id it is placed on, or null when placement failed. */
   host_id: string | null;

@@ -5,7 +5,7 @@ import type { Claim, ContainerRecord } from "../containers/record.ts";
 import type { Status } from "../containers/statuses.ts";
 import type { HostRecord } from "../hosts/record.ts";
 import type { ActionRecord } from "./actions.ts";
-import { GSI1, GSI2, keys } from "./keys.ts";
+import { GSI1, GSI2, GSI3, keys } from "./keys.ts";
 import { cancellationCodes, isConditionFailure } from "./transactions.ts";
 import { negate, type QuotaStore } from "./quotas.ts";
 import { usageOf } from "../quotas/limits.ts";
@@ -74,6 +74,11 @@ export class ContainerStore {
   /** Every project's containers, oldest first (for admins). */
   listAll(): Promise<ContainerRecord[]> {
     return this.queryIndex(GSI2, "gsi2pk", keys.allContainers());
+  }
+
+  /** The containers placed on one host. */
+  listByHost(hostId: string): Promise<ContainerRecord[]> {
+    return this.queryIndex(GSI3, "gsi3pk", keys.hostContainers(hostId));
   }
 
   private async queryIndex(index: string, keyName: string, key: string): Promise<ContainerRecord[]> {
@@ -258,7 +263,12 @@ export class ContainerStore {
       {
         Put: {
           TableName: this.table,
-          Item: { ...record, ...keys.container(record.uuid), ...keys.containerIndexes(record.project_id, record.created_at, record.uuid) },
+          Item: {
+            ...record,
+            ...keys.container(record.uuid),
+            ...keys.containerIndexes(record.project_id, record.created_at, record.uuid),
+            ...(record.host_id ? keys.containerOnHost(record.host_id, record.uuid) : {}),
+          },
           ConditionExpression: "attribute_not_exists(pk)",
         },
       },

@@ -9,6 +9,9 @@ export const keys = {
     gsi2sk: `${createdAt}#${uuid}`,
   }),
   allContainers: () => ALL_CONTAINERS,
+  /** A placed container is listed under its host (gsi3), so an agent can read just its own. */
+  containerOnHost: (hostId: string, uuid: string) => ({ gsi3pk: `HOSTED#${hostId}`, gsi3sk: uuid }),
+  hostContainers: (hostId: string) => `HOSTED#${hostId}`,
   projectContainers: (projectId: string) => `PROJECT#${projectId}`,
   containerName: (projectId: string, name: string) => ({ pk: `NAME#${projectId}#${name}`, sk: "NAME" }),
   host: (hostId: string) => ({ pk: `HOST#${hostId}`, sk: "HOST" }),
@@ -27,3 +30,4 @@ const ALL_CONTAINERS = "CONTAINERS";
 
 export const GSI1 = "gsi1";
 export const GSI2 = "gsi2";
+export const GSI3 = "gsi3";

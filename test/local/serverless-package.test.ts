@@ -33,7 +33,7 @@ describe("serverless package (osls, offline)", () => {
   it("declares the table with its index and the hosts' dead-letter queue", () => {
     const table = template.Resources.BerthTable.Properties;
     expect(table.TableName).toBe("berth-ci");
-    expect(table.GlobalSecondaryIndexes.map((index: any) => index.IndexName)).toEqual(["gsi1", "gsi2"]);
+    expect(table.GlobalSecondaryIndexes.map((index: any) => index.IndexName)).toEqual(["gsi1", "gsi2", "gsi3"]);
     expect(template.Resources.HostDeadLetterQueue.Properties).toMatchObject({ QueueName: "berth-ci-host-dlq.fifo", FifoQueue: true });
   });
 

@@ -1,0 +1,90 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { log } from "../../shared/log.ts";
+import type { Stores } from "../../shared/store/stores.ts";
+import type { DockerDriver } from "./docker-driver.ts";
+import { syncStatusFromDocker, type Healer } from "./sync-status.ts";
+
+const EVENTS = ["start", "die", "oom", "kill", "stop", "pause", "unpause", "restart", "health_status", "destroy"];
+
+/**
+ * Follows Docker's event stream for this deployment's containers and brings
+ * each one's record in line as soon as something happens to it (a process
+ * exits, is killed for memory, restarts, turns unhealthy). Reconnects when the
+ * stream ends, e.g. while the Docker daemon restarts.
+ */
+export class DockerEventFollower {
+  private stopped = false;
+  private stream: NodeJS.ReadableStream | undefined;
+  private readonly pending = new Map<string, Promise<void>>();
+
+  constructor(private readonly docker: DockerDriver, private readonly stores: Stores, private readonly deployment: string, private readonly heal: Healer) {}
+
+  start(): void {
+    void this.follow();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    (this.stream as unknown as { destroy?: () => void })?.destroy?.();
+  }
+
+  private async follow(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const stream = (await this.docker.docker.getEvents({
+          filters: JSON.stringify({ type: ["container"], event: EVENTS, label: [`berth.deployment=${this.deployment}`] }),
+        })) as NodeJS.ReadableStream;
+        this.stream = stream;
+        await this.read(stream);
+      } catch (error) {
+        if (!this.stopped) log("warn", "the Docker event stream failed; reconnecting", { error });
+      }
+      if (!this.stopped) await sleep(1000);
+    }
+  }
+
+  private read(stream: NodeJS.ReadableStream): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let buffered = "";
+      stream.on("data", (chunk: Buffer) => {
+        buffered += chunk.toString("utf8");
+        let newline = buffered.indexOf("\n");
+        while (newline >= 0) {
+          const line = buffered.slice(0, newline).trim();
+          buffered = buffered.slice(newline + 1);
+          if (line) this.onEvent(line);
+          newline = buffered.indexOf("\n");
+        }
+      });
+      stream.on("end", resolve);
+      stream.on("close", resolve);
+      stream.on("error", reject);
+    });
+  }
+
+  private onEvent(line: string): void {
+    let uuid: string | undefined;
+    try {
+      uuid = (JSON.parse(line) as { Actor?: { Attributes?: Record<string, string> } }).Actor?.Attributes?.["berth.uuid"];
+    } catch {
+      return;
+    }
+    if (!uuid) return;
+    // One sync per container at a time; an event during a sync is covered by the sync after it.
+    const previous = this.pending.get(uuid) ?? Promise.resolve();
+    const next = previous.then(() => this.sync(uuid!));
+    this.pending.set(uuid, next);
+    void next.finally(() => {
+      if (this.pending.get(uuid!) === next) this.pending.delete(uuid!);
+    });
+  }
+
+  private async sync(uuid: string): Promise<void> {
+    try {
+      const record = await this.stores.containers.get(uuid);
+      if (record) await syncStatusFromDocker(record, this.docker, this.stores, this.heal);
+    } catch (error) {
+      log("warn", "could not follow a Docker event", { container: uuid, error });
+    }
+  }
+}

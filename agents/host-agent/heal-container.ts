@@ -1,0 +1,22 @@
+import { randomUUID } from "node:crypto";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import { LIFECYCLE_REQUESTS } from "../../shared/containers/lifecycle-requests.ts";
+import { Status } from "../../shared/containers/statuses.ts";
+import { submitContainerRequest } from "../../shared/containers/submit-request.ts";
+import { log } from "../../shared/log.ts";
+import type { Stores } from "../../shared/store/stores.ts";
+import type { Healer } from "./sync-status.ts";
+
+const HEALABLE = [Status.Created, Status.Running, Status.Stopped, Status.Paused, Status.Restarting, Status.Dead, Status.Unknown, Status.Error];
+
+/** auto_heal: a container whose Docker container vanished is rebuilt, as a request of the agent's own, recorded in its action log. */
+export function healerFor(stores: Stores, sqs: SQSClient): Healer {
+  return async (record) => {
+    // The container was seen vanishing (Dead, Stopped, Running…): whatever its last status, it is rebuilt and run.
+    const rebuild = { ...LIFECYCLE_REQUESTS.rebuild!.describe({}, record), allowedIn: HEALABLE };
+    rebuild.message = { ...rebuild.message, run: true };
+    const requestId = `req-${randomUUID()}`;
+    log("info", "auto_heal: rebuilding a container Docker no longer has", { container: record.uuid, request_id: requestId });
+    await submitContainerRequest(record, rebuild, { caller: { projectId: record.project_id, userId: "berth-agent", roles: [] }, requestId }, stores, sqs);
+  };
+}

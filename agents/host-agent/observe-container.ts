@@ -1,0 +1,46 @@
+import type { ContainerRecord } from "../../shared/containers/record.ts";
+import { Status, statusFromDockerState } from "../../shared/containers/statuses.ts";
+
+export interface DockerInspection {
+  State: {
+    Status?: string;
+    Running?: boolean;
+    Paused?: boolean;
+    Restarting?: boolean;
+    Dead?: boolean;
+    ExitCode?: number;
+    OOMKilled?: boolean;
+    Error?: string;
+    Health?: { Status?: string };
+  };
+  RestartCount?: number;
+}
+
+/**
+ * What the record should say, given what Docker says: status, the reason a
+ * container stopped (exit code, out of memory), health and restart count.
+ * Only the fields that differ are returned; none means the record is true.
+ */
+export function observedChanges(record: ContainerRecord, inspected: DockerInspection): Partial<ContainerRecord> {
+  const status = statusFromDockerState(inspected.State);
+  const seen: Partial<ContainerRecord> = {
+    status,
+    status_detail: inspected.State.Health?.Status ?? null,
+    restart_count: inspected.RestartCount ?? 0,
+  };
+  if (status === Status.Stopped || status === Status.Dead) {
+    if (record.status !== status) {
+      const oom = inspected.State.OOMKilled ? " (out of memory)" : "";
+      seen.status_reason = `exited with code ${inspected.State.ExitCode ?? "unknown"}${oom}${inspected.State.Error ? `: ${inspected.State.Error}` : ""}`;
+    }
+  } else if (record.status !== status) {
+    seen.status_reason = null;
+  }
+  const changes: Partial<ContainerRecord> = {};
+  for (const [field, value] of Object.entries(seen) as Array<[keyof ContainerRecord, unknown]>) {
+    if ((record[field] ?? null) !== (value ?? null) && !(field === "restart_count" && (record.restart_count ?? 0) === value)) {
+      (changes as Record<string, unknown>)[field] = value;
+    }
+  }
+  return changes;
+}

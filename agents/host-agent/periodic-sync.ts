@@ -1,0 +1,44 @@
+import { log } from "../../shared/log.ts";
+import { Status } from "../../shared/containers/statuses.ts";
+import type { Stores } from "../../shared/store/stores.ts";
+import type { DockerDriver } from "./docker-driver.ts";
+import { syncStatusFromDocker, type Healer } from "./sync-status.ts";
+
+/**
+ * Reads every container placed on this host and brings its record in line
+ * with Docker: what the event stream missed (the agent was down, Docker
+ * restarted) is caught here. With `restartWanted`, as at the agent's start,
+ * a container the record says is Running but Docker has stopped is started
+ * again first: the record is the desired state.
+ */
+export async function syncHost(hostId: string, docker: DockerDriver, stores: Stores, heal: Healer, options: { restartWanted: boolean }): Promise<void> {
+  for (const record of await stores.containers.listByHost(hostId)) {
+    try {
+      const settled = !record.task_state && record.settled_generation >= record.generation;
+      if (options.restartWanted && settled && record.status === Status.Running) {
+        const inspected = await docker.inspect(record.container_id ?? `berth-${record.uuid}`);
+        if (inspected && !inspected.State?.Running) {
+          log("info", "recovery: starting a container that should be running", { container: record.uuid });
+          await docker.start(inspected.Id as string);
+        }
+      }
+      await syncStatusFromDocker(record, docker, stores, heal);
+    } catch (error) {
+      log("warn", "sync of a container failed", { container: record.uuid, error });
+    }
+  }
+}
+
+export class PeriodicSync {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly run: () => Promise<void>, private readonly everySeconds: number) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.run().catch((error) => log("warn", "periodic sync failed", { error })), this.everySeconds * 1000);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
