@@ -17,6 +17,8 @@ export interface AgentConfig extends BerthConfig {
   dockerSocket: string;
   /** How often every container on the host is checked against Docker (Zun: 60 s). */
   syncSeconds: number;
+  /** Host ports exposed ports are published on, inclusive. */
+  hostPortRange: [number, number];
 }
 
 export function readAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
@@ -32,6 +34,7 @@ export function readAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConf
     concurrency: positiveNumber(env, "BERTH_AGENT_CONCURRENCY", 10),
     dockerSocket: env.BERTH_DOCKER_SOCKET || "/var/run/docker.sock",
     syncSeconds: positiveNumber(env, "BERTH_SYNC_SECONDS", 60),
+    hostPortRange: parsePortRange(env.BERTH_HOST_PORT_RANGE ?? "30000-32767"),
   };
 }
 
@@ -43,4 +46,11 @@ function parseLabels(raw: string): Record<string, string> {
     labels[key] = rest.join("=");
   }
   return labels;
+}
+
+function parsePortRange(raw: string): [number, number] {
+  const match = /^(\d+)-(\d+)$/.exec(raw.trim());
+  const [start, end] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+  if (!(start >= 1 && end <= 65535 && start <= end)) throw new Error(`configuration: BERTH_HOST_PORT_RANGE ${raw} is not a range like 30000-32767`);
+  return [start, end];
 }

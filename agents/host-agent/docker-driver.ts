@@ -67,11 +67,15 @@ export class DockerDriver {
     );
   }
 
-  /** Creates the container for a record; an existing one (a redelivered create) is reused. */
-  async createContainer(record: ContainerRecord): Promise<string> {
+  /**
+   * Creates the container for a record on its project's network, with its
+   * exposed ports published on the given host ports; an existing one (a
+   * redelivered create) is reused.
+   */
+  async createContainer(record: ContainerRecord, wiring: { /** the network's id */ network: string; hostPorts: Record<string, number> }): Promise<string> {
     const name = dockerNameOf(record.uuid);
     try {
-      const container = await this.call(`create ${name}`, () => this.docker.createContainer(createOptions(record, this.deployment)));
+      const container = await this.call(`create ${name}`, () => this.docker.createContainer(createOptions(record, this.deployment, wiring)));
       return container.id;
     } catch (error) {
       if (error instanceof DockerOperationError && error.kind === "conflict") {
@@ -166,7 +170,7 @@ function classify(operation: string, error: unknown): DockerOperationError {
   return new DockerOperationError(operation, statusCode ? "rejected" : "unavailable", detail, { cause: error });
 }
 
-function createOptions(record: ContainerRecord, deployment: string): Docker.ContainerCreateOptions {
+function createOptions(record: ContainerRecord, deployment: string, wiring: { network: string; hostPorts: Record<string, number> }): Docker.ContainerCreateOptions {
   return {
     name: dockerNameOf(record.uuid),
     Image: record.image,
@@ -187,13 +191,15 @@ function createOptions(record: ContainerRecord, deployment: string): Docker.Cont
           Retries: record.healthcheck.retries,
         }
       : undefined,
+    NetworkingConfig: { EndpointsConfig: { [wiring.network]: { NetworkID: wiring.network, Aliases: [record.name] } } },
     HostConfig: {
       NanoCpus: (record.claim?.cpuMillis ?? Math.round(record.cpu * 1000)) * 1e6,
       Memory: record.memory * MIB,
       Privileged: record.privileged,
       Runtime: record.runtime ?? undefined,
       AutoRemove: record.auto_remove,
-      PublishAllPorts: Object.keys(record.exposed_ports).length > 0,
+      NetworkMode: wiring.network,
+      PortBindings: Object.fromEntries(Object.entries(wiring.hostPorts).map(([port, hostPort]) => [port, [{ HostPort: String(hostPort) }]])),
       RestartPolicy: record.restart_policy ? { Name: record.restart_policy.Name === "no" ? "" : record.restart_policy.Name, MaximumRetryCount: record.restart_policy.MaximumRetryCount } : undefined,
     },
   };

@@ -6,8 +6,18 @@ import type { Stores } from "../../shared/store/stores.ts";
 import { DockerOperationError, type DockerDriver } from "./docker-driver.ts";
 import { ensureImage } from "./ensure-image.ts";
 import { Operation } from "./operation.ts";
+import type { HostPortAllocator } from "./host-ports.ts";
+import { ensureProjectNetwork, releaseProjectNetwork } from "./project-network.ts";
 
-type OperationHandler = (op: Operation, docker: DockerDriver, stores: Stores) => Promise<void>;
+/** What an operation may use besides its own record. */
+export interface EngineParts {
+  docker: DockerDriver;
+  stores: Stores;
+  ports: HostPortAllocator;
+  deployment: string;
+}
+
+type OperationHandler = (op: Operation, parts: EngineParts) => Promise<void>;
 
 /**
  * Turns container operations into Docker calls and writes the outcome back.
@@ -22,7 +32,7 @@ export class Engine {
   /** One ordered chain of work per container; different containers run in parallel. */
   private readonly chains = new Map<string, Promise<void>>();
 
-  constructor(private readonly docker: DockerDriver, private readonly stores: Stores, private readonly hostId: string) {}
+  constructor(private readonly parts: EngineParts, private readonly hostId: string) {}
 
   handle(message: HostMessage, isLastDelivery = false): Promise<void> {
     const previous = this.chains.get(message.container_uuid) ?? Promise.resolve();
@@ -37,7 +47,7 @@ export class Engine {
   }
 
   private async run(message: HostMessage, isLastDelivery: boolean): Promise<void> {
-    const record = await this.stores.containers.get(message.container_uuid);
+    const record = await this.parts.stores.containers.get(message.container_uuid);
     const superseded = !record || record.generation !== message.generation || record.host_id !== this.hostId;
     if (superseded || record.settled_generation >= message.generation) {
       log("info", superseded ? "ignoring a superseded message" : "ignoring a message whose work is done", {
@@ -47,9 +57,9 @@ export class Engine {
       });
       return;
     }
-    const op = new Operation(record, message, this.stores);
+    const op = new Operation(record, message, this.parts.stores);
     try {
-      await OPERATIONS[message.kind](op, this.docker, this.stores);
+      await OPERATIONS[message.kind](op, this.parts);
     } catch (error) {
       const retriable = !(error instanceof DockerOperationError) || error.retriable;
       if (retriable && !isLastDelivery) throw error;
@@ -59,7 +69,8 @@ export class Engine {
 }
 
 const OPERATIONS: Record<ContainerOperation, OperationHandler> = {
-  async create(op, docker) {
+  async create(op, parts) {
+    const { docker } = parts;
     if (!(await op.update({ task_state: TaskState.ImagePulling }))) return;
     try {
       await ensureImage(docker, op.record.image, op.record.image_pull_policy, (status) => op.progress(status));
@@ -67,7 +78,7 @@ const OPERATIONS: Record<ContainerOperation, OperationHandler> = {
       return op.fail(error instanceof Error ? error.message : String(error));
     }
     if (!(await op.update({ task_state: TaskState.ContainerCreating }))) return;
-    const containerId = await docker.createContainer(op.record);
+    const containerId = await createWired(op, parts);
     const run = op.message.run ?? false;
     if (!(await op.update({ status: "Created", container_id: containerId, task_state: run ? TaskState.ContainerStarting : null }))) return;
     if (!run) return op.succeed();
@@ -75,32 +86,32 @@ const OPERATIONS: Record<ContainerOperation, OperationHandler> = {
     await op.settleFromDocker(docker);
   },
 
-  async start(op, docker) {
+  async start(op, { docker }) {
     await docker.start(op.dockerId);
     await op.settleFromDocker(docker);
   },
 
-  async stop(op, docker) {
+  async stop(op, { docker }) {
     await docker.stop(op.dockerId, op.message.timeout ?? 10);
     await op.settleFromDocker(docker);
   },
 
-  async reboot(op, docker) {
+  async reboot(op, { docker }) {
     await docker.restart(op.dockerId, op.message.timeout ?? 10);
     await op.settleFromDocker(docker);
   },
 
-  async pause(op, docker) {
+  async pause(op, { docker }) {
     await docker.pause(op.dockerId);
     await op.settleFromDocker(docker);
   },
 
-  async unpause(op, docker) {
+  async unpause(op, { docker }) {
     await docker.unpause(op.dockerId);
     await op.settleFromDocker(docker);
   },
 
-  async kill(op, docker) {
+  async kill(op, { docker }) {
     await docker.kill(op.dockerId, op.message.signal ?? "SIGKILL");
     // Docker answers once the signal is sent; give the process a moment to act on it.
     for (let waited = 0; waited < 2000; waited += 100) {
@@ -112,14 +123,15 @@ const OPERATIONS: Record<ContainerOperation, OperationHandler> = {
   },
 
   /** Replaces the Docker container with a new one from the (possibly new) image; the record and its claim stay. */
-  async rebuild(op, docker) {
+  async rebuild(op, parts) {
+    const { docker } = parts;
     await docker.remove(op.dockerId);
     try {
       await ensureImage(docker, op.record.image, op.record.image_pull_policy, (status) => op.progress(status));
     } catch (error) {
       return op.fail(error instanceof Error ? error.message : String(error));
     }
-    const containerId = await docker.createContainer(op.record);
+    const containerId = await createWired(op, parts);
     if (!(await op.update({ container_id: containerId }))) return;
     if (op.message.run) {
       await docker.start(containerId);
@@ -128,17 +140,26 @@ const OPERATIONS: Record<ContainerOperation, OperationHandler> = {
     await op.succeed({ status: "Created" });
   },
 
-  async update(op, docker) {
+  async update(op, { docker }) {
     const claim = op.record.claim;
     if (claim) await docker.updateLimits(op.dockerId, claim.cpuMillis, claim.memory);
     await op.succeed({ status_reason: op.record.status_reason });
   },
 
-  async delete(op, docker, stores) {
+  async delete(op, { docker, stores, deployment }) {
     const inspected = await docker.inspect(op.dockerId);
     if (inspected?.State?.Running && op.message.stop) await docker.stop(op.dockerId, op.message.timeout ?? 10);
     await docker.remove(op.dockerId);
+    await releaseProjectNetwork(docker, deployment, op.record.project_id);
     const released = await stores.containers.removeAndRelease(op.record);
     await op.finishAction(released ? "Success" : "Error", released ? null : "the container changed while it was being deleted");
   },
 };
+
+/** Creates the Docker container on its project's network with its ports published, recording which host ports it got. */
+async function createWired(op: Operation, { docker, ports, deployment }: EngineParts): Promise<string> {
+  const network = await ensureProjectNetwork(docker, deployment, op.record.project_id);
+  const hostPorts = await ports.allocate(op.record.uuid, Object.keys(op.record.exposed_ports), op.record.published_ports);
+  if (Object.keys(hostPorts).length > 0 && !(await op.update({ published_ports: hostPorts }))) throw new Error("superseded while publishing ports");
+  return docker.createContainer(op.record, { network, hostPorts });
+}

@@ -4,6 +4,7 @@ import { log } from "../../shared/log.ts";
 import { readAgentConfig } from "./config.ts";
 import { DockerDriver } from "./docker-driver.ts";
 import { Engine } from "./engine.ts";
+import { HostPortAllocator } from "./host-ports.ts";
 import { QueryAnswerer } from "./answer-queries.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { Poller } from "./poller.ts";
@@ -23,7 +24,8 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   const sqs = sqsClientFor(config);
   const host = await registerHost(config, docker, stores.hosts, sqs);
   const heartbeat = new Heartbeat(stores.hosts, host.id, config.heartbeatSeconds, () => registerHost(config, docker, stores.hosts, sqs));
-  const engine = new Engine(docker, stores, host.id);
+  const ports = new HostPortAllocator(docker, stores, host.id, config.hostPortRange);
+  const engine = new Engine({ docker, stores, ports, deployment: config.tableName }, host.id);
   const answerer = new QueryAnswerer(docker, stores, host.id);
   const poller = new Poller(
     sqs,

@@ -32,6 +32,9 @@ export async function registerHost(config: AgentConfig, docker: DockerDriver, ho
     runtimes: Object.keys(info.Runtimes ?? {}),
     availability_zone: config.availabilityZone,
     queue_url: queueUrl,
+    port_range_start: config.hostPortRange[0],
+    port_range_end: config.hostPortRange[1],
+    ports_total: config.hostPortRange[1] - config.hostPortRange[0] + 1,
   };
   await hosts.register(inventory);
   return inventory;

@@ -49,6 +49,8 @@ export interface Claim {
   cpuMillis: number;
   memory: number;
   disk: number;
+  /** Host ports its exposed_ports need (absent on records made before ports were claimed). */
+  ports?: number;
 }
 
 /** A container as stored in the table. */
@@ -69,6 +71,8 @@ export interface ContainerRecord extends ContainerSpec {
   claim: Claim | null;
   /** Docker's id for it, once created. */
   container_id: string | null;
+  /** The host port each exposed port is published on, e.g. {"80/tcp": 30123}. */
+  published_ports?: Record<string, number>;
   /** Bumped by every accepted request; a status write for an older generation is ignored. */
   generation: number;
   /** The generation whose operation has finished; redelivered work for it is ignored. */
@@ -77,6 +81,6 @@ export interface ContainerRecord extends ContainerSpec {
   updated_at: string;
 }
 
-export function claimOf(spec: Pick<ContainerSpec, "cpu" | "memory" | "disk">): Claim {
-  return { cpuMillis: Math.round(spec.cpu * 1000), memory: spec.memory, disk: spec.disk };
+export function claimOf(spec: Pick<ContainerSpec, "cpu" | "memory" | "disk" | "exposed_ports">): Claim {
+  return { cpuMillis: Math.round(spec.cpu * 1000), memory: spec.memory, disk: spec.disk, ports: Object.keys(spec.exposed_ports).length };
 }

@@ -33,7 +33,7 @@ export async function updateContainer(
   if (resized) {
     fields.cpu = update.cpu ?? record.cpu;
     fields.memory = update.memory ?? record.memory;
-    fields.claim = claimOf({ cpu: fields.cpu, memory: fields.memory, disk: record.disk });
+    fields.claim = claimOf({ cpu: fields.cpu, memory: fields.memory, disk: record.disk, exposed_ports: record.exposed_ports });
     const host = record.host_id && record.claim ? await stores.hosts.get(record.host_id) : undefined;
     if (host && record.claim) claim = { host, from: record.claim, to: fields.claim };
   }

@@ -12,6 +12,11 @@ export interface HostRecord {
   disk_total: number;
   disk_used: number;
   total_containers: number;
+  /** Host ports Berth may publish containers' exposed ports on: [start, end]. */
+  port_range_start?: number;
+  port_range_end?: number;
+  ports_total?: number;
+  ports_used?: number;
   architecture: string;
   os_type: string;
   os: string;

@@ -321,15 +321,20 @@ function rejectDuplicates(codes: string[], record: ContainerRecord, idempotency?
  * "total is still T and used <= T - claim".
  */
 function claimHost(table: string, host: HostRecord, claim: Claim): TransactItem {
+  const ports = claim.ports ?? 0;
+  const portCondition = ports > 0 ? " AND ports_total = :portsTotal AND ports_used <= :portsRoom" : "";
   return {
     Update: {
       TableName: table,
       Key: keys.host(host.id),
-      UpdateExpression: "ADD cpu_used_millis :cpu, mem_used :mem, disk_used :disk, total_containers :one",
+      UpdateExpression: "ADD cpu_used_millis :cpu, mem_used :mem, disk_used :disk, total_containers :one, ports_used :ports",
       ConditionExpression:
         "enabled = :true AND cpu_total_millis = :cpuTotal AND cpu_used_millis <= :cpuRoom" +
-        " AND mem_total = :memTotal AND mem_used <= :memRoom AND disk_total = :diskTotal AND disk_used <= :diskRoom",
+        " AND mem_total = :memTotal AND mem_used <= :memRoom AND disk_total = :diskTotal AND disk_used <= :diskRoom" +
+        portCondition,
       ExpressionAttributeValues: {
+        ":ports": ports,
+        ...(ports > 0 ? { ":portsTotal": host.ports_total ?? 0, ":portsRoom": (host.ports_total ?? 0) - ports } : {}),
         ":cpu": claim.cpuMillis,
         ":mem": claim.memory,
         ":disk": claim.disk,
@@ -375,8 +380,8 @@ function releaseHost(table: string, hostId: string, claim: Claim): TransactItem 
     Update: {
       TableName: table,
       Key: keys.host(hostId),
-      UpdateExpression: "ADD cpu_used_millis :cpu, mem_used :mem, disk_used :disk, total_containers :minusOne",
-      ExpressionAttributeValues: { ":cpu": -claim.cpuMillis, ":mem": -claim.memory, ":disk": -claim.disk, ":minusOne": -1 },
+      UpdateExpression: "ADD cpu_used_millis :cpu, mem_used :mem, disk_used :disk, total_containers :minusOne, ports_used :ports",
+      ExpressionAttributeValues: { ":cpu": -claim.cpuMillis, ":mem": -claim.memory, ":disk": -claim.disk, ":minusOne": -1, ":ports": -(claim.ports ?? 0) },
     },
   };
 }

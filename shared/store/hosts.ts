@@ -5,7 +5,7 @@ import { GSI1, keys } from "./keys.ts";
 import { isConditionFailure } from "./transactions.ts";
 
 /** What an agent reports about its host at registration. */
-export type HostInventory = Omit<HostRecord, "cpu_used_millis" | "mem_used" | "disk_used" | "total_containers" | "enabled" | "disabled_reason" | "heartbeat_at" | "state" | "registered_at">;
+export type HostInventory = Omit<HostRecord, "cpu_used_millis" | "mem_used" | "disk_used" | "total_containers" | "ports_used" | "enabled" | "disabled_reason" | "heartbeat_at" | "state" | "registered_at">;
 
 export class HostStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
@@ -20,7 +20,7 @@ export class HostStore {
       values[`:v${index}`] = value;
       return `#f${index} = :v${index}`;
     });
-    for (const counter of ["cpu_used_millis", "mem_used", "disk_used", "total_containers"]) {
+    for (const counter of ["cpu_used_millis", "mem_used", "disk_used", "total_containers", "ports_used"]) {
       sets.push(`${counter} = if_not_exists(${counter}, :zero)`);
     }
     sets.push("enabled = if_not_exists(enabled, :true)", "disabled_reason = if_not_exists(disabled_reason, :null)", "registered_at = if_not_exists(registered_at, :now)");

@@ -76,7 +76,7 @@ describe("routing", () => {
   });
 
   it("Neutron and interactive routes are refused with a 501 that says why", async () => {
-    const created = await berth.api("POST", "/v1/containers", { body: { image: TEST_IMAGE, memory: 16 } });
+    const created = await berth.api("POST", "/v1/containers", { body: { image: TEST_IMAGE, memory: 16, cpu: 0.1 } });
     const attach = await berth.api("POST", `/v1/containers/${created.body.uuid}/network_attach?network=x`);
     expect(attach.status).toBe(501);
     expect(attach.body.errors[0].detail).toMatch(/Neutron networks are not supported/);
@@ -114,7 +114,7 @@ describe("authentication", () => {
 
 describe("idempotent create", () => {
   it("five concurrent retries with one Idempotency-Key create one container", async () => {
-    const body = JSON.stringify({ name: "only-once", image: TEST_IMAGE, command: SLEEPER, memory: 16 });
+    const body = JSON.stringify({ name: "only-once", image: TEST_IMAGE, command: SLEEPER, memory: 16, cpu: 0.1 });
     const headers = { "idempotency-key": "retry-1", "content-type": "application/json", "openstack-api-version": "container 1.40" };
     const responses = await Promise.all(Array.from({ length: 5 }, () => raw("POST", "/v1/containers?run=true", headers, body)));
     expect(responses.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
@@ -130,7 +130,7 @@ describe("idempotent create", () => {
 
 describe("operations that need the host's answer", () => {
   it("504 when the host does not answer in time, 409 naming the host when it is down; nothing hangs", async () => {
-    const created = await berth.api("POST", "/v1/containers?run=true", { body: { name: "quiet", image: TEST_IMAGE, command: SLEEPER, memory: 16 } });
+    const created = await berth.api("POST", "/v1/containers?run=true", { body: { name: "quiet", image: TEST_IMAGE, command: SLEEPER, memory: 16, cpu: 0.1 } });
     await berth.waitForContainer(created.body.uuid, (c) => c.status === "Running");
     const agent = berth.stack.agents[0]!;
     agent.kill("SIGSTOP");

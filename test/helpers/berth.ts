@@ -95,6 +95,9 @@ export async function startBerth(options: { agents?: number; environment?: Recor
     async stop() {
       await stack.stop();
       for (const container of await dockerContainers()) await docker.getContainer(container.Id).remove({ force: true }).catch(() => undefined);
+      for (const network of await docker.listNetworks({ filters: { label: [`berth.deployment=${deployment}`] } })) {
+        await docker.getNetwork(network.Id).remove().catch(() => undefined);
+      }
     },
   };
 }

@@ -34,7 +34,7 @@ export const handler = httpHandler(async (event, context) => {
       action: "delete",
       allowedIn,
       changes: { status: Status.Deleting, task_state: TaskState.ContainerDeleting, status_reason: null },
-      message: { kind: "delete", stop: stop || force },
+      message: { kind: "delete", stop: stop && !force },
       evenIfBusy: force,
     },
     { caller, requestId },

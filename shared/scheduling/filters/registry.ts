@@ -2,7 +2,7 @@ import type { HostFilter } from "./filter.ts";
 import { computeFilter } from "./compute.ts";
 import { groupAffinityFilter } from "./group-affinity.ts";
 import { availabilityZoneFilter, labelFilter, requestedHostFilter } from "./placement-constraints.ts";
-import { cpuFilter, diskFilter, memoryFilter } from "./resources.ts";
+import { cpuFilter, diskFilter, memoryFilter, portsFilter } from "./resources.ts";
 import { retryFilter } from "./retry.ts";
 import { runtimeFilter } from "./runtime.ts";
 
@@ -18,4 +18,5 @@ export const FILTERS: readonly HostFilter[] = [
   cpuFilter,
   memoryFilter,
   diskFilter,
+  portsFilter,
 ];

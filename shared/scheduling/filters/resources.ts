@@ -32,6 +32,13 @@ export const memoryFilter = resourceFilter(
   (mib) => `${mib} MiB`,
 );
 
+export const portsFilter = resourceFilter(
+  "host ports",
+  (host) => (host.ports_total ?? 0) - (host.ports_used ?? 0),
+  (request) => Object.keys(request.spec.exposed_ports).length,
+  (count) => String(count),
+);
+
 export const diskFilter = resourceFilter(
   "disk",
   (host) => host.disk_total - host.disk_used,

@@ -1,0 +1,60 @@
+import { createHash } from "node:crypto";
+import type { DockerDriver } from "./docker-driver.ts";
+
+/** Network creation per project is serialized in the agent, since Docker's duplicate check is not atomic. */
+const creating = new Map<string, Promise<string>>();
+
+/**
+ * Each project's containers on a host share a Docker bridge network of their
+ * own, apart from other projects' (and other Berth deployments'); containers
+ * reach each other there by their Berth names. Returns the network's id.
+ */
+export function ensureProjectNetwork(docker: DockerDriver, deployment: string, projectId: string): Promise<string> {
+  const name = projectNetworkName(deployment, projectId);
+  const previous = creating.get(name) ?? Promise.resolve("");
+  const next = previous.catch(() => "").then(() => findOrCreate(docker, deployment, projectId, name));
+  creating.set(name, next);
+  void next.finally(() => {
+    if (creating.get(name) === next) creating.delete(name);
+  }).catch(() => undefined);
+  return next;
+}
+
+async function findOrCreate(docker: DockerDriver, deployment: string, projectId: string, name: string): Promise<string> {
+  const existing = await networksNamed(docker, name);
+  if (existing.length > 0) return existing[0]!;
+  const created = await docker.call(`create network ${name}`, () =>
+    docker.docker.createNetwork({ Name: name, Driver: "bridge", CheckDuplicate: true, Labels: { "berth.deployment": deployment, "berth.project": projectId } }),
+  );
+  return created.id;
+}
+
+/** The ids of the networks with exactly this name, oldest first (Docker may hold duplicates from before). */
+async function networksNamed(docker: DockerDriver, name: string): Promise<string[]> {
+  const networks = await docker.call("list networks", () => docker.docker.listNetworks({ filters: { name: [name] } }));
+  return networks
+    .filter((network) => network.Name === name)
+    .sort((a, b) => String(a.Created).localeCompare(String(b.Created)))
+    .map((network) => network.Id);
+}
+
+export function projectNetworkName(deployment: string, projectId: string): string {
+  const tag = createHash("sha256").update(`${deployment}/${projectId}`).digest("hex").slice(0, 12);
+  return `berth-${projectId.replace(/[^a-zA-Z0-9_.-]/g, "-").slice(0, 40)}-${tag}`;
+}
+
+/** Removes a project's network once no container is attached to it, so networks track the projects a host serves. */
+export async function releaseProjectNetwork(docker: DockerDriver, deployment: string, projectId: string): Promise<void> {
+  const name = projectNetworkName(deployment, projectId);
+  await ensureNotCreating(name);
+  for (const id of await networksNamed(docker, name)) {
+    const network = await docker.call(`inspect network ${name}`, () => docker.docker.getNetwork(id).inspect()).catch(() => undefined);
+    if (!network || Object.keys(network.Containers ?? {}).length > 0) continue;
+    // A create that attaches meanwhile makes Docker refuse; the network then stays, as it should.
+    await docker.call(`remove network ${name}`, () => docker.docker.getNetwork(id).remove()).catch(() => undefined);
+  }
+}
+
+async function ensureNotCreating(name: string): Promise<void> {
+  await creating.get(name)?.catch(() => undefined);
+}
