@@ -1,5 +1,6 @@
 import Docker from "dockerode";
 import type { ContainerRecord } from "../../shared/containers/record.ts";
+import { dockerVolumeName } from "../../shared/volumes/mounts.ts";
 
 /** A Docker failure, named and classified so the engine knows whether retrying can help. */
 export class DockerOperationError extends Error {
@@ -199,6 +200,9 @@ function createOptions(record: ContainerRecord, deployment: string, wiring: { ne
       Runtime: record.runtime ?? undefined,
       AutoRemove: record.auto_remove,
       NetworkMode: wiring.network,
+      Mounts: (record.mounts ?? []).flatMap((mount) =>
+        mount.type === "volume" ? [{ Type: "volume" as const, Source: dockerVolumeName(mount.volume_uuid), Target: mount.destination }] : [],
+      ),
       PortBindings: Object.fromEntries(Object.entries(wiring.hostPorts).map(([port, hostPort]) => [port, [{ HostPort: String(hostPort) }]])),
       RestartPolicy: record.restart_policy ? { Name: record.restart_policy.Name === "no" ? "" : record.restart_policy.Name, MaximumRetryCount: record.restart_policy.MaximumRetryCount } : undefined,
     },

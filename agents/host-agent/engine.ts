@@ -8,6 +8,7 @@ import { ensureImage } from "./ensure-image.ts";
 import { Operation } from "./operation.ts";
 import type { HostPortAllocator } from "./host-ports.ts";
 import { ensureProjectNetwork, releaseProjectNetwork } from "./project-network.ts";
+import { ensureVolumes, injectBindFiles, removeDockerVolumes } from "./prepare-volumes.ts";
 
 /** What an operation may use besides its own record. */
 export interface EngineParts {
@@ -151,15 +152,19 @@ const OPERATIONS: Record<ContainerOperation, OperationHandler> = {
     if (inspected?.State?.Running && op.message.stop) await docker.stop(op.dockerId, op.message.timeout ?? 10);
     await docker.remove(op.dockerId);
     await releaseProjectNetwork(docker, deployment, op.record.project_id);
-    const released = await stores.containers.removeAndRelease(op.record);
+    const { released, deletedVolumes } = await stores.containers.removeAndRelease(op.record);
+    await removeDockerVolumes(docker, deletedVolumes);
     await op.finishAction(released ? "Success" : "Error", released ? null : "the container changed while it was being deleted");
   },
 };
 
 /** Creates the Docker container on its project's network with its ports published, recording which host ports it got. */
 async function createWired(op: Operation, { docker, ports, deployment }: EngineParts): Promise<string> {
+  await ensureVolumes(docker, op.record, deployment);
   const network = await ensureProjectNetwork(docker, deployment, op.record.project_id);
   const hostPorts = await ports.allocate(op.record.uuid, Object.keys(op.record.exposed_ports), op.record.published_ports);
   if (Object.keys(hostPorts).length > 0 && !(await op.update({ published_ports: hostPorts }))) throw new Error("superseded while publishing ports");
-  return docker.createContainer(op.record, { network, hostPorts });
+  const containerId = await docker.createContainer(op.record, { network, hostPorts });
+  await injectBindFiles(docker, containerId, op.record);
+  return containerId;
 }

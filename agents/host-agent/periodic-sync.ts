@@ -2,6 +2,7 @@ import { log } from "../../shared/log.ts";
 import { Status } from "../../shared/containers/statuses.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import type { DockerDriver } from "./docker-driver.ts";
+import { missingVolumes } from "./prepare-volumes.ts";
 import { syncStatusFromDocker, type Healer } from "./sync-status.ts";
 
 /**
@@ -18,6 +19,11 @@ export async function syncHost(hostId: string, docker: DockerDriver, stores: Sto
       if (options.restartWanted && settled && record.status === Status.Running) {
         const inspected = await docker.inspect(record.container_id ?? `berth-${record.uuid}`);
         if (inspected && !inspected.State?.Running) {
+          const missing = await missingVolumes(docker, record);
+          if (missing.length > 0) {
+            await stores.containers.recordOutcome(record.uuid, record.generation, { status: Status.Error, status_reason: `not restarted: volumes ${missing.join(", ")} are missing on this host` });
+            continue;
+          }
           log("info", "recovery: starting a container that should be running", { container: record.uuid });
           await docker.start(inspected.Id as string);
         }

@@ -30,7 +30,7 @@ export async function syncStatusFromDocker(record: ContainerRecord, docker: Dock
 
 async function containerIsMissing(record: ContainerRecord, stores: Stores, heal?: Healer): Promise<ContainerRecord> {
   if (record.auto_remove) {
-    if (await stores.containers.removeAndRelease(record)) log("info", "auto_remove: the container is gone from Docker, so from Berth too", { container: record.uuid });
+    if ((await stores.containers.removeAndRelease(record)).released) log("info", "auto_remove: the container is gone from Docker, so from Berth too", { container: record.uuid });
     return { ...record, status: Status.Deleted };
   }
   if (record.auto_heal && heal) {

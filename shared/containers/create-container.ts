@@ -8,6 +8,8 @@ import { usageOf } from "../quotas/limits.ts";
 import type { PlacementRequest } from "../scheduling/filters/filter.ts";
 import { GROUP_HINT } from "../scheduling/filters/group-affinity.ts";
 import { placeContainer } from "../scheduling/place-container.ts";
+import { newVolumeGiB } from "../volumes/mounts.ts";
+import { resolveMounts } from "../volumes/resolve-mounts.ts";
 import { isStrategy, STRATEGIES } from "../scheduling/weighers/strategies.ts";
 import { newAction, type ActionEvent } from "../store/actions.ts";
 import { DuplicateCreateError, type IdempotencyClaim } from "../store/containers.ts";
@@ -46,8 +48,10 @@ export async function createContainer(
   }
   const { spec, run } = request;
   const now = new Date().toISOString();
+  const { mounts, volumeHostId } = await resolveMounts(spec.mounts, who.caller.projectId, stores.volumes);
   const draft: ContainerRecord = {
     ...spec,
+    mounts,
     uuid: randomUUID(),
     project_id: who.caller.projectId,
     user_id: who.caller.userId,
@@ -56,7 +60,7 @@ export async function createContainer(
     task_state: null,
     host_id: null,
     host: null,
-    claim: claimOf(spec),
+    claim: { ...claimOf(spec), disk: spec.disk + newVolumeGiB(mounts) },
     container_id: null,
     generation: 1,
     settled_generation: 0,
@@ -69,7 +73,7 @@ export async function createContainer(
     const placement = await placeContainer(
       draft,
       (host, explanation) => newAction(actionFields, now, [scheduleEvent(now, "Success", null, { host: host.hostname, host_id: host.id, ...explanation })]),
-      await placementRequestFor(draft, who, stores),
+      { ...(await placementRequestFor(draft, who, stores)), volumeHostId },
       stores,
       quota,
       { table: who.config.tableName, snapshotMaxAgeMs: who.config.hostSnapshotSeconds * 1000 },

@@ -1,4 +1,5 @@
 import type { Status, TaskState } from "./statuses.ts";
+import type { Mount, MountSpec } from "../volumes/mounts.ts";
 
 export interface RestartPolicy {
   Name: "no" | "always" | "on-failure" | "unless-stopped";
@@ -42,6 +43,7 @@ export interface ContainerSpec {
   exposed_ports: Record<string, Record<string, never>>;
   /** Admin only: place on this host (the create body's `host`). */
   requested_host: string | null;
+  mounts: MountSpec[];
 }
 
 /** The resources a placed container holds on its host; released exactly once. */
@@ -54,7 +56,9 @@ export interface Claim {
 }
 
 /** A container as stored in the table. */
-export interface ContainerRecord extends ContainerSpec {
+export interface ContainerRecord extends Omit<ContainerSpec, "mounts"> {
+  /** Its mounts, each volume resolved to the Berth volume it uses. */
+  mounts: Mount[];
   uuid: string;
   project_id: string;
   user_id: string;

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { ForbiddenError, InvalidFieldError } from "../errors.ts";
 import type { ContainerSpec, Healthcheck, RestartPolicy } from "./record.ts";
 import { isStrategy, STRATEGIES } from "../scheduling/weighers/strategies.ts";
+import { validateMounts } from "../volumes/mounts.ts";
 import {
   booleanField,
   integerInRange,
@@ -54,7 +55,6 @@ export function validateCreateBody(body: unknown, options: { isAdmin: boolean })
 
   const image = matches(input, "image", stringOfLength(input, "image", 2, 255), IMAGE_PATTERN);
   rejectNonEmptyList(input, "nets", "Neutron networks are not supported by Berth; containers join their project's network");
-  rejectNonEmptyList(input, "mounts", "volume mounts are not supported yet");
   if (input.cpu_policy !== undefined && input.cpu_policy !== null) oneOf(input, "cpu_policy", ["shared"] as const);
 
   return {
@@ -85,6 +85,7 @@ export function validateCreateBody(body: unknown, options: { isAdmin: boolean })
     healthcheck: healthcheck(input),
     exposed_ports: exposedPorts(input),
     requested_host: requestedHost,
+    mounts: validateMounts(input.mounts),
   };
 }
 

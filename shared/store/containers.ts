@@ -1,6 +1,7 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { NameTakenError } from "../errors.ts";
+import { ConflictError, NameTakenError } from "../errors.ts";
+import type { VolumeRecord } from "../volumes/record.ts";
 import type { Claim, ContainerRecord } from "../containers/record.ts";
 import type { Status } from "../containers/statuses.ts";
 import type { HostRecord } from "../hosts/record.ts";
@@ -8,6 +9,7 @@ import type { ActionRecord } from "./actions.ts";
 import { GSI1, GSI2, GSI3, keys } from "./keys.ts";
 import { cancellationCodes, isConditionFailure } from "./transactions.ts";
 import { negate, type QuotaStore } from "./quotas.ts";
+import type { VolumeStore } from "./volumes.ts";
 import { usageOf } from "../quotas/limits.ts";
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
@@ -16,7 +18,12 @@ type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteComman
 export type ClaimOutcome = "placed" | "host_full" | "quota_changed" | "contention";
 
 export class ContainerStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string, private readonly quotas: QuotaStore) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly quotas: QuotaStore,
+    private readonly volumes: VolumeStore,
+  ) {}
 
   /**
    * Stores a new container, its name, its create action and its claim on a host
@@ -24,13 +31,17 @@ export class ContainerStore {
    */
   async createPlaced(record: ContainerRecord, host: HostRecord, action: ActionRecord, quotaItems: TransactItem[], idempotency?: IdempotencyClaim): Promise<ClaimOutcome> {
     if (!record.claim || record.host_id !== host.id) throw new Error("createPlaced needs the record's claim and host");
-    const items = [claimHost(this.table, host, record.claim), ...quotaItems, ...this.newContainerItems(record, action, idempotency)];
+    const volumeItems = this.volumeItemsFor(record);
+    const items = [claimHost(this.table, host, record.claim), ...quotaItems, ...this.newContainerItems(record, action, idempotency), ...volumeItems];
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return "placed";
     } catch (error) {
       const codes = cancellationCodes(error);
       if (!codes) throw error;
+      if (codes.slice(items.length - volumeItems.length).includes("ConditionalCheckFailed")) {
+        throw new ConflictError("A volume this container mounts was deleted while it was being placed.", "volume_gone");
+      }
       rejectDuplicates(codes.slice(1 + quotaItems.length), record, idempotency);
       if (codes[0] === "ConditionalCheckFailed") return "host_full";
       if (codes.slice(1, 1 + quotaItems.length).includes("ConditionalCheckFailed")) return "quota_changed";
@@ -229,32 +240,86 @@ export class ContainerStore {
   }
 
   /**
-   * Removes a container record and its name, and returns its claim to the host,
-   * in one transaction conditioned on the record still being at `generation`:
-   * a duplicate or stale delete finds nothing to release, so a claim is released exactly once.
+   * Removes a container record and its name, and returns its claim to the host
+   * and its usage to the quota, in one transaction conditioned on the record
+   * still being at `generation`: a duplicate or stale delete finds nothing to
+   * release, so a claim is released exactly once. Volumes it made for itself
+   * go with it when asked to (and no other container uses them); the others
+   * are detached and kept, still holding their size. Returns whether it
+   * released, and the volumes whose records were deleted (for the host to
+   * remove from Docker afterwards).
    */
-  async removeAndRelease(record: ContainerRecord): Promise<boolean> {
-    const items: TransactItem[] = [
-      {
-        Delete: {
-          TableName: this.table,
-          Key: keys.container(record.uuid),
-          ConditionExpression: "generation = :generation",
-          ExpressionAttributeValues: { ":generation": record.generation },
+  async removeAndRelease(record: ContainerRecord): Promise<{ released: boolean; deletedVolumes: string[] }> {
+    for (let attempt = 0; ; attempt++) {
+      const volumes = await this.volumeFates(record);
+      const keptGiB = volumes.kept.reduce((sum, volume) => sum + volume.size, 0);
+      const items: TransactItem[] = [
+        {
+          Delete: {
+            TableName: this.table,
+            Key: keys.container(record.uuid),
+            ConditionExpression: "generation = :generation",
+            ExpressionAttributeValues: { ":generation": record.generation },
+          },
         },
-      },
-      { Delete: { TableName: this.table, Key: keys.containerName(record.project_id, record.name) } },
-    ];
-    if (record.host_id && record.claim) {
-      items.push(releaseHost(this.table, record.host_id, record.claim), this.quotas.adjustItem(record.project_id, negate(usageOf(record.claim))));
+        { Delete: { TableName: this.table, Key: keys.containerName(record.project_id, record.name) } },
+        ...volumes.deleted.map((volume) => this.volumes.deleteItem(volume.uuid, record.uuid)),
+        ...volumes.kept.map((volume) => this.volumes.detachItem(volume.uuid, record.uuid, { madeIt: true })),
+        ...volumes.shared.map((volume) => this.volumes.detachItem(volume.uuid, record.uuid, { madeIt: false })),
+      ];
+      if (record.host_id && record.claim) {
+        const released = { ...record.claim, disk: record.claim.disk - keptGiB };
+        items.push(releaseHost(this.table, record.host_id, released), this.quotas.adjustItem(record.project_id, negate(usageOf(released))));
+      }
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+        return { released: true, deletedVolumes: volumes.deleted.map((volume) => volume.uuid) };
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (codes?.[0] === "ConditionalCheckFailed") return { released: false, deletedVolumes: [] };
+        // A volume gained or lost a user meanwhile: look again.
+        if (codes && attempt < 3) continue;
+        throw error;
+      }
     }
-    try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
-      return true;
-    } catch (error) {
-      if (cancellationCodes(error)?.[0] === "ConditionalCheckFailed") return false;
-      throw error;
+  }
+
+  /** New volumes' records and attachments of existing ones, for a container placed on its host. */
+  private volumeItemsFor(record: ContainerRecord): TransactItem[] {
+    return (record.mounts ?? []).flatMap((mount) => {
+      if (mount.type !== "volume") return [];
+      if (!mount.created_with_container) return [this.volumes.attachItem(mount.volume_uuid, record.uuid)];
+      const volume: VolumeRecord = {
+        uuid: mount.volume_uuid,
+        name: `${record.name}-${mount.destination.split("/").filter(Boolean).join("-") || "volume"}`,
+        project_id: record.project_id,
+        host_id: record.host_id!,
+        size: mount.size,
+        container_uuid: record.uuid,
+        auto_remove: mount.auto_remove,
+        created_at: record.created_at,
+      };
+      return [this.volumes.createItem(volume)];
+    });
+  }
+
+  /** What becomes of each volume a container mounts when it is deleted. */
+  private async volumeFates(record: ContainerRecord) {
+    const fates = { deleted: [] as Array<{ uuid: string; size: number }>, kept: [] as Array<{ uuid: string; size: number }>, shared: [] as Array<{ uuid: string; size: number }> };
+    // A container never placed made no volumes and attached to none.
+    if (!record.host_id) return fates;
+    for (const mount of record.mounts ?? []) {
+      if (mount.type !== "volume") continue;
+      const volume = { uuid: mount.volume_uuid, size: mount.size };
+      if (!mount.created_with_container) fates.shared.push(volume);
+      else if (!mount.auto_remove) fates.kept.push(volume);
+      else {
+        const users = (await this.volumes.get(mount.volume_uuid))?.attached ?? new Set<string>();
+        if ([...users].every((user) => user === record.uuid)) fates.deleted.push(volume);
+        else fates.kept.push(volume);
+      }
     }
+    return fates;
   }
 
   /** The container, its name, its create action and (optionally) its idempotency key, in that order. */

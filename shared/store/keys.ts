@@ -19,6 +19,8 @@ export const keys = {
   allHosts: () => ALL_HOSTS,
   action: (containerUuid: string, requestId: string) => ({ pk: `CONTAINER#${containerUuid}`, sk: `ACTION#${requestId}` }),
   actionPrefix: "ACTION#",
+  volume: (uuid: string) => ({ pk: `VOLUME#${uuid}`, sk: "VOLUME" }),
+  projectVolumes: (projectId: string) => `PROJECT_VOLUMES#${projectId}`,
   quota: (projectId: string) => ({ pk: `QUOTA#${projectId}`, sk: "QUOTA" }),
   quotaClass: (name: string) => ({ pk: `QUOTA_CLASS#${name}`, sk: "QUOTA_CLASS" }),
   idempotencyKey: (projectId: string, key: string) => ({ pk: `IDEMPOTENCY#${projectId}#${key}`, sk: "IDEMPOTENCY" }),

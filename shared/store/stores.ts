@@ -5,6 +5,7 @@ import { ContainerStore } from "./containers.ts";
 import { HostStore } from "./hosts.ts";
 import { QuotaStore } from "./quotas.ts";
 import { ReplyStore } from "./replies.ts";
+import { VolumeStore } from "./volumes.ts";
 
 export interface Stores {
   containers: ContainerStore;
@@ -12,16 +13,19 @@ export interface Stores {
   actions: ActionStore;
   replies: ReplyStore;
   quotas: QuotaStore;
+  volumes: VolumeStore;
 }
 
 export function storesFor(config: BerthConfig): Stores {
   const db = documentClientFor(config);
   const quotas = new QuotaStore(db, config.tableName);
+  const volumes = new VolumeStore(db, config.tableName);
   return {
-    containers: new ContainerStore(db, config.tableName, quotas),
+    containers: new ContainerStore(db, config.tableName, quotas, volumes),
     hosts: new HostStore(db, config.tableName),
     actions: new ActionStore(db, config.tableName),
     replies: new ReplyStore(db, config.tableName),
     quotas,
+    volumes,
   };
 }

@@ -16,6 +16,8 @@ export interface PlacementRequest {
   excludedHostIds: readonly string[];
   /** Hosts where the container's group (hints `group`) already has members. */
   groupHostIds: readonly string[];
+  /** The host of the existing volumes the container mounts, if any. */
+  volumeHostId?: string | null;
 }
 
 /**

@@ -5,12 +5,14 @@ import { availabilityZoneFilter, labelFilter, requestedHostFilter } from "./plac
 import { cpuFilter, diskFilter, memoryFilter, portsFilter } from "./resources.ts";
 import { retryFilter } from "./retry.ts";
 import { runtimeFilter } from "./runtime.ts";
+import { volumeLocalityFilter } from "./volume-locality.ts";
 
 /** Every filter, cheapest first. A host is a candidate when it passes all of them. */
 export const FILTERS: readonly HostFilter[] = [
   computeFilter,
   retryFilter,
   requestedHostFilter,
+  volumeLocalityFilter,
   availabilityZoneFilter,
   runtimeFilter,
   labelFilter,
