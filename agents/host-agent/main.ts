@@ -12,6 +12,7 @@ import { registerHost } from "./register-host.ts";
 import { DockerEventFollower } from "./docker-events.ts";
 import { healerFor } from "./heal-container.ts";
 import { PeriodicSync, syncHost } from "./periodic-sync.ts";
+import { removeDockerVolumes } from "./prepare-volumes.ts";
 
 /**
  * The host agent: registers this Docker host, heartbeats, and carries out the
@@ -36,7 +37,11 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
       visibilitySeconds: config.visibilitySeconds,
       concurrency: config.concurrency,
     },
-    (message, isLastDelivery) => (message.kind === "query" ? answerer.answer(message) : engine.handle(message, isLastDelivery)),
+    (message, isLastDelivery) => {
+      if (message.kind === "query") return answerer.answer(message);
+      if (message.kind === "delete_volume") return removeDockerVolumes(docker, [message.volume_uuid]);
+      return engine.handle(message, isLastDelivery);
+    },
   );
   const heal = healerFor(stores, sqs);
   await syncHost(host.id, docker, stores, heal, { restartWanted: true });

@@ -32,6 +32,13 @@ export interface HostQuery {
   answer_by: number;
 }
 
+/** Remove a Docker volume whose Berth record has been deleted. */
+export interface VolumeRemoval {
+  kind: "delete_volume";
+  volume_uuid: string;
+  request_id: string;
+}
+
 export function hostQueueName(queuePrefix: string, hostId: string): string {
   return `${queuePrefix}-host-${hostId}.fifo`;
 }
@@ -41,13 +48,13 @@ export function hostQueueName(queuePrefix: string, hostId: string): string {
  * container's operations in order (a query gets a group of its own, so it never
  * waits behind an operation); the request id deduplicates a retried send.
  */
-export async function sendToHost(sqs: SQSClient, queueUrl: string, message: HostMessage | HostQuery): Promise<void> {
-  const isQuery = message.kind === "query";
+export async function sendToHost(sqs: SQSClient, queueUrl: string, message: HostMessage | HostQuery | VolumeRemoval): Promise<void> {
+  const group = message.kind === "query" ? `query-${message.request_id}` : message.kind === "delete_volume" ? `volume-${message.volume_uuid}` : message.container_uuid;
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: queueUrl,
       MessageBody: JSON.stringify(message),
-      MessageGroupId: isQuery ? `query-${message.request_id}` : message.container_uuid,
+      MessageGroupId: group,
       MessageDeduplicationId: `${message.request_id}-${message.kind}`,
     }),
   );

@@ -100,6 +100,18 @@ export class HostStore {
     }
   }
 
+  /** A transaction item giving disk back to a host (a deleted volume's size). */
+  releaseDiskItem(hostId: string, gib: number) {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: keys.host(hostId),
+        UpdateExpression: "ADD disk_used :disk",
+        ExpressionAttributeValues: { ":disk": -gib },
+      },
+    };
+  }
+
   async get(hostId: string): Promise<HostRecord | undefined> {
     const result = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.host(hostId), ConsistentRead: true }));
     return result.Item as HostRecord | undefined;

@@ -1,4 +1,5 @@
-import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { cancellationCodes } from "./transactions.ts";
 import type { DynamoDBDocumentClient, TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { VolumeRecord } from "../volumes/record.ts";
 import { GSI1, keys } from "./keys.ts";
@@ -68,6 +69,20 @@ export class VolumeStore {
         ExpressionAttributeValues: options.madeIt ? { ":container": new Set([containerUuid]), ":none": null } : { ":container": new Set([containerUuid]) },
       },
     };
+  }
+
+  /**
+   * Deletes a volume no container uses, giving its size back to its host and
+   * its project's quota in the same transaction. False when it is in use.
+   */
+  async deleteUnused(volume: VolumeRecord, releaseItems: TransactItem[]): Promise<boolean> {
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: [this.deleteItem(volume.uuid), ...releaseItems] }));
+      return true;
+    } catch (error) {
+      if (cancellationCodes(error)?.[0] === "ConditionalCheckFailed") return false;
+      throw error;
+    }
   }
 
   /** Deletes a volume's record, only if no container uses it. */

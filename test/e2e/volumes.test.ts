@@ -90,6 +90,25 @@ describe("volumes and bind mounts", () => {
     expect(dockerVolumes).toEqual([]);
   });
 
+  it("a kept volume is deleted only on request, and only once no container uses it", async () => {
+    const [volume] = (await berth.api("GET", "/v1/volumes")).body.volumes;
+    expect(volume.attached_to).toHaveLength(1);
+    const inUse = await berth.api("DELETE", `/v1/volumes/${volume.uuid}`);
+    expect(inUse.status).toBe(409);
+    const before = await hostDisk();
+    const reader = (await berth.api("GET", "/v1/containers/reader")).body;
+    await berth.api("DELETE", "/v1/containers/reader?stop=true");
+    await berth.waitForGone(reader.uuid);
+    expect(await hostDisk()).toBe(before - 1);
+    expect((await berth.api("DELETE", `/v1/volumes/${volume.uuid}`)).status).toBe(204);
+    expect(await hostDisk()).toBe(before - 3);
+    expect((await berth.api("GET", `/v1/volumes/${volume.uuid}`)).status).toBe(404);
+    const deadline = Date.now() + 10_000;
+    const dockerVolumes = async () => (await berth.docker.listVolumes({ filters: { label: [`berth.volume=${volume.uuid}`] } })).Volumes ?? [];
+    while ((await dockerVolumes()).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await dockerVolumes()).toEqual([]);
+  });
+
   it("refuses bad mounts, naming the field", async () => {
     const cases: Array<[unknown, string]> = [
       [[{ type: "volume", destination: "/d" }], "mounts[0]"],

@@ -37,6 +37,22 @@ describe("chooseCandidates", () => {
   });
 
   it.each([
+    ["enough cpu", host("h", { cpu_used_millis: 3500 }), { cpu: 0.5 }],
+    ["enough memory", host("h", { mem_used: 3584 }), { memory: 512 }],
+    ["enough disk", host("h", { disk_used: 90 }), { disk: 10 }],
+    ["enough host ports", host("h", { ports_total: 2, ports_used: 0 }), { exposed_ports: { "80/tcp": {}, "443/tcp": {} } }],
+    ["its availability zone", host("h", { availability_zone: "east" }), { availability_zone: "east" }],
+    ["its runtime", host("h", { runtimes: ["runc", "runsc"] }), { runtime: "runsc" }],
+    ["its labels", host("h", { labels: { zone: "b" } }), { hints: { "label:zone": "b" } }],
+    ["the requested host by name", host("h"), { host: "h" }],
+    ["the volume's host", host("h"), { __extra: { volumeHostId: "h" } }],
+    ["a group's host under affinity", host("h"), { hints: { group: "db", group_policy: "affinity" }, __extra: { groupHostIds: ["h"] } }],
+  ])("keeps a host with %s", (_title, candidate, body) => {
+    const { __extra, ...fields } = body as Record<string, unknown> & { __extra?: Partial<PlacementRequest> };
+    expect(chooseCandidates([candidate], request(fields, true, __extra)).hosts).toEqual([candidate]);
+  });
+
+  it.each([
     ["a disabled host", host("h", { enabled: false }), {}, "1 unavailable (1 disabled)"],
     ["a host without a recent heartbeat", host("h", { heartbeat_at: NOW - 181_000 }), {}, "1 unavailable (1 without a heartbeat for 180 s)"],
     ["not enough cpu", host("h", { cpu_used_millis: 3800 }), { cpu: 0.5 }, "1 insufficient cpu (need 0.50, best has 0.20)"],
@@ -48,6 +64,8 @@ describe("chooseCandidates", () => {
     ["another requested host", host("h"), { host: "other" }, "1 is not the requested host other"],
     ["a forced-down host", host("h", { forced_down: true }), {}, "1 unavailable (1 without a heartbeat for 180 s)"],
     ["a missing runtime", host("h"), { runtime: "runsc" }, "1 without runtime runsc"],
+    ["too few host ports", host("h", { ports_total: 1, ports_used: 0 }), { exposed_ports: { "80/tcp": {}, "443/tcp": {} } }, "1 insufficient host ports (need 2, best has 1)"],
+    ["a host without the mounted volume", host("h"), { __extra: { volumeHostId: "other" } }, "1 not where the mounted volume is"],
     ["a host already tried", host("h"), { __extra: { excludedHostIds: ["h"] } }, "1 already tried for this container"],
     ["a host with a member of an anti-affinity group", host("h"), { hints: { group: "web", group_policy: "anti-affinity" }, __extra: { groupHostIds: ["h"] } }, "1 already running a member of group web (anti-affinity)"],
     ["a host away from an affinity group", host("h"), { hints: { group: "db", group_policy: "affinity" }, __extra: { groupHostIds: ["other"] } }, "1 not where group db runs (affinity)"],
