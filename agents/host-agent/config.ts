@@ -17,6 +17,8 @@ export interface AgentConfig extends BerthConfig {
   dockerSocket: string;
   /** How often every container on the host is checked against Docker (Zun: 60 s). */
   syncSeconds: number;
+  /** How many times its real cpus a host offers (Nova's cpu_allocation_ratio); 1 claims no more than there is. */
+  cpuAllocationRatio: number;
   /** Host ports exposed ports are published on, inclusive. */
   hostPortRange: [number, number];
 }
@@ -34,6 +36,7 @@ export function readAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConf
     concurrency: positiveNumber(env, "BERTH_AGENT_CONCURRENCY", 10),
     dockerSocket: env.BERTH_DOCKER_SOCKET || "/var/run/docker.sock",
     syncSeconds: positiveNumber(env, "BERTH_SYNC_SECONDS", 60),
+    cpuAllocationRatio: positiveNumber(env, "BERTH_CPU_ALLOCATION_RATIO", 1),
     hostPortRange: parsePortRange(env.BERTH_HOST_PORT_RANGE ?? "30000-32767"),
   };
 }

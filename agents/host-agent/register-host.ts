@@ -21,7 +21,7 @@ export async function registerHost(config: AgentConfig, docker: DockerDriver, ho
     id,
     hostname: String(info.Name),
     cpus: Number(info.NCPU),
-    cpu_total_millis: Number(info.NCPU) * 1000,
+    cpu_total_millis: Math.floor(Number(info.NCPU) * 1000 * config.cpuAllocationRatio),
     mem_total: Math.floor(Number(info.MemTotal) / MIB),
     disk_total: await diskGiB(String(info.DockerRootDir ?? "/")),
     architecture: String(info.Architecture ?? "unknown"),
