@@ -19,6 +19,8 @@ export interface AgentConfig extends BerthConfig {
   syncSeconds: number;
   /** How many times its real cpus a host offers (Nova's cpu_allocation_ratio); 1 claims no more than there is. */
   cpuAllocationRatio: number;
+  /** How many times its real disk a host offers (Nova's disk_allocation_ratio); Docker does not enforce disk sizes. */
+  diskAllocationRatio: number;
   /** Host ports exposed ports are published on, inclusive. */
   hostPortRange: [number, number];
 }
@@ -37,6 +39,7 @@ export function readAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConf
     dockerSocket: env.BERTH_DOCKER_SOCKET || "/var/run/docker.sock",
     syncSeconds: positiveNumber(env, "BERTH_SYNC_SECONDS", 60),
     cpuAllocationRatio: positiveNumber(env, "BERTH_CPU_ALLOCATION_RATIO", 1),
+    diskAllocationRatio: positiveNumber(env, "BERTH_DISK_ALLOCATION_RATIO", 1),
     hostPortRange: parsePortRange(env.BERTH_HOST_PORT_RANGE ?? "30000-32767"),
   };
 }

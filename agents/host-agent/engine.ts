@@ -7,7 +7,7 @@ import { DockerOperationError, type DockerDriver } from "./docker-driver.ts";
 import { ensureImage } from "./ensure-image.ts";
 import { Operation } from "./operation.ts";
 import type { HostPortAllocator } from "./host-ports.ts";
-import { ensureProjectNetwork, releaseProjectNetwork } from "./project-network.ts";
+import { ensureProjectNetwork, forgetProjectNetwork, releaseProjectNetwork } from "./project-network.ts";
 import { ensureVolumes, injectBindFiles, removeDockerVolumes } from "./prepare-volumes.ts";
 
 /** What an operation may use besides its own record. */
@@ -164,7 +164,15 @@ async function createWired(op: Operation, { docker, ports, deployment }: EngineP
   const network = await ensureProjectNetwork(docker, deployment, op.record.project_id);
   const hostPorts = await ports.allocate(op.record.uuid, Object.keys(op.record.exposed_ports), op.record.published_ports);
   if (Object.keys(hostPorts).length > 0 && !(await op.update({ published_ports: hostPorts }))) throw new Error("superseded while publishing ports");
-  const containerId = await docker.createContainer(op.record, { network, hostPorts });
+  let containerId: string;
+  try {
+    containerId = await docker.createContainer(op.record, { network, hostPorts });
+  } catch (error) {
+    // The network this agent remembered may have been removed behind its back: look again once.
+    if (!(error instanceof DockerOperationError) || error.kind !== "not_found") throw error;
+    forgetProjectNetwork(deployment, op.record.project_id);
+    containerId = await docker.createContainer(op.record, { network: await ensureProjectNetwork(docker, deployment, op.record.project_id), hostPorts });
+  }
   await injectBindFiles(docker, containerId, op.record);
   return containerId;
 }

@@ -3,6 +3,8 @@ import type { DockerDriver } from "./docker-driver.ts";
 
 /** Network creation per project is serialized in the agent, since Docker's duplicate check is not atomic. */
 const creating = new Map<string, Promise<string>>();
+/** Networks this agent knows exist, by name: most creates need no Docker call for their network. */
+const known = new Map<string, string>();
 
 /**
  * Each project's containers on a host share a Docker bridge network of their
@@ -11,6 +13,8 @@ const creating = new Map<string, Promise<string>>();
  */
 export function ensureProjectNetwork(docker: DockerDriver, deployment: string, projectId: string): Promise<string> {
   const name = projectNetworkName(deployment, projectId);
+  const id = known.get(name);
+  if (id) return Promise.resolve(id);
   const previous = creating.get(name) ?? Promise.resolve("");
   const next = previous.catch(() => "").then(() => findOrCreate(docker, deployment, projectId, name));
   creating.set(name, next);
@@ -22,11 +26,20 @@ export function ensureProjectNetwork(docker: DockerDriver, deployment: string, p
 
 async function findOrCreate(docker: DockerDriver, deployment: string, projectId: string, name: string): Promise<string> {
   const existing = await networksNamed(docker, name);
-  if (existing.length > 0) return existing[0]!;
-  const created = await docker.call(`create network ${name}`, () =>
-    docker.docker.createNetwork({ Name: name, Driver: "bridge", CheckDuplicate: true, Labels: { "berth.deployment": deployment, "berth.project": projectId } }),
-  );
-  return created.id;
+  const id =
+    existing[0] ??
+    (
+      await docker.call(`create network ${name}`, () =>
+        docker.docker.createNetwork({ Name: name, Driver: "bridge", CheckDuplicate: true, Labels: { "berth.deployment": deployment, "berth.project": projectId } }),
+      )
+    ).id;
+  known.set(name, id);
+  return id;
+}
+
+/** Forgets what this agent knew of a project's network, e.g. after Docker reported it missing. */
+export function forgetProjectNetwork(deployment: string, projectId: string): void {
+  known.delete(projectNetworkName(deployment, projectId));
 }
 
 /** The ids of the networks with exactly this name, oldest first (Docker may hold duplicates from before). */
@@ -47,6 +60,7 @@ export function projectNetworkName(deployment: string, projectId: string): strin
 export async function releaseProjectNetwork(docker: DockerDriver, deployment: string, projectId: string): Promise<void> {
   const name = projectNetworkName(deployment, projectId);
   await ensureNotCreating(name);
+  known.delete(name);
   for (const id of await networksNamed(docker, name)) {
     const network = await docker.call(`inspect network ${name}`, () => docker.docker.getNetwork(id).inspect()).catch(() => undefined);
     if (!network || Object.keys(network.Containers ?? {}).length > 0) continue;

@@ -23,7 +23,7 @@ export async function registerHost(config: AgentConfig, docker: DockerDriver, ho
     cpus: Number(info.NCPU),
     cpu_total_millis: Math.floor(Number(info.NCPU) * 1000 * config.cpuAllocationRatio),
     mem_total: Math.floor(Number(info.MemTotal) / MIB),
-    disk_total: await diskGiB(String(info.DockerRootDir ?? "/")),
+    disk_total: Math.floor((await diskGiB(String(info.DockerRootDir ?? "/"))) * config.diskAllocationRatio),
     architecture: String(info.Architecture ?? "unknown"),
     os_type: String(info.OSType ?? "linux"),
     os: String(info.OperatingSystem ?? "unknown"),
