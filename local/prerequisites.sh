@@ -11,6 +11,9 @@ command -v dockerd >/dev/null 2>&1 || docker info >/dev/null 2>&1 || missing+=(d
 { [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1; } || missing+=(busybox-static)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
+# The private-registry tests run Debian's registry on loopback, with htpasswd auth.
+command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
 # The python-zunclient compatibility tests run in a venv of their own.
 python3 -m venv --help >/dev/null 2>&1 || missing+=(python3-venv)
 

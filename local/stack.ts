@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
@@ -58,7 +60,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   dynamodb.destroy();
   sqs.destroy();
 
-  const environment = { ...resolveEnvironment(config.environment, provisioned), ...endpoints, ...credentials, ...options.environment };
+  const environment: Record<string, string> = { ...resolveEnvironment(config.environment, provisioned), ...endpoints, ...credentials, ...options.environment };
+  environment.BERTH_SECRET_KEY ||= localSecretKey();
   Object.assign(process.env, environment);
 
   const gateway = new LocalGateway(config.routes);
@@ -100,6 +103,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await emulators?.stop();
     },
   };
+}
+
+/** The local stack's key for sealing registry passwords: made once, kept in .berth/ (ignored by git). */
+function localSecretKey(): string {
+  const file = `${PROJECT_ROOT}.berth/secret.key`;
+  if (!existsSync(file)) {
+    mkdirSync(`${PROJECT_ROOT}.berth`, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString("base64"), { mode: 0o600 });
+  }
+  return readFileSync(file, "utf8").trim();
 }
 
 async function invokeScheduled(handlerReference: string, functionName: string): Promise<void> {

@@ -28,6 +28,8 @@ export interface BerthConfig {
   hostSnapshotSeconds: number;
   /** Static token → identity map, for development; empty by default once JWTs are configured. */
   devTokens: Record<string, Identity>;
+  /** Seals registry passwords (32 bytes, base64); registries cannot be stored without it. */
+  secretKey: string | undefined;
   /** Bearer JWTs from this issuer are verified when set (e.g. Amazon Cognito). */
   jwt: JwtSettings | undefined;
 }
@@ -59,6 +61,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     hostAnswerSeconds: Math.min(25, positiveNumber(env, "BERTH_HOST_ANSWER_SECONDS", 25)),
     devTokens: env.BERTH_DEV_TOKENS ? parseDevTokens(env.BERTH_DEV_TOKENS) : env.BERTH_JWT_ISSUER ? {} : DEFAULT_DEV_TOKENS,
     jwt: readJwtSettings(env),
+    secretKey: env.BERTH_SECRET_KEY || undefined,
   };
 }
 

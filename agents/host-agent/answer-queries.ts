@@ -11,9 +11,13 @@ import { logs } from "./queries/logs.ts";
 import type { QueryHandler } from "./queries/query-handler.ts";
 import { stats } from "./queries/stats.ts";
 import { top } from "./queries/top.ts";
+import { searchImages } from "./queries/search-images.ts";
 import { syncStatusFromDocker } from "./sync-status.ts";
 
-const QUERIES: Record<HostQueryKind, QueryHandler> = {
+/** Questions about the host itself: no container record is read. */
+const HOST_QUERIES: Partial<Record<HostQueryKind, QueryHandler>> = { search_images: searchImages };
+
+const QUERIES: Record<Exclude<HostQueryKind, "search_images">, QueryHandler> = {
   logs,
   execute,
   top,
@@ -35,10 +39,15 @@ export class QueryAnswerer {
     if (Date.now() > query.answer_by) return;
     let reply: Reply;
     try {
+      const aboutHost = HOST_QUERIES[query.query];
+      if (aboutHost) {
+        await this.stores.replies.put(query.request_id, { ok: true, value: await aboutHost({ docker: this.docker, dockerId: "", record: undefined as never, params: query.params }) });
+        return;
+      }
       const record = await this.stores.containers.get(query.container_uuid);
       if (!record || record.host_id !== this.hostId) throw new BerthError("not_found", 404, `Container ${query.container_uuid} is not on this host.`);
       const current = query.query === "inspect" ? await syncStatusFromDocker(record, this.docker, this.stores) : record;
-      const value = await QUERIES[query.query]({ docker: this.docker, dockerId: current.container_id ?? `berth-${current.uuid}`, record: current, params: query.params });
+      const value = await QUERIES[query.query as keyof typeof QUERIES]({ docker: this.docker, dockerId: current.container_id ?? `berth-${current.uuid}`, record: current, params: query.params });
       reply = { ok: true, value };
     } catch (error) {
       reply = replyForError(error);

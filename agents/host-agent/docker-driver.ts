@@ -48,11 +48,11 @@ export class DockerDriver {
     }
   }
 
-  async pullImage(image: string, onProgress: (status: string) => void): Promise<void> {
+  async pullImage(image: string, onProgress: (status: string) => void, auth?: { username: string; password: string; serveraddress: string }): Promise<void> {
     await this.call(
       `pull ${image}`,
       async () => {
-        const stream = await this.docker.pull(image);
+        const stream = await this.docker.pull(image, auth ? { authconfig: auth } : {});
         await new Promise<void>((resolve, reject) => {
           this.docker.modem.followProgress(
             stream,

@@ -5,6 +5,7 @@ import type { ContainerOperation, HostMessage } from "../../shared/queue/host-me
 import type { Stores } from "../../shared/store/stores.ts";
 import { DockerOperationError, type DockerDriver } from "./docker-driver.ts";
 import { ensureImage } from "./ensure-image.ts";
+import { credentialsFor } from "./registry-credentials.ts";
 import { Operation } from "./operation.ts";
 import type { HostPortAllocator } from "./host-ports.ts";
 import { ensureProjectNetwork, forgetProjectNetwork, releaseProjectNetwork } from "./project-network.ts";
@@ -16,6 +17,8 @@ export interface EngineParts {
   stores: Stores;
   ports: HostPortAllocator;
   deployment: string;
+  /** Unseals registry passwords for pulls. */
+  secretKey: string | undefined;
 }
 
 type OperationHandler = (op: Operation, parts: EngineParts) => Promise<void>;
@@ -74,7 +77,7 @@ const OPERATIONS: Record<ContainerOperation, OperationHandler> = {
     const { docker } = parts;
     if (!(await op.update({ task_state: TaskState.ImagePulling }))) return;
     try {
-      await ensureImage(docker, op.record.image, op.record.image_pull_policy, (status) => op.progress(status));
+      await ensureImage(docker, op.record.image, op.record.image_pull_policy, (status) => op.progress(status), await credentialsOf(op, parts));
     } catch (error) {
       return op.fail(error instanceof Error ? error.message : String(error));
     }
@@ -128,7 +131,7 @@ const OPERATIONS: Record<ContainerOperation, OperationHandler> = {
     const { docker } = parts;
     await docker.remove(op.dockerId);
     try {
-      await ensureImage(docker, op.record.image, op.record.image_pull_policy, (status) => op.progress(status));
+      await ensureImage(docker, op.record.image, op.record.image_pull_policy, (status) => op.progress(status), await credentialsOf(op, parts));
     } catch (error) {
       return op.fail(error instanceof Error ? error.message : String(error));
     }
@@ -175,4 +178,8 @@ async function createWired(op: Operation, { docker, ports, deployment }: EngineP
   }
   await injectBindFiles(docker, containerId, op.record);
   return containerId;
+}
+
+function credentialsOf(op: Operation, { stores, secretKey }: EngineParts) {
+  return credentialsFor(stores, secretKey, { registryId: op.record.registry_id, projectId: op.record.project_id, image: op.record.image });
 }

@@ -1,4 +1,5 @@
 import type { DockerDriver } from "./docker-driver.ts";
+import type { RegistryAuth } from "./registry-credentials.ts";
 
 /** Makes the image present according to the pull policy, or throws a reason a user can act on. */
 export async function ensureImage(
@@ -6,6 +7,7 @@ export async function ensureImage(
   image: string,
   policy: "never" | "always" | "ifnotpresent",
   onProgress: (status: string) => void,
+  auth?: RegistryAuth,
 ): Promise<void> {
   const reference = withTag(image);
   if (policy === "never") {
@@ -14,7 +16,7 @@ export async function ensureImage(
   }
   if (policy === "ifnotpresent" && (await docker.hasImage(reference))) return;
   try {
-    await docker.pullImage(reference, onProgress);
+    await docker.pullImage(reference, onProgress, auth);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new Error(`Image ${reference} could not be pulled (image_pull_policy ${policy}): ${detail}`);

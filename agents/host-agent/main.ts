@@ -1,3 +1,4 @@
+import type { HostMessage } from "../../shared/queue/host-messages.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
 import { storesFor } from "../../shared/store/stores.ts";
 import { log } from "../../shared/log.ts";
@@ -13,6 +14,7 @@ import { DockerEventFollower } from "./docker-events.ts";
 import { healerFor } from "./heal-container.ts";
 import { PeriodicSync, syncHost } from "./periodic-sync.ts";
 import { removeDockerVolumes } from "./prepare-volumes.ts";
+import { doImageWork } from "./image-work.ts";
 
 /**
  * The host agent: registers this Docker host, heartbeats, and carries out the
@@ -26,7 +28,7 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   const host = await registerHost(config, docker, stores.hosts, sqs);
   const heartbeat = new Heartbeat(stores.hosts, host.id, config.heartbeatSeconds, () => registerHost(config, docker, stores.hosts, sqs));
   const ports = new HostPortAllocator(docker, stores, host.id, config.hostPortRange);
-  const engine = new Engine({ docker, stores, ports, deployment: config.tableName }, host.id);
+  const engine = new Engine({ docker, stores, ports, deployment: config.tableName, secretKey: config.secretKey }, host.id);
   const answerer = new QueryAnswerer(docker, stores, host.id);
   const poller = new Poller(
     sqs,
@@ -40,7 +42,8 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
     (message, isLastDelivery) => {
       if (message.kind === "query") return answerer.answer(message);
       if (message.kind === "delete_volume") return removeDockerVolumes(docker, [message.volume_uuid]);
-      return engine.handle(message, isLastDelivery);
+      if (message.kind === "pull_image" || message.kind === "delete_image") return doImageWork(message, docker, stores, host.id, config.secretKey);
+      return engine.handle(message as HostMessage, isLastDelivery);
     },
   );
   const heal = healerFor(stores, sqs);

@@ -1,7 +1,7 @@
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { log } from "../../shared/log.ts";
-import type { HostMessage, HostQuery, VolumeRemoval } from "../../shared/queue/host-messages.ts";
+import type { AnyHostMessage } from "../../shared/queue/host-messages.ts";
 
 export interface PollerOptions {
   queueUrl: string;
@@ -24,7 +24,7 @@ export class Poller {
   private loop: Promise<void> | undefined;
   private receiving: AbortController | undefined;
 
-  constructor(private readonly sqs: SQSClient, private readonly options: PollerOptions, private readonly handle: (message: HostMessage | HostQuery | VolumeRemoval, isLastDelivery: boolean) => Promise<void>) {}
+  constructor(private readonly sqs: SQSClient, private readonly options: PollerOptions, private readonly handle: (message: AnyHostMessage, isLastDelivery: boolean) => Promise<void>) {}
 
   start(): void {
     this.loop = this.run();
@@ -81,7 +81,7 @@ export class Poller {
         .catch((error) => log("warn", "could not extend a message's visibility", { error }));
     }, (this.options.visibilitySeconds * 1000) / 3);
     try {
-      const body = JSON.parse(message.Body ?? "") as HostMessage | HostQuery | VolumeRemoval;
+      const body = JSON.parse(message.Body ?? "") as AnyHostMessage;
       const deliveries = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
       await this.handle(body, deliveries >= this.options.maxReceiveCount);
       await this.sqs.send(new DeleteMessageCommand({ QueueUrl: this.options.queueUrl, ReceiptHandle: message.ReceiptHandle }));

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { BerthError, ConflictError, HostTimeoutError, HostUnavailableError } from "../errors.ts";
-import { isHostUp } from "../hosts/record.ts";
+import { isHostUp, type HostRecord } from "../hosts/record.ts";
 import { sendToHost, type HostQueryKind } from "../queue/host-messages.ts";
 import type { Stores } from "../store/stores.ts";
 import type { ContainerRecord } from "./record.ts";
@@ -33,12 +33,25 @@ export async function askHost<T>(
 ): Promise<T> {
   const host = record.host_id ? await stores.hosts.get(record.host_id) : undefined;
   if (!host) throw new ConflictError(`Container ${record.uuid} has no host to ask (status ${record.status}).`, "no_host");
-  if (!isHostUp(host, options.hostDownAfterSeconds)) {
+  return askHostItself<T>(host, query, record.uuid, params, options, stores, sqs);
+}
+
+/** Asks a host a question that is about the host itself (its images) or, with `containerUuid`, one of its containers. */
+export async function askHostItself<T>(
+  host: HostRecord,
+  query: HostQueryKind,
+  containerUuid: string,
+  params: Record<string, unknown>,
+  options: AskOptions,
+  stores: Stores,
+  sqs: SQSClient,
+): Promise<T> {
+  if (!isHostUp(host, options.hostDownAfterSeconds) || host.forced_down) {
     throw new HostUnavailableError(host.hostname, `is down: no heartbeat for ${Math.round((Date.now() - host.heartbeat_at) / 1000)} s`);
   }
   const waitMs = Math.max(0, Math.min(options.waitMs ?? LONGEST_WAIT_MS, LONGEST_WAIT_MS, options.remainingMs - 2_000));
   const answerBy = Date.now() + waitMs;
-  await sendToHost(sqs, host.queue_url, { kind: "query", query, container_uuid: record.uuid, request_id: options.requestId, params, answer_by: answerBy });
+  await sendToHost(sqs, host.queue_url, { kind: "query", query, container_uuid: containerUuid, request_id: options.requestId, params, answer_by: answerBy });
   while (Date.now() < answerBy) {
     const reply = await stores.replies.get(options.requestId);
     if (reply?.ok) return reply.value as T;

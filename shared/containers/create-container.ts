@@ -49,9 +49,12 @@ export async function createContainer(
   const { spec, run } = request;
   const now = new Date().toISOString();
   const { mounts, volumeHostId } = await resolveMounts(spec.mounts, who.caller.projectId, stores.volumes);
+  const registry = spec.registry ? await stores.registries.find(who.caller.projectId, spec.registry) : undefined;
+  if (spec.registry && !registry) throw new InvalidFieldError("registry", `no registry ${spec.registry} in this project`);
   const draft: ContainerRecord = {
     ...spec,
     mounts,
+    registry_id: registry?.uuid ?? null,
     uuid: randomUUID(),
     project_id: who.caller.projectId,
     user_id: who.caller.userId,

@@ -44,6 +44,8 @@ export interface ContainerSpec {
   /** Admin only: place on this host (the create body's `host`). */
   requested_host: string | null;
   mounts: MountSpec[];
+  /** A stored registry's name or uuid, whose credentials pull the image. */
+  registry: string | null;
 }
 
 /** The resources a placed container holds on its host; released exactly once. */
@@ -59,6 +61,8 @@ export interface Claim {
 export interface ContainerRecord extends Omit<ContainerSpec, "mounts"> {
   /** Its mounts, each volume resolved to the Berth volume it uses. */
   mounts: Mount[];
+  /** The stored registry whose credentials pull its image. */
+  registry_id?: string | null;
   uuid: string;
   project_id: string;
   user_id: string;

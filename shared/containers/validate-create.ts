@@ -23,14 +23,13 @@ const PORT_PATTERN = /^\d{1,5}(\/(tcp|udp|sctp))?$/;
 /** Fields Zun 1.40 accepts that depend on Neutron, Cinder or registries Berth does not have yet. */
 const UNSUPPORTED_FIELDS: Record<string, string> = {
   security_groups: "Neutron security groups are not supported by Berth",
-  registry: "private registries are not supported yet",
 };
 
 const KNOWN_FIELDS = new Set([
   "name", "image", "command", "entrypoint", "cpu", "memory", "disk", "environment", "labels",
   "workdir", "hostname", "runtime", "availability_zone", "image_pull_policy", "image_driver",
   "restart_policy", "interactive", "tty", "auto_remove", "auto_heal", "privileged", "hints",
-  "nets", "mounts", "healthcheck", "exposed_ports", "host", "cpu_policy",
+  "nets", "mounts", "healthcheck", "exposed_ports", "host", "cpu_policy", "registry",
   ...Object.keys(UNSUPPORTED_FIELDS),
 ]);
 
@@ -86,6 +85,7 @@ export function validateCreateBody(body: unknown, options: { isAdmin: boolean })
     exposed_ports: exposedPorts(input),
     requested_host: requestedHost,
     mounts: validateMounts(input.mounts),
+    registry: optionalString(input, "registry", 1, 255),
   };
 }
 

@@ -41,7 +41,7 @@ export function containerView(record: ContainerRecord, baseUrl: string): Record<
     ports: Object.keys(record.exposed_ports).map((port) => Number(port.split("/")[0])),
     published_ports: record.published_ports ?? {},
     security_groups: [],
-    registry_id: null,
+    registry_id: record.registry_id ?? null,
     cpu_policy: "shared",
     created_at: record.created_at,
     updated_at: record.updated_at,

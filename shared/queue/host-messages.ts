@@ -20,7 +20,7 @@ export interface HostMessage {
 }
 
 /** Questions a function asks a host and waits for (bounded) on the reply table. */
-export type HostQueryKind = "logs" | "execute" | "top" | "stats" | "get_archive" | "put_archive" | "commit" | "inspect";
+export type HostQueryKind = "logs" | "execute" | "top" | "stats" | "get_archive" | "put_archive" | "commit" | "inspect" | "search_images";
 
 export interface HostQuery {
   kind: "query";
@@ -39,6 +39,13 @@ export interface VolumeRemoval {
   request_id: string;
 }
 
+/** Pull an image onto the host, or remove one, for the images API. */
+export interface ImageWork {
+  kind: "pull_image" | "delete_image";
+  image_uuid: string;
+  request_id: string;
+}
+
 export function hostQueueName(queuePrefix: string, hostId: string): string {
   return `${queuePrefix}-host-${hostId}.fifo`;
 }
@@ -48,8 +55,17 @@ export function hostQueueName(queuePrefix: string, hostId: string): string {
  * container's operations in order (a query gets a group of its own, so it never
  * waits behind an operation); the request id deduplicates a retried send.
  */
-export async function sendToHost(sqs: SQSClient, queueUrl: string, message: HostMessage | HostQuery | VolumeRemoval): Promise<void> {
-  const group = message.kind === "query" ? `query-${message.request_id}` : message.kind === "delete_volume" ? `volume-${message.volume_uuid}` : message.container_uuid;
+export type AnyHostMessage = HostMessage | HostQuery | VolumeRemoval | ImageWork;
+
+export async function sendToHost(sqs: SQSClient, queueUrl: string, message: AnyHostMessage): Promise<void> {
+  const group =
+    message.kind === "query"
+      ? `query-${message.request_id}`
+      : message.kind === "delete_volume"
+        ? `volume-${message.volume_uuid}`
+        : message.kind === "pull_image" || message.kind === "delete_image"
+          ? `image-${message.image_uuid}`
+          : (message as HostMessage).container_uuid;
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: queueUrl,

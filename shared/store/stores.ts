@@ -6,6 +6,8 @@ import { HostStore } from "./hosts.ts";
 import { QuotaStore } from "./quotas.ts";
 import { ReplyStore } from "./replies.ts";
 import { VolumeStore } from "./volumes.ts";
+import { ImageStore } from "./images.ts";
+import { RegistryStore } from "./registries.ts";
 
 export interface Stores {
   containers: ContainerStore;
@@ -14,6 +16,8 @@ export interface Stores {
   replies: ReplyStore;
   quotas: QuotaStore;
   volumes: VolumeStore;
+  images: ImageStore;
+  registries: RegistryStore;
 }
 
 export function storesFor(config: BerthConfig): Stores {
@@ -27,5 +31,7 @@ export function storesFor(config: BerthConfig): Stores {
     replies: new ReplyStore(db, config.tableName),
     quotas,
     volumes,
+    images: new ImageStore(db, config.tableName),
+    registries: new RegistryStore(db, config.tableName),
   };
 }

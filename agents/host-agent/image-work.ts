@@ -1,0 +1,49 @@
+import { log } from "../../shared/log.ts";
+import type { ImageWork } from "../../shared/queue/host-messages.ts";
+import type { Stores } from "../../shared/store/stores.ts";
+import { DockerOperationError, type DockerDriver } from "./docker-driver.ts";
+import { credentialsFor } from "./registry-credentials.ts";
+
+/**
+ * The images API's work on this host: pull an image (its progress shown in
+ * the record's reason while it runs), or remove one Docker no longer needs.
+ */
+export async function doImageWork(work: ImageWork, docker: DockerDriver, stores: Stores, hostId: string, secretKey: string | undefined): Promise<void> {
+  const image = await stores.images.get(work.image_uuid);
+  if (!image || image.host_id !== hostId) return;
+  const reference = `${image.repo}:${image.tag}`;
+  if (work.kind === "pull_image") {
+    if (image.status !== "pulling") return;
+    try {
+      let lastShown = 0;
+      const auth = await credentialsFor(stores, secretKey, { projectId: image.project_id, image: image.repo });
+      await docker.pullImage(
+        reference,
+        (status) => {
+          if (Date.now() - lastShown < 500) return;
+          lastShown = Date.now();
+          void stores.images.update(image.uuid, { reason: `pulling: ${status}` }).catch(() => undefined);
+        },
+        auth,
+      );
+      const inspected = await docker.call(`inspect image ${reference}`, () => docker.docker.getImage(reference).inspect());
+      await stores.images.update(image.uuid, { status: "active", image_id: inspected.Id, size: inspected.Size, reason: null });
+    } catch (error) {
+      await stores.images.update(image.uuid, { status: "error", reason: `Image ${reference} could not be pulled: ${error instanceof Error ? error.message : String(error)}` });
+    }
+    return;
+  }
+  if (image.status !== "deleting") return;
+  try {
+    // By reference: an image id shared with other tags stays for them; only this tag goes.
+    await docker.call(`remove image ${reference}`, () => docker.docker.getImage(reference).remove());
+  } catch (error) {
+    if (error instanceof DockerOperationError && error.kind === "conflict") {
+      log("info", "an image asked to be deleted is still in use", { image: image.uuid });
+      await stores.images.update(image.uuid, { status: "active", reason: `not deleted: ${error.message}` });
+      return;
+    }
+    if (!(error instanceof DockerOperationError && error.kind === "not_found")) throw error;
+  }
+  await stores.images.delete(image.uuid);
+}

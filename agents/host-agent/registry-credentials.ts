@@ -1,0 +1,31 @@
+import { open, secretKeyFrom } from "../../shared/registries/secret-box.ts";
+import type { RegistryRecord } from "../../shared/registries/record.ts";
+import type { Stores } from "../../shared/store/stores.ts";
+
+export interface RegistryAuth {
+  username: string;
+  password: string;
+  serveraddress: string;
+}
+
+/** The registry an image reference names, if any ("registry:5000/team/app" → "registry:5000"). */
+export function registryDomainOf(image: string): string | undefined {
+  const first = image.split("/")[0]!;
+  return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : undefined;
+}
+
+/** Credentials to pull with: the container's chosen registry, or else the project's registry for the image's domain. Unsealed only here, for the pull. */
+export async function credentialsFor(
+  stores: Stores,
+  secretKey: string | undefined,
+  request: { registryId?: string | null; projectId: string; image: string },
+): Promise<RegistryAuth | undefined> {
+  let registry: RegistryRecord | undefined;
+  if (request.registryId) registry = await stores.registries.get(request.registryId);
+  else {
+    const domain = registryDomainOf(request.image);
+    if (domain) registry = (await stores.registries.listByProject(request.projectId)).find((candidate) => candidate.domain === domain);
+  }
+  if (!registry) return undefined;
+  return { username: registry.username, password: open(registry.password_sealed, secretKeyFrom(secretKey)), serveraddress: registry.domain };
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from "node:crypto";
+import { BadRequestError, InvalidFieldError, NotFoundError } from "../../shared/errors.ts";
+import { httpHandler } from "../../shared/http/handler.ts";
+import type { HttpContext } from "../../shared/http/context.ts";
+import { baseUrlOf, pathParameter, queryParameters } from "../../shared/http/request.ts";
+import { json, noContent } from "../../shared/http/responses.ts";
+import { registryView, type RegistryRecord } from "../../shared/registries/record.ts";
+import { seal, secretKeyFrom } from "../../shared/registries/secret-box.ts";
+import { NAME_PATTERN } from "../../shared/containers/validate-create.ts";
+import { storesFor } from "../../shared/store/stores.ts";
+
+const DOMAIN_PATTERN = /^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(:\d{1,5})?$/;
+type RegistryFields = Pick<RegistryRecord, "name" | "domain" | "username"> & { password: string };
+
+/** POST /v1/registries {"registry": {name, domain, username, password}}: the password is sealed and never shown again. */
+export const create = httpHandler(async (event, context) => {
+  queryParameters(event, []);
+  const fields = registryFields(context.body, { partial: false }) as RegistryFields;
+  const now = new Date().toISOString();
+  const registry: RegistryRecord = {
+    uuid: randomUUID(),
+    name: fields.name,
+    domain: fields.domain,
+    username: fields.username,
+    password_sealed: seal(fields.password, secretKeyFrom(context.config.secretKey)),
+    project_id: context.caller.projectId,
+    user_id: context.caller.userId,
+    created_at: now,
+    updated_at: now,
+  };
+  await storesFor(context.config).registries.put(registry);
+  return json(201, { registry: registryView(registry, baseUrlOf(event)) });
+});
+
+export const list = httpHandler(async (event, context) => {
+  queryParameters(event, []);
+  const registries = await storesFor(context.config).registries.listByProject(context.caller.projectId);
+  return json(200, { registries: registries.map((registry) => registryView(registry, baseUrlOf(event))) });
+});
+
+export const show = httpHandler(async (event, context) => {
+  queryParameters(event, []);
+  return json(200, { registry: registryView(await registryOf(event, context), baseUrlOf(event)) });
+});
+
+/** PATCH /v1/registries/{id} {"registry": {…}}: changes the fields given; a new password is sealed like the first. */
+export const update = httpHandler(async (event, context) => {
+  queryParameters(event, []);
+  const registry = await registryOf(event, context);
+  const { password, ...fields } = registryFields(context.body, { partial: true });
+  const updated: RegistryRecord = {
+    ...registry,
+    ...fields,
+    ...(password !== undefined ? { password_sealed: seal(password, secretKeyFrom(context.config.secretKey)) } : {}),
+    updated_at: new Date().toISOString(),
+  };
+  await storesFor(context.config).registries.put(updated);
+  return json(200, { registry: registryView(updated, baseUrlOf(event)) });
+});
+
+export const remove = httpHandler(async (event, context) => {
+  queryParameters(event, []);
+  const registry = await registryOf(event, context);
+  await storesFor(context.config).registries.delete(registry.uuid);
+  return noContent();
+});
+
+async function registryOf(event: Parameters<typeof pathParameter>[0], context: HttpContext): Promise<RegistryRecord> {
+  const id = pathParameter(event, "id");
+  const registry = await storesFor(context.config).registries.find(context.caller.projectId, id);
+  if (!registry) throw new NotFoundError(`Registry ${id} could not be found.`);
+  return registry;
+}
+
+function registryFields(body: unknown, options: { partial: boolean }): Partial<RegistryFields> {
+  const wrapper = body as { registry?: unknown } | undefined;
+  if (!wrapper || typeof wrapper.registry !== "object" || wrapper.registry === null) throw new BadRequestError('The body must be {"registry": {name, domain, username, password}}.');
+  const input = wrapper.registry as Record<string, unknown>;
+  const fields: Partial<RegistryFields> = {};
+  for (const [field, value] of Object.entries(input)) {
+    if (!["name", "domain", "username", "password"].includes(field)) throw new InvalidFieldError(`registry.${field}`, "additional properties are not allowed");
+    if (typeof value !== "string" || value.length < 1 || value.length > 255) throw new InvalidFieldError(`registry.${field}`, "must be a string of 1–255 characters");
+    if (field === "name" && !NAME_PATTERN.test(value)) throw new InvalidFieldError("registry.name", `must match ${NAME_PATTERN.source}`);
+    if (field === "domain" && !DOMAIN_PATTERN.test(value)) throw new InvalidFieldError("registry.domain", "must be a host name with an optional port");
+    fields[field as keyof RegistryFields] = value;
+  }
+  if (!options.partial) for (const field of ["name", "domain", "username", "password"] as const) if (fields[field] === undefined) throw new InvalidFieldError(`registry.${field}`, "is required");
+  if (options.partial && Object.keys(fields).length === 0) throw new BadRequestError("Nothing to update.");
+  return fields;
+}
