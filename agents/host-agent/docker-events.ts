@@ -17,7 +17,14 @@ export class DockerEventFollower {
   private stream: NodeJS.ReadableStream | undefined;
   private readonly pending = new Map<string, Promise<void>>();
 
-  constructor(private readonly docker: DockerDriver, private readonly stores: Stores, private readonly deployment: string, private readonly heal: Healer) {}
+  constructor(
+    private readonly docker: DockerDriver,
+    private readonly stores: Stores,
+    private readonly deployment: string,
+    private readonly heal: Healer,
+    /** Called when the stream is back after breaking, to catch up on what it missed (e.g. a daemon restart). */
+    private readonly onReconnect: () => Promise<void>,
+  ) {}
 
   start(): void {
     void this.follow();
@@ -29,12 +36,18 @@ export class DockerEventFollower {
   }
 
   private async follow(): Promise<void> {
+    let broken = false;
     while (!this.stopped) {
       try {
         const stream = (await this.docker.docker.getEvents({
           filters: JSON.stringify({ type: ["container"], event: EVENTS, label: [`berth.deployment=${this.deployment}`] }),
         })) as NodeJS.ReadableStream;
         this.stream = stream;
+        if (broken) {
+          log("info", "the Docker event stream is back; catching up");
+          await this.onReconnect().catch((error) => log("warn", "catching up after the event stream broke failed", { error }));
+        }
+        broken = true;
         await this.read(stream);
       } catch (error) {
         if (!this.stopped) log("warn", "the Docker event stream failed; reconnecting", { error });

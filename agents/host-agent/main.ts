@@ -48,8 +48,9 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   );
   const heal = healerFor(stores, sqs);
   await syncHost(host.id, docker, stores, heal, { restartWanted: true });
-  const events = new DockerEventFollower(docker, stores, config.tableName, heal);
-  const periodicSync = new PeriodicSync(() => syncHost(host.id, docker, stores, heal, { restartWanted: false }), config.syncSeconds);
+  const syncAll = () => syncHost(host.id, docker, stores, heal, { restartWanted: false });
+  const events = new DockerEventFollower(docker, stores, config.tableName, heal, syncAll);
+  const periodicSync = new PeriodicSync(syncAll, config.syncSeconds);
   heartbeat.start();
   events.start();
   periodicSync.start();
