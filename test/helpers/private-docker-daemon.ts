@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";
@@ -19,13 +19,18 @@ export async function startPrivateDockerDaemon(name: string, images: Array<{ fro
   const root = `/tmp/berth-dockerd-${name}`;
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
+  // A default bridge of its own: with --bridge=none a daemon deletes docker0, which the main engine needs.
+  const bridge = `bd${name.replace(/[^a-z0-9]/g, "").slice(-10)}`;
+  run("ip", ["link", "add", "name", bridge, "type", "bridge"]);
+  run("ip", ["addr", "add", "172.31.254.1/24", "dev", bridge]);
+  run("ip", ["link", "set", bridge, "up"]);
   const socket = `${root}/docker.sock`;
   let child: ChildProcess | undefined;
   const docker = new Docker({ socketPath: socket });
   const launch = async () => {
     child = spawn(
       "dockerd",
-      ["--data-root", `${root}/data`, "--exec-root", `${root}/exec`, "--pidfile", `${root}/dockerd.pid`, "-H", `unix://${socket}`, "--bridge=none", "--iptables=false", "--live-restore"],
+      ["--data-root", `${root}/data`, "--exec-root", `${root}/exec`, "--pidfile", `${root}/dockerd.pid`, "-H", `unix://${socket}`, "--bridge", bridge, "--iptables=false", "--live-restore"],
       { stdio: "ignore" },
     );
     for (let tries = 0; tries < 150; tries++) {
@@ -55,7 +60,18 @@ export async function startPrivateDockerDaemon(name: string, images: Array<{ fro
     async stop() {
       for (const container of await docker.listContainers({ all: true }).catch(() => [])) await docker.getContainer(container.Id).remove({ force: true, v: true }).catch(() => undefined);
       await halt();
-      rmSync(root, { recursive: true, force: true });
+      run("ip", ["link", "delete", bridge]);
+      // The daemon's mounts can outlive it for a moment; a leftover folder in /tmp is harmless.
+      try {
+        rmSync(root, { recursive: true, force: true });
+      } catch {
+        // left for the machine's /tmp cleanup
+      }
     },
   };
+}
+
+function run(command: string, args: string[]): void {
+  const result = spawnSync(command, args, { encoding: "utf8" });
+  if (result.status !== 0 && !/File exists|Cannot find device/.test(result.stderr)) throw new Error(`${command} ${args.join(" ")}: ${result.stderr}`);
 }
