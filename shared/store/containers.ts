@@ -8,6 +8,7 @@ import type { HostRecord } from "../hosts/record.ts";
 import type { ActionRecord } from "./actions.ts";
 import { GSI1, GSI2, GSI3, keys } from "./keys.ts";
 import { cancellationCodes, isConditionFailure } from "./transactions.ts";
+import { updateExpression } from "./update-expression.ts";
 import { negate, type QuotaStore } from "./quotas.ts";
 import type { VolumeStore } from "./volumes.ts";
 import { usageOf } from "../quotas/limits.ts";
@@ -449,15 +450,4 @@ function releaseHost(table: string, hostId: string, claim: Claim): TransactItem 
       ExpressionAttributeValues: { ":cpu": -claim.cpuMillis, ":mem": -claim.memory, ":disk": -claim.disk, ":minusOne": -1, ":ports": -(claim.ports ?? 0) },
     },
   };
-}
-
-function updateExpression(changes: Record<string, unknown>): { expression: string; names: Record<string, string>; values: Record<string, unknown> } {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets = Object.entries(changes).map(([field, value], index) => {
-    names[`#u${index}`] = field;
-    values[`:u${index}`] = value ?? null;
-    return `#u${index} = :u${index}`;
-  });
-  return { expression: `SET ${sets.join(", ")}`, names, values };
 }

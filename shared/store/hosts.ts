@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { HostRecord } from "../hosts/record.ts";
 import { GSI1, keys } from "./keys.ts";
 import { isConditionFailure } from "./transactions.ts";
+import { updateExpression } from "./update-expression.ts";
 
 /** What an agent reports about its host at registration. */
 export type HostInventory = Omit<HostRecord, "cpu_used_millis" | "mem_used" | "disk_used" | "total_containers" | "ports_used" | "enabled" | "disabled_reason" | "heartbeat_at" | "state" | "registered_at">;
@@ -69,15 +70,15 @@ export class HostStore {
 
   /** An admin's switches: enabled (with a reason when disabled) and forced_down. */
   async setAdminState(hostId: string, changes: { enabled?: boolean; disabled_reason?: string | null; forced_down?: boolean }): Promise<void> {
-    const entries = Object.entries(changes);
+    const update = updateExpression(changes);
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: keys.host(hostId),
-        UpdateExpression: `SET ${entries.map((_, index) => `#f${index} = :v${index}`).join(", ")}`,
+        UpdateExpression: update.expression,
         ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeNames: Object.fromEntries(entries.map(([field], index) => [`#f${index}`, field])),
-        ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value])),
+        ExpressionAttributeNames: update.names,
+        ExpressionAttributeValues: update.values,
       }),
     );
   }

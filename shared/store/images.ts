@@ -2,6 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { ImageRecord } from "../images/record.ts";
 import { GSI2, keys } from "./keys.ts";
+import { updateExpression } from "./update-expression.ts";
 
 export class ImageStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
@@ -22,15 +23,15 @@ export class ImageStore {
   }
 
   async update(uuid: string, changes: Partial<ImageRecord>): Promise<void> {
-    const entries = Object.entries({ ...changes, updated_at: new Date().toISOString() });
+    const update = updateExpression({ ...changes, updated_at: new Date().toISOString() });
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: keys.image(uuid),
-        UpdateExpression: `SET ${entries.map((_, index) => `#f${index} = :v${index}`).join(", ")}`,
+        UpdateExpression: update.expression,
         ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeNames: Object.fromEntries(entries.map(([field], index) => [`#f${index}`, field])),
-        ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value])),
+        ExpressionAttributeNames: update.names,
+        ExpressionAttributeValues: update.values,
       }),
     );
   }
