@@ -78,7 +78,8 @@ async function createThroughBerth(apiUrl: string, stores: ReturnType<typeof stor
     const record = await stores.containers.get(created.uuid);
     if (record?.status === "Running") return;
     if (record?.status === "Error") throw new Error(`container failed: ${record.status_reason}`);
-    await sleep(5);
+    // Gentle polling: the bench must not load the emulator the agent writes to.
+    await sleep(25);
   }
 }
 

@@ -9,7 +9,7 @@ export async function ensureImage(
   onProgress: (status: string) => void,
   auth?: RegistryAuth,
 ): Promise<void> {
-  const reference = withTag(image);
+  const reference = imageReference(image);
   if (policy === "never") {
     if (!(await docker.hasImage(reference))) throw new Error(`Image ${reference} is not present on this host and image_pull_policy is never.`);
     return;
@@ -23,7 +23,8 @@ export async function ensureImage(
   }
 }
 
-function withTag(image: string): string {
+/** The reference Docker knows an image by: with its tag, `latest` when it has none. */
+export function imageReference(image: string): string {
   if (image.includes("@")) return image;
   const lastSegment = image.slice(image.lastIndexOf("/") + 1);
   return lastSegment.includes(":") ? image : `${image}:latest`;
