@@ -4,7 +4,7 @@ import { log } from "../../shared/log.ts";
 import type { ContainerOperation, HostMessage } from "../../shared/queue/host-messages.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import { DockerOperationError, type DockerDriver } from "./docker-driver.ts";
-import { ensureImage, imageReference } from "./ensure-image.ts";
+import { ensureImage } from "./ensure-image.ts";
 import { credentialsFor } from "./registry-credentials.ts";
 import { Operation } from "./operation.ts";
 import type { HostPortAllocator } from "./host-ports.ts";
@@ -75,15 +75,11 @@ export class Engine {
 const OPERATIONS: Record<ContainerOperation, OperationHandler> = {
   async create(op, parts) {
     const { docker } = parts;
-    // image_pulling is shown only while an image is really being pulled.
-    const mustPull = op.record.image_pull_policy === "always" || !(await docker.hasImage(imageReference(op.record.image)));
-    if (mustPull) {
-      if (!(await op.update({ task_state: TaskState.ImagePulling }))) return;
-      try {
-        await ensureImage(docker, op.record.image, op.record.image_pull_policy, (status) => op.progress(status), await credentialsOf(op, parts));
-      } catch (error) {
-        return op.fail(error instanceof Error ? error.message : String(error));
-      }
+    if (!(await op.update({ task_state: TaskState.ImagePulling }))) return;
+    try {
+      await ensureImage(docker, op.record.image, op.record.image_pull_policy, (status) => op.progress(status), await credentialsOf(op, parts));
+    } catch (error) {
+      return op.fail(error instanceof Error ? error.message : String(error));
     }
     if (!(await op.update({ task_state: TaskState.ContainerCreating }))) return;
     const containerId = await createWired(op, parts);

@@ -9,7 +9,7 @@ export async function ensureImage(
   onProgress: (status: string) => void,
   auth?: RegistryAuth,
 ): Promise<void> {
-  const reference = imageReference(image);
+  const reference = withTag(image);
   if (policy === "never") {
     if (!(await docker.hasImage(reference))) throw new Error(`Image ${reference} is not present on this host and image_pull_policy is never.`);
     return;
@@ -23,8 +23,7 @@ export async function ensureImage(
   }
 }
 
-/** The reference Docker knows an image by: with its tag, `latest` when it has none. */
-export function imageReference(image: string): string {
+function withTag(image: string): string {
   if (image.includes("@")) return image;
   const lastSegment = image.slice(image.lastIndexOf("/") + 1);
   return lastSegment.includes(":") ? image : `${image}:latest`;
