@@ -34,7 +34,7 @@ if ! docker info >/dev/null 2>&1; then
     mkdir -p .berth/logs
     # Room for 256 project networks of up to 1022 containers each (Docker's default pools hold about 30).
     nohup dockerd --default-address-pool base=172.20.0.0/14,size=22 >.berth/logs/dockerd.log 2>&1 &
-    for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+    for _ in $(seq 1 240); do docker info >/dev/null 2>&1 && break; sleep 1; done
   fi
   docker info >/dev/null 2>&1 || { echo "The Docker engine is not answering (see .berth/logs/dockerd.log)." >&2; exit 1; }
 fi
