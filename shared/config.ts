@@ -18,6 +18,11 @@ export interface BerthConfig {
   hostDeadLetterQueueArn: string | undefined;
   /** A host whose last heartbeat is older than this is down (Zun: 180 s). */
   hostDownAfterSeconds: number;
+  /**
+   * How long an operation's task state may stand still before the reconciler
+   * retries it (re-sends its message) or, after retries, fails it.
+   */
+  operationTimeoutSeconds: number;
   /** How long a function waits for a host's answer (logs, execute, …); API Gateway allows 30 s in all. */
   hostAnswerSeconds: number;
   /** How hosts are ranked: binpack, spread or random (a request's hints `strategy` overrides it). */
@@ -55,6 +60,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     queuePrefix: required(env, "BERTH_QUEUE_PREFIX"),
     hostDeadLetterQueueArn: env.BERTH_HOST_DLQ_ARN || undefined,
     hostDownAfterSeconds: positiveNumber(env, "BERTH_HOST_DOWN_AFTER_SECONDS", 180),
+    operationTimeoutSeconds: positiveNumber(env, "BERTH_OPERATION_TIMEOUT_SECONDS", 300),
     placementStrategy: env.BERTH_PLACEMENT_STRATEGY || "binpack",
     hostSubsetSize: positiveNumber(env, "BERTH_HOST_SUBSET_SIZE", 3),
     hostSnapshotSeconds: positiveNumber(env, "BERTH_HOST_SNAPSHOT_SECONDS", 5),

@@ -128,6 +128,14 @@ export class DockerDriver {
     }
   }
 
+  /** The containers this deployment made on this Docker engine for one Berth host: id and Berth uuid. */
+  async containersMadeFor(hostId: string): Promise<Array<{ id: string; uuid: string }>> {
+    const listed = await this.call("list containers", () =>
+      this.docker.listContainers({ all: true, filters: { label: [`berth.deployment=${this.deployment}`, `berth.host=${hostId}`] } }),
+    );
+    return listed.map((container) => ({ id: container.Id, uuid: container.Labels["berth.uuid"] ?? "" }));
+  }
+
   /** Docker's view of a container by id or name, or undefined when it does not exist. */
   async inspect(idOrName: string): Promise<Record<string, any> | undefined> {
     try {
@@ -178,7 +186,7 @@ function createOptions(record: ContainerRecord, deployment: string, wiring: { ne
     Cmd: record.command ?? undefined,
     Entrypoint: record.entrypoint ?? undefined,
     Env: Object.entries(record.environment).map(([key, value]) => `${key}=${value}`),
-    Labels: { ...record.labels, "berth.deployment": deployment, "berth.uuid": record.uuid, "berth.project": record.project_id, "berth.name": record.name },
+    Labels: { ...record.labels, "berth.deployment": deployment, "berth.uuid": record.uuid, "berth.project": record.project_id, "berth.name": record.name, "berth.host": record.host_id ?? "" },
     WorkingDir: record.workdir ?? undefined,
     Hostname: record.hostname ?? undefined,
     Tty: record.tty,

@@ -21,7 +21,7 @@ export class Operation {
   }
 
   async update(changes: Partial<ContainerRecord>): Promise<boolean> {
-    const written = await this.stores.containers.recordOutcome(this.record.uuid, this.message.generation, changes);
+    const written = await this.stores.containers.recordOutcome(this.record.uuid, this.message.generation, changes, this.message);
     if (written) this.record = { ...this.record, ...changes };
     else log("info", "a newer request superseded this operation", { request_id: this.message.request_id, container: this.record.uuid });
     return written;

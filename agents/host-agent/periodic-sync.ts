@@ -4,16 +4,20 @@ import type { Stores } from "../../shared/store/stores.ts";
 import type { DockerDriver } from "./docker-driver.ts";
 import { missingVolumes } from "./prepare-volumes.ts";
 import { syncStatusFromDocker, type Healer } from "./sync-status.ts";
+import { sweepOrphans } from "./sweep-orphans.ts";
 
 /**
  * Reads every container placed on this host and brings its record in line
  * with Docker: what the event stream missed (the agent was down, Docker
  * restarted) is caught here. With `restartWanted`, as at the agent's start,
  * a container the record says is Running but Docker has stopped is started
- * again first: the record is the desired state.
+ * again first: the record is the desired state. Copies the records no longer
+ * place here (moved while this host was down) are removed first.
  */
 export async function syncHost(hostId: string, docker: DockerDriver, stores: Stores, heal: Healer, options: { restartWanted: boolean }): Promise<void> {
-  for (const record of await stores.containers.listByHost(hostId)) {
+  const records = await stores.containers.listByHost(hostId);
+  await sweepOrphans(hostId, new Set(records.map((record) => record.uuid)), docker, stores).catch((error) => log("warn", "sweeping orphaned containers failed", { error }));
+  for (const record of records) {
     try {
       const settled = !record.task_state && record.settled_generation >= record.generation;
       if (options.restartWanted && settled && record.status === Status.Running) {

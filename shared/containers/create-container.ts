@@ -2,15 +2,13 @@ import { createHash, randomUUID } from "node:crypto";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { BerthConfig, Identity } from "../config.ts";
 import { ConflictError, InvalidFieldError } from "../errors.ts";
-import { sendToHost } from "../queue/host-messages.ts";
+import { sendToHost, type HostMessage } from "../queue/host-messages.ts";
 import { QuotaGuard } from "../quotas/quota-guard.ts";
 import { usageOf } from "../quotas/limits.ts";
-import type { PlacementRequest } from "../scheduling/filters/filter.ts";
-import { GROUP_HINT } from "../scheduling/filters/group-affinity.ts";
 import { placeContainer } from "../scheduling/place-container.ts";
+import { placementRequestFor } from "../scheduling/placement-request.ts";
 import { newVolumeGiB } from "../volumes/mounts.ts";
 import { resolveMounts } from "../volumes/resolve-mounts.ts";
-import { isStrategy, STRATEGIES } from "../scheduling/weighers/strategies.ts";
 import { newAction, type ActionEvent } from "../store/actions.ts";
 import { DuplicateCreateError, type IdempotencyClaim } from "../store/containers.ts";
 import type { Stores } from "../store/stores.ts";
@@ -71,20 +69,22 @@ export async function createContainer(
     updated_at: now,
   };
   const actionFields = { action: "create", container_uuid: draft.uuid, request_id: who.requestId, user_id: who.caller.userId, project_id: who.caller.projectId };
+  const create: HostMessage = { kind: "create", container_uuid: draft.uuid, generation: draft.generation, request_id: who.requestId, run };
   const quota = await QuotaGuard.check(stores.quotas, who.caller.projectId, usageOf(draft.claim!));
   try {
     const placement = await placeContainer(
-      draft,
-      (host, explanation) => newAction(actionFields, now, [scheduleEvent(now, "Success", null, { host: host.hostname, host_id: host.id, ...explanation })]),
-      { ...(await placementRequestFor(draft, who, stores)), volumeHostId },
-      stores,
-      quota,
-      { table: who.config.tableName, snapshotMaxAgeMs: who.config.hostSnapshotSeconds * 1000 },
-      idempotency,
+      draft.claim!,
+      { ...(await placementRequestFor(draft, who.config, who.requestId, stores.containers)), volumeHostId },
+      stores.hosts,
+      (host, explanation) => {
+        const action = newAction(actionFields, now, [scheduleEvent(now, "Success", null, { host: host.hostname, host_id: host.id, ...explanation })]);
+        return stores.containers.createPlaced({ ...draft, host_id: host.id, host: host.hostname }, host, action, quota.items, create, idempotency);
+      },
+      { table: who.config.tableName, snapshotMaxAgeMs: who.config.hostSnapshotSeconds * 1000, onQuotaChanged: () => quota.refresh() },
     );
     if (placement.placed) {
       const record = { ...draft, host_id: placement.host.id, host: placement.host.hostname };
-      await sendToHost(sqs, placement.host.queue_url, { kind: "create", container_uuid: record.uuid, generation: record.generation, request_id: who.requestId, run });
+      await sendToHost(sqs, placement.host.queue_url, create);
       return record;
     }
     const record = { ...draft, status: Status.Error, status_reason: placement.reason, claim: null, settled_generation: draft.generation };
@@ -98,26 +98,6 @@ export async function createContainer(
     }
     throw error;
   }
-}
-
-async function placementRequestFor(draft: ContainerRecord, who: { requestId: string; config: BerthConfig; caller: Identity }, stores: Stores): Promise<PlacementRequest> {
-  const strategy = draft.hints.strategy ?? who.config.placementStrategy;
-  if (!isStrategy(strategy)) throw new Error(`configuration: BERTH_PLACEMENT_STRATEGY ${strategy} is not one of ${Object.keys(STRATEGIES).join(", ")}`);
-  const group = draft.hints[GROUP_HINT];
-  const groupHostIds = group
-    ? [...new Set((await stores.containers.listByProject(draft.project_id)).filter((c) => c.hints?.[GROUP_HINT] === group && c.host_id).map((c) => c.host_id!))]
-    : [];
-  return {
-    spec: draft,
-    cpuMillis: draft.claim!.cpuMillis,
-    now: Date.now(),
-    hostDownAfterSeconds: who.config.hostDownAfterSeconds,
-    requestId: who.requestId,
-    strategy,
-    hostSubsetSize: who.config.hostSubsetSize,
-    excludedHostIds: [],
-    groupHostIds,
-  };
 }
 
 function idempotencyClaim(key: string, fingerprintOf: unknown): IdempotencyClaim {

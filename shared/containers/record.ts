@@ -1,5 +1,6 @@
 import type { Status, TaskState } from "./statuses.ts";
 import type { Mount, MountSpec } from "../volumes/mounts.ts";
+import type { PendingWork } from "./pending-work.ts";
 
 export interface RestartPolicy {
   Name: "no" | "always" | "on-failure" | "unless-stopped";
@@ -57,8 +58,8 @@ export interface Claim {
   ports?: number;
 }
 
-/** A container as stored in the table. */
-export interface ContainerRecord extends Omit<ContainerSpec, "mounts"> {
+/** A container as stored in the table (with its in-flight work, while there is some). */
+export interface ContainerRecord extends Omit<ContainerSpec, "mounts">, Partial<PendingWork> {
   /** Its mounts, each volume resolved to the Berth volume it uses. */
   mounts: Mount[];
   /** The stored registry whose credentials pull its image. */

@@ -36,15 +36,15 @@ export async function submitContainerRequest(
     { action: request.action, container_uuid: record.uuid, request_id: who.requestId, user_id: who.caller.userId, project_id: who.caller.projectId },
     new Date().toISOString(),
   );
-  const accepted = await stores.containers.beginRequest(record, [...request.allowedIn], request.changes, action, { requireIdle: !request.evenIfBusy });
+  const work: HostMessage = { ...request.message, container_uuid: record.uuid, generation: record.generation + 1, request_id: who.requestId };
+  const accepted = await stores.containers.beginRequest(record, [...request.allowedIn], request.changes, action, work, { requireIdle: !request.evenIfBusy });
   if (!accepted) {
     const current = await stores.containers.get(record.uuid);
     if (current) assertAccepts(current, request);
     throw new ConflictError(`Container ${record.uuid} changed while the request was being accepted; try again.`, "concurrent_update");
   }
-  const generation = record.generation + 1;
-  await sendToHost(sqs, host.queue_url, { ...request.message, container_uuid: record.uuid, generation, request_id: who.requestId });
-  return { ...record, ...request.changes, generation };
+  await sendToHost(sqs, host.queue_url, work);
+  return { ...record, ...request.changes, generation: work.generation };
 }
 
 function assertAccepts(record: ContainerRecord, request: ContainerRequest): void {

@@ -1,7 +1,7 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Identity } from "../config.ts";
 import { ConflictError, ContainerBusyError, ContainerStateConflictError, NameTakenError } from "../errors.ts";
-import { sendToHost } from "../queue/host-messages.ts";
+import { sendToHost, type HostMessage } from "../queue/host-messages.ts";
 import { newAction } from "../store/actions.ts";
 import type { Stores } from "../store/stores.ts";
 import { claimOf, type Claim, type ContainerRecord } from "./record.ts";
@@ -48,7 +48,10 @@ export async function updateContainer(
   );
   const needsHost = resized && record.host_id !== null;
   const quota = claim ? await QuotaGuard.check(stores.quotas, record.project_id, usageChange(claim.from, claim.to)) : undefined;
-  const outcome = await stores.containers.applyUpdate(record, { fields, newName, claim, quotaItems: quota?.items, bumpGeneration: needsHost }, allowedIn, action);
+  const hostWork: HostMessage | undefined = needsHost
+    ? { kind: "update", container_uuid: record.uuid, generation: record.generation + 1, request_id: who.requestId }
+    : undefined;
+  const outcome = await stores.containers.applyUpdate(record, { fields, newName, claim, quotaItems: quota?.items, hostWork }, allowedIn, action);
   if (outcome === "quota_changed") {
     await quota!.refresh();
     throw new ConflictError(`The quota of project ${record.project_id} changed while the update was being applied; try again.`, "concurrent_update");
@@ -68,9 +71,9 @@ export async function updateContainer(
   }
 
   const updated = { ...record, ...fields, generation: record.generation + (needsHost ? 1 : 0), updated_at: now };
-  if (needsHost) {
+  if (hostWork) {
     const host = claim?.host ?? (await stores.hosts.get(record.host_id!));
-    if (host) await sendToHost(sqs, host.queue_url, { kind: "update", container_uuid: record.uuid, generation: updated.generation, request_id: who.requestId });
+    if (host) await sendToHost(sqs, host.queue_url, hostWork);
   } else {
     await stores.actions.record(record.uuid, who.requestId, { event: "api__update", start_time: now, finish_time: now, result: "Success", traceback: null }, { message: null });
   }

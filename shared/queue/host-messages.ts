@@ -57,7 +57,7 @@ export function hostQueueName(queuePrefix: string, hostId: string): string {
  */
 export type AnyHostMessage = HostMessage | HostQuery | VolumeRemoval | ImageWork;
 
-export async function sendToHost(sqs: SQSClient, queueUrl: string, message: AnyHostMessage): Promise<void> {
+export async function sendToHost(sqs: SQSClient, queueUrl: string, message: AnyHostMessage, options: { resend?: number } = {}): Promise<void> {
   const group =
     message.kind === "query"
       ? `query-${message.request_id}`
@@ -71,7 +71,8 @@ export async function sendToHost(sqs: SQSClient, queueUrl: string, message: AnyH
       QueueUrl: queueUrl,
       MessageBody: JSON.stringify(message),
       MessageGroupId: group,
-      MessageDeduplicationId: `${message.request_id}-${message.kind}`,
+      // A re-send by the reconciler is a new message: SQS must not drop it as a duplicate of one that was lost.
+      MessageDeduplicationId: `${message.request_id}-${message.kind}${options.resend ? `-resend${options.resend}` : ""}`,
     }),
   );
 }

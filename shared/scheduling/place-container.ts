@@ -1,9 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { QuotaGuard } from "../quotas/quota-guard.ts";
-import type { ActionRecord } from "../store/actions.ts";
-import type { ContainerStore, IdempotencyClaim } from "../store/containers.ts";
+import type { ClaimOutcome } from "../store/containers.ts";
 import type { HostStore } from "../store/hosts.ts";
-import type { ContainerRecord } from "../containers/record.ts";
+import type { Claim } from "../containers/record.ts";
 import type { HostRecord } from "../hosts/record.ts";
 import { chooseCandidates, explainNoValidHost } from "./choose-candidates.ts";
 import type { PlacementRequest } from "./filters/filter.ts";
@@ -24,29 +22,28 @@ export interface PlacementExplanation {
 
 export type Placement = { placed: true; host: HostRecord; explanation: PlacementExplanation } | { placed: false; reason: string };
 
-export interface PlacementStores {
-  containers: ContainerStore;
-  hosts: HostStore;
-}
+/**
+ * Tries to take one host for the container, in the same transaction that
+ * records it there: the caller decides what else that transaction holds (a
+ * new container and its quota usage, or a container moving off a dead host).
+ */
+export type ClaimOnHost = (host: HostRecord, explanation: PlacementExplanation) => Promise<ClaimOutcome>;
 
 /**
- * Places a new container: filters the hosts of this instance's snapshot, ranks
- * the survivors (seeded from the request id, so a placement can be replayed),
- * then claims the first in the same transaction that stores the container and
- * adds to the project's quota usage. A host that filled up meanwhile is re-read
- * and re-ranked; a quota that moved is re-checked (and may refuse with 403); a
- * transaction conflict is retried after a short jittered pause.
+ * Places a container: filters the hosts of this instance's snapshot, ranks the
+ * survivors (seeded from the request id, so a placement can be replayed), then
+ * claims the first. A host that filled up meanwhile is re-read and re-ranked;
+ * a quota that moved is re-checked (`onQuotaChanged`, which may refuse with
+ * 403); a transaction conflict is retried after a short jittered pause.
  */
 export async function placeContainer(
-  draft: ContainerRecord,
-  actionOnHost: (host: HostRecord, explanation: PlacementExplanation) => ActionRecord,
+  claim: Claim,
   request: PlacementRequest,
-  stores: PlacementStores,
-  quota: QuotaGuard,
-  options: { table: string; snapshotMaxAgeMs: number },
-  idempotency?: IdempotencyClaim,
+  hosts: HostStore,
+  claimOnHost: ClaimOnHost,
+  options: { table: string; snapshotMaxAgeMs: number; onQuotaChanged?: () => Promise<void> },
 ): Promise<Placement> {
-  const snapshot = HostSnapshot.of(stores.hosts, options.table, options.snapshotMaxAgeMs);
+  const snapshot = HostSnapshot.of(hosts, options.table, options.snapshotMaxAgeMs);
   let allHosts = await snapshot.current();
   let { hosts: candidates, rejections } = chooseCandidates(allHosts, request);
   if (candidates.length === 0) {
@@ -61,18 +58,17 @@ export async function placeContainer(
   for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS && ranked.length > 0; attempt++) {
     const { host } = ranked[0]!;
     const explanation = { strategy: request.strategy, candidates: candidates.length, attempts: attempt, scores };
-    const record = { ...draft, host_id: host.id, host: host.hostname };
-    const outcome = await stores.containers.createPlaced(record, host, actionOnHost(host, explanation), quota.items, idempotency);
+    const outcome = await claimOnHost(host, explanation);
     if (outcome === "placed") {
-      snapshot.learn(host.id, withClaim(host, draft));
+      snapshot.learn(host.id, withClaim(host, claim));
       return { placed: true, host, explanation };
     }
     if (outcome === "contention") {
       await sleep(5 + random() * 20 * Math.min(attempt, 5));
     } else if (outcome === "quota_changed") {
-      await quota.refresh();
+      await options.onQuotaChanged?.();
     } else {
-      const fresh = await stores.hosts.get(host.id);
+      const fresh = await hosts.get(host.id);
       snapshot.learn(host.id, fresh);
       ranked = ranked.slice(1);
       const recheck = chooseCandidates(fresh ? [fresh] : [], { ...request, now: Date.now() });
@@ -84,8 +80,7 @@ export async function placeContainer(
   return { placed: false, reason: explainNoValidHost(allHosts.length, rejections, request) };
 }
 
-function withClaim(host: HostRecord, draft: ContainerRecord): HostRecord {
-  const claim = draft.claim!;
+function withClaim(host: HostRecord, claim: Claim): HostRecord {
   return {
     ...host,
     cpu_used_millis: host.cpu_used_millis + claim.cpuMillis,

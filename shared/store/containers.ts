@@ -6,12 +6,14 @@ import type { Claim, ContainerRecord } from "../containers/record.ts";
 import type { Status } from "../containers/statuses.ts";
 import type { HostRecord } from "../hosts/record.ts";
 import type { ActionRecord } from "./actions.ts";
-import { GSI1, GSI2, GSI3, keys } from "./keys.ts";
+import { GSI1, GSI2, GSI3, GSI4, keys } from "./keys.ts";
 import { cancellationCodes, isConditionFailure } from "./transactions.ts";
 import { updateExpression } from "./update-expression.ts";
 import { negate, type QuotaStore } from "./quotas.ts";
 import type { VolumeStore } from "./volumes.ts";
 import { usageOf } from "../quotas/limits.ts";
+import { PENDING_ATTRIBUTES, pendingDeadline, pendingWork } from "../containers/pending-work.ts";
+import type { HostMessage } from "../queue/host-messages.ts";
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
 
@@ -24,16 +26,26 @@ export class ContainerStore {
     private readonly table: string,
     private readonly quotas: QuotaStore,
     private readonly volumes: VolumeStore,
+    /** How long an operation may stand still before the reconciler steps in. */
+    private readonly operationTimeoutSeconds: number,
   ) {}
 
   /**
    * Stores a new container, its name, its create action and its claim on a host
    * in one transaction: either all of it happens or none of it does.
    */
-  async createPlaced(record: ContainerRecord, host: HostRecord, action: ActionRecord, quotaItems: TransactItem[], idempotency?: IdempotencyClaim): Promise<ClaimOutcome> {
+  async createPlaced(
+    record: ContainerRecord,
+    host: HostRecord,
+    action: ActionRecord,
+    quotaItems: TransactItem[],
+    create: HostMessage,
+    idempotency?: IdempotencyClaim,
+  ): Promise<ClaimOutcome> {
     if (!record.claim || record.host_id !== host.id) throw new Error("createPlaced needs the record's claim and host");
     const volumeItems = this.volumeItemsFor(record);
-    const items = [claimHost(this.table, host, record.claim), ...quotaItems, ...this.newContainerItems(record, action, idempotency), ...volumeItems];
+    const pending = { ...record, ...pendingWork(create, this.operationTimeoutSeconds) };
+    const items = [claimHost(this.table, host, record.claim), ...quotaItems, ...this.newContainerItems(pending, action, idempotency), ...volumeItems];
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return "placed";
@@ -116,7 +128,8 @@ export class ContainerStore {
   /**
    * Accepts a user request: moves the container to its new state and bumps its
    * generation, only if it is still in one of `from` and no task is running,
-   * and records the action in the same transaction. Returns false when the
+   * and records the action in the same transaction; `work` is the message the
+   * host is sent, kept on the record until it settles. Returns false when the
    * container changed underneath (the caller re-reads and answers 409).
    */
   async beginRequest(
@@ -124,9 +137,10 @@ export class ContainerStore {
     from: Status[],
     changes: Partial<ContainerRecord>,
     action: ActionRecord,
+    work: HostMessage,
     options: { requireIdle: boolean } = { requireIdle: true },
   ): Promise<boolean> {
-    const update = updateExpression({ ...changes, updated_at: new Date().toISOString() });
+    const update = updateExpression({ ...changes, ...pendingWork(work, this.operationTimeoutSeconds), updated_at: new Date().toISOString() });
     const statusValues = Object.fromEntries(from.map((status, index) => [`:from${index}`, status]));
     const idle = options.requireIdle ? " AND attribute_type(task_state, :nullType)" : "";
     try {
@@ -167,24 +181,26 @@ export class ContainerStore {
    */
   async applyUpdate(
     record: ContainerRecord,
-    change: { fields: Partial<ContainerRecord>; newName?: string; claim?: { host: HostRecord; from: Claim; to: Claim }; quotaItems?: TransactItem[]; bumpGeneration: boolean },
+    change: { fields: Partial<ContainerRecord>; newName?: string; claim?: { host: HostRecord; from: Claim; to: Claim }; quotaItems?: TransactItem[]; hostWork?: HostMessage },
     allowedIn: readonly Status[],
     action: ActionRecord,
   ): Promise<"applied" | "changed" | "name_taken" | "host_full" | "quota_changed"> {
-    const update = updateExpression({ ...change.fields, updated_at: new Date().toISOString() });
+    const bumpGeneration = change.hostWork !== undefined;
+    const pending = change.hostWork ? pendingWork(change.hostWork, this.operationTimeoutSeconds) : {};
+    const update = updateExpression({ ...change.fields, ...pending, updated_at: new Date().toISOString() });
     const statusValues = Object.fromEntries(allowedIn.map((status, index) => [`:from${index}`, status]));
     const items: TransactItem[] = [
       {
         Update: {
           TableName: this.table,
           Key: keys.container(record.uuid),
-          UpdateExpression: change.bumpGeneration ? `${update.expression} ADD generation :one` : update.expression,
+          UpdateExpression: bumpGeneration ? `${update.expression} ADD generation :one` : update.expression,
           ConditionExpression: `generation = :generation AND attribute_type(task_state, :nullType) AND #status IN (${Object.keys(statusValues).join(", ")})`,
           ExpressionAttributeNames: { ...update.names, "#status": "status" },
           ExpressionAttributeValues: {
             ...update.values,
             ...statusValues,
-            ...(change.bumpGeneration ? { ":one": 1 } : {}),
+            ...(bumpGeneration ? { ":one": 1 } : {}),
             ":generation": record.generation,
             ":nullType": "NULL",
           },
@@ -218,17 +234,24 @@ export class ContainerStore {
 
   /**
    * Records what an operation did, only if no newer request has been accepted
-   * since (the generation is unchanged). Returns false for a stale write.
+   * since (the generation is unchanged) and, for the operation's own writes
+   * (`inFlight`, its message), only while its work is unsettled. Returns false
+   * for a stale write.
    */
-  async recordOutcome(uuid: string, generation: number, changes: Partial<ContainerRecord>): Promise<boolean> {
-    const update = updateExpression({ ...changes, updated_at: new Date().toISOString() });
+  async recordOutcome(uuid: string, generation: number, changes: Partial<ContainerRecord>, inFlight?: HostMessage): Promise<boolean> {
+    // An operation's last write (it settles its generation) takes the container off the overdue index;
+    // any earlier write of the operation's moves its deadline on.
+    const settles = changes.settled_generation !== undefined;
+    const deadline = !settles && inFlight ? pendingDeadline(inFlight, this.operationTimeoutSeconds) : {};
+    const update = updateExpression({ ...changes, ...deadline, updated_at: new Date().toISOString() }, settles ? PENDING_ATTRIBUTES : []);
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.container(uuid),
           UpdateExpression: update.expression,
-          ConditionExpression: "generation = :generation",
+          // An operation writes only while its work is unsettled: once the reconciler has failed it, the host's late writes are dropped.
+          ConditionExpression: inFlight ? "generation = :generation AND settled_generation < :generation" : "generation = :generation",
           ExpressionAttributeNames: update.names,
           ExpressionAttributeValues: { ...update.values, ":generation": generation },
         }),
@@ -236,6 +259,152 @@ export class ContainerStore {
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The uuids of containers whose in-flight work is overdue at `now`, read from the sparse overdue index. */
+  async listOverdue(now = Date.now()): Promise<string[]> {
+    const uuids: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: GSI4,
+          KeyConditionExpression: "gsi4pk = :pending AND gsi4sk < :now",
+          ExpressionAttributeValues: { ":pending": keys.pending(), ":now": keys.overdueBefore(now) },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) uuids.push(String(item.pk).slice("CONTAINER#".length));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return uuids;
+  }
+
+  /**
+   * Counts one more re-send of overdue work and moves its deadline on, only if
+   * nothing moved since it was read: of two reconcilers, one re-sends.
+   */
+  async recordRetry(record: ContainerRecord): Promise<boolean> {
+    if (!record.pending_message || record.gsi4sk === undefined) return false;
+    const retries = (record.pending_retries ?? 0) + 1;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.container(record.uuid),
+          UpdateExpression: "SET gsi4sk = :deadline, pending_retries = :retries",
+          ConditionExpression: "generation = :generation AND gsi4sk = :seen",
+          ExpressionAttributeValues: {
+            ":deadline": pendingDeadline(record.pending_message, this.operationTimeoutSeconds).gsi4sk,
+            ":retries": retries,
+            ":generation": record.generation,
+            ":seen": record.gsi4sk,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Fails a create that never reached Docker and takes it off its host (Zun's
+   * unset_host): Error with the reason, its claim given back to the host and
+   * its usage to the quota, in one transaction conditioned on nothing having
+   * moved. Only for a container that made no volumes.
+   */
+  async failUnstarted(record: ContainerRecord, reason: string): Promise<boolean> {
+    if (!record.host_id || !record.claim) return false;
+    if (record.mounts?.some((mount) => mount.type === "volume")) throw new Error("failUnstarted: a container with volumes keeps its claim");
+    const update = updateExpression(
+      {
+        status: "Error",
+        status_reason: reason,
+        task_state: null,
+        host_id: null,
+        host: null,
+        claim: null,
+        settled_generation: record.generation,
+        updated_at: new Date().toISOString(),
+      },
+      ["gsi3pk", "gsi3sk", ...PENDING_ATTRIBUTES],
+    );
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: keys.container(record.uuid),
+                UpdateExpression: update.expression,
+                ConditionExpression: "generation = :generation AND host_id = :host",
+                ExpressionAttributeNames: update.names,
+                ExpressionAttributeValues: { ...update.values, ":generation": record.generation, ":host": record.host_id },
+              },
+            },
+            releaseHost(this.table, record.host_id, record.claim),
+            this.quotas.adjustItem(record.project_id, negate(usageOf(record.claim))),
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (cancellationCodes(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Moves a container off a host that died onto `host`, in one transaction:
+   * the record (a new generation, Creating again, no Docker container yet,
+   * `create` as its work), the claim taken on the new host and given back on
+   * the old one, and the action. The quota does not change: the container is
+   * the same. "changed" means the container moved on meanwhile.
+   */
+  async moveToHost(record: ContainerRecord, host: HostRecord, action: ActionRecord, create: HostMessage, reason: string): Promise<ClaimOutcome | "changed"> {
+    if (!record.host_id || !record.claim) throw new Error("moveToHost needs a placed container");
+    const update = updateExpression({
+      status: "Creating",
+      status_reason: reason,
+      task_state: null,
+      host_id: host.id,
+      host: host.hostname,
+      container_id: null,
+      published_ports: null,
+      ...keys.containerOnHost(host.id, record.uuid),
+      ...pendingWork(create, this.operationTimeoutSeconds),
+      updated_at: new Date().toISOString(),
+    });
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.table,
+          Key: keys.container(record.uuid),
+          UpdateExpression: `${update.expression} ADD generation :one`,
+          ConditionExpression: "generation = :generation AND host_id = :oldHost",
+          ExpressionAttributeNames: update.names,
+          ExpressionAttributeValues: { ...update.values, ":one": 1, ":generation": record.generation, ":oldHost": record.host_id },
+        },
+      },
+      claimHost(this.table, host, record.claim),
+      releaseHost(this.table, record.host_id, record.claim),
+      { Put: { TableName: this.table, Item: action as unknown as Record<string, unknown>, ConditionExpression: "attribute_not_exists(pk)" } },
+    ];
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return "placed";
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (!codes) throw error;
+      if (codes[0] === "ConditionalCheckFailed" || codes[3] === "ConditionalCheckFailed") return "changed";
+      if (codes[1] === "ConditionalCheckFailed") return "host_full";
+      if (codes.includes("TransactionConflict")) return "contention";
       throw error;
     }
   }

@@ -29,7 +29,17 @@ export const keys = {
   quotaClass: (name: string) => ({ pk: `QUOTA_CLASS#${name}`, sk: "QUOTA_CLASS" }),
   idempotencyKey: (projectId: string, key: string) => ({ pk: `IDEMPOTENCY#${projectId}#${key}`, sk: "IDEMPOTENCY" }),
   reply: (requestId: string) => ({ pk: `REPLY#${requestId}`, sk: "REPLY" }),
+  /**
+   * A container with work in flight is listed (sparse gsi4) by the time its
+   * work is overdue, so the reconciler reads only what may be stuck.
+   */
+  pendingUntil: (deadline: number, uuid: string) => ({ gsi4pk: PENDING, gsi4sk: `${new Date(deadline).toISOString()}#${uuid}` }),
+  /** Sorts after every pending entry whose deadline is before `now`. */
+  overdueBefore: (now: number) => `${new Date(now).toISOString()}#`,
+  pending: () => PENDING,
 } as const;
+
+const PENDING = "PENDING";
 
 const ALL_HOSTS = "HOSTS";
 const ALL_CONTAINERS = "CONTAINERS";
@@ -37,3 +47,4 @@ const ALL_CONTAINERS = "CONTAINERS";
 export const GSI1 = "gsi1";
 export const GSI2 = "gsi2";
 export const GSI3 = "gsi3";
+export const GSI4 = "gsi4";

@@ -1,3 +1,4 @@
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { BerthConfig } from "../config.ts";
 import { ActionStore } from "./actions.ts";
 import { documentClientFor } from "./clients.ts";
@@ -20,12 +21,12 @@ export interface Stores {
   registries: RegistryStore;
 }
 
-export function storesFor(config: BerthConfig): Stores {
-  const db = documentClientFor(config);
+/** The stores over the shared client, or over `db` (e.g. one whose reads are metered). */
+export function storesFor(config: BerthConfig, db: DynamoDBDocumentClient = documentClientFor(config)): Stores {
   const quotas = new QuotaStore(db, config.tableName);
   const volumes = new VolumeStore(db, config.tableName);
   return {
-    containers: new ContainerStore(db, config.tableName, quotas, volumes),
+    containers: new ContainerStore(db, config.tableName, quotas, volumes, config.operationTimeoutSeconds),
     hosts: new HostStore(db, config.tableName),
     actions: new ActionStore(db, config.tableName),
     replies: new ReplyStore(db, config.tableName),

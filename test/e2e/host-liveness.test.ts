@@ -15,11 +15,11 @@ afterAll(async () => {
 
 it("a host whose agent stops heartbeating is marked down, gets no containers, and comes back", async () => {
   const agent = berth.stack.agents[0]!;
-  expect(await reconcile()).toEqual({ hostsMarkedDown: 0, hostsMarkedUp: 1 });
+  expect(await reconcile()).toMatchObject({ hostsMarkedDown: 0, hostsMarkedUp: 1 });
 
   agent.kill("SIGSTOP");
   await sleep(4_500);
-  expect(await reconcile()).toEqual({ hostsMarkedDown: 1, hostsMarkedUp: 0 });
+  expect(await reconcile()).toMatchObject({ hostsMarkedDown: 1, hostsMarkedUp: 0 });
   const [host] = await berth.stores.hosts.list();
   expect(host!.state).toBe("down");
 
@@ -34,5 +34,5 @@ it("a host whose agent stops heartbeating is marked down, gets no containers, an
     await sleep(500);
     result = await reconcile();
   }
-  expect(result).toEqual({ hostsMarkedDown: 0, hostsMarkedUp: 1 });
+  expect(result).toMatchObject({ hostsMarkedDown: 0, hostsMarkedUp: 1 });
 });
