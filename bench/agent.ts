@@ -20,7 +20,7 @@ export async function benchAgent(counts: { compare: number; rss: number[] }) {
   const stack = await startLocalStack({
     stage: `agent${Date.now().toString(36)}`,
     agents: 1,
-    reconcileEverySeconds: 0,
+    scheduleEverySeconds: 0,
     agentOutput: "ignore",
     // Room for 500 small containers on a small machine: 0.1 cpu each, offered 40 times over.
     environment: { BERTH_QUIET: "1", BERTH_CPU_ALLOCATION_RATIO: "40", BERTH_DISK_ALLOCATION_RATIO: "4" },

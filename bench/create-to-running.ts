@@ -18,7 +18,7 @@ export async function benchCreateToRunning(samples: number) {
   const stack = await startLocalStack({
     stage: `bench${Date.now().toString(36)}`,
     agents: 1,
-    reconcileEverySeconds: 0,
+    scheduleEverySeconds: 0,
     agentOutput: "ignore",
     environment: { BERTH_QUIET: "1" },
   });

@@ -16,7 +16,7 @@ const CLIENTS = 16;
  * of one TransactWriteItems of the same size on the same emulator: the floor.
  */
 export async function benchScheduler(hostCounts: number[], placementsPerRun: number) {
-  const stack = await startLocalStack({ stage: `sched${Date.now().toString(36)}`, agents: 0, reconcileEverySeconds: 0, agentOutput: "ignore", environment: { BERTH_QUIET: "1" } });
+  const stack = await startLocalStack({ stage: `sched${Date.now().toString(36)}`, agents: 0, scheduleEverySeconds: 0, agentOutput: "ignore", environment: { BERTH_QUIET: "1" } });
   const config = readConfig();
   const db = documentClientFor(config);
   const requests = countRequests(db);

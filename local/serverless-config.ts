@@ -19,11 +19,21 @@ export interface ScheduledFunction {
   everySeconds: number;
 }
 
+/** A function fed by an SQS queue of serverless.yml's resources (Lambda's event source mapping). */
+export interface QueueConsumer {
+  functionName: string;
+  handler: string;
+  /** The queue's logical id in `resources`. */
+  queue: string;
+  batchSize: number;
+}
+
 export interface ServerlessConfig {
   resources: Record<string, { Type: string; Properties: Record<string, any> }>;
   environment: Record<string, unknown>;
   routes: HttpRoute[];
   schedules: ScheduledFunction[];
+  queueConsumers: QueueConsumer[];
 }
 
 /**
@@ -36,6 +46,7 @@ export function loadServerlessConfig(stage: string, region: string, file = `${PR
   const resolved = resolveVariables(raw, raw, { stage, region }) as Record<string, any>;
   const routes: HttpRoute[] = [];
   const schedules: ScheduledFunction[] = [];
+  const queueConsumers: QueueConsumer[] = [];
   for (const [functionName, definition] of Object.entries<any>(resolved.functions ?? {})) {
     for (const event of definition.events ?? []) {
       if (event.httpApi !== undefined) {
@@ -47,9 +58,14 @@ export function loadServerlessConfig(stage: string, region: string, file = `${PR
         const rate = typeof event.schedule === "string" ? event.schedule : event.schedule.rate;
         schedules.push({ functionName, handler: definition.handler, everySeconds: rateSeconds(rate) });
       }
+      if (event.sqs !== undefined) {
+        const queue = event.sqs.arn?.["Fn::GetAtt"]?.[0];
+        if (typeof queue !== "string") throw new Error(`serverless.yml: ${functionName}'s sqs event must name its queue as { Fn::GetAtt: [LogicalId, Arn] }`);
+        queueConsumers.push({ functionName, handler: definition.handler, queue, batchSize: Number(event.sqs.batchSize ?? 10) });
+      }
     }
   }
-  return { resources: resolved.resources?.Resources ?? {}, environment: resolved.provider?.environment ?? {}, routes, schedules };
+  return { resources: resolved.resources?.Resources ?? {}, environment: resolved.provider?.environment ?? {}, routes, schedules, queueConsumers };
 }
 
 function resolveVariables(value: unknown, root: Record<string, any>, options: { stage: string; region: string }): unknown {

@@ -7,6 +7,7 @@ import type { Context } from "aws-lambda";
 import { ensureEmulators, type RunningEmulators } from "./emulators/start.ts";
 import { LocalGateway } from "./gateway.ts";
 import { provisionResources, resolveEnvironment } from "./provision.ts";
+import { startQueueConsumers } from "./queue-consumers.ts";
 import { loadServerlessConfig, PROJECT_ROOT } from "./serverless-config.ts";
 
 export interface LocalStackOptions {
@@ -15,8 +16,8 @@ export interface LocalStackOptions {
   port?: number;
   /** Host agents to start against the local Docker engine. */
   agents?: number;
-  /** Overrides the schedule serverless.yml gives the reconcile function; 0 disables it. */
-  reconcileEverySeconds?: number;
+  /** Overrides every schedule serverless.yml gives (reconcile, audit); 0 disables them all, as tests do to run them by hand. */
+  scheduleEverySeconds?: number;
   /** Extra environment for the functions and agents (e.g. shorter heartbeats in tests). */
   environment?: Record<string, string>;
   /** Let agents print their logs (dev) or keep them quiet (tests). */
@@ -35,7 +36,7 @@ export interface LocalStack {
 /**
  * Brings Berth up on one machine: emulators (unless AWS_ENDPOINT_URL points
  * elsewhere), the tables and queues of serverless.yml, its HTTP routes, its
- * schedules, and host agents against the local Docker engine.
+ * schedules, its queue consumers, and host agents against the local Docker engine.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const region = options.region ?? process.env.AWS_REGION ?? "us-east-1";
@@ -58,7 +59,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const sqs = new SQSClient({ ...clientConfig, endpoint: endpoints.AWS_ENDPOINT_URL_SQS ?? endpoints.AWS_ENDPOINT_URL });
   const provisioned = await provisionResources(config, { dynamodb, sqs });
   dynamodb.destroy();
-  sqs.destroy();
 
   const environment: Record<string, string> = { ...resolveEnvironment(config.environment, provisioned), ...endpoints, ...credentials, ...options.environment };
   environment.BERTH_SECRET_KEY ||= localSecretKey();
@@ -68,10 +68,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const apiUrl = await gateway.listen(options.port ?? 0);
 
   const timers = config.schedules.map((schedule) => {
-    const every = options.reconcileEverySeconds ?? schedule.everySeconds;
+    const every = options.scheduleEverySeconds ?? schedule.everySeconds;
     if (every <= 0) return undefined;
     return setInterval(() => void invokeScheduled(schedule.handler, schedule.functionName), every * 1000);
   });
+  const queueConsumers = startQueueConsumers(config.queueConsumers, provisioned, sqs, invoke);
 
   const agents: ChildProcess[] = [];
   const startAgent = (extra: Record<string, string> = {}) => {
@@ -92,6 +93,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     startAgent,
     async stop() {
       for (const timer of timers) clearInterval(timer);
+      await queueConsumers.stop();
+      sqs.destroy();
       await Promise.all(
         agents.map((child) => {
           if (child.exitCode !== null || child.signalCode !== null) return undefined;
@@ -115,11 +118,16 @@ function localSecretKey(): string {
   return readFileSync(file, "utf8").trim();
 }
 
-async function invokeScheduled(handlerReference: string, functionName: string): Promise<void> {
+/** Runs a function's handler in this process, as Lambda would call it. */
+async function invoke(handlerReference: string, functionName: string, event: unknown): Promise<unknown> {
   const dot = handlerReference.lastIndexOf(".");
   const module = await import(`${PROJECT_ROOT}${handlerReference.slice(0, dot)}.ts`);
+  return module[handlerReference.slice(dot + 1)](event, { functionName } as Context);
+}
+
+async function invokeScheduled(handlerReference: string, functionName: string): Promise<void> {
   try {
-    await module[handlerReference.slice(dot + 1)]({ source: "aws.events", "detail-type": "Scheduled Event" }, { functionName } as Context);
+    await invoke(handlerReference, functionName, { source: "aws.events", "detail-type": "Scheduled Event" });
   } catch (error) {
     console.error(`${functionName} failed`, error);
   }

@@ -5,6 +5,15 @@ import { GSI1, keys } from "./keys.ts";
 import { isConditionFailure } from "./transactions.ts";
 import { updateExpression } from "./update-expression.ts";
 
+/** What Berth has claimed on a host: the counters every claim and release moves. */
+export type HostUsage = Pick<HostRecord, "cpu_used_millis" | "mem_used" | "disk_used" | "total_containers"> & { ports_used: number };
+
+export const NO_HOST_USAGE: HostUsage = { cpu_used_millis: 0, mem_used: 0, disk_used: 0, total_containers: 0, ports_used: 0 };
+
+export function hostUsageOf(host: HostRecord): HostUsage {
+  return { cpu_used_millis: host.cpu_used_millis, mem_used: host.mem_used, disk_used: host.disk_used, total_containers: host.total_containers, ports_used: host.ports_used ?? 0 };
+}
+
 /** What an agent reports about its host at registration. */
 export type HostInventory = Omit<HostRecord, "cpu_used_millis" | "mem_used" | "disk_used" | "total_containers" | "ports_used" | "enabled" | "disabled_reason" | "heartbeat_at" | "state" | "registered_at">;
 
@@ -92,6 +101,26 @@ export class HostStore {
           Key: keys.host(hostId),
           ConditionExpression: "attribute_not_exists(pk) OR total_containers = :zero",
           ExpressionAttributeValues: { ":zero": 0 },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Sets a host's claimed usage to what its records add up to, only if it still reads `observed`. */
+  async correctUsage(hostId: string, observed: HostUsage, expected: HostUsage): Promise<boolean> {
+    const fields = Object.keys(expected) as Array<keyof HostUsage>;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.host(hostId),
+          UpdateExpression: `SET ${fields.map((field) => `${field} = :expected_${field}`).join(", ")}`,
+          ConditionExpression: fields.map((field) => `(${field} = :observed_${field}${observed[field] === 0 ? ` OR attribute_not_exists(${field})` : ""})`).join(" AND "),
+          ExpressionAttributeValues: Object.fromEntries(fields.flatMap((field) => [[`:expected_${field}`, expected[field]], [`:observed_${field}`, observed[field]]])),
         }),
       );
       return true;

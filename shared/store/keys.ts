@@ -25,7 +25,11 @@ export const keys = {
   allImages: () => "IMAGES",
   volume: (uuid: string) => ({ pk: `VOLUME#${uuid}`, sk: "VOLUME" }),
   projectVolumes: (projectId: string) => `PROJECT_VOLUMES#${projectId}`,
+  /** Every volume (gsi2), for the accounting audit. */
+  allVolumes: () => "VOLUMES",
   quota: (projectId: string) => ({ pk: `QUOTA#${projectId}`, sk: "QUOTA" }),
+  /** Every project quota item that has held usage (gsi2), for the accounting audit. */
+  allQuotas: () => "QUOTAS",
   quotaClass: (name: string) => ({ pk: `QUOTA_CLASS#${name}`, sk: "QUOTA_CLASS" }),
   idempotencyKey: (projectId: string, key: string) => ({ pk: `IDEMPOTENCY#${projectId}#${key}`, sk: "IDEMPOTENCY" }),
   reply: (requestId: string) => ({ pk: `REPLY#${requestId}`, sk: "REPLY" }),

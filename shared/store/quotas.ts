@@ -1,7 +1,8 @@
-import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBDocumentClient, TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { BUILT_IN_DEFAULTS, limitInUsageUnits, NO_USAGE, QUOTA_RESOURCES, UNLIMITED, USAGE_FIELD, type QuotaLimits, type QuotaUsage } from "../quotas/limits.ts";
-import { keys } from "./keys.ts";
+import { GSI2, keys } from "./keys.ts";
+import { isConditionFailure } from "./transactions.ts";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
@@ -130,11 +131,56 @@ export class QuotaStore {
       Update: {
         TableName: this.table,
         Key: keys.quota(projectId),
-        UpdateExpression: `ADD ${adds.join(", ")}`,
+        UpdateExpression: `ADD ${adds.join(", ")} SET gsi2pk = :quotaList, gsi2sk = :project`,
         ConditionExpression: guard?.condition,
-        ExpressionAttributeValues: { ...Object.fromEntries(Object.entries(change).map(([field, amount]) => [`:${field}`, amount])), ...guard?.values },
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(Object.entries(change).map(([field, amount]) => [`:${field}`, amount])),
+          ":quotaList": keys.allQuotas(),
+          ":project": projectId,
+          ...guard?.values,
+        },
       },
     };
+  }
+
+  /** Every project's recorded usage (each project whose usage ever changed). */
+  async listUsage(): Promise<Map<string, QuotaUsage>> {
+    const usage = new Map<string, QuotaUsage>();
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({ TableName: this.table, IndexName: GSI2, KeyConditionExpression: "gsi2pk = :quotas", ExpressionAttributeValues: { ":quotas": keys.allQuotas() }, ExclusiveStartKey: startKey }),
+      );
+      for (const item of page.Items ?? []) {
+        usage.set(String(item.gsi2sk), Object.fromEntries(Object.entries(USED).map(([field, attribute]) => [field, Number(item[attribute] ?? 0)])) as unknown as QuotaUsage);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return usage;
+  }
+
+  /** Sets a project's usage to what its records add up to, only if it still reads `observed`. */
+  async correctUsage(projectId: string, observed: QuotaUsage, expected: QuotaUsage): Promise<boolean> {
+    const fields = Object.entries(USED) as Array<[keyof QuotaUsage, string]>;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.quota(projectId),
+          UpdateExpression: `SET ${fields.map(([field, attribute]) => `${attribute} = :expected_${field}`).join(", ")}, gsi2pk = :quotaList, gsi2sk = :project`,
+          ConditionExpression: fields.map(([field, attribute]) => `(${attribute} = :observed_${field}${observed[field] === 0 ? ` OR attribute_not_exists(${attribute})` : ""})`).join(" AND "),
+          ExpressionAttributeValues: {
+            ...Object.fromEntries(fields.flatMap(([field]) => [[`:expected_${field}`, expected[field]], [`:observed_${field}`, observed[field]]])),
+            ":quotaList": keys.allQuotas(),
+            ":project": projectId,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 }
 

@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dyn
 import { cancellationCodes } from "./transactions.ts";
 import type { DynamoDBDocumentClient, TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { VolumeRecord } from "../volumes/record.ts";
-import { GSI1, keys } from "./keys.ts";
+import { GSI1, GSI2, keys } from "./keys.ts";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
@@ -26,6 +26,20 @@ export class VolumeStore {
     return (result.Items ?? []) as Array<VolumeRecord & { attached?: Set<string> }>;
   }
 
+  /** Every project's volumes (for the accounting audit). */
+  async listAll(): Promise<VolumeRecord[]> {
+    const volumes: VolumeRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({ TableName: this.table, IndexName: GSI2, KeyConditionExpression: "gsi2pk = :all", ExpressionAttributeValues: { ":all": keys.allVolumes() }, ExclusiveStartKey: startKey }),
+      );
+      volumes.push(...((page.Items ?? []) as VolumeRecord[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return volumes;
+  }
+
   /** Finds a project's volume by uuid, or by name when exactly one has it. */
   async find(projectId: string, uuidOrName: string): Promise<(VolumeRecord & { attached?: Set<string> }) | undefined> {
     const byUuid = await this.get(uuidOrName);
@@ -39,7 +53,15 @@ export class VolumeStore {
     return {
       Put: {
         TableName: this.table,
-        Item: { ...volume, ...keys.volume(volume.uuid), gsi1pk: keys.projectVolumes(volume.project_id), gsi1sk: `${volume.created_at}#${volume.uuid}`, attached: new Set([volume.container_uuid!]) },
+        Item: {
+          ...volume,
+          ...keys.volume(volume.uuid),
+          gsi1pk: keys.projectVolumes(volume.project_id),
+          gsi1sk: `${volume.created_at}#${volume.uuid}`,
+          gsi2pk: keys.allVolumes(),
+          gsi2sk: `${volume.created_at}#${volume.uuid}`,
+          attached: new Set([volume.container_uuid!]),
+        },
         ConditionExpression: "attribute_not_exists(pk)",
       },
     };

@@ -36,7 +36,7 @@ export async function startBerth(options: { agents?: number; environment?: Recor
   const stack = await startLocalStack({
     stage,
     agents,
-    reconcileEverySeconds: 0,
+    scheduleEverySeconds: 0,
     agentOutput: process.env.BERTH_TEST_AGENT_LOGS ? "inherit" : "ignore",
     environment: { BERTH_POLL_WAIT_SECONDS: "2", BERTH_HEARTBEAT_SECONDS: "2", BERTH_QUIET: "1", ...options.environment },
   });

@@ -1,0 +1,39 @@
+import type { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { log } from "../log.ts";
+import type { AnyHostMessage, HostMessage } from "../queue/host-messages.ts";
+import type { Stores } from "../store/stores.ts";
+import { failOperation } from "./fail-operation.ts";
+
+export type DeadLetterOutcome = "failed" | "stale" | "image_failed" | "reported";
+
+/**
+ * What a message that exhausted its deliveries leaves behind: its container's
+ * operation fails (`Error`, the reason, its claims released if it never
+ * reached Docker) unless newer work or an outcome has been recorded since;
+ * an image pull or delete is marked as failed; a volume removal or a query
+ * (whose asker stopped waiting long ago) is reported in the log.
+ */
+export async function settleDeadLetter(message: AnyHostMessage, stores: Stores): Promise<DeadLetterOutcome> {
+  if (message.kind === "query") return reported("a host query was dead-lettered; nobody waits for its answer", message);
+  if (message.kind === "delete_volume") return reported("a Docker volume removal was dead-lettered; the volume may remain on its host", message);
+  if (message.kind === "pull_image" || message.kind === "delete_image") {
+    const reason = `${message.kind === "pull_image" ? "the pull" : "the removal"} was dead-lettered: the host could not complete it`;
+    try {
+      await stores.images.update(message.image_uuid, { status: "error", reason });
+      return "image_failed";
+    } catch (error) {
+      if ((error as ConditionalCheckFailedException).name === "ConditionalCheckFailedException") return "stale";
+      throw error;
+    }
+  }
+  const work = message as HostMessage;
+  const record = await stores.containers.get(work.container_uuid);
+  if (!record || record.generation !== work.generation || record.settled_generation >= work.generation) return "stale";
+  const reason = `${work.kind} was dead-lettered: the host could not complete it on any delivery`;
+  return (await failOperation(record, reason, stores)) ? "failed" : "stale";
+}
+
+function reported(message: string, work: AnyHostMessage): "reported" {
+  log("error", message, { ...work });
+  return "reported";
+}
