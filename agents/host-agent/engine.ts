@@ -7,6 +7,7 @@ import { DockerOperationError, type DockerDriver } from "./docker-driver.ts";
 import { ensureImage } from "./ensure-image.ts";
 import { credentialsFor } from "./registry-credentials.ts";
 import { Operation } from "./operation.ts";
+import { crashPoint } from "./crash-points.ts";
 import type { HostPortAllocator } from "./host-ports.ts";
 import { ensureProjectNetwork, forgetProjectNetwork, releaseProjectNetwork } from "./project-network.ts";
 import { ensureVolumes, injectBindFiles, removeDockerVolumes } from "./prepare-volumes.ts";
@@ -81,12 +82,15 @@ const OPERATIONS: Record<ContainerOperation, OperationHandler> = {
     } catch (error) {
       return op.fail(error instanceof Error ? error.message : String(error));
     }
+    crashPoint("create:image_ready");
     if (!(await op.update({ task_state: TaskState.ContainerCreating }))) return;
     const containerId = await createWired(op, parts);
+    crashPoint("create:docker_created");
     const run = op.message.run ?? false;
     if (!(await op.update({ status: "Created", container_id: containerId, task_state: run ? TaskState.ContainerStarting : null }))) return;
     if (!run) return op.succeed();
     await docker.start(containerId);
+    crashPoint("create:docker_started");
     await op.settleFromDocker(docker);
   },
 
@@ -153,7 +157,9 @@ const OPERATIONS: Record<ContainerOperation, OperationHandler> = {
   async delete(op, { docker, stores, deployment }) {
     const inspected = await docker.inspect(op.dockerId);
     if (inspected?.State?.Running && op.message.stop) await docker.stop(op.dockerId, op.message.timeout ?? 10);
+    crashPoint("delete:docker_stopped");
     await docker.remove(op.dockerId);
+    crashPoint("delete:docker_removed");
     await releaseProjectNetwork(docker, deployment, op.record.project_id);
     const { released, deletedVolumes } = await stores.containers.removeAndRelease(op.record);
     await removeDockerVolumes(docker, deletedVolumes);

@@ -22,7 +22,9 @@ export async function startPrivateDockerDaemon(name: string, images: Array<{ fro
   // A default bridge of its own: with --bridge=none a daemon deletes docker0, which the main engine needs.
   const bridge = `bd${name.replace(/[^a-z0-9]/g, "").slice(-10)}`;
   run("ip", ["link", "add", "name", bridge, "type", "bridge"]);
-  run("ip", ["addr", "add", "172.31.254.1/24", "dev", bridge]);
+  // A subnet of its own too, so two test files' daemons can run side by side.
+  const subnet = 200 + ([...name].reduce((hash, char) => (hash * 31 + char.charCodeAt(0)) >>> 0, 7) % 50);
+  run("ip", ["addr", "add", `172.31.${subnet}.1/24`, "dev", bridge]);
   run("ip", ["link", "set", bridge, "up"]);
   const socket = `${root}/docker.sock`;
   let child: ChildProcess | undefined;
