@@ -172,7 +172,7 @@ it("a message dead-lettered: its container is marked Error with the reason and i
   let deliveries = 0;
   const redriveBy = Date.now() + 20_000;
   while (deliveries <= 5 && Date.now() < redriveBy) {
-    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue, VisibilityTimeout: 0, WaitTimeSeconds: 1, AttributeNames: ["ApproximateReceiveCount"] }));
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue, VisibilityTimeout: 0, WaitTimeSeconds: 1, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
     const count = Number(received.Messages?.[0]?.Attributes?.ApproximateReceiveCount ?? 0);
     if (count > 0) deliveries = count;
     else if (deliveries === 5) break; // the receive after the fifth moved it to the dead-letter queue
