@@ -22,6 +22,7 @@ afterAll(() => rmSync(packageDir, { recursive: true, force: true }));
 function loadServerlessConfigFunctions(): Record<string, unknown> {
   const names = new Set(loadServerlessConfig("ci", "us-east-1").routes.map((route) => route.functionName));
   for (const schedule of loadServerlessConfig("ci", "us-east-1").schedules) names.add(schedule.functionName);
+  for (const consumer of loadServerlessConfig("ci", "us-east-1").queueConsumers) names.add(consumer.functionName);
   return Object.fromEntries([...names].map((name) => [name, true]));
 }
 
@@ -33,7 +34,7 @@ describe("serverless package (osls, offline)", () => {
   it("declares the table with its index and the hosts' dead-letter queue", () => {
     const table = template.Resources.BerthTable.Properties;
     expect(table.TableName).toBe("berth-ci");
-    expect(table.GlobalSecondaryIndexes.map((index: any) => index.IndexName)).toEqual(["gsi1", "gsi2", "gsi3"]);
+    expect(table.GlobalSecondaryIndexes.map((index: any) => index.IndexName)).toEqual(["gsi1", "gsi2", "gsi3", "gsi4"]);
     expect(template.Resources.HostDeadLetterQueue.Properties).toMatchObject({ QueueName: "berth-ci-host-dlq.fifo", FifoQueue: true });
   });
 
@@ -44,7 +45,9 @@ describe("serverless package (osls, offline)", () => {
     const routeKeys = resourcesOfType("AWS::ApiGatewayV2::Route").map(([, route]) => route.Properties.RouteKey).sort();
     const localRoutes = loadServerlessConfig("ci", "us-east-1").routes.map((route) => (route.method === "*" ? "$default" : `${route.method} ${route.path}`)).sort();
     expect(routeKeys).toEqual(localRoutes);
-    expect(resourcesOfType("AWS::Events::Rule")).toHaveLength(1);
+    expect(resourcesOfType("AWS::Events::Rule")).toHaveLength(2);
+    const [[, mapping]] = resourcesOfType("AWS::Lambda::EventSourceMapping") as [[string, any]];
+    expect(mapping.Properties).toMatchObject({ EventSourceArn: { "Fn::GetAtt": ["HostDeadLetterQueue", "Arn"] }, FunctionResponseTypes: ["ReportBatchItemFailures"] });
   });
 
   it("bundles each handler into a zip that Lambda can load", async () => {

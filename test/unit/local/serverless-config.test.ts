@@ -10,9 +10,13 @@ describe("the local stack's reading of serverless.yml", () => {
     expect(config.environment.BERTH_QUEUE_PREFIX).toBe("berth-qa");
   });
 
-  it("finds the routes and the schedule", () => {
+  it("finds the routes, the schedules and the queue consumers", () => {
     expect(config.routes.find((route) => route.functionName === "createContainer")).toMatchObject({ method: "POST", path: "/v1/containers" });
-    expect(config.schedules).toEqual([{ functionName: "reconcile", handler: "functions/reconcile/reconcile.handler", everySeconds: 60 }]);
+    expect(config.schedules).toEqual([
+      { functionName: "reconcile", handler: "functions/reconcile/reconcile.handler", everySeconds: 60 },
+      { functionName: "audit", handler: "functions/audit/audit.handler", everySeconds: 3600 },
+    ]);
+    expect(config.queueConsumers).toEqual([{ functionName: "deadLetters", handler: "functions/dead-letters/dead-letters.handler", queue: "HostDeadLetterQueue", batchSize: 10 }]);
   });
 
   it("matches routes as API Gateway does", () => {
