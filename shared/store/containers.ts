@@ -1,4 +1,5 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { queryAll } from "./query-all.ts";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ConflictError, NameTakenError } from "../errors.ts";
 import type { VolumeRecord } from "../volumes/record.ts";
@@ -105,24 +106,14 @@ export class ContainerStore {
     return this.queryIndex(GSI3, "gsi3pk", keys.hostContainers(hostId));
   }
 
-  private async queryIndex(index: string, keyName: string, key: string): Promise<ContainerRecord[]> {
-    const containers: ContainerRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: index,
-          KeyConditionExpression: "#key = :key",
-          ExpressionAttributeNames: { "#key": keyName },
-          ExpressionAttributeValues: { ":key": key },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      containers.push(...((page.Items ?? []) as ContainerRecord[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return containers;
+  private queryIndex(index: string, keyName: string, key: string): Promise<ContainerRecord[]> {
+    return queryAll<ContainerRecord>(this.db, {
+      TableName: this.table,
+      IndexName: index,
+      KeyConditionExpression: "#key = :key",
+      ExpressionAttributeNames: { "#key": keyName },
+      ExpressionAttributeValues: { ":key": key },
+    });
   }
 
   /**
@@ -265,22 +256,13 @@ export class ContainerStore {
 
   /** The uuids of containers whose in-flight work is overdue at `now`, read from the sparse overdue index. */
   async listOverdue(now = Date.now()): Promise<string[]> {
-    const uuids: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: GSI4,
-          KeyConditionExpression: "gsi4pk = :pending AND gsi4sk < :now",
-          ExpressionAttributeValues: { ":pending": keys.pending(), ":now": keys.overdueBefore(now) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) uuids.push(String(item.pk).slice("CONTAINER#".length));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return uuids;
+    const entries = await queryAll<{ pk: string }>(this.db, {
+      TableName: this.table,
+      IndexName: GSI4,
+      KeyConditionExpression: "gsi4pk = :pending AND gsi4sk < :now",
+      ExpressionAttributeValues: { ":pending": keys.pending(), ":now": keys.overdueBefore(now) },
+    });
+    return entries.map((entry) => entry.pk.slice("CONTAINER#".length));
   }
 
   /**

@@ -1,4 +1,5 @@
-import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { queryAll } from "./query-all.ts";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { HostRecord } from "../hosts/record.ts";
 import { GSI1, keys } from "./keys.ts";
@@ -148,21 +149,12 @@ export class HostStore {
   }
 
   async list(): Promise<HostRecord[]> {
-    const hosts: HostRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: GSI1,
-          KeyConditionExpression: "gsi1pk = :hosts",
-          ExpressionAttributeValues: { ":hosts": keys.allHosts() },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      hosts.push(...((page.Items ?? []) as HostRecord[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return hosts;
+    return queryAll<HostRecord>(this.db, {
+      TableName: this.table,
+      IndexName: GSI1,
+      KeyConditionExpression: "gsi1pk = :hosts",
+      ExpressionAttributeValues: { ":hosts": keys.allHosts() },
+    });
   }
+
 }

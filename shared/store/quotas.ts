@@ -1,4 +1,5 @@
-import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { queryAll } from "./query-all.ts";
 import type { DynamoDBDocumentClient, TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { BUILT_IN_DEFAULTS, limitInUsageUnits, NO_USAGE, QUOTA_RESOURCES, UNLIMITED, USAGE_FIELD, type QuotaLimits, type QuotaUsage } from "../quotas/limits.ts";
 import { GSI2, keys } from "./keys.ts";
@@ -145,19 +146,12 @@ export class QuotaStore {
 
   /** Every project's recorded usage (each project whose usage ever changed). */
   async listUsage(): Promise<Map<string, QuotaUsage>> {
-    const usage = new Map<string, QuotaUsage>();
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({ TableName: this.table, IndexName: GSI2, KeyConditionExpression: "gsi2pk = :quotas", ExpressionAttributeValues: { ":quotas": keys.allQuotas() }, ExclusiveStartKey: startKey }),
-      );
-      for (const item of page.Items ?? []) {
-        usage.set(String(item.gsi2sk), Object.fromEntries(Object.entries(USED).map(([field, attribute]) => [field, Number(item[attribute] ?? 0)])) as unknown as QuotaUsage);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return usage;
+    const items = await queryAll(this.db, { TableName: this.table, IndexName: GSI2, KeyConditionExpression: "gsi2pk = :quotas", ExpressionAttributeValues: { ":quotas": keys.allQuotas() } });
+    return new Map(
+      items.map((item) => [String(item.gsi2sk), Object.fromEntries(Object.entries(USED).map(([field, attribute]) => [field, Number(item[attribute] ?? 0)])) as unknown as QuotaUsage]),
+    );
   }
+
 
   /** Sets a project's usage to what its records add up to, only if it still reads `observed`. */
   async correctUsage(projectId: string, observed: QuotaUsage, expected: QuotaUsage): Promise<boolean> {

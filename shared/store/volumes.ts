@@ -1,4 +1,5 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { queryAll } from "./query-all.ts";
 import { cancellationCodes } from "./transactions.ts";
 import type { DynamoDBDocumentClient, TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { VolumeRecord } from "../volumes/record.ts";
@@ -27,18 +28,10 @@ export class VolumeStore {
   }
 
   /** Every project's volumes (for the accounting audit). */
-  async listAll(): Promise<VolumeRecord[]> {
-    const volumes: VolumeRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({ TableName: this.table, IndexName: GSI2, KeyConditionExpression: "gsi2pk = :all", ExpressionAttributeValues: { ":all": keys.allVolumes() }, ExclusiveStartKey: startKey }),
-      );
-      volumes.push(...((page.Items ?? []) as VolumeRecord[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return volumes;
+  listAll(): Promise<VolumeRecord[]> {
+    return queryAll<VolumeRecord>(this.db, { TableName: this.table, IndexName: GSI2, KeyConditionExpression: "gsi2pk = :all", ExpressionAttributeValues: { ":all": keys.allVolumes() } });
   }
+
 
   /** Finds a project's volume by uuid, or by name when exactly one has it. */
   async find(projectId: string, uuidOrName: string): Promise<(VolumeRecord & { attached?: Set<string> }) | undefined> {
