@@ -22,6 +22,8 @@ export class DockerEventFollower {
     private readonly stores: Stores,
     private readonly deployment: string,
     private readonly heal: Healer,
+    /** The engine's view of which containers have operations in flight here. */
+    private readonly operations: { isBusy(uuid: string): boolean; idle(uuid: string): Promise<void> },
     /** Called when the stream is back after breaking, to catch up on what it missed (e.g. a daemon restart). */
     private readonly onReconnect: () => Promise<void>,
   ) {}
@@ -77,15 +79,21 @@ export class DockerEventFollower {
 
   private onEvent(line: string): void {
     let uuid: string | undefined;
+    let action: string | undefined;
     try {
-      uuid = (JSON.parse(line) as { Actor?: { Attributes?: Record<string, string> } }).Actor?.Attributes?.["berth.uuid"];
+      const event = JSON.parse(line) as { Action?: string; Actor?: { Attributes?: Record<string, string> } };
+      uuid = event.Actor?.Attributes?.["berth.uuid"];
+      action = event.Action;
     } catch {
       return;
     }
     if (!uuid) return;
-    // One sync per container at a time; an event during a sync is covered by the sync after it.
+    // A start the engine is making records itself, from Docker, when it settles.
+    if (action === "start" && this.operations.isBusy(uuid)) return;
+    // One sync per container at a time, after any operation in flight (whose record it would otherwise skip):
+    // an event during a sync is covered by the sync after it.
     const previous = this.pending.get(uuid) ?? Promise.resolve();
-    const next = previous.then(() => this.sync(uuid!));
+    const next = previous.then(() => this.operations.idle(uuid!)).then(() => this.sync(uuid!));
     this.pending.set(uuid, next);
     void next.finally(() => {
       if (this.pending.get(uuid!) === next) this.pending.delete(uuid!);

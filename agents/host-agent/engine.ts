@@ -39,6 +39,16 @@ export class Engine {
 
   constructor(private readonly parts: EngineParts, private readonly hostId: string) {}
 
+  /** Whether an operation on this container is in flight (or queued) here. */
+  isBusy(uuid: string): boolean {
+    return this.chains.has(uuid);
+  }
+
+  /** Settles once this container's operations in flight here have finished, whatever their outcome. */
+  idle(uuid: string): Promise<void> {
+    return (this.chains.get(uuid) ?? Promise.resolve()).catch(() => undefined);
+  }
+
   handle(message: HostMessage, isLastDelivery = false): Promise<void> {
     const previous = this.chains.get(message.container_uuid) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(() => this.run(message, isLastDelivery));
@@ -74,21 +84,20 @@ export class Engine {
 }
 
 const OPERATIONS: Record<ContainerOperation, OperationHandler> = {
+  /**
+   * Three writes when the image is present: container_creating, the outcome,
+   * the action. The Docker id travels with the outcome: a create interrupted
+   * before it finds its container again by name.
+   */
   async create(op, parts) {
     const { docker } = parts;
-    if (!(await op.update({ task_state: TaskState.ImagePulling }))) return;
-    try {
-      await ensureImage(docker, op.record.image, op.record.image_pull_policy, (status) => op.progress(status), await credentialsOf(op, parts));
-    } catch (error) {
-      return op.fail(error instanceof Error ? error.message : String(error));
-    }
+    if (!(await ensureImageFor(op, parts))) return;
     crashPoint("create:image_ready");
     if (!(await op.update({ task_state: TaskState.ContainerCreating }))) return;
     const containerId = await createWired(op, parts);
     crashPoint("create:docker_created");
-    const run = op.message.run ?? false;
-    if (!(await op.update({ status: "Created", container_id: containerId, task_state: run ? TaskState.ContainerStarting : null }))) return;
-    if (!run) return op.succeed();
+    op.carry({ container_id: containerId });
+    if (!op.message.run) return op.succeed({ status: "Created" });
     await docker.start(containerId);
     crashPoint("create:docker_started");
     await op.settleFromDocker(docker);
@@ -134,11 +143,7 @@ const OPERATIONS: Record<ContainerOperation, OperationHandler> = {
   async rebuild(op, parts) {
     const { docker } = parts;
     await docker.remove(op.dockerId);
-    try {
-      await ensureImage(docker, op.record.image, op.record.image_pull_policy, (status) => op.progress(status), await credentialsOf(op, parts));
-    } catch (error) {
-      return op.fail(error instanceof Error ? error.message : String(error));
-    }
+    if (!(await ensureImageFor(op, parts))) return;
     const containerId = await createWired(op, parts);
     if (!(await op.update({ container_id: containerId }))) return;
     if (op.message.run) {
@@ -186,6 +191,32 @@ async function createWired(op: Operation, { docker, ports, deployment }: EngineP
   return containerId;
 }
 
-function credentialsOf(op: Operation, { stores, secretKey }: EngineParts) {
-  return credentialsFor(stores, secretKey, { registryId: op.record.registry_id, projectId: op.record.project_id, image: op.record.image });
+/**
+ * Makes the container's image present by its pull policy, showing
+ * `image_pulling` (and the pull's progress) only while it really pulls.
+ * False when the operation ended here: failed with a reason a user can act
+ * on, or superseded by a newer request.
+ */
+async function ensureImageFor(op: Operation, { docker, stores, secretKey }: EngineParts): Promise<boolean> {
+  let superseded = false;
+  let unwritten: unknown;
+  try {
+    await ensureImage(
+      docker,
+      op.record.image,
+      op.record.image_pull_policy,
+      (status) => op.progress(status),
+      () => credentialsFor(stores, secretKey, { registryId: op.record.registry_id, projectId: op.record.project_id, image: op.record.image }),
+      async () => {
+        superseded = !(await op.update({ task_state: TaskState.ImagePulling }).catch((error) => Promise.reject((unwritten = error))));
+        if (superseded) throw new Error("superseded");
+      },
+    );
+    return true;
+  } catch (error) {
+    // A write that failed (not one refused as stale) is worth a redelivery, like any transient failure.
+    if (unwritten) throw unwritten;
+    if (!superseded) await op.fail(error instanceof Error ? error.message : String(error));
+    return false;
+  }
 }

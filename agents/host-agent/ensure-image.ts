@@ -1,13 +1,19 @@
 import type { DockerDriver } from "./docker-driver.ts";
 import type { RegistryAuth } from "./registry-credentials.ts";
 
-/** Makes the image present according to the pull policy, or throws a reason a user can act on. */
+/**
+ * Makes the image present according to the pull policy, or throws a reason a
+ * user can act on. `beforePull` runs only when a pull is really needed (it
+ * shows `image_pulling`; an image already present costs no write), and may
+ * throw to stop; `auth` is asked for only then too.
+ */
 export async function ensureImage(
   docker: DockerDriver,
   image: string,
   policy: "never" | "always" | "ifnotpresent",
   onProgress: (status: string) => void,
-  auth?: RegistryAuth,
+  auth: () => Promise<RegistryAuth | undefined> = async () => undefined,
+  beforePull: () => Promise<void> = async () => undefined,
 ): Promise<void> {
   const reference = withTag(image);
   if (policy === "never") {
@@ -15,8 +21,9 @@ export async function ensureImage(
     return;
   }
   if (policy === "ifnotpresent" && (await docker.hasImage(reference))) return;
+  await beforePull();
   try {
-    await docker.pullImage(reference, onProgress, auth);
+    await docker.pullImage(reference, onProgress, await auth());
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new Error(`Image ${reference} could not be pulled (image_pull_policy ${policy}): ${detail}`);

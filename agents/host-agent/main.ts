@@ -49,7 +49,7 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   const heal = healerFor(stores, sqs);
   await syncHost(host.id, docker, stores, heal, { restartWanted: true });
   const syncAll = () => syncHost(host.id, docker, stores, heal, { restartWanted: false });
-  const events = new DockerEventFollower(docker, stores, config.tableName, heal, syncAll);
+  const events = new DockerEventFollower(docker, stores, config.tableName, heal, engine, syncAll);
   const periodicSync = new PeriodicSync(syncAll, config.syncSeconds);
   heartbeat.start();
   events.start();

@@ -20,9 +20,21 @@ export class Operation {
     return this.record.container_id ?? `berth-${this.record.uuid}`;
   }
 
+  /** Fields known now but written with the operation's next write (one round trip fewer). */
+  private carried: Partial<ContainerRecord> = {};
+
+  carry(changes: Partial<ContainerRecord>): void {
+    this.carried = { ...this.carried, ...changes };
+    this.record = { ...this.record, ...changes };
+  }
+
   async update(changes: Partial<ContainerRecord>): Promise<boolean> {
-    const written = await this.stores.containers.recordOutcome(this.record.uuid, this.message.generation, changes, this.message);
-    if (written) this.record = { ...this.record, ...changes };
+    const all = { ...this.carried, ...changes };
+    const written = await this.stores.containers.recordOutcome(this.record.uuid, this.message.generation, all, this.message);
+    if (written) {
+      this.record = { ...this.record, ...all };
+      this.carried = {};
+    }
     else log("info", "a newer request superseded this operation", { request_id: this.message.request_id, container: this.record.uuid });
     return written;
   }
