@@ -10,8 +10,8 @@ import { sweepOrphans } from "./sweep-orphans.ts";
  * Reads every container placed on this host and brings its record in line
  * with Docker: what the event stream missed (the agent was down, Docker
  * restarted) is caught here. With `restartWanted`, as at the agent's start,
- * a container the record says is Running but Docker has stopped is started
- * again first: the record is the desired state. Copies the records no longer
+ * a container the record says is Running (or was, until its host went down)
+ * but Docker has stopped is started again first: the record is the desired state. Copies the records no longer
  * place here (moved while this host was down) are removed first.
  */
 export async function syncHost(hostId: string, docker: DockerDriver, stores: Stores, heal: Healer, options: { restartWanted: boolean }): Promise<void> {
@@ -20,7 +20,9 @@ export async function syncHost(hostId: string, docker: DockerDriver, stores: Sto
   for (const record of records) {
     try {
       const settled = !record.task_state && record.settled_generation >= record.generation;
-      if (options.restartWanted && settled && record.status === Status.Running) {
+      // Running, or Running until its host went down (a host that rebooted comes back to them stopped).
+      const wantedRunning = record.status === Status.Running || (record.status === Status.Unknown && record.status_before_unknown === Status.Running);
+      if (options.restartWanted && settled && wantedRunning) {
         const inspected = await docker.inspect(record.container_id ?? `berth-${record.uuid}`);
         if (inspected && !inspected.State?.Running) {
           const missing = await missingVolumes(docker, record);

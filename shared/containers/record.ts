@@ -71,6 +71,8 @@ export interface ContainerRecord extends Omit<ContainerSpec, "mounts">, Partial<
   status_reason: string | null;
   /** Docker's health check verdict (healthy, unhealthy, starting), when the container has one. */
   status_detail?: string | null;
+  /** While `Unknown` (its host went down): the status it had before, so a host that comes back knows what was wanted. */
+  status_before_unknown?: Status | null;
   /** How often Docker's restart policy has restarted it. */
   restart_count?: number;
   task_state: TaskState | null;

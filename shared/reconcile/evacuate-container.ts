@@ -50,6 +50,7 @@ export async function evacuateContainer(record: ContainerRecord, host: HostRecor
   }
   const marked = await stores.containers.recordOutcome(record.uuid, record.generation, {
     status: Status.Unknown,
+    status_before_unknown: record.status,
     status_reason: reason,
     task_state: null,
     settled_generation: record.generation,

@@ -59,7 +59,7 @@ async function startAgentA(extra: Record<string, string> = {}): Promise<ChildPro
   const deadline = since + 30_000;
   for (;;) {
     const hosts = await berth.stores.hosts.list();
-    if (hosts.length > before.length || hosts.some((host) => host.heartbeat_at >= since)) break;
+    if (hosts.length > before.length || hosts.some((host) => host.heartbeat_at >= since && (hostA === undefined || host.id === hostA))) break;
     if (Date.now() > deadline) throw new Error("the agent did not start");
     await sleep(100);
   }
@@ -235,6 +235,21 @@ describe("a host that stops heartbeating, then returns; a Docker daemon restart"
       return stale.length === 0 && (await statusOf(plain.body.uuid)) === "Running" && (await berth.stores.hosts.get(hostA))!.state === "up";
     }, returned);
     convergence.push({ fault: "host returns: moved copy removed, Unknown made true", seconds: upSeconds });
+    await expectAgreement(berth, dockerOf);
+  });
+
+  it("a host that reboots (agent gone, Docker's containers stopped) runs again, once back, what was running when it went down", async () => {
+    const runningOnA = (await berth.stores.containers.listByHost(hostA)).filter((container) => container.status === "Running");
+    expect(runningOnA.length).toBeGreaterThan(0);
+    const statuses = () => Promise.all(runningOnA.map((container) => statusOf(container.uuid)));
+    agentA.kill("SIGKILL");
+    await exited(agentA);
+    await Promise.all(runningOnA.map((container) => berth.docker.getContainer(container.container_id!).stop({ t: 1 })));
+    const since = Date.now();
+    await reconcileUntil(async () => (await statuses()).every((status) => status === "Unknown"), since);
+    agentA = await startAgentA();
+    const seconds = await reconcileUntil(async () => (await statuses()).every((status) => status === "Running") && (await berth.stores.hosts.get(hostA))!.state === "up", since);
+    convergence.push({ fault: `host reboots: ${runningOnA.length} containers Unknown, then running again`, seconds });
     await expectAgreement(berth, dockerOf);
   });
 
