@@ -32,7 +32,12 @@ export async function startPrivateDockerDaemon(name: string, images: Array<{ fro
   const launch = async () => {
     child = spawn(
       "dockerd",
-      ["--data-root", `${root}/data`, "--exec-root", `${root}/exec`, "--pidfile", `${root}/dockerd.pid`, "-H", `unix://${socket}`, "--bridge", bridge, "--iptables=false", "--live-restore"],
+      [
+        "--data-root", `${root}/data`, "--exec-root", `${root}/exec`, "--pidfile", `${root}/dockerd.pid`, "-H", `unix://${socket}`,
+        "--bridge", bridge, "--iptables=false", "--live-restore",
+        // Networks from an address range of its own, not the defaults the main engine and other daemons draw from.
+        "--default-address-pool", `base=10.${subnet}.0.0/16,size=24`,
+      ],
       { stdio: "ignore" },
     );
     for (let tries = 0; tries < 150; tries++) {
@@ -61,6 +66,10 @@ export async function startPrivateDockerDaemon(name: string, images: Array<{ fro
     },
     async stop() {
       for (const container of await docker.listContainers({ all: true }).catch(() => [])) await docker.getContainer(container.Id).remove({ force: true, v: true }).catch(() => undefined);
+      // A stopped daemon leaves its networks' bridges behind in the kernel: remove the networks first.
+      for (const network of await docker.listNetworks().catch(() => [])) {
+        if (!["bridge", "host", "none"].includes(network.Name)) await docker.getNetwork(network.Id).remove().catch(() => undefined);
+      }
       await halt();
       run("ip", ["link", "delete", bridge]);
       // The daemon's mounts can outlive it for a moment; a leftover folder in /tmp is harmless.
