@@ -208,7 +208,12 @@ async function ensureImageFor(op: Operation, { docker, stores, secretKey }: Engi
       (status) => op.progress(status),
       () => credentialsFor(stores, secretKey, { registryId: op.record.registry_id, projectId: op.record.project_id, image: op.record.image }),
       async () => {
-        superseded = !(await op.update({ task_state: TaskState.ImagePulling }).catch((error) => Promise.reject((unwritten = error))));
+        try {
+          superseded = !(await op.update({ task_state: TaskState.ImagePulling }));
+        } catch (error) {
+          unwritten = error;
+          throw error;
+        }
         if (superseded) throw new Error("superseded");
       },
     );

@@ -4,6 +4,7 @@ import type { HostRecord } from "../hosts/record.ts";
 import { log } from "../log.ts";
 import { sendToHost } from "../queue/host-messages.ts";
 import type { ReconcileContext } from "./context.ts";
+import { finishPendingAction } from "./fail-operation.ts";
 import { rescheduleContainer } from "./reschedule-container.ts";
 
 export type Evacuation = "rescheduled" | "marked_unknown" | "deleted" | "unchanged";
@@ -29,7 +30,7 @@ export async function evacuateContainer(record: ContainerRecord, host: HostRecor
     for (const volume of deletedVolumes) {
       if (host) await sendToHost(context.sqs, host.queue_url, { kind: "delete_volume", volume_uuid: volume, request_id: `reconcile-${record.uuid}-${volume}` });
     }
-    await finishAction(record, context, "Success", `${why}: deleted in the records; the host removes what is left when it returns`);
+    await finishPendingAction(record, context.stores, "Success", `${why}: deleted in the records; the host removes what is left when it returns`);
     return "deleted";
   }
   if (!unsettled && (record.status === Status.Unknown || record.status === Status.Error)) return "unchanged";
@@ -56,15 +57,7 @@ export async function evacuateContainer(record: ContainerRecord, host: HostRecor
     settled_generation: record.generation,
   });
   if (!marked) return "unchanged";
-  if (unsettled) await finishAction(record, context, "Error", reason);
+  if (unsettled) await finishPendingAction(record, context.stores, "Error", reason);
   return "marked_unknown";
 }
 
-async function finishAction(record: ContainerRecord, { stores }: ReconcileContext, result: "Success" | "Error", message: string): Promise<void> {
-  const work = record.pending_message;
-  if (!work) return;
-  const now = new Date().toISOString();
-  await stores.actions
-    .record(record.uuid, work.request_id, { event: `compute__do_container_${work.kind}`, start_time: now, finish_time: now, result, traceback: result === "Error" ? message : null }, { message })
-    .catch((error) => log("warn", "could not record the action event", { request_id: work.request_id, error }));
-}

@@ -25,20 +25,24 @@ export async function reconcileHostLiveness(hosts: HostRecord[], context: Reconc
   for (const host of hosts) {
     const down = isHostDown(host, context.config.hostDownAfterSeconds, context.now);
     if (host.state === (down ? "down" : "up")) continue;
-    if (down) {
-      for (const record of await context.stores.containers.listByHost(host.id)) {
-        try {
-          const outcome = await evacuateContainer(record, host, context);
-          if (outcome !== "unchanged") report.containers[outcome]++;
-        } catch (error) {
-          log("warn", "reconcile: could not evacuate a container; the next run tries again", { container: record.uuid, host: host.id, error });
-          return report;
-        }
-      }
-    }
+    if (down && !(await evacuateHost(host, context, report))) continue;
     if (!(await context.stores.hosts.setState(host.id, down ? "down" : "up", host.heartbeat_at))) continue;
     if (down) report.hostsMarkedDown++;
     else report.hostsMarkedUp++;
   }
   return report;
+}
+
+/** Evacuates every container of a host that went down; false when one failed (the host is left for the next run). */
+async function evacuateHost(host: HostRecord, context: ReconcileContext, report: LivenessReport): Promise<boolean> {
+  for (const record of await context.stores.containers.listByHost(host.id)) {
+    try {
+      const outcome = await evacuateContainer(record, host, context);
+      if (outcome !== "unchanged") report.containers[outcome]++;
+    } catch (error) {
+      log("warn", "reconcile: could not evacuate a container; the next run tries again", { container: record.uuid, host: host.id, error });
+      return false;
+    }
+  }
+  return true;
 }

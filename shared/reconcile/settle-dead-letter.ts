@@ -1,7 +1,7 @@
-import type { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { log } from "../log.ts";
 import type { AnyHostMessage, HostMessage } from "../queue/host-messages.ts";
 import type { Stores } from "../store/stores.ts";
+import { isConditionFailure } from "../store/transactions.ts";
 import { failOperation } from "./fail-operation.ts";
 
 export type DeadLetterOutcome = "failed" | "stale" | "image_failed" | "reported";
@@ -22,7 +22,7 @@ export async function settleDeadLetter(message: AnyHostMessage, stores: Stores):
       await stores.images.update(message.image_uuid, { status: "error", reason });
       return "image_failed";
     } catch (error) {
-      if ((error as ConditionalCheckFailedException).name === "ConditionalCheckFailedException") return "stale";
+      if (isConditionFailure(error)) return "stale";
       throw error;
     }
   }

@@ -38,9 +38,10 @@ export async function expectAccountingAgreement(berth: TestBerth): Promise<void>
     expect(container.settled_generation, `${container.uuid} has unsettled work`).toBe(container.generation);
     expect(container.gsi4pk, `${container.uuid} is still on the overdue index`).toBeUndefined();
   }
+  const volumes = await berth.stores.volumes.listAll();
   for (const host of await berth.stores.hosts.list()) {
     const placed = containers.filter((container) => container.host_id === host.id && container.claim);
-    const keptVolumes = (await berth.stores.volumes.listAll()).filter((volume) => volume.host_id === host.id && !volume.container_uuid);
+    const keptVolumes = volumes.filter((volume) => volume.host_id === host.id && !volume.container_uuid);
     expect(
       { cpu: host.cpu_used_millis, memory: host.mem_used, disk: host.disk_used, containers: host.total_containers, ports: host.ports_used ?? 0 },
       `host ${host.id}'s claimed capacity`,
@@ -54,12 +55,12 @@ export async function expectAccountingAgreement(berth: TestBerth): Promise<void>
   }
   for (const projectId of new Set(containers.map((container) => container.project_id))) {
     const claimed = containers.filter((container) => container.project_id === projectId && container.host_id && container.claim);
-    const volumes = (await berth.stores.volumes.listByProject(projectId)).filter((volume) => !volume.container_uuid);
+    const keptVolumes = volumes.filter((volume) => volume.project_id === projectId && !volume.container_uuid);
     expect((await berth.stores.quotas.getProject(projectId)).usage, `project ${projectId}'s quota usage`).toEqual({
       containers: claimed.length,
       cpuMillis: sum(claimed.map((container) => container.claim!.cpuMillis)),
       memory: sum(claimed.map((container) => container.claim!.memory)),
-      disk: sum(claimed.map((container) => container.claim!.disk)) + sum(volumes.map((volume) => volume.size)),
+      disk: sum(claimed.map((container) => container.claim!.disk)) + sum(keptVolumes.map((volume) => volume.size)),
     });
   }
 }
