@@ -29,7 +29,14 @@ export interface LocalStack {
   /** The environment the functions run with: table, queues, endpoints. */
   environment: Record<string, string>;
   agents: ChildProcess[];
+  /**
+   * Starts a host agent in the lowest slot no running agent holds: each slot
+   * has a state folder of its own (`agentStateDir`), so an agent restarted in
+   * its slot is the same host, and agents in different slots are different hosts.
+   */
   startAgent(extra?: Record<string, string>): ChildProcess;
+  /** The state folder of the agent in `slot` (0 for the first). */
+  agentStateDir(slot: number): string;
   stop(): Promise<void>;
 }
 
@@ -75,12 +82,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const queueConsumers = startQueueConsumers(config.queueConsumers, provisioned, sqs, invoke);
 
   const agents: ChildProcess[] = [];
+  const slots = new Map<number, ChildProcess>();
+  const agentStateDir = (slot: number) => `${PROJECT_ROOT}.berth/state/${options.stage}/agent-${slot}`;
   const startAgent = (extra: Record<string, string> = {}) => {
+    let slot = 0;
+    while (slots.has(slot) && isAlive(slots.get(slot)!)) slot++;
     const child = spawn(process.execPath, ["--import", "tsx", `${PROJECT_ROOT}agents/host-agent/main.ts`], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, ...environment, ...extra },
+      env: { ...process.env, ...environment, BERTH_AGENT_STATE_DIR: agentStateDir(slot), ...extra },
       stdio: ["ignore", options.agentOutput ?? "inherit", options.agentOutput ?? "inherit"],
     });
+    slots.set(slot, child);
     agents.push(child);
     return child;
   };
@@ -91,13 +103,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     environment,
     agents,
     startAgent,
+    agentStateDir,
     async stop() {
       for (const timer of timers) clearInterval(timer);
       await queueConsumers.stop();
       sqs.destroy();
       await Promise.all(
         agents.map((child) => {
-          if (child.exitCode !== null || child.signalCode !== null) return undefined;
+          if (!isAlive(child)) return undefined;
           child.kill("SIGTERM");
           return new Promise((resolve) => child.once("exit", resolve));
         }),
@@ -106,6 +119,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await emulators?.stop();
     },
   };
+}
+
+function isAlive(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
 }
 
 /** The local stack's key for sealing registry passwords: made once, kept in .berth/ (ignored by git). */

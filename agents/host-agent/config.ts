@@ -1,8 +1,16 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { positiveNumber, readConfig, type BerthConfig } from "../../shared/config.ts";
 
 export interface AgentConfig extends BerthConfig {
-  /** A fixed host id; by default it is derived from the Docker daemon's id. */
+  /** A fixed host id; by default the one kept in `stateDir`. */
   hostId: string | undefined;
+  /**
+   * The agent's own folder, kept across its restarts: what must survive the
+   * process (its host identity, the work it held when it stopped) lives here.
+   * One agent per folder.
+   */
+  stateDir: string;
   availabilityZone: string;
   labels: Record<string, string>;
   heartbeatSeconds: number;
@@ -29,6 +37,7 @@ export function readAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConf
   return {
     ...readConfig(env),
     hostId: env.BERTH_HOST_ID || undefined,
+    stateDir: env.BERTH_AGENT_STATE_DIR || defaultStateDir(),
     availabilityZone: env.BERTH_AVAILABILITY_ZONE || "nova",
     labels: parseLabels(env.BERTH_HOST_LABELS ?? ""),
     heartbeatSeconds: positiveNumber(env, "BERTH_HEARTBEAT_SECONDS", 10),
@@ -42,6 +51,10 @@ export function readAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConf
     diskAllocationRatio: positiveNumber(env, "BERTH_DISK_ALLOCATION_RATIO", 1),
     hostPortRange: parsePortRange(env.BERTH_HOST_PORT_RANGE ?? "30000-32767"),
   };
+}
+
+function defaultStateDir(): string {
+  return process.getuid?.() === 0 ? "/var/lib/berth-agent" : join(homedir(), ".local", "state", "berth-agent");
 }
 
 function parseLabels(raw: string): Record<string, string> {
