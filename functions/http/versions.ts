@@ -24,7 +24,7 @@ export const root = middy<HttpEvent, HttpResponse, Error, HttpContext>(async (ev
     versions: [v1Version(base)],
     default_version: v1Version(base),
   });
-}).use(zunErrors());
+}).use(zunErrors({ negotiate: false }));
 
 /** GET /v1: the v1 API's entry points. */
 export const v1 = middy<HttpEvent, HttpResponse, Error, HttpContext>(async (event: HttpEvent) => {
@@ -34,4 +34,4 @@ export const v1 = middy<HttpEvent, HttpResponse, Error, HttpContext>(async (even
     media_types: [{ base: "application/json", type: "application/vnd.openstack.zun.v1+json" }],
     containers: [{ href: `${base}/v1/containers/`, rel: "self" }],
   });
-}).use(zunErrors());
+}).use(zunErrors({ negotiate: false }));

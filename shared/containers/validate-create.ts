@@ -20,17 +20,11 @@ export const IMAGE_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.:/@-]+$/;
 const HOSTNAME_PATTERN = /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
 const PORT_PATTERN = /^\d{1,5}(\/(tcp|udp|sctp))?$/;
 
-/** Fields Zun 1.40 accepts that depend on Neutron, Cinder or registries Berth does not have yet. */
-const UNSUPPORTED_FIELDS: Record<string, string> = {
-  security_groups: "Neutron security groups are not supported by Berth",
-};
-
 const KNOWN_FIELDS = new Set([
   "name", "image", "command", "entrypoint", "cpu", "memory", "disk", "environment", "labels",
   "workdir", "hostname", "runtime", "availability_zone", "image_pull_policy", "image_driver",
   "restart_policy", "interactive", "tty", "auto_remove", "auto_heal", "privileged", "hints",
-  "nets", "mounts", "healthcheck", "exposed_ports", "host", "cpu_policy", "registry",
-  ...Object.keys(UNSUPPORTED_FIELDS),
+  "nets", "mounts", "healthcheck", "exposed_ports", "host", "cpu_policy", "registry", "security_groups",
 ]);
 
 /**
@@ -42,8 +36,6 @@ export function validateCreateBody(body: unknown, options: { isAdmin: boolean })
   const input = body as Record<string, unknown>;
   for (const field of Object.keys(input)) {
     if (!KNOWN_FIELDS.has(field)) throw new InvalidFieldError(field, `additional properties are not allowed ('${field}' was unexpected)`);
-    const unsupported = UNSUPPORTED_FIELDS[field];
-    if (unsupported && input[field] !== null && input[field] !== undefined) throw new InvalidFieldError(field, unsupported);
   }
   if (input.image === undefined || input.image === null) throw new InvalidFieldError("image", "'image' is a required property");
 
@@ -54,6 +46,7 @@ export function validateCreateBody(body: unknown, options: { isAdmin: boolean })
 
   const image = matches(input, "image", stringOfLength(input, "image", 2, 255), IMAGE_PATTERN);
   rejectNonEmptyList(input, "nets", "Neutron networks are not supported by Berth; containers join their project's network");
+  onlyDefaultSecurityGroup(input);
   if (input.cpu_policy !== undefined && input.cpu_policy !== null) oneOf(input, "cpu_policy", ["shared"] as const);
 
   return {
@@ -122,6 +115,20 @@ function rejectNonEmptyList(input: Record<string, unknown>, field: string, reaso
   if (value === undefined || value === null) return;
   if (!Array.isArray(value)) throw new InvalidFieldError(field, "must be a list");
   if (value.length > 0) throw new InvalidFieldError(field, reason);
+}
+
+/**
+ * Zun's `default` group is what a project's network already enforces (its
+ * containers reach each other, others cannot reach in); other groups need Neutron.
+ */
+function onlyDefaultSecurityGroup(input: Record<string, unknown>): void {
+  const value = input.security_groups;
+  if (value === undefined || value === null) return;
+  if (!Array.isArray(value)) throw new InvalidFieldError("security_groups", "must be a list");
+  const other = value.find((group) => group !== "default");
+  if (other !== undefined) {
+    throw new InvalidFieldError("security_groups", `only the default group is supported (Neutron security groups are not), got ${JSON.stringify(other)}`);
+  }
 }
 
 function restartPolicy(input: Record<string, unknown>): RestartPolicy | null {

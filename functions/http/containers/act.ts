@@ -68,7 +68,8 @@ const ACTIONS: Record<string, ContainerAction> = {
 
   execute: {
     parameters: ["command", "run", "interactive"],
-    async run(record, query, _event, context) {
+    async run(record, queryOnly, _event, context) {
+      const query = { ...fieldsOfBody(context.body, ["command", "run", "interactive"]), ...queryOnly };
       const line = stringParameter(query, "command");
       if (line === undefined) throw new InvalidFieldError("command", "is required");
       if (booleanParameter(query, "interactive") || (stringParameter(query, "run") !== undefined && !booleanParameter(query, "run"))) {
@@ -104,6 +105,21 @@ const ACTIONS: Record<string, ContainerAction> = {
     },
   },
 };
+
+/**
+ * Zun's framework merges a JSON body's fields into an action's parameters
+ * (zun-tempest-plugin sends execute's command that way); the query wins.
+ */
+function fieldsOfBody(body: unknown, names: readonly string[]): Record<string, string> {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return {};
+  const fields: Record<string, string> = {};
+  for (const name of names) {
+    const value = (body as Record<string, unknown>)[name];
+    if (typeof value === "string" || typeof value === "boolean" || typeof value === "number") fields[name] = String(value);
+    else if (value !== undefined && value !== null) throw new InvalidFieldError(name, "must be a string");
+  }
+  return fields;
+}
 
 /** POST /v1/containers/{id}/{action}: lifecycle actions, rename, resize_container, execute, put_archive, commit. */
 export const handler = httpHandler(async (event, context) => {

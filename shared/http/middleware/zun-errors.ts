@@ -10,13 +10,16 @@ import { zunError, type HttpResponse } from "../responses.ts";
 /**
  * Gives each request an OpenStack-style request id and its negotiated
  * microversion, renders every error in Zun's format (unexpected ones as a
- * logged 500), stamps the common headers and logs the request.
+ * logged 500), stamps the common headers and logs the request. Version
+ * discovery (`negotiate: false`) answers whatever microversion a client sends,
+ * as Zun's root controller does: clients discover with the oldest one they know.
  */
-export function zunErrors(): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
+export function zunErrors(options: { negotiate?: boolean } = {}): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
+  const negotiate = options.negotiate ?? true;
   return {
     before: (request) => {
       request.context.requestId = `req-${randomUUID()}`;
-      request.context.apiVersion = negotiateVersion(headerOf(request.event, "openstack-api-version"));
+      if (negotiate) request.context.apiVersion = negotiateVersion(headerOf(request.event, "openstack-api-version"));
     },
     after: (request) => {
       if (request.response) stampHeaders(request.response, request.context);

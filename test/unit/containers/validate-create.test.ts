@@ -22,6 +22,10 @@ describe("validateCreateBody", () => {
     expect(spec.name).toMatch(/^berth-[0-9a-f]{8}$/);
   });
 
+  it("accepts the seed's sample body: the default security group and an empty nets", () => {
+    expect(() => validateCreateBody({ image: "ab", security_groups: ["default"], nets: [] }, member)).not.toThrow();
+  });
+
   it("accepts numeric strings where Zun does", () => {
     expect(validateCreateBody({ image: "ab", cpu: "0.5", memory: "64" }, member)).toMatchObject({ cpu: 0.5, memory: 64 });
   });
@@ -58,7 +62,8 @@ describe("validateCreateBody", () => {
     [{ image: "ab", mounts: [{ type: "tmpfs", destination: "/d" }] }, "mounts[0].type"],
     [{ image: "ab", mounts: [{ type: "bind", source: "aGk=", destination: "/d", size: 1 }] }, "mounts[0].size"],
     [{ image: "ab", mounts: [{ source: "v", destination: "/d", auto_remove: false }] }, "mounts[0].auto_remove"],
-    [{ image: "ab", security_groups: ["default"] }, "security_groups"],
+    [{ image: "ab", security_groups: ["default", "web"] }, "security_groups"],
+    [{ image: "ab", security_groups: "default" }, "security_groups"],
     [{ image: "ab", bogus: 1 }, "bogus"],
     [{ name: "no-image" }, "image"],
   ])("%j is refused naming %s", (body, field) => {
