@@ -6,13 +6,12 @@ import { httpHandler } from "../../shared/http/handler.ts";
 import { baseUrlOf, booleanParameter, pathParameter, queryParameters, stringParameter } from "../../shared/http/request.ts";
 import { json, noContent } from "../../shared/http/responses.ts";
 import { imageView, type ImageRecord } from "../../shared/images/record.ts";
+import { repositoryAndTag } from "../../shared/images/reference.ts";
 import { IMAGE_PATTERN } from "../../shared/containers/validate-create.ts";
 import { sendToHost } from "../../shared/queue/host-messages.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
 import { storesFor } from "../../shared/store/stores.ts";
 import { requireAdmin } from "./hosts.ts";
-
-const TAG_PATTERN = /^\w[\w.-]{0,127}$/;
 
 /** POST /v1/images {repo, tag, host} (admin): pull an image onto a host; 202, the pull's progress shows in the image's reason. */
 export const pull = httpHandler(async (event, context) => {
@@ -20,10 +19,9 @@ export const pull = httpHandler(async (event, context) => {
   requireAdmin(context);
   const body = (context.body ?? {}) as Record<string, unknown>;
   for (const field of Object.keys(body)) if (!["repo", "tag", "host", "image_driver"].includes(field)) throw new InvalidFieldError(field, "additional properties are not allowed");
-  const repo = body.repo;
-  if (typeof repo !== "string" || repo.length < 2 || repo.length > 255 || !IMAGE_PATTERN.test(repo) || repo.includes("@")) throw new InvalidFieldError("repo", "must be an image repository");
-  const tag = body.tag === undefined || body.tag === null ? "latest" : body.tag;
-  if (typeof tag !== "string" || !TAG_PATTERN.test(tag)) throw new InvalidFieldError("tag", "must be an image tag");
+  const named = body.repo;
+  if (typeof named !== "string" || named.length < 2 || named.length > 255 || !IMAGE_PATTERN.test(named) || named.includes("@")) throw new InvalidFieldError("repo", "must be an image repository");
+  const { repo, tag } = repositoryAndTag(named, body.tag);
   if (typeof body.host !== "string" || body.host === "") throw new InvalidFieldError("host", "is required: the host to pull onto");
   const stores = storesFor(context.config);
   const host = (await stores.hosts.list()).find((candidate) => candidate.hostname === body.host || candidate.id === body.host);
@@ -83,7 +81,8 @@ export const remove = httpHandler(async (event, context) => {
  * that are up whose repository matches, each host asked directly (no registry is searched).
  */
 export const search = httpHandler(async (event, context) => {
-  const query = queryParameters(event, ["exact", "image_driver", "host"]);
+  // python-zunclient sends `exact_match`; `exact` is Zun's own name.
+  const query = queryParameters(event, ["exact", "exact_match", "image_driver", "host"]);
   requireAdmin(context);
   const term = pathParameter(event, "image");
   const onlyHost = stringParameter(query, "host");
@@ -93,7 +92,7 @@ export const search = httpHandler(async (event, context) => {
   const answers = await Promise.all(
     hosts.slice(0, 20).map(async (host, index) => {
       try {
-        const found = await askHostItself<Array<Record<string, unknown>>>(host, "search_images", "", { term, exact: booleanParameter(query, "exact") }, { ...options, requestId: `${context.requestId}-${index}` }, stores, sqsClientFor(context.config));
+        const found = await askHostItself<Array<Record<string, unknown>>>(host, "search_images", "", { term, exact: booleanParameter(query, "exact") || booleanParameter(query, "exact_match") }, { ...options, requestId: `${context.requestId}-${index}` }, stores, sqsClientFor(context.config));
         return found.map((image) => ({ ...image, host: host.hostname }));
       } catch (error) {
         if (error instanceof BerthError) return [];

@@ -89,6 +89,27 @@ describe("images (admin)", () => {
     await expect(berth.docker.getImage(`${repo}:1`).inspect()).rejects.toThrow();
   });
 
+  it("takes the tag from the repo as `zun pull repo:tag HOST` sends it, and searches with exact_match", async () => {
+    const repo = `${registry.domain}/private/busybox-${berth.deployment}`;
+    const pulled = await berth.api("POST", "/v1/images", { body: { repo: `${repo}:1`, host: hostname } });
+    expect(pulled.status).toBe(202);
+    expect(pulled.body).toMatchObject({ repo, tag: "1" });
+    let image = pulled.body;
+    const deadline = Date.now() + 30_000;
+    while (image.status === "pulling" && Date.now() < deadline) image = (await berth.api("GET", `/v1/images/${pulled.body.uuid}`)).body;
+    expect(image).toMatchObject({ status: "active", repo, tag: "1" });
+    const exact = await berth.api("GET", `/v1/images/${encodeURIComponent(repo)}/search?exact_match=true`);
+    expect(exact.status).toBe(200);
+    expect(exact.body.images).toContainEqual(expect.objectContaining({ name: repo, tag: "1" }));
+    const conflicting = await berth.api("POST", "/v1/images", { body: { repo: `${repo}:1`, tag: "2", host: hostname } });
+    expect(conflicting.status).toBe(400);
+    expect(conflicting.body.errors[0].detail).toContain("repo");
+    expect((await berth.api("DELETE", `/v1/images/${image.uuid}`)).status).toBe(204);
+    const gone = Date.now() + 10_000;
+    while ((await berth.api("GET", `/v1/images/${image.uuid}`)).status !== 404 && Date.now() < gone) await new Promise((r) => setTimeout(r, 100));
+    expect((await berth.api("GET", `/v1/images/${image.uuid}`)).status).toBe(404);
+  });
+
   it("an image that cannot be pulled is an error saying why; members get 403", async () => {
     const pulled = await berth.api("POST", "/v1/images", { body: { repo: `${registry.domain}/private/absent`, tag: "9", host: hostname } });
     let image = pulled.body;
