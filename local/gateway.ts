@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
+import { BerthError, InvalidFieldError, PayloadTooLargeError } from "../shared/errors.ts";
+import { zunError } from "../shared/http/responses.ts";
 import { PROJECT_ROOT, type HttpRoute } from "./serverless-config.ts";
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<{ statusCode: number; headers?: Record<string, string>; body?: string }>;
@@ -24,9 +26,12 @@ export class LocalGateway {
           response.end(body);
         })
         .catch((error) => {
-          console.error("gateway: handler crashed", error);
-          response.writeHead(500, { "content-type": "application/json" });
-          response.end(JSON.stringify({ message: "Internal Server Error" }));
+          const refused = error instanceof BerthError ? error : undefined;
+          if (!refused) console.error("gateway: handler crashed", error);
+          const known = refused ?? new BerthError("internal_error", 500, "Internal error in the local gateway.");
+          const { statusCode, headers, body } = zunError(known, `req-${randomUUID()}`);
+          response.writeHead(statusCode, headers);
+          response.end(body);
         });
     });
     await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
@@ -104,7 +109,7 @@ export function matchRoute(routes: HttpRoute[], method: string, path: string): {
       const segment = segments[index]!;
       if (part.startsWith("{") && part.endsWith("}")) {
         if (segment === "") return false;
-        parameters[part.slice(1, -1)] = decodeURIComponent(segment);
+        parameters[part.slice(1, -1)] = decodedSegment(segment);
         return true;
       }
       score++;
@@ -118,13 +123,35 @@ export function matchRoute(routes: HttpRoute[], method: string, path: string): {
   return { route: fallback, parameters: {} };
 }
 
+/** API Gateway refuses payloads over 10 MB before any function runs; so does the stand-in, without buffering more. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
 function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_PAYLOAD_BYTES) {
+        request.removeAllListeners("data");
+        request.resume();
+        reject(new PayloadTooLargeError(`The request body is over ${MAX_PAYLOAD_BYTES / 1024 / 1024} MiB.`));
+        return;
+      }
+      chunks.push(chunk);
+    });
     request.on("end", () => resolve(Buffer.concat(chunks)));
     request.on("error", reject);
   });
+}
+
+/** A path segment as API Gateway hands it to functions: decoded once; a malformed escape is the client's error. */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new InvalidFieldError("path", `${JSON.stringify(segment)} is not a valid percent-encoded path segment`);
+  }
 }
 
 function lambdaContext(functionName: string, awsRequestId: string): Context {

@@ -14,10 +14,11 @@ export function baseUrlOf(event: HttpEvent): string {
   return `${proto}://${event.requestContext.domainName}`;
 }
 
+/** A path parameter as API Gateway's HTTP API delivers it: already decoded (decoding again turned `%25` into a 500). */
 export function pathParameter(event: HttpEvent, name: string): string {
   const value = event.pathParameters?.[name];
   if (!value) throw new InvalidFieldError(name, "is required in the path");
-  return decodeURIComponent(value);
+  return value;
 }
 
 /** Query parameters, refusing any the route does not know (as Zun does). */
