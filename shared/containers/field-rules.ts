@@ -69,14 +69,28 @@ export function listOfStrings(input: Input, field: string): string[] | null {
   return value as string[];
 }
 
-export function stringMap(input: Input, field: string): Record<string, string> {
+const MAX_MAP_KEY = 255;
+
+/**
+ * An object of strings, its keys real names: not empty, at most 255
+ * characters, and never a member every object has (`__proto__`,
+ * `constructor`, `toString`…), which code reading the map would mistake
+ * for an entry. `keyRule` adds the field's own rule (e.g. no `=` in an
+ * environment variable's name).
+ */
+export function stringMap(input: Input, field: string, keyRule?: { pattern: RegExp; says: string }): Record<string, string> {
   const value = input[field];
   if (value === undefined || value === null) return {};
   if (typeof value !== "object" || Array.isArray(value)) throw new InvalidFieldError(field, `must be an object of strings, got ${describe(value)}`);
+  const map: Record<string, string> = Object.create(null);
   for (const [key, item] of Object.entries(value)) {
+    if (key === "" || key.length > MAX_MAP_KEY) throw new InvalidFieldError(field, `keys must be 1–${MAX_MAP_KEY} characters, got ${describe(key)}`);
+    if (key === "__proto__" || Object.hasOwn(Object.prototype, key)) throw new InvalidFieldError(field, `${describe(key)} is not allowed as a key`);
+    if (keyRule && !keyRule.pattern.test(key)) throw new InvalidFieldError(field, `${describe(key)} ${keyRule.says}`);
     if (typeof item !== "string") throw new InvalidFieldError(`${field}.${key}`, `must be a string, got ${describe(item)}`);
+    map[key] = item;
   }
-  return value as Record<string, string>;
+  return { ...map };
 }
 
 function describe(value: unknown): string {

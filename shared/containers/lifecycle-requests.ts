@@ -64,11 +64,17 @@ export const LIFECYCLE_REQUESTS: Record<string, { parameters: string[]; describe
   },
 };
 
-const SIGNAL_PATTERN = /^(SIG)?[A-Z][A-Z0-9+-]*$|^\d{1,2}$/;
+/** Linux's signals: Docker refuses any other name, and the refusal used to turn a running container into Error. */
+const SIGNAL_NAMES = new Set(
+  "HUP INT QUIT ILL TRAP ABRT IOT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO POLL PWR SYS RTMIN RTMAX".split(" "),
+);
 
 function signalOf(value: string | undefined): string {
   if (value === undefined) return "SIGKILL";
   const signal = value.toUpperCase();
-  if (!SIGNAL_PATTERN.test(signal)) throw new InvalidFieldError("signal", `'${value}' is not a signal name or number`);
-  return /^\d+$/.test(signal) || signal.startsWith("SIG") ? signal : `SIG${signal}`;
+  if (/^\d{1,2}$/.test(signal) && Number(signal) >= 1 && Number(signal) <= 64) return signal;
+  const name = signal.startsWith("SIG") ? signal.slice(3) : signal;
+  const realtime = /^RTMIN\+([1-9]|1[0-5])$|^RTMAX-([1-9]|1[0-4])$/.test(name);
+  if (!SIGNAL_NAMES.has(name) && !realtime) throw new InvalidFieldError("signal", `'${value}' is not a signal name or number`);
+  return `SIG${name}`;
 }

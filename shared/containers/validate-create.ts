@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { ForbiddenError, InvalidFieldError } from "../errors.ts";
+import { ForbiddenError, InvalidFieldError, PayloadTooLargeError } from "../errors.ts";
 import type { ContainerSpec, Healthcheck, RestartPolicy } from "./record.ts";
 import { isStrategy, STRATEGIES } from "../scheduling/weighers/strategies.ts";
 import { validateMounts } from "../volumes/mounts.ts";
@@ -18,6 +18,8 @@ import {
 export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 export const IMAGE_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.:/@-]+$/;
 const HOSTNAME_PATTERN = /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
+/** Each exposed port takes a host port from a range every tenant of the host shares. */
+const MAX_EXPOSED_PORTS = 32;
 const PORT_PATTERN = /^\d{1,5}(\/(tcp|udp|sctp))?$/;
 
 const KNOWN_FIELDS = new Set([
@@ -43,13 +45,15 @@ export function validateCreateBody(body: unknown, options: { isAdmin: boolean })
   if (privileged && !options.isAdmin) throw new ForbiddenError("Only an admin may create a privileged container (field privileged).");
   const requestedHost = input.host === undefined || input.host === null ? null : stringOfLength(input, "host", 1, 255);
   if (requestedHost !== null && !options.isAdmin) throw new ForbiddenError("Only an admin may choose the host (field host).");
+  const runtime = optionalString(input, "runtime", 1, 255);
+  if (runtime !== null && !options.isAdmin) throw new ForbiddenError("Only an admin may choose the runtime (field runtime).");
 
   const image = matches(input, "image", stringOfLength(input, "image", 2, 255), IMAGE_PATTERN);
   rejectNonEmptyList(input, "nets", "Neutron networks are not supported by Berth; containers join their project's network");
   onlyDefaultSecurityGroup(input);
   if (input.cpu_policy !== undefined && input.cpu_policy !== null) oneOf(input, "cpu_policy", ["shared"] as const);
 
-  return {
+  return withinRecordSize({
     name: input.name === undefined || input.name === null ? generateName() : matches(input, "name", stringOfLength(input, "name", 2, 255), NAME_PATTERN),
     image,
     command: listOfStrings(input, "command"),
@@ -57,11 +61,11 @@ export function validateCreateBody(body: unknown, options: { isAdmin: boolean })
     cpu: numberInRange(input, "cpu", 0.1, 16.0) ?? 1.0,
     memory: memoryInRange(input, "memory", 4, 8192) ?? 512,
     disk: integerInRange(input, "disk", 1, 160, { allowDigitString: true }) ?? 10,
-    environment: stringMap(input, "environment"),
+    environment: stringMap(input, "environment", { pattern: /^[^=\0]+$/, says: "is not an environment variable name (no = or NUL)" }),
     labels: stringMap(input, "labels"),
     workdir: optionalString(input, "workdir", 1, 255),
     hostname: input.hostname === undefined || input.hostname === null ? null : matches(input, "hostname", stringOfLength(input, "hostname", 2, 63), HOSTNAME_PATTERN),
-    runtime: optionalString(input, "runtime", 1, 255),
+    runtime,
     availability_zone: optionalString(input, "availability_zone", 1, 255),
     image_pull_policy: input.image_pull_policy === undefined || input.image_pull_policy === null
       ? defaultPullPolicy(image)
@@ -79,7 +83,18 @@ export function validateCreateBody(body: unknown, options: { isAdmin: boolean })
     requested_host: requestedHost,
     mounts: validateMounts(input.mounts),
     registry: optionalString(input, "registry", 1, 255),
-  };
+  });
+}
+
+/** What a container's record may hold of the user's: DynamoDB keeps at most 400 KB per item, and the record has more to carry. */
+const MAX_SPEC_BYTES = 256 * 1024;
+
+function withinRecordSize(spec: ContainerSpec): ContainerSpec {
+  const bytes = Buffer.byteLength(JSON.stringify(spec));
+  if (bytes > MAX_SPEC_BYTES) {
+    throw new PayloadTooLargeError(`The container's specification is ${Math.ceil(bytes / 1024)} KiB; at most ${MAX_SPEC_BYTES / 1024} KiB can be stored.`);
+  }
+  return spec;
 }
 
 /** Zun pulls `always` for every tag; pulling only `latest` (or untagged) images again is kinder. */
@@ -169,6 +184,7 @@ function exposedPorts(input: Record<string, unknown>): Record<string, Record<str
   if (value === undefined || value === null) return {};
   if (typeof value !== "object" || Array.isArray(value)) throw new InvalidFieldError("exposed_ports", 'must be an object like {"80/tcp": {}}');
   const ports: Record<string, Record<string, never>> = {};
+  if (Object.keys(value).length > MAX_EXPOSED_PORTS) throw new InvalidFieldError("exposed_ports", `at most ${MAX_EXPOSED_PORTS} ports`);
   for (const [port, options] of Object.entries(value)) {
     const number = Number(port.split("/")[0]);
     if (!PORT_PATTERN.test(port) || number < 1 || number > 65535) throw new InvalidFieldError("exposed_ports", `${port} is not a port like 80/tcp`);
