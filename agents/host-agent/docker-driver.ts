@@ -213,6 +213,28 @@ function createOptions(record: ContainerRecord, deployment: string, wiring: { ne
       ),
       PortBindings: Object.fromEntries(Object.entries(wiring.hostPorts).map(([port, hostPort]) => [port, [{ HostPort: String(hostPort) }]])),
       RestartPolicy: record.restart_policy ? { Name: record.restart_policy.Name === "no" ? "" : record.restart_policy.Name, MaximumRetryCount: record.restart_policy.MaximumRetryCount } : undefined,
+      ...RESTRICTED_DEFAULTS,
+      ...(record.privileged ? {} : UNPRIVILEGED_LIMITS),
     },
   };
 }
+
+/**
+ * Every container shares its host with other tenants: it gets a bounded
+ * number of processes and rotated logs, so none can exhaust the host's pids
+ * or disk by itself.
+ */
+const RESTRICTED_DEFAULTS = {
+  PidsLimit: 1024,
+  LogConfig: { Type: "json-file", Config: { "max-size": "10m", "max-file": "3" } },
+};
+
+/**
+ * What Kubernetes' "restricted" profile asks of an unprivileged container:
+ * no raw sockets (ARP and DNS spoofing on the project network), no gaining
+ * privileges through setuid binaries. An admin's privileged container is left as asked.
+ */
+const UNPRIVILEGED_LIMITS = {
+  CapDrop: ["NET_RAW"],
+  SecurityOpt: ["no-new-privileges:true"],
+};
