@@ -7,6 +7,7 @@ import { QuotaGuard } from "../quotas/quota-guard.ts";
 import { usageOf } from "../quotas/limits.ts";
 import { placeContainer } from "../scheduling/place-container.ts";
 import { placementRequestFor } from "../scheduling/placement-request.ts";
+import { assertImageUsableBy } from "../images/committed-images.ts";
 import { newVolumeGiB } from "../volumes/mounts.ts";
 import { resolveMounts } from "../volumes/resolve-mounts.ts";
 import { newAction, type ActionEvent } from "../store/actions.ts";
@@ -45,6 +46,7 @@ export async function createContainer(
     if (earlier) return earlier;
   }
   const { spec, run } = request;
+  assertImageUsableBy(spec.image, who.caller.projectId);
   const now = new Date().toISOString();
   const { mounts, volumeHostId } = await resolveMounts(spec.mounts, who.caller.projectId, stores.volumes);
   const registry = spec.registry ? await stores.registries.find(who.caller.projectId, spec.registry) : undefined;

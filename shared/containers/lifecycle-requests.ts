@@ -1,3 +1,4 @@
+import { assertImageUsableBy } from "../images/committed-images.ts";
 import { InvalidFieldError } from "../errors.ts";
 import type { ContainerRecord } from "./record.ts";
 import { ALLOWED_STATUSES, Status, TaskState } from "./statuses.ts";
@@ -55,6 +56,7 @@ export const LIFECYCLE_REQUESTS: Record<string, { parameters: string[]; describe
       if (image !== undefined && (image.length < 2 || image.length > 255 || !IMAGE_PATTERN.test(image))) {
         throw new InvalidFieldError("image", `'${image}' is not an image reference`);
       }
+      if (image !== undefined) assertImageUsableBy(image, record.project_id);
       const driver = stringParameter(query, "image_driver");
       if (driver !== undefined && driver !== "docker") throw new InvalidFieldError("image_driver", "must be docker");
       const changes: Partial<ContainerRecord> = { status: Status.Rebuilding, task_state: TaskState.ContainerRebuilding, status_reason: null };

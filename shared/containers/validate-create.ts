@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { ForbiddenError, InvalidFieldError, PayloadTooLargeError } from "../errors.ts";
 import type { ContainerSpec, Healthcheck, RestartPolicy } from "./record.ts";
 import { isStrategy, STRATEGIES } from "../scheduling/weighers/strategies.ts";
+import { isCommittedImage } from "../images/committed-images.ts";
 import { validateMounts } from "../volumes/mounts.ts";
 import {
   booleanField,
@@ -98,7 +99,9 @@ function withinRecordSize(spec: ContainerSpec): ContainerSpec {
 }
 
 /** Zun pulls `always` for every tag; pulling only `latest` (or untagged) images again is kinder. */
-export function defaultPullPolicy(image: string): "always" | "ifnotpresent" {
+export function defaultPullPolicy(image: string): "always" | "ifnotpresent" | "never" {
+  // A committed image exists only on the host it was made on: nothing can pull it.
+  if (isCommittedImage(image)) return "never";
   if (image.includes("@")) return "ifnotpresent";
   const lastSegment = image.slice(image.lastIndexOf("/") + 1);
   const tag = lastSegment.includes(":") ? lastSegment.slice(lastSegment.indexOf(":") + 1) : "latest";

@@ -448,7 +448,9 @@ def test_commit(zun, containers):
     image_id = result["uuid"]
     try:
         inspected = json.loads(docker("image", "inspect", image_id).stdout)[0]
-        assert f"{repository}:v1" in inspected["RepoTags"]
+        # Named in the committing project's namespace, where it cannot replace a tag anyone else uses.
+        assert result["repository"] == f"berth.local/demo/{repository}"
+        assert f"berth.local/demo/{repository}:v1" in inspected["RepoTags"]
         # The snapshot holds what the container wrote.
         listed = docker("run", "--rm", image_id, "ls", "/committed")
         assert listed.stdout.strip() == "/committed"

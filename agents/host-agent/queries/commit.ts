@@ -1,9 +1,24 @@
+import { DockerOperationError } from "../docker-driver.ts";
 import type { QueryHandler } from "./query-handler.ts";
 
-/** Snapshots the container into an image on this host; answers the image's id as `uuid`. */
-export const commit: QueryHandler = async ({ docker, dockerId, params }) => {
+/**
+ * Snapshots the container into an image on this host, labelled with its
+ * project; answers the image's id as `uuid`. The API names the image in the
+ * project's namespace; a tag there that some other project's image holds is
+ * still never replaced.
+ */
+export const commit: QueryHandler = async ({ docker, dockerId, params, record }) => {
   const repo = String(params.repository);
   const tag = typeof params.tag === "string" ? params.tag : "latest";
-  const image = (await docker.call("commit", () => docker.docker.getContainer(dockerId).commit({ repo, tag }), 5 * 60_000)) as { Id: string };
+  const project = record.project_id;
+  const existing = await docker
+    .call(`inspect image ${repo}:${tag}`, () => docker.docker.getImage(`${repo}:${tag}`).inspect())
+    .catch((error) => {
+      if (error instanceof DockerOperationError && error.kind === "not_found") return undefined;
+      throw error;
+    });
+  if (existing && existing.Config?.Labels?.["berth.project"] !== project) throw new Error(`${repo}:${tag} belongs to another project's image; choose another tag`);
+  const changes = `LABEL berth.project=${JSON.stringify(project)}`;
+  const image = (await docker.call("commit", () => docker.docker.getContainer(dockerId).commit({ repo, tag, changes }), 5 * 60_000)) as { Id: string };
   return { uuid: image.Id, repository: repo, tag };
 };

@@ -8,6 +8,7 @@ import { queryCallerOf, queryContainer, requiredPath } from "../../../shared/con
 import { LIFECYCLE_REQUESTS } from "../../../shared/containers/lifecycle-requests.ts";
 import type { ContainerRecord } from "../../../shared/containers/record.ts";
 import { splitCommand } from "../../../shared/containers/split-command.ts";
+import { committedRepository } from "../../../shared/images/committed-images.ts";
 import { ALLOWED_STATUSES } from "../../../shared/containers/statuses.ts";
 import { submitContainerRequest } from "../../../shared/containers/submit-request.ts";
 import { updateContainer } from "../../../shared/containers/update-container.ts";
@@ -101,7 +102,8 @@ const ACTIONS: Record<string, ContainerAction> = {
       const tag = stringParameter(query, "tag");
       if (tag !== undefined && !/^\w[\w.-]{0,127}$/.test(tag)) throw new InvalidFieldError("tag", `'${tag}' is not an image tag`);
       const rule = { allowedIn: ALLOWED_STATUSES.commit, action: "commit" };
-      return json(202, await queryContainer(record, "commit", { repository, tag }, rule, queryCallerOf(context), storesFor(context.config), sqsClientFor(context.config)));
+      const params = { repository: committedRepository(record.project_id, repository), tag };
+      return json(202, await queryContainer(record, "commit", params, rule, queryCallerOf(context), storesFor(context.config), sqsClientFor(context.config)));
     },
   },
 };
