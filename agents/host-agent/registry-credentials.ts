@@ -1,3 +1,4 @@
+import { isServedBy, registryDomainOf } from "../../shared/images/reference.ts";
 import { open, secretKeyFrom } from "../../shared/registries/secret-box.ts";
 import type { RegistryRecord } from "../../shared/registries/record.ts";
 import type { Stores } from "../../shared/store/stores.ts";
@@ -8,13 +9,11 @@ export interface RegistryAuth {
   serveraddress: string;
 }
 
-/** The registry an image reference names, if any ("registry:5000/team/app" → "registry:5000"). */
-export function registryDomainOf(image: string): string | undefined {
-  const first = image.split("/")[0]!;
-  return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : undefined;
-}
-
-/** Credentials to pull with: the container's chosen registry, or else the project's registry for the image's domain. Unsealed only here, for the pull. */
+/**
+ * Credentials to pull with: the container's chosen registry, or else the
+ * project's registry for the image's domain. Unsealed only here, for the
+ * pull, and only for the registry they belong to.
+ */
 export async function credentialsFor(
   stores: Stores,
   secretKey: string | undefined,
@@ -27,5 +26,6 @@ export async function credentialsFor(
     if (domain) registry = (await stores.registries.listByProject(request.projectId)).find((candidate) => candidate.domain === domain);
   }
   if (!registry) return undefined;
+  if (!isServedBy(request.image, registry.domain)) throw new Error(`registry ${registry.name} is for ${registry.domain}, not for ${request.image}: its credentials are not sent there`);
   return { username: registry.username, password: open(registry.password_sealed, secretKeyFrom(secretKey)), serveraddress: registry.domain };
 }

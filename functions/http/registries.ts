@@ -48,6 +48,9 @@ export const update = httpHandler(async (event, context) => {
   queryParameters(event, []);
   const registry = await registryOf(event, context);
   const { password, ...fields } = registryFields(context.body, { partial: true });
+  if (fields.domain !== undefined && fields.domain !== registry.domain && password === undefined) {
+    throw new InvalidFieldError("registry.password", "is required to move a registry to another domain: its credentials are not sent to a new place without it");
+  }
   const updated: RegistryRecord = {
     ...registry,
     ...fields,

@@ -8,6 +8,7 @@ import { usageOf } from "../quotas/limits.ts";
 import { placeContainer } from "../scheduling/place-container.ts";
 import { placementRequestFor } from "../scheduling/placement-request.ts";
 import { assertImageUsableBy } from "../images/committed-images.ts";
+import { isServedBy } from "../images/reference.ts";
 import { newVolumeGiB } from "../volumes/mounts.ts";
 import { resolveMounts } from "../volumes/resolve-mounts.ts";
 import { newAction, type ActionEvent } from "../store/actions.ts";
@@ -51,6 +52,9 @@ export async function createContainer(
   const { mounts, volumeHostId } = await resolveMounts(spec.mounts, who.caller.projectId, stores.volumes);
   const registry = spec.registry ? await stores.registries.find(who.caller.projectId, spec.registry) : undefined;
   if (spec.registry && !registry) throw new InvalidFieldError("registry", `no registry ${spec.registry} in this project`);
+  if (registry && !isServedBy(spec.image, registry.domain)) {
+    throw new InvalidFieldError("registry", `registry ${registry.name} is for ${registry.domain}; image ${spec.image} is not pulled from there`);
+  }
   const draft: ContainerRecord = {
     ...spec,
     mounts,

@@ -20,3 +20,18 @@ export function repositoryAndTag(repo: string, tag: unknown): { repo: string; ta
   }
   return { repo: repository, tag: inRepo ?? (given as string | undefined) ?? "latest" };
 }
+
+/** The registry an image reference names, if any ("registry:5000/team/app" → "registry:5000"). */
+export function registryDomainOf(image: string): string | undefined {
+  const first = image.split("/")[0]!;
+  return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : undefined;
+}
+
+const DOCKER_HUB = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
+
+/** Whether a registry at `domain` is where `image` is pulled from (an image naming no registry comes from Docker Hub). */
+export function isServedBy(image: string, domain: string): boolean {
+  const imageDomain = registryDomainOf(image);
+  if (imageDomain === undefined) return DOCKER_HUB.has(domain.toLowerCase());
+  return imageDomain.toLowerCase() === domain.toLowerCase();
+}

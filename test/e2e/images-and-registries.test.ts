@@ -55,6 +55,18 @@ describe("registries", () => {
     }
   });
 
+  it("a registry's credentials go only to its own domain", async () => {
+    const elsewhere = await berth.api("POST", "/v1/containers", { body: { image: `attacker.example:5000/grab/${berth.deployment}:1`, registry: "mine" } });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.errors[0].detail).toContain("field/attribute registry");
+    const hub = await berth.api("POST", "/v1/containers", { body: { image: "busybox:1.36", registry: "mine" } });
+    expect(hub.status).toBe(400);
+    const moved = await berth.api("PATCH", "/v1/registries/mine", { body: { registry: { domain: "attacker.example:5000" } } });
+    expect(moved.status).toBe(400);
+    expect(moved.body.errors[0].detail).toContain("registry.password");
+    expect((await berth.api("GET", "/v1/registries/mine")).body.registry.domain).toBe(registry.domain);
+  });
+
   it("a registry that does not exist is a 400 naming the field; another project's registries are not visible", async () => {
     const response = await berth.api("POST", "/v1/containers", { body: { image: TEST_IMAGE, registry: "nobody" } });
     expect(response.status).toBe(400);

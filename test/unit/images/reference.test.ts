@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InvalidFieldError } from "../../../shared/errors.ts";
-import { repositoryAndTag } from "../../../shared/images/reference.ts";
+import { isServedBy, repositoryAndTag } from "../../../shared/images/reference.ts";
 
 describe("repositoryAndTag", () => {
   it.each([
@@ -27,5 +27,19 @@ describe("repositoryAndTag", () => {
       return;
     }
     throw new Error("expected a 400");
+  });
+});
+
+describe("isServedBy", () => {
+  it.each([
+    ["127.0.0.1:5000/team/app:1", "127.0.0.1:5000", true],
+    ["127.0.0.1:5000/team/app:1", "127.0.0.1:5001", false],
+    ["Registry.Example.com/app", "registry.example.com", true],
+    ["busybox:1.36", "docker.io", true],
+    ["library/busybox", "index.docker.io", true],
+    ["busybox", "registry.example.com", false],
+    ["registry.example.com/app", "docker.io", false],
+  ])("%s from %s: %s", (image, domain, expected) => {
+    expect(isServedBy(image, domain)).toBe(expected);
   });
 });
