@@ -45,21 +45,22 @@ describe("exposed ports", () => {
 
 describe("project networks", () => {
   it("a project's containers reach each other by name; another project's cannot", async () => {
-    const alpha = await berth.api("POST", "/v1/containers?run=true", { body: { name: "alpha", image: TEST_IMAGE, command: SLEEPER, memory: 16, cpu: 0.1 } });
+    // Reachability is a TCP connect to alpha's web server: containers have no NET_RAW, so no ping.
+    const alpha = await berth.api("POST", "/v1/containers?run=true", { body: { name: "alpha", image: TEST_IMAGE, command: ["httpd", "-f", "-p", "80"], memory: 16, cpu: 0.1 } });
     const beta = await berth.api("POST", "/v1/containers?run=true", { body: { name: "beta", image: TEST_IMAGE, command: SLEEPER, memory: 16, cpu: 0.1 } });
     const stranger = await berth.api("POST", "/v1/containers?run=true", { token: "other-token", body: { name: "stranger", image: TEST_IMAGE, command: SLEEPER, memory: 16, cpu: 0.1 } });
     await berth.waitForContainer(alpha.body.uuid, (c) => c.status === "Running");
     await berth.waitForContainer(beta.body.uuid, (c) => c.status === "Running");
     await berth.waitForContainer(stranger.body.uuid, (c) => c.status === "Running", 20_000, "other-token");
 
-    const sameProject = await berth.api("POST", `/v1/containers/beta/execute?run=true&command=${encodeURIComponent("ping -c 1 -W 2 alpha")}`);
+    const sameProject = await berth.api("POST", `/v1/containers/beta/execute?run=true&command=${encodeURIComponent("sh -c 'echo | nc -w 2 alpha 80'")}`);
     expect(sameProject.body.exit_code, sameProject.body.output).toBe(0);
-    const otherProject = await berth.api("POST", `/v1/containers/stranger/execute?run=true&command=${encodeURIComponent("ping -c 1 -W 2 alpha")}`, { token: "other-token" });
+    const otherProject = await berth.api("POST", `/v1/containers/stranger/execute?run=true&command=${encodeURIComponent("sh -c 'echo | nc -w 2 alpha 80'")}`, { token: "other-token" });
     expect(otherProject.body.exit_code).not.toBe(0);
 
     const alphaIp = (await berth.docker.getContainer(`berth-${alpha.body.uuid}`).inspect()).NetworkSettings.Networks;
     const address = Object.values<any>(alphaIp)[0].IPAddress;
-    const byAddress = await berth.api("POST", `/v1/containers/stranger/execute?run=true&command=${encodeURIComponent(`ping -c 1 -W 2 ${address}`)}`, { token: "other-token" });
+    const byAddress = await berth.api("POST", `/v1/containers/stranger/execute?run=true&command=${encodeURIComponent(`sh -c 'echo | nc -w 2 ${address} 80'`)}`, { token: "other-token" });
     expect(byAddress.body.exit_code).not.toBe(0);
   });
 });
