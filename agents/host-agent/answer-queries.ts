@@ -41,13 +41,13 @@ export class QueryAnswerer {
     try {
       const aboutHost = HOST_QUERIES[query.query];
       if (aboutHost) {
-        await this.stores.replies.put(query.request_id, { ok: true, value: await aboutHost({ docker: this.docker, dockerId: "", record: undefined as never, params: query.params }) });
+        await this.stores.replies.put(query.request_id, { ok: true, value: await aboutHost({ docker: this.docker, dockerId: "", record: undefined as never, params: query.params, answerBy: query.answer_by }) });
         return;
       }
       const record = await this.stores.containers.get(query.container_uuid);
       if (!record || record.host_id !== this.hostId) throw new BerthError("not_found", 404, `Container ${query.container_uuid} is not on this host.`);
       const current = query.query === "inspect" ? await syncStatusFromDocker(record, this.docker, this.stores) : record;
-      const value = await QUERIES[query.query as keyof typeof QUERIES]({ docker: this.docker, dockerId: current.container_id ?? `berth-${current.uuid}`, record: current, params: query.params });
+      const value = await QUERIES[query.query as keyof typeof QUERIES]({ docker: this.docker, dockerId: current.container_id ?? `berth-${current.uuid}`, record: current, params: query.params, answerBy: query.answer_by });
       reply = { ok: true, value };
     } catch (error) {
       reply = replyForError(error);

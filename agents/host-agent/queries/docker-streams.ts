@@ -23,11 +23,44 @@ export function demultiplex(buffer: Buffer, tty: boolean): { stdout: string; std
   return { stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), combined: Buffer.concat(all).toString("utf8") };
 }
 
-export function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
+export interface CappedRead {
+  buffer: Buffer;
+  /** The stream had more than `maxBytes`; the rest was not read. */
+  cut: boolean;
+  /** The deadline came first; the stream was let go. */
+  late: boolean;
+}
+
+/**
+ * Reads a stream into memory, but never more than `maxBytes` of it and never
+ * past `deadline` (epoch ms): past either, the stream is let go (destroyed),
+ * so no container can make its host buffer or wait without bound.
+ */
+export function readCapped(stream: NodeJS.ReadableStream, maxBytes: number, deadline: number): Promise<CappedRead> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    stream.on("data", (chunk: Buffer) => chunks.push(Buffer.from(chunk)));
-    stream.on("end", () => resolve(Buffer.concat(chunks)));
-    stream.on("error", reject);
+    let size = 0;
+    let settled = false;
+    const finish = (cut: boolean, late: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (cut || late) (stream as unknown as { destroy?: () => void }).destroy?.();
+      resolve({ buffer: Buffer.concat(chunks).subarray(0, maxBytes), cut, late });
+    };
+    const timer = setTimeout(() => finish(false, true), Math.max(0, deadline - Date.now()));
+    stream.on("data", (chunk: Buffer) => {
+      if (settled) return;
+      chunks.push(Buffer.from(chunk));
+      size += chunk.length;
+      if (size > maxBytes) finish(true, false);
+    });
+    stream.on("end", () => finish(false, false));
+    stream.on("error", (error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(error);
+    });
   });
 }

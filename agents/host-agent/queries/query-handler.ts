@@ -6,6 +6,8 @@ export interface QueryContext {
   dockerId: string;
   record: ContainerRecord;
   params: Record<string, unknown>;
+  /** When the function that asked stops waiting (epoch ms): work past it is wasted. */
+  answerBy: number;
 }
 
 /** Answers one kind of question about a container from Docker. */
