@@ -345,9 +345,9 @@ export class ContainerStore {
   /**
    * Moves a container off a host that died onto `host`, in one transaction:
    * the record (a new generation, Creating again, no Docker container yet,
-   * `create` as its work), the claim taken on the new host and given back on
-   * the old one, and the action. The quota does not change: the container is
-   * the same. "changed" means the container moved on meanwhile.
+   * `create` as its work, no requested host any more), the claim taken on the
+   * new host and given back on the old one, and the action. The quota does not
+   * change: the container is the same. "changed" means the container moved on meanwhile.
    */
   async moveToHost(record: ContainerRecord, host: HostRecord, action: ActionRecord, create: HostMessage, reason: string): Promise<ClaimOutcome | "changed"> {
     if (!record.host_id || !record.claim) throw new Error("moveToHost needs a placed container");
@@ -357,6 +357,7 @@ export class ContainerStore {
       task_state: null,
       host_id: host.id,
       host: host.hostname,
+      requested_host: null,
       container_id: null,
       published_ports: null,
       ...keys.containerOnHost(host.id, record.uuid),

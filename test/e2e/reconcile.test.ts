@@ -140,6 +140,35 @@ describe("a host that goes down", () => {
   });
 });
 
+describe("auto_heal of a container an admin placed on a named host", () => {
+  it("moves it off that host when it dies, dropping the requested host (as Nova does on evacuation), and the reschedule says so", async () => {
+    const [hostC, hostD] = await registerSimulatedHosts(berth.stores.hosts, sqs, { count: 2, prefix: `${berth.deployment}-cd` });
+    const forced = await create({ name: "forced", auto_heal: true, host: hostC });
+    expect((await berth.stores.containers.get(forced))!).toMatchObject({ host_id: hostC, requested_host: hostC });
+    await settleAsRunning(forced);
+    const queueCD = (await berth.stores.hosts.get(hostC!))!.queue_url;
+    await drainQueue(queueCD);
+    await berth.stores.hosts.heartbeat(hostC!, Date.now() - 120_000);
+
+    const report = await reconcile();
+    expect(report.containers.rescheduled).toBe(1);
+    const moved = (await berth.stores.containers.get(forced))!;
+    expect(moved.host_id).not.toBe(hostC);
+    expect([hostB, hostD]).toContain(moved.host_id);
+    expect(moved).toMatchObject({ status: "Creating", generation: 2, requested_host: null });
+    expect(moved.status_reason).toBe(`rescheduled: host ${hostC} is down; its requested host ${hostC} was dropped`);
+    const [reschedule] = (await berth.api("GET", `/v1/containers/${forced}/container_actions`)).body.containerActions;
+    expect(reschedule.action).toBe("reschedule");
+    const [schedule] = (await berth.stores.actions.get(forced, reschedule.request_id))!.events;
+    expect(schedule).toMatchObject({ event: "schedule", result: "Success", details: { from_host: hostC, requested_host_dropped: hostC } });
+    const target = (await berth.stores.hosts.get(moved.host_id!))!;
+    const [sent] = (await drainQueue(target.queue_url)).filter((message) => message.container_uuid === forced);
+    expect(sent).toMatchObject({ kind: "create", generation: 2, run: true });
+    await settleAsRunning(forced);
+    await expectAccountingAgreement(berth);
+  });
+});
+
 describe("dead letters", () => {
   it("leave work that has moved on alone", async () => {
     const record = (await berth.stores.containers.get((await berth.api("GET", "/v1/containers/healer")).body.uuid))!;
