@@ -80,6 +80,8 @@ describe("work that stops moving", () => {
     expect(failed.status_reason).toMatch(/^create did not finish: nothing moved for 1 s, through 2 re-sends to host /);
     const actions = (await berth.api("GET", `/v1/containers/${uuid}/container_actions`)).body.containerActions;
     expect(actions[0]).toMatchObject({ action: "create", message: failed.status_reason });
+    // The same failure path as a host's own: the event says the claim was given back.
+    expect((await berth.stores.actions.get(uuid, actions[0].request_id))!.events.at(-1)!.details).toEqual({ released_claim_on: hostA });
     await expectAccountingAgreement(berth);
     // Nothing is overdue any more: the next run reads no container.
     expect((await reconcile()).overdue).toEqual({ resent: 0, failed: 0, evacuated: 0 });
