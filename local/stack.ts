@@ -6,6 +6,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
 import { ensureEmulators, type RunningEmulators } from "./emulators/start.ts";
 import { LocalGateway } from "./gateway.ts";
+import { bundleHostAgent } from "./agent-bundle.ts";
 import { provisionResources, resolveEnvironment } from "./provision.ts";
 import { startQueueConsumers } from "./queue-consumers.ts";
 import { loadServerlessConfig, PROJECT_ROOT } from "./serverless-config.ts";
@@ -84,10 +85,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const agents: ChildProcess[] = [];
   const slots = new Map<number, ChildProcess>();
   const agentStateDir = (slot: number) => `${PROJECT_ROOT}.berth/state/${options.stage}/agent-${slot}`;
+  const agentEntry = await bundleHostAgent(`${PROJECT_ROOT}.berth/state/${options.stage}/host-agent.mjs`);
   const startAgent = (extra: Record<string, string> = {}) => {
     let slot = 0;
     while (slots.has(slot) && isAlive(slots.get(slot)!)) slot++;
-    const child = spawn(process.execPath, ["--import", "tsx", `${PROJECT_ROOT}agents/host-agent/main.ts`], {
+    const child = spawn(process.execPath, ["--enable-source-maps", agentEntry], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, ...environment, BERTH_AGENT_STATE_DIR: agentStateDir(slot), ...extra },
       stdio: ["ignore", options.agentOutput ?? "inherit", options.agentOutput ?? "inherit"],

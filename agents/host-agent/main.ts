@@ -15,6 +15,7 @@ import { healerFor } from "./heal-container.ts";
 import { PeriodicSync, syncHost } from "./periodic-sync.ts";
 import { removeDockerVolumes } from "./prepare-volumes.ts";
 import { doImageWork } from "./image-work.ts";
+import { HeldMessages, heldMessagesFile, returnHeldMessages } from "./held-messages.ts";
 
 /**
  * The host agent: registers this Docker host, heartbeats, and carries out the
@@ -30,6 +31,10 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   const ports = new HostPortAllocator(docker, stores, host.id, config.hostPortRange);
   const engine = new Engine({ docker, stores, ports, deployment: config.tableName, secretKey: config.secretKey }, host.id);
   const answerer = new QueryAnswerer(docker, stores, host.id);
+  const heldFile = heldMessagesFile(config.stateDir);
+  await returnHeldMessages(heldFile, host.queue_url, sqs);
+  const held = new HeldMessages(heldFile, host.queue_url);
+  await held.persist();
   const poller = new Poller(
     sqs,
     {
@@ -45,6 +50,7 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
       if (message.kind === "pull_image" || message.kind === "delete_image") return doImageWork(message, docker, stores, host.id, config.secretKey);
       return engine.handle(message as HostMessage, isLastDelivery);
     },
+    held,
   );
   const heal = healerFor(stores, sqs);
   await syncHost(host.id, docker, stores, heal, { restartWanted: true });
@@ -60,6 +66,7 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
     host,
     async stop() {
       await poller.stop();
+      await held.flushed();
       periodicSync.stop();
       events.stop();
       heartbeat.stop();

@@ -4,6 +4,7 @@ import { log } from "../../shared/log.ts";
 import type { HostMessage } from "../../shared/queue/host-messages.ts";
 import type { ActionEvent } from "../../shared/store/actions.ts";
 import type { Stores } from "../../shared/store/stores.ts";
+import { failOperation } from "../../shared/reconcile/fail-operation.ts";
 import type { DockerDriver } from "./docker-driver.ts";
 
 /**
@@ -58,10 +59,10 @@ export class Operation {
     if (await this.settle({ status_reason: null, ...changes })) await this.finishAction("Success", null);
   }
 
+  /** Ends the operation in `Error` through the path the reconciler uses too: a create Docker never had gives back its claim. */
   async fail(reason: string): Promise<void> {
-    log("warn", "operation failed", { request_id: this.message.request_id, kind: this.message.kind, container: this.record.uuid, reason });
-    await this.settle({ status: Status.Error, status_reason: reason });
-    await this.finishAction("Error", reason);
+    const failed = await failOperation(this.record, reason, this.stores, { work: this.message, startedAt: this.startedAt, changes: this.carried });
+    if (!failed) log("info", "a newer request or outcome superseded this failure", { request_id: this.message.request_id, container: this.record.uuid, reason });
   }
 
   /** The operation's last write: clears the task state and marks this generation's work done. */

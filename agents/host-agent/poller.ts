@@ -2,6 +2,7 @@ import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCom
 import { setTimeout as sleep } from "node:timers/promises";
 import { log } from "../../shared/log.ts";
 import type { AnyHostMessage } from "../../shared/queue/host-messages.ts";
+import type { HeldMessages } from "./held-messages.ts";
 
 export interface PollerOptions {
   queueUrl: string;
@@ -16,7 +17,9 @@ export interface PollerOptions {
  * Long-polls the host's queue and hands each message to `handle`. A message is
  * kept hidden while its work runs and deleted only once the work has recorded
  * its outcome; if the work throws, the message reappears and is retried (and,
- * after enough tries, dead-lettered by the queue's redrive policy).
+ * after enough tries, dead-lettered by the queue's redrive policy). The
+ * messages it holds are kept in `held`, so a restart after a crash can hand
+ * them back to the queue at once.
  */
 export class Poller {
   private stopping = false;
@@ -24,7 +27,12 @@ export class Poller {
   private loop: Promise<void> | undefined;
   private receiving: AbortController | undefined;
 
-  constructor(private readonly sqs: SQSClient, private readonly options: PollerOptions, private readonly handle: (message: AnyHostMessage, isLastDelivery: boolean) => Promise<void>) {}
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly options: PollerOptions,
+    private readonly handle: (message: AnyHostMessage, isLastDelivery: boolean) => Promise<void>,
+    private readonly held?: HeldMessages,
+  ) {}
 
   start(): void {
     this.loop = this.run();
@@ -65,7 +73,10 @@ export class Poller {
         await sleep(1000);
         continue;
       }
-      for (const message of messages) this.track(this.process(message));
+      for (const message of messages) {
+        this.held?.hold(message.ReceiptHandle!);
+        this.track(this.process(message));
+      }
     }
   }
 
@@ -89,6 +100,7 @@ export class Poller {
       log("error", "message handling failed; it will be redelivered", { message_id: message.MessageId, error });
     } finally {
       clearInterval(keepHidden);
+      this.held?.release(message.ReceiptHandle!);
     }
   }
 }

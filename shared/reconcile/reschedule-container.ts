@@ -16,7 +16,9 @@ const RUNS = new Set<string>([Status.Running, Status.Restarting, Status.Paused, 
  * auto_heal on host loss: places the container again, as usual but never on
  * the host that died, moves its record and claim there in one transaction,
  * and sends the new host a create (run if it was running). The quota is
- * unchanged: it is the same container. Returns why not, when no host fits.
+ * unchanged: it is the same container. A host an admin requested is dropped
+ * (as Nova drops a forced host on evacuation: it is the host that died), and
+ * the reason and the schedule event say so. Returns why not, when no host fits.
  */
 export async function rescheduleContainer(
   record: ContainerRecord,
@@ -25,7 +27,8 @@ export async function rescheduleContainer(
 ): Promise<{ moved: true; host: HostRecord } | { moved: false; reason: string }> {
   const { stores, sqs, config } = context;
   const requestId = `req-${randomUUID()}`;
-  const reason = `rescheduled: host ${deadHost.hostname} is down`;
+  const dropped = record.requested_host;
+  const reason = `rescheduled: host ${deadHost.hostname} is down${dropped ? `; its requested host ${dropped} was dropped` : ""}`;
   const run = RUNS.has(record.status) || record.pending_message?.run === true || record.pending_message?.kind === "start" || record.pending_message?.kind === "reboot";
   const create: HostMessage = { kind: "create", container_uuid: record.uuid, generation: record.generation + 1, request_id: requestId, run };
   const now = new Date().toISOString();
@@ -33,11 +36,11 @@ export async function rescheduleContainer(
   try {
     placement = await placeContainer(
       record.claim!,
-      await placementRequestFor(record, config, requestId, stores.containers, [deadHost.id]),
+      await placementRequestFor({ ...record, requested_host: null }, config, requestId, stores.containers, [deadHost.id]),
       stores.hosts,
       async (host, explanation) => {
         const action = newAction({ action: "reschedule", container_uuid: record.uuid, request_id: requestId, user_id: "berth-reconciler", project_id: record.project_id }, now, [
-          { event: "schedule", start_time: now, finish_time: now, result: "Success", traceback: null, details: { host: host.hostname, host_id: host.id, from_host: deadHost.hostname, ...explanation } },
+          { event: "schedule", start_time: now, finish_time: now, result: "Success", traceback: null, details: { host: host.hostname, host_id: host.id, from_host: deadHost.hostname, ...(dropped ? { requested_host_dropped: dropped } : {}), ...explanation } },
         ]);
         const outcome = await stores.containers.moveToHost(record, host, action, create, reason);
         if (outcome === "changed") throw new ContainerMovedOn();

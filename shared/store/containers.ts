@@ -298,7 +298,8 @@ export class ContainerStore {
    * Fails a create that never reached Docker and takes it off its host (Zun's
    * unset_host): Error with the reason, its claim given back to the host and
    * its usage to the quota, in one transaction conditioned on nothing having
-   * moved. Only for a container that made no volumes.
+   * moved and its work being unsettled, so the claim is given back once.
+   * Only for a container without volumes (see failureReleasesClaim).
    */
   async failUnstarted(record: ContainerRecord, reason: string): Promise<boolean> {
     if (!record.host_id || !record.claim) return false;
@@ -311,6 +312,7 @@ export class ContainerStore {
         host_id: null,
         host: null,
         claim: null,
+        published_ports: null,
         settled_generation: record.generation,
         updated_at: new Date().toISOString(),
       },
@@ -325,7 +327,7 @@ export class ContainerStore {
                 TableName: this.table,
                 Key: keys.container(record.uuid),
                 UpdateExpression: update.expression,
-                ConditionExpression: "generation = :generation AND host_id = :host",
+                ConditionExpression: "generation = :generation AND settled_generation < :generation AND host_id = :host",
                 ExpressionAttributeNames: update.names,
                 ExpressionAttributeValues: { ...update.values, ":generation": record.generation, ":host": record.host_id },
               },
@@ -345,9 +347,9 @@ export class ContainerStore {
   /**
    * Moves a container off a host that died onto `host`, in one transaction:
    * the record (a new generation, Creating again, no Docker container yet,
-   * `create` as its work), the claim taken on the new host and given back on
-   * the old one, and the action. The quota does not change: the container is
-   * the same. "changed" means the container moved on meanwhile.
+   * `create` as its work, no requested host any more), the claim taken on the
+   * new host and given back on the old one, and the action. The quota does not
+   * change: the container is the same. "changed" means the container moved on meanwhile.
    */
   async moveToHost(record: ContainerRecord, host: HostRecord, action: ActionRecord, create: HostMessage, reason: string): Promise<ClaimOutcome | "changed"> {
     if (!record.host_id || !record.claim) throw new Error("moveToHost needs a placed container");
@@ -357,6 +359,7 @@ export class ContainerStore {
       task_state: null,
       host_id: host.id,
       host: host.hostname,
+      requested_host: null,
       container_id: null,
       published_ports: null,
       ...keys.containerOnHost(host.id, record.uuid),

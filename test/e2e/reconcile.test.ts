@@ -80,6 +80,8 @@ describe("work that stops moving", () => {
     expect(failed.status_reason).toMatch(/^create did not finish: nothing moved for 1 s, through 2 re-sends to host /);
     const actions = (await berth.api("GET", `/v1/containers/${uuid}/container_actions`)).body.containerActions;
     expect(actions[0]).toMatchObject({ action: "create", message: failed.status_reason });
+    // The same failure path as a host's own: the event says the claim was given back.
+    expect((await berth.stores.actions.get(uuid, actions[0].request_id))!.events.at(-1)!.details).toEqual({ released_claim_on: hostA });
     await expectAccountingAgreement(berth);
     // Nothing is overdue any more: the next run reads no container.
     expect((await reconcile()).overdue).toEqual({ resent: 0, failed: 0, evacuated: 0 });
@@ -137,6 +139,35 @@ describe("a host that goes down", () => {
     const again = await reconcile();
     expect(again).toMatchObject({ hostsMarkedDown: 0, containers: { rescheduled: 0, marked_unknown: 0, deleted: 0 }, overdue: { resent: 0, failed: 0, evacuated: 0 } });
     expect(again.itemsRead).toBe(2);
+  });
+});
+
+describe("auto_heal of a container an admin placed on a named host", () => {
+  it("moves it off that host when it dies, dropping the requested host (as Nova does on evacuation), and the reschedule says so", async () => {
+    const [hostC, hostD] = await registerSimulatedHosts(berth.stores.hosts, sqs, { count: 2, prefix: `${berth.deployment}-cd` });
+    const forced = await create({ name: "forced", auto_heal: true, host: hostC });
+    expect((await berth.stores.containers.get(forced))!).toMatchObject({ host_id: hostC, requested_host: hostC });
+    await settleAsRunning(forced);
+    const queueCD = (await berth.stores.hosts.get(hostC!))!.queue_url;
+    await drainQueue(queueCD);
+    await berth.stores.hosts.heartbeat(hostC!, Date.now() - 120_000);
+
+    const report = await reconcile();
+    expect(report.containers.rescheduled).toBe(1);
+    const moved = (await berth.stores.containers.get(forced))!;
+    expect(moved.host_id).not.toBe(hostC);
+    expect([hostB, hostD]).toContain(moved.host_id);
+    expect(moved).toMatchObject({ status: "Creating", generation: 2, requested_host: null });
+    expect(moved.status_reason).toBe(`rescheduled: host ${hostC} is down; its requested host ${hostC} was dropped`);
+    const [reschedule] = (await berth.api("GET", `/v1/containers/${forced}/container_actions`)).body.containerActions;
+    expect(reschedule.action).toBe("reschedule");
+    const [schedule] = (await berth.stores.actions.get(forced, reschedule.request_id))!.events;
+    expect(schedule).toMatchObject({ event: "schedule", result: "Success", details: { from_host: hostC, requested_host_dropped: hostC } });
+    const target = (await berth.stores.hosts.get(moved.host_id!))!;
+    const [sent] = (await drainQueue(target.queue_url)).filter((message) => message.container_uuid === forced);
+    expect(sent).toMatchObject({ kind: "create", generation: 2, run: true });
+    await settleAsRunning(forced);
+    await expectAccountingAgreement(berth);
   });
 });
 
