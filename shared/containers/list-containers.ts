@@ -19,12 +19,14 @@ export interface ContainerPage {
 /**
  * The caller's containers (every project's, for an admin asking all_projects),
  * filtered, sorted and paged the way Zun's list is: `marker` is the uuid of the
- * last container of the previous page.
+ * last container of the previous page, and a page holds at most `limit`
+ * (Zun's max_limit, 1000, when none is asked). In creation order, the default,
+ * a page reads about as many items as it shows; another sort reads the whole listing.
  */
 export async function listContainers(query: Record<string, string>, caller: Identity, containers: ContainerStore): Promise<ContainerPage> {
   const allProjects = booleanParameter(query, "all_projects");
   if (allProjects && !isAdmin(caller)) throw new ForbiddenError("Only an admin may list all projects' containers (parameter all_projects).");
-  const limit = integerParameter(query, "limit", 1, MAX_PAGE);
+  const limit = integerParameter(query, "limit", 1, MAX_PAGE) ?? MAX_PAGE;
   const marker = stringParameter(query, "marker");
   const sortKey = stringParameter(query, "sort_key") ?? "id";
   if (!SORT_KEYS.includes(sortKey)) throw new InvalidFieldError("sort_key", `must be one of ${SORT_KEYS.join(", ")}`);
@@ -36,25 +38,50 @@ export async function listContainers(query: Record<string, string>, caller: Iden
     const value = stringParameter(query, field);
     if (value !== undefined) filters.push([field, field === "auto_remove" ? String(booleanParameter(query, field)) : value]);
   }
-  const records = allProjects ? await containers.listAll() : await containers.listByProject(caller.projectId);
-  const matching = records.filter((record) => filters.every(([field, value]) => String(record[field] ?? "") === value));
-  const sorted = matching.sort(compareBy(sortKey, sortDir));
+  const matches = (record: ContainerRecord) => filters.every(([field, value]) => String(record[field] ?? "") === value);
+  const scope = allProjects ? undefined : caller.projectId;
+  const { page, more } =
+    sortKey === "id" || sortKey === "created_at"
+      ? await pageInCreationOrder(containers, scope, { ascending: sortDir === "asc", marker, limit, matches, filtered: filters.length > 0 })
+      : pageOfSorted(await (scope === undefined ? containers.listAll() : containers.listByProject(scope)), { sortKey, sortDir, marker, limit, matches });
+  const nextQuery = more && page.length > 0 ? new URLSearchParams({ ...query, marker: page[page.length - 1]!.uuid }).toString() : null;
+  return { containers: page, nextQuery };
+}
 
+async function pageInCreationOrder(
+  containers: ContainerStore,
+  scope: string | undefined,
+  options: { ascending: boolean; marker: string | undefined; limit: number; matches: (record: ContainerRecord) => boolean; filtered: boolean },
+): Promise<{ page: ContainerRecord[]; more: boolean }> {
+  let after: ContainerRecord | undefined;
+  if (options.marker !== undefined) {
+    after = await containers.get(options.marker);
+    if (!after || (scope !== undefined && after.project_id !== scope)) throw new InvalidFieldError("marker", `no container ${options.marker} in this listing`);
+  }
+  // One more than a page tells whether there is a next; filters skip items, so read in larger steps then.
+  const batch = options.filtered ? 100 : options.limit + 1;
+  const page: ContainerRecord[] = [];
+  for await (const record of containers.inCreationOrder(scope, { ascending: options.ascending, after, batch })) {
+    if (!options.matches(record)) continue;
+    if (page.length === options.limit) return { page, more: true };
+    page.push(record);
+  }
+  return { page, more: false };
+}
+
+function pageOfSorted(
+  records: ContainerRecord[],
+  options: { sortKey: string; sortDir: "asc" | "desc"; marker: string | undefined; limit: number; matches: (record: ContainerRecord) => boolean },
+): { page: ContainerRecord[]; more: boolean } {
+  const sorted = records.filter(options.matches).sort(compareBy(options.sortKey, options.sortDir));
   let start = 0;
-  if (marker !== undefined) {
-    const index = sorted.findIndex((record) => record.uuid === marker);
-    if (index < 0) throw new InvalidFieldError("marker", `no container ${marker} in this listing`);
+  if (options.marker !== undefined) {
+    const index = sorted.findIndex((record) => record.uuid === options.marker);
+    if (index < 0) throw new InvalidFieldError("marker", `no container ${options.marker} in this listing`);
     start = index + 1;
   }
-  const end = limit === undefined ? sorted.length : start + limit;
-  const page = sorted.slice(start, end);
-  const more = end < sorted.length && page.length > 0;
-  let nextQuery: string | null = null;
-  if (more) {
-    const next = new URLSearchParams({ ...query, marker: page[page.length - 1]!.uuid });
-    nextQuery = next.toString();
-  }
-  return { containers: page, nextQuery };
+  const page = sorted.slice(start, start + options.limit);
+  return { page, more: start + options.limit < sorted.length };
 }
 
 function compareBy(key: string, dir: "asc" | "desc") {

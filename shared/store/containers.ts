@@ -1,4 +1,5 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { walkIndex } from "./index-pages.ts";
 import { queryAll } from "./query-all.ts";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ConflictError, NameTakenError } from "../errors.ts";
@@ -99,6 +100,16 @@ export class ContainerStore {
   /** Every project's containers, oldest first (for admins). */
   listAll(): Promise<ContainerRecord[]> {
     return this.queryIndex(GSI2, "gsi2pk", keys.allContainers());
+  }
+
+  /**
+   * A project's containers (or, with no project, every project's) in creation
+   * order, read as far as the caller goes, starting after `after`.
+   */
+  inCreationOrder(projectId: string | undefined, options: { ascending: boolean; after?: ContainerRecord; batch: number }): AsyncGenerator<ContainerRecord> {
+    const [index, name, value] = projectId === undefined ? [GSI2, "gsi2", keys.allContainers()] : [GSI1, "gsi1", keys.projectContainers(projectId)];
+    const after = options.after && { ...keys.container(options.after.uuid), ...pick(keys.containerIndexes(options.after.project_id, options.after.created_at, options.after.uuid), `${name}pk`, `${name}sk`) };
+    return walkIndex<ContainerRecord>(this.db, this.table, { index, partition: { name: `${name}pk`, value }, ascending: options.ascending, after, batch: options.batch });
   }
 
   /** The containers placed on one host. */
@@ -604,4 +615,8 @@ function releaseHost(table: string, hostId: string, claim: Claim): TransactItem 
       ExpressionAttributeValues: { ":cpu": -claim.cpuMillis, ":mem": -claim.memory, ":disk": -claim.disk, ":minusOne": -1, ":ports": -(claim.ports ?? 0) },
     },
   };
+}
+
+function pick(item: Record<string, string>, ...names: string[]): Record<string, string> {
+  return Object.fromEntries(names.map((name) => [name, item[name]!]));
 }
