@@ -70,6 +70,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const environment: Record<string, string> = { ...resolveEnvironment(config.environment, provisioned), ...endpoints, ...credentials, ...options.environment };
   environment.BERTH_SECRET_KEY ||= localSecretKey();
+  environment.BERTH_LOCAL_DEV_TOKENS ||= "1";
   Object.assign(process.env, environment);
 
   const gateway = new LocalGateway(config.routes);

@@ -1,5 +1,9 @@
+import type { Identity } from "./auth/identity.ts";
+import { readAuthentication } from "./auth/read-authentication.ts";
 import type { JwtSettings } from "./auth/verify-jwt.ts";
-import { readJwtSettings } from "./auth/verify-jwt.ts";
+
+export type { Identity } from "./auth/identity.ts";
+export { DEFAULT_DEV_TOKENS } from "./auth/dev-tokens.ts";
 
 /**
  * Berth's configuration, read in one place from the environment.
@@ -31,24 +35,13 @@ export interface BerthConfig {
   hostSubsetSize: number;
   /** How old a function's snapshot of the hosts may be before it is read again. */
   hostSnapshotSeconds: number;
-  /** Static token → identity map, for development; empty by default once JWTs are configured. */
-  devTokens: Record<string, Identity>;
+  /** Static token → identity map, for the local stack only (BERTH_LOCAL_DEV_TOKENS); empty elsewhere. */
+  devTokens: ReadonlyMap<string, Identity>;
   /** Seals registry passwords (32 bytes, base64); registries cannot be stored without it. */
   secretKey: string | undefined;
   /** Bearer JWTs from this issuer are verified when set (e.g. Amazon Cognito). */
   jwt: JwtSettings | undefined;
 }
-
-export interface Identity {
-  projectId: string;
-  userId: string;
-  roles: string[];
-}
-
-export const DEFAULT_DEV_TOKENS: Record<string, Identity> = {
-  "berth-dev-admin": { projectId: "demo", userId: "admin", roles: ["admin", "member"] },
-  "berth-dev-member": { projectId: "demo", userId: "member", roles: ["member"] },
-};
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
   const generic = env.AWS_ENDPOINT_URL || undefined;
@@ -65,8 +58,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     hostSubsetSize: positiveNumber(env, "BERTH_HOST_SUBSET_SIZE", 3),
     hostSnapshotSeconds: positiveNumber(env, "BERTH_HOST_SNAPSHOT_SECONDS", 5),
     hostAnswerSeconds: Math.min(25, positiveNumber(env, "BERTH_HOST_ANSWER_SECONDS", 25)),
-    devTokens: env.BERTH_DEV_TOKENS ? parseDevTokens(env.BERTH_DEV_TOKENS) : env.BERTH_JWT_ISSUER ? {} : DEFAULT_DEV_TOKENS,
-    jwt: readJwtSettings(env),
+    ...readAuthentication(env),
     secretKey: env.BERTH_SECRET_KEY || undefined,
   };
 }
@@ -83,14 +75,4 @@ export function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: n
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`configuration: ${name} must be a positive number, got ${raw}`);
   return value;
-}
-
-function parseDevTokens(raw: string): Record<string, Identity> {
-  const parsed = JSON.parse(raw) as Record<string, Identity>;
-  for (const [token, identity] of Object.entries(parsed)) {
-    if (!identity.projectId || !identity.userId || !Array.isArray(identity.roles)) {
-      throw new Error(`configuration: BERTH_DEV_TOKENS entry for ${token.slice(0, 4)}… needs projectId, userId and roles`);
-    }
-  }
-  return parsed;
 }

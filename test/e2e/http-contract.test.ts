@@ -20,6 +20,7 @@ beforeAll(async () => {
   berth = await startBerth({
     environment: {
       BERTH_JWT_ISSUER: issuer,
+      BERTH_JWT_AUDIENCE: "berth-contract-client",
       BERTH_DEV_TOKENS: JSON.stringify({ "berth-dev-admin": { projectId: "demo", userId: "admin", roles: ["admin"] } }),
       BERTH_HOST_ANSWER_SECONDS: "2",
     },
@@ -87,10 +88,11 @@ describe("routing", () => {
 
 describe("authentication", () => {
   const sign = (claims: Record<string, unknown>, options: { expiresIn?: number } = {}) =>
-    new SignJWT(claims)
+    new SignJWT({ token_use: "id", ...claims })
       .setProtectedHeader({ alg: "RS256", kid: "k1" })
       .setSubject("carol")
       .setIssuer(issuer)
+      .setAudience("berth-contract-client")
       .setIssuedAt()
       .setExpirationTime(Math.floor(Date.now() / 1000) + (options.expiresIn ?? 600))
       .sign(signingKey);

@@ -5,18 +5,42 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT, loadServerlessConfig } from "../../local/serverless-config.ts";
 
+const ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_BerthCi";
+const APP_CLIENT = "berthciappclient";
+const SECRET_KEY_REFERENCE = "{{resolve:secretsmanager:berth-ci/secret-key}}";
+/** What a deployer might have in their shell: none of the dev-token settings may reach the template. */
+const STRAY_DEV_TOKENS = { BERTH_LOCAL_DEV_TOKENS: "1", BERTH_DEV_TOKENS: JSON.stringify({ "stray-dev-token": { projectId: "p", userId: "u", roles: ["admin"] } }) };
+const DEPLOYER_ENV = { BERTH_JWT_ISSUER: ISSUER, BERTH_JWT_AUDIENCE: APP_CLIENT, BERTH_SECRET_KEY: SECRET_KEY_REFERENCE, ...STRAY_DEV_TOKENS };
+
 let packageDir: string;
 let template: any;
 
+/** `serverless <command> --stage ci` with osls, offline, in an environment of only these Berth settings. */
+function serverless(command: string[], env: Record<string, string>) {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("BERTH_")));
+  return spawnSync(join(PROJECT_ROOT, "node_modules/.bin/serverless"), [...command, "--stage", "ci"], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+    env: { ...clean, AWS_ACCESS_KEY_ID: "none", AWS_SECRET_ACCESS_KEY: "none", ...env },
+  });
+}
+
+/** A second packaging into a folder of its own, removed afterwards. */
+function packageElsewhere(env: Record<string, string>) {
+  const folder = mkdtempSync(join(tmpdir(), "berth-package-"));
+  try {
+    return serverless(["package", "--package", folder], env);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 beforeAll(() => {
   packageDir = mkdtempSync(join(tmpdir(), "berth-package-"));
-  execFileSync(join(PROJECT_ROOT, "node_modules/.bin/serverless"), ["package", "--stage", "ci", "--package", packageDir], {
-    cwd: PROJECT_ROOT,
-    stdio: "pipe",
-    env: { ...process.env, AWS_ACCESS_KEY_ID: "none", AWS_SECRET_ACCESS_KEY: "none" },
-  });
+  const packaged = serverless(["package", "--package", packageDir], DEPLOYER_ENV);
+  if (packaged.status !== 0) throw new Error(`serverless package failed:\n${packaged.stdout}${packaged.stderr}`);
   template = JSON.parse(readFileSync(join(packageDir, "cloudformation-template-update-stack.json"), "utf8"));
-}, 120_000);
+}, 240_000);
 afterAll(() => rmSync(packageDir, { recursive: true, force: true }));
 
 function loadServerlessConfigFunctions(): Record<string, unknown> {
@@ -67,6 +91,69 @@ describe("serverless package (osls, offline)", () => {
     }
   });
 
+  it("verifies JWTs in every function: the issuer and its app client reach each one's environment", () => {
+    for (const [name, fn] of resourcesOfType("AWS::Lambda::Function")) {
+      expect(fn.Properties.Environment.Variables, name).toMatchObject({ BERTH_JWT_ISSUER: ISSUER, BERTH_JWT_AUDIENCE: APP_CLIENT });
+    }
+  });
+
+  it("carries no dev tokens and no secret: not the switch, not a map, not the sealing key itself", () => {
+    for (const [name, fn] of resourcesOfType("AWS::Lambda::Function")) {
+      const variables = fn.Properties.Environment.Variables;
+      expect(Object.keys(variables), name).not.toContain("BERTH_LOCAL_DEV_TOKENS");
+      expect(Object.keys(variables), name).not.toContain("BERTH_DEV_TOKENS");
+      expect(variables.BERTH_SECRET_KEY, name).toBe(SECRET_KEY_REFERENCE);
+    }
+    const text = JSON.stringify(template);
+    expect(text).not.toContain("stray-dev-token");
+    expect(text).not.toContain("berth-dev-");
+  });
+
+  it("throttles the HTTP API's stage", () => {
+    const settings = template.Resources.HttpApiStage.Properties.DefaultRouteSettings;
+    expect(settings.ThrottlingBurstLimit).toBeGreaterThan(0);
+    expect(settings.ThrottlingRateLimit).toBeGreaterThan(0);
+  });
+
+  it("a bundled handler in Lambda's environment refuses the README's dev tokens, and refuses to run with the switch on", () => {
+    const asked = runBundledListRegistries("berth-dev-admin", {});
+    expect(asked.response.statusCode).toBe(401);
+    expect(JSON.parse(asked.response.body).errors[0].detail).toBe("The token is not valid.");
+    const switched = runBundledListRegistries("berth-dev-admin", { BERTH_LOCAL_DEV_TOKENS: "1" });
+    expect(switched.response.statusCode).toBe(500);
+    expect(switched.logs).toMatch(/dev tokens are for the local stack only/);
+  });
+
+  it("refuses to package a stage without an identity provider, saying what to set", () => {
+    const refused = packageElsewhere({ BERTH_JWT_AUDIENCE: APP_CLIENT });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stdout + refused.stderr).toMatch(/identity provider.*BERTH_JWT_ISSUER.*BERTH_IDENTITY_PROVIDER=cognito/s);
+  }, 120_000);
+
+  it("refuses to package a sealing key written out in clear", () => {
+    const key = "c2VhbGluZy1rZXktb2YtdGhpcnR5LXR3by1ieXRlcyE=";
+    const refused = packageElsewhere({ ...DEPLOYER_ENV, BERTH_SECRET_KEY: key });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stdout + refused.stderr).toMatch(/BERTH_SECRET_KEY.*\{\{resolve:secretsmanager:/s);
+    expect(refused.stdout + refused.stderr).not.toContain(key);
+  }, 120_000);
+
+  it("with BERTH_IDENTITY_PROVIDER=cognito, makes a user pool with the project claim and the two groups, and trusts it", () => {
+    const printed = serverless(["print", "--format", "json"], { BERTH_IDENTITY_PROVIDER: "cognito", BERTH_SECRET_KEY: SECRET_KEY_REFERENCE });
+    expect(printed.status, printed.stdout + printed.stderr).toBe(0);
+    const config = JSON.parse(printed.stdout.slice(printed.stdout.indexOf("{")));
+    const resources = config.resources.Resources;
+    const pool = Object.values<any>(resources).find((resource) => resource.Type === "AWS::Cognito::UserPool");
+    expect(pool.Properties.Schema).toContainEqual(expect.objectContaining({ Name: "project_id", AttributeDataType: "String" }));
+    const groups = Object.values<any>(resources).filter((resource) => resource.Type === "AWS::Cognito::UserPoolGroup").map((group) => group.Properties.GroupName);
+    expect(groups.sort()).toEqual(["admin", "member"]);
+    const client = Object.values<any>(resources).find((resource) => resource.Type === "AWS::Cognito::UserPoolClient");
+    expect(client.Properties.WriteAttributes ?? []).not.toContain("custom:project_id");
+    const { BERTH_JWT_ISSUER, BERTH_JWT_AUDIENCE } = config.provider.environment;
+    expect(JSON.stringify(BERTH_JWT_ISSUER)).toContain("UserPool");
+    expect(JSON.stringify(BERTH_JWT_AUDIENCE)).toContain("UserPoolClient");
+  }, 120_000);
+
   it("is CloudFormation that cfn-lint accepts", (context) => {
     const found = spawnSync("cfn-lint", ["--version"]).status === 0;
     if (!found) {
@@ -79,3 +166,35 @@ describe("serverless package (osls, offline)", () => {
     expect(lint.status).toBe(0);
   });
 });
+
+/** Runs the packaged listRegistries bundle as Lambda would: only its template environment, and AWS_LAMBDA_FUNCTION_NAME. */
+function runBundledListRegistries(token: string, extra: Record<string, string>): { response: any; logs: string } {
+  const unzipped = mkdtempSync(join(tmpdir(), "berth-unzip-"));
+  try {
+    execFileSync("python3", ["-m", "zipfile", "-e", join(PROJECT_ROOT, ".build", "listRegistries.zip"), unzipped]);
+    const variables = template.Resources.ListRegistriesLambdaFunction.Properties.Environment.Variables;
+    const lambdaEnv = Object.fromEntries(Object.entries<unknown>(variables).map(([name, value]) => [name, typeof value === "string" ? value : `resolved-${name}`]));
+    const event = { rawPath: "/v1/registries", routeKey: "GET /v1/registries", headers: { "x-auth-token": token }, requestContext: { http: { method: "GET" }, domainName: "x" } };
+    const script = "const m = await import(process.argv[1]); const r = await m.list(JSON.parse(process.argv[2]), { functionName: 'listRegistries' }); console.log('RESPONSE ' + JSON.stringify(r));";
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script, join(unzipped, "functions/http/registries.mjs"), JSON.stringify(event)], {
+      encoding: "utf8",
+      timeout: 30_000,
+      env: {
+        PATH: process.env.PATH,
+        ...lambdaEnv,
+        AWS_LAMBDA_FUNCTION_NAME: "berth-ci-listRegistries",
+        AWS_REGION: "us-east-1",
+        AWS_ACCESS_KEY_ID: "none",
+        AWS_SECRET_ACCESS_KEY: "none",
+        // Nothing listens here: a token that got past authentication fails fast instead of reaching AWS.
+        AWS_ENDPOINT_URL: "http://127.0.0.1:9",
+        ...extra,
+      },
+    });
+    const line = run.stdout.split("\n").find((text) => text.startsWith("RESPONSE "));
+    if (!line) throw new Error(`the bundled handler gave no response:\n${run.stdout}${run.stderr}`);
+    return { response: JSON.parse(line.slice("RESPONSE ".length)), logs: run.stdout + run.stderr };
+  } finally {
+    rmSync(unzipped, { recursive: true, force: true });
+  }
+}

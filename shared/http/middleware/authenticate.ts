@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from "@middy/core";
 import { readConfig } from "../../config.ts";
+import { isIdentity } from "../../auth/identity.ts";
 import { verifyJwt } from "../../auth/verify-jwt.ts";
 import { UnauthorizedError } from "../../errors.ts";
 import type { HttpContext, HttpEvent } from "../context.ts";
@@ -11,7 +12,9 @@ const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 /**
  * Reads the configuration for this invocation and resolves the caller's token
  * (`X-Auth-Token`, as python-zunclient sends it, or `Authorization: Bearer`)
- * to an identity: a JWT verified against the configured issuer, or a dev token.
+ * to an identity: a JWT verified against the configured issuer, or (in the
+ * local stack only) a dev token. Whatever it resolves to must have an
+ * identity's shape, or the caller is not authenticated.
  */
 export function authenticate(): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
   return {
@@ -20,8 +23,8 @@ export function authenticate(): MiddlewareObj<HttpEvent, HttpResponse, Error, Ht
       request.context.config = config;
       const token = tokenOf(request.event);
       if (!token) throw new UnauthorizedError();
-      const identity = config.jwt && JWT_SHAPE.test(token) ? await verifyJwt(token, config.jwt) : config.devTokens[token];
-      if (!identity) throw new UnauthorizedError("The token is not valid.");
+      const identity = config.jwt && JWT_SHAPE.test(token) ? await verifyJwt(token, config.jwt) : config.devTokens.get(token);
+      if (!isIdentity(identity)) throw new UnauthorizedError("The token is not valid.");
       request.context.caller = identity;
     },
   };

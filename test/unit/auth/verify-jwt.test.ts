@@ -26,7 +26,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // The JWKS URL is left to its default, so the tests also cover `${issuer}/.well-known/jwks.json`.
-  settings = { issuer, audience: AUDIENCE, projectClaim: "custom:project_id", rolesClaim: "cognito:groups", userClaim: "sub" };
+  settings = { issuer, audience: AUDIENCE, projectClaim: "custom:project_id", rolesClaim: "cognito:groups", userClaim: "sub", maxAgeSeconds: 86_400, tokenUses: ["access", "id"] };
 });
 
 afterAll(async () => {
@@ -38,6 +38,9 @@ interface TokenOptions {
   issuer?: string;
   audience?: string;
   expiresAt?: number;
+  issuedAt?: number;
+  /** Registered claims to leave out of the token. */
+  without?: Array<"exp" | "iat" | "aud">;
   key?: CryptoKey;
   kid?: string;
 }
@@ -45,14 +48,20 @@ interface TokenOptions {
 /** A Cognito-like ID token for user-1 in project-1, valid for an hour unless told otherwise. */
 function tokenWith(options: TokenOptions = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ "custom:project_id": "project-1", "cognito:groups": ["member"], ...options.claims })
+  const without = new Set(options.without ?? []);
+  const jwt = new SignJWT({ "custom:project_id": "project-1", "cognito:groups": ["member"], token_use: "id", ...options.claims })
     .setProtectedHeader({ alg: "RS256", kid: options.kid ?? KID })
     .setSubject("user-1")
-    .setIssuer(options.issuer ?? issuer)
-    .setAudience(options.audience ?? AUDIENCE)
-    .setIssuedAt(now - 60)
-    .setExpirationTime(options.expiresAt ?? now + 3600)
-    .sign(options.key ?? signingKey);
+    .setIssuer(options.issuer ?? issuer);
+  if (!without.has("aud")) jwt.setAudience(options.audience ?? AUDIENCE);
+  if (!without.has("iat")) jwt.setIssuedAt(options.issuedAt ?? now - 60);
+  if (!without.has("exp")) jwt.setExpirationTime(options.expiresAt ?? now + 3600);
+  return jwt.sign(options.key ?? signingKey);
+}
+
+/** A Cognito-like access token: `client_id` and `token_use: access`, no `aud`. */
+function accessTokenWith(claims: JWTPayload = {}): Promise<string> {
+  return tokenWith({ without: ["aud"], claims: { token_use: "access", client_id: AUDIENCE, ...claims } });
 }
 
 async function expectRejected(token: string, phrase: RegExp, using: JwtSettings = settings): Promise<void> {
@@ -67,13 +76,19 @@ async function expectRejected(token: string, phrase: RegExp, using: JwtSettings 
 
 describe("verifyJwt", () => {
   it("resolves a valid token to the caller's identity", async () => {
-    const identity = await verifyJwt(await tokenWith({ claims: { "cognito:groups": ["Admin", "Member"] } }), settings);
+    const identity = await verifyJwt(await tokenWith({ claims: { "cognito:groups": ["admin", "member"] } }), settings);
     expect(identity).toEqual({ projectId: "project-1", userId: "user-1", roles: ["admin", "member"] });
   });
 
-  it("accepts roles as a space or comma separated string, lowercased without repeats", async () => {
-    const identity = await verifyJwt(await tokenWith({ claims: { "cognito:groups": "Admin, member  Reader,admin" } }), settings);
-    expect(identity.roles).toEqual(["admin", "member", "reader"]);
+  it("matches roles exactly: a group named Admin or ' admin' is not admin", async () => {
+    const identity = await verifyJwt(await tokenWith({ claims: { "cognito:groups": ["Admin", "ADMIN", " admin", "member"] } }), settings);
+    expect(identity.roles).not.toContain("admin");
+    expect(identity.roles).toContain("member");
+  });
+
+  it("accepts roles as a space or comma separated string, exactly as written, without repeats", async () => {
+    const identity = await verifyJwt(await tokenWith({ claims: { "cognito:groups": "Admin, member  Reader,member" } }), settings);
+    expect(identity.roles).toEqual(["Admin", "member", "Reader"]);
   });
 
   it("gives no roles when the roles claim is absent", async () => {
@@ -82,14 +97,47 @@ describe("verifyJwt", () => {
   });
 
   it("reads the claims the settings name", async () => {
-    const token = await tokenWith({ claims: { tenant: "project-2", username: "ada", scope: "Admin" } });
+    const token = await tokenWith({ claims: { tenant: "project-2", username: "ada", scope: "admin" } });
     const identity = await verifyJwt(token, { ...settings, projectClaim: "tenant", userClaim: "username", rolesClaim: "scope" });
     expect(identity).toEqual({ projectId: "project-2", userId: "ada", roles: ["admin"] });
   });
 
-  it("accepts any audience when none is configured", async () => {
-    const { audience: _unused, ...withoutAudience } = settings;
-    await expect(verifyJwt(await tokenWith({ audience: "another-client" }), withoutAudience)).resolves.toMatchObject({ userId: "user-1" });
+  it("accepts a Cognito access token whose client_id is the audience", async () => {
+    await expect(verifyJwt(await accessTokenWith(), settings)).resolves.toEqual({ projectId: "project-1", userId: "user-1", roles: ["member"] });
+  });
+
+  it("rejects an access token of another app client", async () => {
+    await expectRejected(await accessTokenWith({ client_id: "another-client" }), /another app client|different audience/);
+  });
+
+  it("rejects an access token without a client_id, whatever its aud", async () => {
+    await expectRejected(await tokenWith({ claims: { token_use: "access" } }), /client_id/);
+  });
+
+  it("rejects an ID token whose client_id matches but whose aud does not", async () => {
+    await expectRejected(await tokenWith({ audience: "another-client", claims: { client_id: AUDIENCE } }), /audience/);
+  });
+
+  it("rejects a token that never expires", async () => {
+    await expectRejected(await tokenWith({ without: ["exp"] }), /exp/);
+  });
+
+  it("rejects a token without an issue time, as its age cannot be known", async () => {
+    await expectRejected(await tokenWith({ without: ["iat"] }), /iat/);
+  });
+
+  it("rejects a token older than the maximum age, even before it expires", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await expectRejected(await tokenWith({ issuedAt: now - 7200, expiresAt: now + 3600 }), /older than/, { ...settings, maxAgeSeconds: 3600 });
+  });
+
+  it("rejects a token without token_use", async () => {
+    await expectRejected(await tokenWith({ claims: { token_use: undefined } }), /token_use/);
+  });
+
+  it("rejects a refresh or unknown token_use, and a use the settings leave out", async () => {
+    await expectRejected(await tokenWith({ claims: { token_use: "refresh" } }), /token_use/);
+    await expectRejected(await accessTokenWith(), /token_use/, { ...settings, tokenUses: ["id"] });
   });
 
   it("rejects an expired token and says it expired", async () => {
@@ -135,14 +183,25 @@ describe("readJwtSettings", () => {
     expect(readJwtSettings({ BERTH_JWT_ISSUER: "", BERTH_JWT_AUDIENCE: AUDIENCE })).toBeUndefined();
   });
 
-  it("defaults the JWKS URL and the claims to Cognito's", () => {
-    expect(readJwtSettings({ BERTH_JWT_ISSUER: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_pool" })).toEqual({
+  it("defaults the JWKS URL, the claims, the maximum age and the token uses to Cognito's", () => {
+    expect(readJwtSettings({ BERTH_JWT_ISSUER: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_pool", BERTH_JWT_AUDIENCE: AUDIENCE })).toEqual({
       issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_pool",
+      audience: AUDIENCE,
       jwksUrl: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_pool/.well-known/jwks.json",
       projectClaim: "custom:project_id",
       rolesClaim: "cognito:groups",
       userClaim: "sub",
+      maxAgeSeconds: 86_400,
+      tokenUses: ["access", "id"],
     });
+  });
+
+  it("refuses an issuer without an audience: any app client's tokens would do", () => {
+    expect(() => readJwtSettings({ BERTH_JWT_ISSUER: "https://id.example.test" })).toThrow(/BERTH_JWT_AUDIENCE/);
+  });
+
+  it("refuses token uses other than access and id", () => {
+    expect(() => readJwtSettings({ BERTH_JWT_ISSUER: "https://id.example.test", BERTH_JWT_AUDIENCE: AUDIENCE, BERTH_JWT_TOKEN_USE: "id,refresh" })).toThrow(/BERTH_JWT_TOKEN_USE/);
   });
 
   it("takes every setting from the environment", () => {
@@ -154,6 +213,8 @@ describe("readJwtSettings", () => {
         BERTH_JWT_PROJECT_CLAIM: "tenant",
         BERTH_JWT_ROLES_CLAIM: "roles",
         BERTH_JWT_USER_CLAIM: "email",
+        BERTH_JWT_MAX_AGE_SECONDS: "3600",
+        BERTH_JWT_TOKEN_USE: "id",
       }),
     ).toEqual({
       issuer: "https://id.example.test/",
@@ -162,11 +223,13 @@ describe("readJwtSettings", () => {
       projectClaim: "tenant",
       rolesClaim: "roles",
       userClaim: "email",
+      maxAgeSeconds: 3600,
+      tokenUses: ["id"],
     });
   });
 
   it("refuses a JWKS URL that is not a URL", () => {
-    expect(() => readJwtSettings({ BERTH_JWT_ISSUER: "issuer", BERTH_JWT_JWKS_URL: "keys" })).toThrow(/BERTH_JWT_JWKS_URL/);
+    expect(() => readJwtSettings({ BERTH_JWT_ISSUER: "issuer", BERTH_JWT_AUDIENCE: AUDIENCE, BERTH_JWT_JWKS_URL: "keys" })).toThrow(/BERTH_JWT_JWKS_URL/);
   });
 });
 
