@@ -33,7 +33,9 @@ export async function settleDeadLetter(message: AnyHostMessage, stores: Stores):
   return (await failOperation(record, reason, stores)) ? "failed" : "stale";
 }
 
+/** Logs what the work was, never what it carried: a query's parameters hold users' commands and files. */
 function reported(message: string, work: AnyHostMessage): "reported" {
-  log("error", message, { ...work });
+  const { params: _carried, ...identity } = work as AnyHostMessage & { params?: unknown };
+  log("error", message, identity);
   return "reported";
 }
