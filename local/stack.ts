@@ -71,6 +71,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const environment: Record<string, string> = { ...resolveEnvironment(config.environment, provisioned), ...endpoints, ...credentials, ...options.environment };
   environment.BERTH_SECRET_KEY ||= localSecretKey();
   environment.BERTH_LOCAL_DEV_TOKENS ||= "1";
+  // A developer's own registry usually runs on loopback; the cloud's metadata address stays denied.
+  environment.BERTH_DENIED_REGISTRY_NETWORKS ??= process.env.BERTH_DENIED_REGISTRY_NETWORKS ?? "169.254.0.0/16,0.0.0.0/8,fe80::/10,fd00:ec2::254/128";
   Object.assign(process.env, environment);
 
   const gateway = new LocalGateway(config.routes);

@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { positiveNumber, readConfig, type BerthConfig } from "../../shared/config.ts";
+import { DEFAULT_DENIED_REGISTRY_NETWORKS } from "./registry-guard.ts";
 
 export interface AgentConfig extends BerthConfig {
   /** A fixed host id; by default the one kept in `stateDir`. */
@@ -31,6 +32,8 @@ export interface AgentConfig extends BerthConfig {
   diskAllocationRatio: number;
   /** Host ports exposed ports are published on, inclusive. */
   hostPortRange: [number, number];
+  /** Networks (CIDRs) no image may be pulled from: the host's own and the cloud's metadata by default. */
+  deniedRegistryNetworks: string;
 }
 
 export function readAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
@@ -50,6 +53,7 @@ export function readAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConf
     cpuAllocationRatio: positiveNumber(env, "BERTH_CPU_ALLOCATION_RATIO", 1),
     diskAllocationRatio: positiveNumber(env, "BERTH_DISK_ALLOCATION_RATIO", 1),
     hostPortRange: parsePortRange(env.BERTH_HOST_PORT_RANGE ?? "30000-32767"),
+    deniedRegistryNetworks: env.BERTH_DENIED_REGISTRY_NETWORKS ?? DEFAULT_DENIED_REGISTRY_NETWORKS,
   };
 }
 

@@ -1,3 +1,5 @@
+import type { BlockList } from "node:net";
+import { DEFAULT_DENIED_REGISTRY_NETWORKS, deniedNetworks, guardRegistry } from "./registry-guard.ts";
 import Docker from "dockerode";
 import type { ContainerRecord } from "../../shared/containers/record.ts";
 import { dockerVolumeName } from "../../shared/volumes/mounts.ts";
@@ -30,7 +32,12 @@ export class DockerDriver {
   readonly docker: Docker;
 
   /** `deployment` names the Berth installation, so several can share one Docker host. */
-  constructor(socketPath: string, private readonly deployment: string) {
+  constructor(
+    socketPath: string,
+    private readonly deployment: string,
+    /** Networks no image may be pulled from (see registry-guard.ts). */
+    private readonly deniedRegistries: BlockList = deniedNetworks(DEFAULT_DENIED_REGISTRY_NETWORKS),
+  ) {
     this.docker = new Docker({ socketPath });
   }
 
@@ -49,6 +56,7 @@ export class DockerDriver {
   }
 
   async pullImage(image: string, onProgress: (status: string) => void, auth?: { username: string; password: string; serveraddress: string }): Promise<void> {
+    await guardRegistry(image, this.deniedRegistries);
     await this.call(
       `pull ${image}`,
       async () => {

@@ -1,4 +1,5 @@
 import type { DockerDriver } from "./docker-driver.ts";
+import { pullFailureReason } from "./registry-guard.ts";
 import type { RegistryAuth } from "./registry-credentials.ts";
 
 /**
@@ -25,8 +26,7 @@ export async function ensureImage(
   try {
     await docker.pullImage(reference, onProgress, await auth());
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new Error(`Image ${reference} could not be pulled (image_pull_policy ${policy}): ${detail}`);
+    throw new Error(`Image ${reference} could not be pulled (image_pull_policy ${policy}): ${pullFailureReason(error)}`);
   }
 }
 

@@ -3,6 +3,7 @@ import type { ImageWork } from "../../shared/queue/host-messages.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import { DockerOperationError, type DockerDriver } from "./docker-driver.ts";
 import { credentialsFor } from "./registry-credentials.ts";
+import { pullFailureReason } from "./registry-guard.ts";
 
 /**
  * The images API's work on this host: pull an image (its progress shown in
@@ -29,7 +30,7 @@ export async function doImageWork(work: ImageWork, docker: DockerDriver, stores:
       const inspected = await docker.call(`inspect image ${reference}`, () => docker.docker.getImage(reference).inspect());
       await stores.images.update(image.uuid, { status: "active", image_id: inspected.Id, size: inspected.Size, reason: null });
     } catch (error) {
-      await stores.images.update(image.uuid, { status: "error", reason: `Image ${reference} could not be pulled: ${error instanceof Error ? error.message : String(error)}` });
+      await stores.images.update(image.uuid, { status: "error", reason: `Image ${reference} could not be pulled: ${pullFailureReason(error)}` });
     }
     return;
   }

@@ -4,6 +4,7 @@ import { storesFor } from "../../shared/store/stores.ts";
 import { log } from "../../shared/log.ts";
 import { readAgentConfig } from "./config.ts";
 import { DockerDriver } from "./docker-driver.ts";
+import { deniedNetworks } from "./registry-guard.ts";
 import { Engine } from "./engine.ts";
 import { HostPortAllocator } from "./host-ports.ts";
 import { QueryAnswerer } from "./answer-queries.ts";
@@ -23,7 +24,7 @@ import { HeldMessages, heldMessagesFile, returnHeldMessages } from "./held-messa
  */
 export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   const config = readAgentConfig(env);
-  const docker = new DockerDriver(config.dockerSocket, config.tableName);
+  const docker = new DockerDriver(config.dockerSocket, config.tableName, deniedNetworks(config.deniedRegistryNetworks));
   const stores = storesFor(config);
   const sqs = sqsClientFor(config);
   const host = await registerHost(config, docker, stores.hosts, sqs);

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
+import { DEFAULT_DENIED_REGISTRY_NETWORKS } from "../../agents/host-agent/registry-guard.ts";
 import { MEMBER_TOKEN, startBerth, type TestBerth } from "../helpers/berth.ts";
 
 /** Input a member can send that used to reach a 500, or more than a member may have. Each is refused, naming what, and stores nothing. */
 let berth: TestBerth;
 beforeAll(async () => {
-  berth = await startBerth();
+  // As on a deployed host: no image from the host's own loopback.
+  berth = await startBerth({ environment: { BERTH_DENIED_REGISTRY_NETWORKS: DEFAULT_DENIED_REGISTRY_NETWORKS } });
 });
 afterAll(async () => {
   await berth?.stop();
@@ -73,7 +75,7 @@ describe("create bodies", () => {
     const response = await raw("POST", "/v1/containers", JSON.stringify({ image: TEST_IMAGE, runtime: "runc" }));
     expect(response.status).toBe(403);
     expect(response.body.errors[0].detail).toContain("runtime");
-    const admin = await berth.api("POST", "/v1/containers", { body: { image: TEST_IMAGE, command: SLEEPER, runtime: "runc" } });
+    const admin = await berth.api("POST", "/v1/containers", { body: { image: TEST_IMAGE, command: SLEEPER, runtime: "runc", cpu: 0.1, memory: 16 } });
     expect(admin.status).toBe(202);
   });
 
@@ -87,7 +89,7 @@ describe("create bodies", () => {
 
 describe("kill", () => {
   it("an unknown signal is a 400 and the container keeps running", async () => {
-    const created = await raw("POST", "/v1/containers?run=true", JSON.stringify({ name: "kill-me-not", image: TEST_IMAGE, command: SLEEPER }));
+    const created = await raw("POST", "/v1/containers?run=true", JSON.stringify({ name: "kill-me-not", image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 }));
     expect(created.status).toBe(202);
     await berth.waitForContainer(created.body.uuid, (container) => container.status === "Running", 20_000, MEMBER_TOKEN);
     const response = await raw("POST", `/v1/containers/${created.body.uuid}/kill?signal=SIGFOO`);
@@ -97,5 +99,14 @@ describe("kill", () => {
     expect(known.status).toBe(202);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect((await berth.api("GET", `/v1/containers/${created.body.uuid}`)).body.status).not.toBe("Error");
+  });
+});
+
+describe("image pulls", () => {
+  it("an image from the host's own network is refused before the daemon connects anywhere", async () => {
+    const created = await raw("POST", "/v1/containers", JSON.stringify({ image: "127.0.0.1:1/probe/admin:1", image_pull_policy: "always", cpu: 0.1, memory: 16 }));
+    expect(created.status).toBe(202);
+    const failed = await berth.waitForContainer(created.body.uuid, (container) => container.status === "Error", 20_000, MEMBER_TOKEN);
+    expect(failed.status_reason).toBe("Image 127.0.0.1:1/probe/admin:1 could not be pulled (image_pull_policy always): registry 127.0.0.1:1 is on a network images may not be pulled from");
   });
 });
