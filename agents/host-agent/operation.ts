@@ -1,3 +1,4 @@
+import { reasonForUser } from "./reason-for-user.ts";
 import type { ContainerRecord } from "../../shared/containers/record.ts";
 import { Status, statusFromDockerState } from "../../shared/containers/statuses.ts";
 import { log } from "../../shared/log.ts";
@@ -61,7 +62,8 @@ export class Operation {
 
   /** Ends the operation in `Error` through the path the reconciler uses too: a create Docker never had gives back its claim. */
   async fail(reason: string): Promise<void> {
-    const failed = await failOperation(this.record, reason, this.stores, { work: this.message, startedAt: this.startedAt, changes: this.carried });
+    if (reason !== reasonForUser(reason)) log("info", "an operation failed", { request_id: this.message.request_id, container: this.record.uuid, reason });
+    const failed = await failOperation(this.record, reasonForUser(reason), this.stores, { work: this.message, startedAt: this.startedAt, changes: this.carried });
     if (!failed) log("info", "a newer request or outcome superseded this failure", { request_id: this.message.request_id, container: this.record.uuid, reason });
   }
 
