@@ -39,6 +39,10 @@ export interface BerthConfig {
   devTokens: ReadonlyMap<string, Identity>;
   /** Seals registry passwords (32 bytes, base64); registries cannot be stored without it. */
   secretKey: string | undefined;
+  /** The id written with each value the current key seals, so keys can be rotated. */
+  secretKeyId: string;
+  /** Keys that sealed older values (`id:base64,…`), still read after a rotation. */
+  previousSecretKeys: string | undefined;
   /** Bearer JWTs from this issuer are verified when set (e.g. Amazon Cognito). */
   jwt: JwtSettings | undefined;
 }
@@ -60,6 +64,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     hostAnswerSeconds: Math.min(25, positiveNumber(env, "BERTH_HOST_ANSWER_SECONDS", 25)),
     ...readAuthentication(env),
     secretKey: env.BERTH_SECRET_KEY || undefined,
+    secretKeyId: env.BERTH_SECRET_KEY_ID || "k1",
+    previousSecretKeys: env.BERTH_PREVIOUS_SECRET_KEYS || undefined,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { SecretSettings } from "../../shared/registries/secret-box.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { TaskState } from "../../shared/containers/statuses.ts";
 import { log } from "../../shared/log.ts";
@@ -18,8 +19,8 @@ export interface EngineParts {
   stores: Stores;
   ports: HostPortAllocator;
   deployment: string;
-  /** Unseals registry passwords for pulls. */
-  secretKey: string | undefined;
+  /** Unseal registry passwords for pulls. */
+  secrets: SecretSettings;
 }
 
 type OperationHandler = (op: Operation, parts: EngineParts) => Promise<void>;
@@ -197,7 +198,7 @@ async function createWired(op: Operation, { docker, ports, deployment }: EngineP
  * False when the operation ended here: failed with a reason a user can act
  * on, or superseded by a newer request.
  */
-async function ensureImageFor(op: Operation, { docker, stores, secretKey }: EngineParts): Promise<boolean> {
+async function ensureImageFor(op: Operation, { docker, stores, secrets }: EngineParts): Promise<boolean> {
   let superseded = false;
   let unwritten: unknown;
   try {
@@ -206,7 +207,7 @@ async function ensureImageFor(op: Operation, { docker, stores, secretKey }: Engi
       op.record.image,
       op.record.image_pull_policy,
       (status) => op.progress(status),
-      () => credentialsFor(stores, secretKey, { registryId: op.record.registry_id, projectId: op.record.project_id, image: op.record.image }),
+      () => credentialsFor(stores, secrets, { registryId: op.record.registry_id, projectId: op.record.project_id, image: op.record.image }),
       async () => {
         try {
           superseded = !(await op.update({ task_state: TaskState.ImagePulling }));

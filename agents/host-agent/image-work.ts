@@ -1,4 +1,5 @@
 import { log } from "../../shared/log.ts";
+import type { SecretSettings } from "../../shared/registries/secret-box.ts";
 import type { ImageWork } from "../../shared/queue/host-messages.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import { DockerOperationError, type DockerDriver } from "./docker-driver.ts";
@@ -9,7 +10,7 @@ import { pullFailureReason } from "./registry-guard.ts";
  * The images API's work on this host: pull an image (its progress shown in
  * the record's reason while it runs), or remove one Docker no longer needs.
  */
-export async function doImageWork(work: ImageWork, docker: DockerDriver, stores: Stores, hostId: string, secretKey: string | undefined): Promise<void> {
+export async function doImageWork(work: ImageWork, docker: DockerDriver, stores: Stores, hostId: string, secrets: SecretSettings): Promise<void> {
   const image = await stores.images.get(work.image_uuid);
   if (!image || image.host_id !== hostId) return;
   const reference = `${image.repo}:${image.tag}`;
@@ -17,7 +18,7 @@ export async function doImageWork(work: ImageWork, docker: DockerDriver, stores:
     if (image.status !== "pulling") return;
     try {
       let lastShown = 0;
-      const auth = await credentialsFor(stores, secretKey, { projectId: image.project_id, image: image.repo });
+      const auth = await credentialsFor(stores, secrets, { projectId: image.project_id, image: image.repo });
       await docker.pullImage(
         reference,
         (status) => {

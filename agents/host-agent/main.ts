@@ -30,7 +30,7 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   const host = await registerHost(config, docker, stores.hosts, sqs);
   const heartbeat = new Heartbeat(stores.hosts, host.id, config.heartbeatSeconds, () => registerHost(config, docker, stores.hosts, sqs));
   const ports = new HostPortAllocator(docker, stores, host.id, config.hostPortRange);
-  const engine = new Engine({ docker, stores, ports, deployment: config.tableName, secretKey: config.secretKey }, host.id);
+  const engine = new Engine({ docker, stores, ports, deployment: config.tableName, secrets: config }, host.id);
   const answerer = new QueryAnswerer(docker, stores, host.id);
   const heldFile = heldMessagesFile(config.stateDir);
   await returnHeldMessages(heldFile, host.queue_url, sqs);
@@ -48,7 +48,7 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
     (message, isLastDelivery) => {
       if (message.kind === "query") return answerer.answer(message);
       if (message.kind === "delete_volume") return removeDockerVolumes(docker, [message.volume_uuid]);
-      if (message.kind === "pull_image" || message.kind === "delete_image") return doImageWork(message, docker, stores, host.id, config.secretKey);
+      if (message.kind === "pull_image" || message.kind === "delete_image") return doImageWork(message, docker, stores, host.id, config);
       return engine.handle(message as HostMessage, isLastDelivery);
     },
     held,

@@ -1,5 +1,6 @@
 import { isServedBy, registryDomainOf } from "../../shared/images/reference.ts";
-import { open, secretKeyFrom } from "../../shared/registries/secret-box.ts";
+import { open, registryPasswordContext, type SecretSettings } from "../../shared/registries/secret-box.ts";
+import { PullRefusedError } from "./registry-guard.ts";
 import type { RegistryRecord } from "../../shared/registries/record.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 
@@ -16,7 +17,7 @@ export interface RegistryAuth {
  */
 export async function credentialsFor(
   stores: Stores,
-  secretKey: string | undefined,
+  secrets: SecretSettings,
   request: { registryId?: string | null; projectId: string; image: string },
 ): Promise<RegistryAuth | undefined> {
   let registry: RegistryRecord | undefined;
@@ -26,6 +27,12 @@ export async function credentialsFor(
     if (domain) registry = (await stores.registries.listByProject(request.projectId)).find((candidate) => candidate.domain === domain);
   }
   if (!registry) return undefined;
-  if (!isServedBy(request.image, registry.domain)) throw new Error(`registry ${registry.name} is for ${registry.domain}, not for ${request.image}: its credentials are not sent there`);
-  return { username: registry.username, password: open(registry.password_sealed, secretKeyFrom(secretKey)), serveraddress: registry.domain };
+  if (!isServedBy(request.image, registry.domain)) throw new PullRefusedError(`registry ${registry.name} is for ${registry.domain}, not for ${request.image}: its credentials are not sent there`);
+  let password: string;
+  try {
+    password = open(registry.password_sealed, secrets, registryPasswordContext(registry));
+  } catch (error) {
+    throw new PullRefusedError(`the password of registry ${registry.name} could not be unsealed: ${(error as Error).message}`);
+  }
+  return { username: registry.username, password, serveraddress: registry.domain };
 }

@@ -9,7 +9,10 @@ import { registryDomainOf } from "../../shared/images/reference.ts";
  */
 export const DEFAULT_DENIED_REGISTRY_NETWORKS = "127.0.0.0/8,169.254.0.0/16,0.0.0.0/8,::1/128,fe80::/10,fd00:ec2::254/128";
 
-export class RegistryNetworkDeniedError extends Error {}
+/** A pull Berth itself refused, with a reason written for the user. */
+export class PullRefusedError extends Error {}
+
+export class RegistryNetworkDeniedError extends PullRefusedError {}
 
 /** Parses `a.b.c.d/n,…` (IPv4 and IPv6) into what `guardRegistry` checks against. */
 export function deniedNetworks(raw: string): BlockList {
@@ -44,7 +47,7 @@ export async function guardRegistry(image: string, denied: BlockList): Promise<v
  * registry's response body or the daemon's internals.
  */
 export function pullFailureReason(error: unknown): string {
-  if (error instanceof RegistryNetworkDeniedError) return error.message;
+  if (error instanceof PullRefusedError) return error.message;
   const detail = error instanceof Error ? error.message : String(error);
   if (/no basic auth credentials|unauthorized|authentication required|denied/i.test(detail)) return "the registry refused access (unauthorized)";
   if (/manifest unknown|not found|does not exist|\b404\b/i.test(detail)) return "the registry has no such image";

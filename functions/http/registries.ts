@@ -5,7 +5,7 @@ import type { HttpContext } from "../../shared/http/context.ts";
 import { baseUrlOf, pathParameter, queryParameters } from "../../shared/http/request.ts";
 import { json, noContent } from "../../shared/http/responses.ts";
 import { registryView, type RegistryRecord } from "../../shared/registries/record.ts";
-import { seal, secretKeyFrom } from "../../shared/registries/secret-box.ts";
+import { registryPasswordContext, seal } from "../../shared/registries/secret-box.ts";
 import { NAME_PATTERN } from "../../shared/containers/validate-create.ts";
 import { storesFor } from "../../shared/store/stores.ts";
 
@@ -17,12 +17,13 @@ export const create = httpHandler(async (event, context) => {
   queryParameters(event, []);
   const fields = registryFields(context.body, { partial: false }) as RegistryFields;
   const now = new Date().toISOString();
+  const uuid = randomUUID();
   const registry: RegistryRecord = {
-    uuid: randomUUID(),
+    uuid,
     name: fields.name,
     domain: fields.domain,
     username: fields.username,
-    password_sealed: seal(fields.password, secretKeyFrom(context.config.secretKey)),
+    password_sealed: seal(fields.password, context.config, registryPasswordContext({ project_id: context.caller.projectId, uuid })),
     project_id: context.caller.projectId,
     user_id: context.caller.userId,
     created_at: now,
@@ -54,7 +55,7 @@ export const update = httpHandler(async (event, context) => {
   const updated: RegistryRecord = {
     ...registry,
     ...fields,
-    ...(password !== undefined ? { password_sealed: seal(password, secretKeyFrom(context.config.secretKey)) } : {}),
+    ...(password !== undefined ? { password_sealed: seal(password, context.config, registryPasswordContext(registry)) } : {}),
     updated_at: new Date().toISOString(),
   };
   await storesFor(context.config).registries.put(updated);

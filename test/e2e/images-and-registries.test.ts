@@ -1,4 +1,4 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readConfig } from "../../shared/config.ts";
 import { documentClientFor } from "../../shared/store/clients.ts";
@@ -40,7 +40,7 @@ describe("registries", () => {
     expect(JSON.stringify((await berth.api("GET", "/v1/registries")).body)).not.toContain(registry.password);
     const raw = await documentClientFor(readConfig()).send(new GetCommand({ TableName: readConfig().tableName, Key: keys.registry(created.body.registry.uuid) }));
     expect(JSON.stringify(raw.Item)).not.toContain(registry.password);
-    expect(raw.Item!.password_sealed).toMatch(/^v1:/);
+    expect(raw.Item!.password_sealed).toMatch(/^v2:k1:/);
   });
 
   it("runs a private image with the registry named, or with the project's registry for the image's domain", async () => {
@@ -65,6 +65,21 @@ describe("registries", () => {
     expect(moved.status).toBe(400);
     expect(moved.body.errors[0].detail).toContain("registry.password");
     expect((await berth.api("GET", "/v1/registries/mine")).body.registry.domain).toBe(registry.domain);
+  });
+
+  it("a sealed password copied into another registry's record does not open there", async () => {
+    const other = await berth.api("POST", "/v1/registries", { body: { registry: { name: "decoy", domain: registry.domain, username: registry.username, password: "wrong" } } });
+    expect(other.status).toBe(201);
+    const db = documentClientFor(readConfig());
+    const table = readConfig().tableName;
+    const mine = (await berth.api("GET", "/v1/registries/mine")).body.registry;
+    const sealed = (await db.send(new GetCommand({ TableName: table, Key: keys.registry(mine.uuid) }))).Item!.password_sealed;
+    const decoy = (await db.send(new GetCommand({ TableName: table, Key: keys.registry(other.body.registry.uuid) }))).Item!;
+    await db.send(new PutCommand({ TableName: table, Item: { ...decoy, password_sealed: sealed } }));
+    const pulled = await berth.api("POST", "/v1/containers?run=true", { body: { image: privateImage(), registry: "decoy", image_pull_policy: "always", command: SLEEPER, cpu: 0.1, memory: 16 } });
+    const failed = await berth.waitForContainer(pulled.body.uuid, (c) => c.status === "Error", 30_000);
+    expect(failed.status_reason).toMatch(/does not open here/);
+    await berth.api("DELETE", `/v1/registries/${other.body.registry.uuid}`);
   });
 
   it("a registry that does not exist is a 400 naming the field; another project's registries are not visible", async () => {
