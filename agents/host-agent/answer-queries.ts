@@ -12,6 +12,7 @@ import type { QueryHandler } from "./queries/query-handler.ts";
 import { stats } from "./queries/stats.ts";
 import { top } from "./queries/top.ts";
 import { searchImages } from "./queries/search-images.ts";
+import { QueryLane } from "./query-lane.ts";
 import { syncStatusFromDocker } from "./sync-status.ts";
 
 /** Questions about the host itself: no container record is read. */
@@ -33,7 +34,12 @@ const QUERIES: Record<Exclude<HostQueryKind, "search_images">, QueryHandler> = {
  * answer in the reply table. A question nobody waits for any more is skipped.
  */
 export class QueryAnswerer {
-  constructor(private readonly docker: DockerDriver, private readonly stores: Stores, private readonly hostId: string) {}
+  constructor(
+    private readonly docker: DockerDriver,
+    private readonly stores: Stores,
+    private readonly hostId: string,
+    private readonly lane = new QueryLane({ running: 4, perProject: 2 }),
+  ) {}
 
   async answer(query: HostQuery): Promise<void> {
     if (Date.now() > query.answer_by) return;
@@ -46,9 +52,14 @@ export class QueryAnswerer {
       }
       const record = await this.stores.containers.get(query.container_uuid);
       if (!record || record.host_id !== this.hostId) throw new BerthError("not_found", 404, `Container ${query.container_uuid} is not on this host.`);
-      const current = query.query === "inspect" ? await syncStatusFromDocker(record, this.docker, this.stores) : record;
-      const value = await QUERIES[query.query as keyof typeof QUERIES]({ docker: this.docker, dockerId: current.container_id ?? `berth-${current.uuid}`, record: current, params: query.params, answerBy: query.answer_by });
-      reply = { ok: true, value };
+      const leave = await this.lane.enter(record.project_id, query.answer_by);
+      try {
+        const current = query.query === "inspect" ? await syncStatusFromDocker(record, this.docker, this.stores) : record;
+        const value = await QUERIES[query.query as keyof typeof QUERIES]({ docker: this.docker, dockerId: current.container_id ?? `berth-${current.uuid}`, record: current, params: query.params, answerBy: query.answer_by });
+        reply = { ok: true, value };
+      } finally {
+        leave();
+      }
     } catch (error) {
       reply = replyForError(error);
       if (reply.ok === false && reply.status >= 500) log("warn", "query failed", { request_id: query.request_id, query: query.query, error });

@@ -21,8 +21,10 @@ export interface AgentConfig extends BerthConfig {
   visibilitySeconds: number;
   /** Deliveries before a message is dead-lettered. */
   maxReceiveCount: number;
-  /** Messages handled at once. */
+  /** Lifecycle messages handled at once. */
   concurrency: number;
+  /** Host queries (logs, execute…) held at once, in a lane of their own. */
+  queryConcurrency: number;
   dockerSocket: string;
   /** How often every container on the host is checked against Docker (Zun: 60 s). */
   syncSeconds: number;
@@ -48,6 +50,7 @@ export function readAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConf
     visibilitySeconds: positiveNumber(env, "BERTH_VISIBILITY_SECONDS", 60),
     maxReceiveCount: positiveNumber(env, "BERTH_MAX_RECEIVE_COUNT", 5),
     concurrency: positiveNumber(env, "BERTH_AGENT_CONCURRENCY", 10),
+    queryConcurrency: positiveNumber(env, "BERTH_AGENT_QUERY_CONCURRENCY", 8),
     dockerSocket: env.BERTH_DOCKER_SOCKET || "/var/run/docker.sock",
     syncSeconds: positiveNumber(env, "BERTH_SYNC_SECONDS", 60),
     cpuAllocationRatio: positiveNumber(env, "BERTH_CPU_ALLOCATION_RATIO", 1),

@@ -44,6 +44,7 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
       waitSeconds: config.pollWaitSeconds,
       visibilitySeconds: config.visibilitySeconds,
       concurrency: config.concurrency,
+      queryConcurrency: config.queryConcurrency,
     },
     (message, isLastDelivery) => {
       if (message.kind === "query") return answerer.answer(message);

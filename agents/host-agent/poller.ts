@@ -10,7 +10,10 @@ export interface PollerOptions {
   maxReceiveCount: number;
   waitSeconds: number;
   visibilitySeconds: number;
+  /** Lifecycle messages (creates, stops…) held at once. */
   concurrency: number;
+  /** Host queries held at once, apart from lifecycle work, so questions never take its slots. */
+  queryConcurrency: number;
 }
 
 /**
@@ -24,6 +27,7 @@ export interface PollerOptions {
 export class Poller {
   private stopping = false;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly heldByLane = { lifecycle: 0, query: 0 };
   private loop: Promise<void> | undefined;
   private receiving: AbortController | undefined;
 
@@ -48,7 +52,7 @@ export class Poller {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
-      const room = this.options.concurrency - this.inFlight.size;
+      const room = Math.max(0, this.options.concurrency - this.heldByLane.lifecycle) + Math.max(0, this.options.queryConcurrency - this.heldByLane.query);
       if (room <= 0) {
         await Promise.race(this.inFlight);
         continue;
@@ -75,7 +79,9 @@ export class Poller {
       }
       for (const message of messages) {
         this.held?.hold(message.ReceiptHandle!);
-        this.track(this.process(message));
+        const lane = laneOf(message);
+        this.heldByLane[lane]++;
+        this.track(this.process(message).finally(() => this.heldByLane[lane]--));
       }
     }
   }
@@ -102,5 +108,14 @@ export class Poller {
       clearInterval(keepHidden);
       this.held?.release(message.ReceiptHandle!);
     }
+  }
+}
+
+/** Which lane a message is held in: host queries apart from everything else. */
+function laneOf(message: Message): "lifecycle" | "query" {
+  try {
+    return (JSON.parse(message.Body ?? "") as { kind?: string }).kind === "query" ? "query" : "lifecycle";
+  } catch {
+    return "lifecycle";
   }
 }

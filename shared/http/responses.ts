@@ -24,6 +24,7 @@ const TITLES: Record<number, string> = {
   406: "Not Acceptable",
   409: "Conflict",
   413: "Payload Too Large",
+  429: "Too Many Requests",
   500: "Internal Server Error",
   501: "Not Implemented",
   503: "Service Unavailable",
