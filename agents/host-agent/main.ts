@@ -13,7 +13,7 @@ import { registerHost } from "./register-host.ts";
 import { DockerEventFollower } from "./docker-events.ts";
 import { healerFor } from "./heal-container.ts";
 import { PeriodicSync, syncHost } from "./periodic-sync.ts";
-import { removeDockerVolumes } from "./prepare-volumes.ts";
+import { removeVolumeIfDeleted } from "./sweep-volumes.ts";
 import { doImageWork } from "./image-work.ts";
 
 /**
@@ -41,15 +41,15 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
     },
     (message, isLastDelivery) => {
       if (message.kind === "query") return answerer.answer(message);
-      if (message.kind === "delete_volume") return removeDockerVolumes(docker, [message.volume_uuid]);
+      if (message.kind === "delete_volume") return removeVolumeIfDeleted(message.volume_uuid, docker, stores);
       if (message.kind === "pull_image" || message.kind === "delete_image") return doImageWork(message, docker, stores, host.id, config.secretKey);
       return engine.handle(message as HostMessage, isLastDelivery);
     },
   );
-  const heal = healerFor(stores, sqs);
+  const heal = healerFor(host.id, stores, sqs);
   await syncHost(host.id, docker, stores, heal, { restartWanted: true });
   const syncAll = () => syncHost(host.id, docker, stores, heal, { restartWanted: false });
-  const events = new DockerEventFollower(docker, stores, config.tableName, heal, engine, syncAll);
+  const events = new DockerEventFollower(host.id, docker, stores, config.tableName, heal, engine, syncAll);
   const periodicSync = new PeriodicSync(syncAll, config.syncSeconds);
   heartbeat.start();
   events.start();

@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { queryAll } from "./query-all.ts";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { HostRecord } from "../hosts/record.ts";
+import type { HostRecord, UnknownDockerThing } from "../hosts/record.ts";
 import { GSI1, keys } from "./keys.ts";
 import { isConditionFailure } from "./transactions.ts";
 import { updateExpression } from "./update-expression.ts";
@@ -16,7 +16,23 @@ export function hostUsageOf(host: HostRecord): HostUsage {
 }
 
 /** What an agent reports about its host at registration. */
-export type HostInventory = Omit<HostRecord, "cpu_used_millis" | "mem_used" | "disk_used" | "total_containers" | "ports_used" | "enabled" | "disabled_reason" | "heartbeat_at" | "state" | "registered_at">;
+export type HostInventory = Omit<
+  HostRecord,
+  | "cpu_used_millis"
+  | "mem_used"
+  | "disk_used"
+  | "total_containers"
+  | "ports_used"
+  | "enabled"
+  | "disabled_reason"
+  | "heartbeat_at"
+  | "state"
+  | "registered_at"
+  | "unknown_containers"
+  | "unknown_container_count"
+  | "unknown_volumes"
+  | "unknown_volume_count"
+>;
 
 export class HostStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
@@ -141,6 +157,20 @@ export class HostStore {
         ExpressionAttributeValues: { ":disk": -gib },
       },
     };
+  }
+
+  /** Replaces the host's list of Docker containers or volumes Berth knows nothing of, and their count. */
+  async recordUnknown(hostId: string, kind: "containers" | "volumes", entries: UnknownDockerThing[], count: number): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.host(hostId),
+        UpdateExpression: "SET #list = :entries, #count = :count",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#list": `unknown_${kind}`, "#count": kind === "containers" ? "unknown_container_count" : "unknown_volume_count" },
+        ExpressionAttributeValues: { ":entries": entries, ":count": count },
+      }),
+    );
   }
 
   async get(hostId: string): Promise<HostRecord | undefined> {

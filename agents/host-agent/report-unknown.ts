@@ -1,0 +1,35 @@
+import { UNKNOWN_LIST_CAP, type UnknownDockerThing } from "../../shared/hosts/record.ts";
+import { log } from "../../shared/log.ts";
+import type { Stores } from "../../shared/store/stores.ts";
+
+/**
+ * Records on the host item what this host's Docker has that Berth has
+ * neither a record nor a tombstone of, as just seen: entries keep when they
+ * were first seen, the ones no longer there are cleared, and the list is
+ * capped (the count is the whole). Written only when it changed; each newly
+ * seen one is logged.
+ */
+export async function reportUnknown(
+  hostId: string,
+  kind: "containers" | "volumes",
+  seen: Array<Omit<UnknownDockerThing, "first_seen">>,
+  stores: Stores,
+  now = new Date().toISOString(),
+): Promise<void> {
+  const host = await stores.hosts.get(hostId);
+  if (!host) return;
+  const keyOf = (entry: Omit<UnknownDockerThing, "first_seen">) => entry.docker_id ?? entry.name;
+  const listed = (kind === "containers" ? host.unknown_containers : host.unknown_volumes) ?? [];
+  const listedCount = (kind === "containers" ? host.unknown_container_count : host.unknown_volume_count) ?? 0;
+  const before = new Map(listed.map((entry) => [keyOf(entry), entry]));
+  const entries = seen.map((entry) => ({ ...entry, first_seen: before.get(keyOf(entry))?.first_seen ?? now }));
+  for (const entry of entries) {
+    if (!before.has(keyOf(entry))) log("warn", `keeping Docker ${kind === "containers" ? "a container" : "a volume"} Berth has no record or tombstone of`, { host_id: hostId, ...entry });
+  }
+  entries.sort((a, b) => a.first_seen.localeCompare(b.first_seen) || keyOf(a).localeCompare(keyOf(b)));
+  const capped = entries.slice(0, UNKNOWN_LIST_CAP);
+  const unchanged = listedCount === entries.length && listed.length === capped.length && capped.every((entry) => before.has(keyOf(entry)));
+  if (unchanged) return;
+  log(entries.length > 0 ? "warn" : "info", `unknown Docker ${kind} on this host`, { host_id: hostId, count: entries.length });
+  await stores.hosts.recordUnknown(hostId, kind, capped, entries.length);
+}
