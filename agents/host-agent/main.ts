@@ -3,6 +3,8 @@ import { sqsClientFor } from "../../shared/store/clients.ts";
 import { storesFor } from "../../shared/store/stores.ts";
 import { log } from "../../shared/log.ts";
 import { readAgentConfig } from "./config.ts";
+import { hostIdentity } from "./host-identity.ts";
+import { lockStateDir, StateDirHeldError } from "./state-dir-lock.ts";
 import { DockerDriver } from "./docker-driver.ts";
 import { Engine } from "./engine.ts";
 import { HostPortAllocator } from "./host-ports.ts";
@@ -22,11 +24,13 @@ import { doImageWork } from "./image-work.ts";
  */
 export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   const config = readAgentConfig(env);
+  const lock = lockStateDir(config.stateDir);
   const docker = new DockerDriver(config.dockerSocket, config.tableName);
   const stores = storesFor(config);
   const sqs = sqsClientFor(config);
-  const host = await registerHost(config, docker, stores.hosts, sqs);
-  const heartbeat = new Heartbeat(stores.hosts, host.id, config.heartbeatSeconds, () => registerHost(config, docker, stores.hosts, sqs));
+  const hostId = await hostIdentity(config, docker, stores.hosts);
+  const host = await registerHost(config, hostId, docker, stores.hosts, sqs);
+  const heartbeat = new Heartbeat(stores.hosts, host.id, config.heartbeatSeconds, () => registerHost(config, hostId, docker, stores.hosts, sqs));
   const ports = new HostPortAllocator(docker, stores, host.id, config.hostPortRange);
   const engine = new Engine({ docker, stores, ports, deployment: config.tableName, secretKey: config.secretKey }, host.id);
   const answerer = new QueryAnswerer(docker, stores, host.id);
@@ -63,12 +67,16 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
       periodicSync.stop();
       events.stop();
       heartbeat.stop();
+      lock.release();
     },
   };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const agent = await startAgent();
+  const agent = await startAgent().catch((error: unknown) => {
+    log("error", "the host agent could not start", { error: error instanceof StateDirHeldError ? error.message : error });
+    process.exit(1);
+  });
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
       log("info", `${signal}: finishing work in flight`);

@@ -62,6 +62,30 @@ export class HostStore {
     );
   }
 
+  /**
+   * Claims an existing host's id for the agent asking, once: true for the
+   * first caller while the host exists, false for every later one (and for a
+   * host never registered). For agents taking over the id their engine's
+   * host was registered under before ids were kept per agent.
+   */
+  async claimIdentity(hostId: string, now = Date.now()): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.host(hostId),
+          UpdateExpression: "SET identity_claimed_at = :now",
+          ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(identity_claimed_at)",
+          ExpressionAttributeValues: { ":now": new Date(now).toISOString() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   async heartbeat(hostId: string, now = Date.now()): Promise<void> {
     await this.db.send(
       new UpdateCommand({

@@ -213,9 +213,9 @@ describe("a host that stops heartbeating, then returns; a Docker daemon restart"
     await berth.waitForContainer(healer.body.uuid, (c) => c.status === "Running" && c.task_state === null);
     await berth.waitForContainer(remover.body.uuid, (c) => c.status === "Running" && c.task_state === null);
     await berth.waitForContainer(plain.body.uuid, (c) => c.status === "Running" && c.task_state === null);
-    // A second host, for the healer to move to.
-    // (Its own id: a daemon on the same machine shares the main daemon's ID, which host ids derive from.)
-    berth.stack.startAgent({ BERTH_DOCKER_SOCKET: daemonB.socket, BERTH_HOST_ID: `${berth.deployment}-b` });
+    // A second host, for the healer to move to. Its daemon shares the main daemon's ID (one machine):
+    // the agent's identity is its own, from its state folder.
+    berth.stack.startAgent({ BERTH_DOCKER_SOCKET: daemonB.socket });
     const deadline = Date.now() + 30_000;
     while ((await berth.stores.hosts.list()).length < 2 && Date.now() < deadline) await sleep(200);
     hostB = (await berth.stores.hosts.list()).find((host) => host.id !== hostA)!.id;
