@@ -16,9 +16,15 @@ export async function reportUnknown(
   stores: Stores,
   now = new Date().toISOString(),
 ): Promise<void> {
+  const keyOf = (entry: Omit<UnknownDockerThing, "first_seen">) => entry.docker_id ?? entry.name;
+  // What this process last wrote: a sync that sees the same reads nothing (cheap at rest), but the
+  // host item is looked at again now and then, in case it was written behind this agent's back.
+  const memo = `${hostId}|${kind}`;
+  const signature = seen.map(keyOf).sort().join(",");
+  const last = lastWritten.get(memo);
+  if (last?.signature === signature && Date.now() - last.at < RECHECK_MS) return;
   const host = await stores.hosts.get(hostId);
   if (!host) return;
-  const keyOf = (entry: Omit<UnknownDockerThing, "first_seen">) => entry.docker_id ?? entry.name;
   const listed = (kind === "containers" ? host.unknown_containers : host.unknown_volumes) ?? [];
   const listedCount = (kind === "containers" ? host.unknown_container_count : host.unknown_volume_count) ?? 0;
   const before = new Map(listed.map((entry) => [keyOf(entry), entry]));
@@ -29,7 +35,12 @@ export async function reportUnknown(
   entries.sort((a, b) => a.first_seen.localeCompare(b.first_seen) || keyOf(a).localeCompare(keyOf(b)));
   const capped = entries.slice(0, UNKNOWN_LIST_CAP);
   const unchanged = listedCount === entries.length && listed.length === capped.length && capped.every((entry) => before.has(keyOf(entry)));
-  if (unchanged) return;
-  log(entries.length > 0 ? "warn" : "info", `unknown Docker ${kind} on this host`, { host_id: hostId, count: entries.length });
-  await stores.hosts.recordUnknown(hostId, kind, capped, entries.length);
+  if (!unchanged) {
+    log(entries.length > 0 ? "warn" : "info", `unknown Docker ${kind} on this host`, { host_id: hostId, count: entries.length });
+    await stores.hosts.recordUnknown(hostId, kind, capped, entries.length);
+  }
+  lastWritten.set(memo, { signature, at: Date.now() });
 }
+
+const RECHECK_MS = 10 * 60_000;
+const lastWritten = new Map<string, { signature: string; at: number }>();

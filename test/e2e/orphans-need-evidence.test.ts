@@ -62,12 +62,16 @@ async function until<T>(what: string, read: () => Promise<T>, done: (value: T) =
 
 const dockerCopies = async (uuid: string) => (await berth.dockerContainers()).filter((container) => container.Labels["berth.uuid"] === uuid);
 
-it("a container deleted while its host was down is removed when the host returns, with its anonymous volumes", async () => {
-  const created = await berth.api("POST", "/v1/containers?run=true", { body: { image, command: SLEEPER, cpu: 0.1, memory: 16 } });
+it("a container deleted while its host was down is removed when the host returns, with its anonymous volumes and the volume deleted with it", async () => {
+  const created = await berth.api("POST", "/v1/containers?run=true", {
+    body: { image, command: SLEEPER, cpu: 0.1, memory: 16, mounts: [{ type: "volume", size: 1, destination: "/data" }] },
+  });
   expect(created.status).toBe(202);
   const running = await berth.waitForContainer(created.body.uuid, (c) => c.status === "Running" && c.task_state === null);
-  const anonymous = ((await berth.docker.getContainer((await berth.stores.containers.get(running.uuid))!.container_id!).inspect()).Mounts as Array<{ Type: string; Name?: string }>)
-    .filter((mount) => mount.Type === "volume")
+  const record = (await berth.stores.containers.get(running.uuid))!;
+  const named = dockerVolumeName((record.mounts![0] as { volume_uuid: string }).volume_uuid);
+  const anonymous = ((await berth.docker.getContainer(record.container_id!).inspect()).Mounts as Array<{ Type: string; Name?: string }>)
+    .filter((mount) => mount.Type === "volume" && mount.Name !== named)
     .map((mount) => mount.Name!);
   expect(anonymous).toHaveLength(1);
 
@@ -86,6 +90,7 @@ it("a container deleted while its host was down is removed when the host returns
   await until("the deleted copy removed", () => dockerCopies(running.uuid), (copies) => copies.length === 0);
   const volumes = (await berth.docker.listVolumes()).Volumes.map((volume) => volume.Name);
   expect(volumes.filter((name) => anonymous.includes(name)), "its anonymous volume").toEqual([]);
+  await until("its deleted volume removed", async () => (await berth.docker.listVolumes()).Volumes.map((volume) => volume.Name), (names) => !names.includes(named));
 }, 90_000);
 
 it("an agent started against an emptied table removes nothing: what it does not know keeps running and is listed on its host", async () => {
