@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";
 import type { ContainerRecord } from "../../shared/containers/record.ts";
 import { dockerVolumeName } from "../../shared/volumes/mounts.ts";
@@ -122,13 +123,20 @@ export class DockerDriver {
   /**
    * Removes a container with its anonymous volumes (nothing else could ever
    * mount them again; named volumes stay, their records decide); one that is
-   * already gone counts as removed.
+   * already gone counts as removed, and one Docker is already removing (an
+   * auto_remove container that stopped) once it is gone.
    */
   async remove(id: string): Promise<void> {
     try {
       await this.call(`remove ${id}`, () => this.docker.getContainer(id).remove({ force: true, v: true }));
     } catch (error) {
-      if (!(error instanceof DockerOperationError && error.kind === "not_found")) throw error;
+      if (error instanceof DockerOperationError && error.kind === "not_found") return;
+      if (!(error instanceof DockerOperationError && error.kind === "conflict" && /already in progress/.test(error.message))) throw error;
+      const deadline = Date.now() + CALL_TIMEOUT_MS;
+      while (await this.inspect(id)) {
+        if (Date.now() > deadline) throw new DockerOperationError(`remove ${id}`, "timeout", "Docker's own removal did not finish", { cause: error });
+        await sleep(100);
+      }
     }
   }
 

@@ -263,9 +263,8 @@ describe("a host that stops heartbeating, then returns; a Docker daemon restart"
       expect(await berth.dockerContainers().then((all) => all.filter((c) => c.Labels["berth.uuid"] === moved.uuid)), `${moved.name}'s copies on host A`).toEqual([]);
     }
     await expectAgreement(berth, dockerOf);
-    // The cases after this one start from the healer and the plain container alone. (Forced: a stop first
-    // would race Docker's own removal of an auto_remove container.)
-    expect((await berth.api("DELETE", `/v1/containers/${remover.body.uuid}?force=true`)).status).toBe(204);
+    // The cases after this one start from the healer and the plain container alone.
+    expect((await berth.api("DELETE", `/v1/containers/${remover.body.uuid}?stop=true`)).status).toBe(204);
     await berth.waitForGone(remover.body.uuid);
     await expectAgreement(berth, dockerOf);
   });
