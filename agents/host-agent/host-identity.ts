@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { log } from "../../shared/log.ts";
 import type { HostStore } from "../../shared/store/hosts.ts";
@@ -23,7 +24,8 @@ export async function hostIdentity(config: AgentConfig, docker: DockerDriver, ho
   if (kept) return kept;
   const info = await docker.info();
   const legacy = createHash("sha256").update(String(info.ID ?? info.Name)).digest("hex").slice(0, 16);
-  const adopted = await hosts.claimIdentity(legacy);
+  // The claimer is this machine's folder, so an agent that stops before keeping the id wins it again.
+  const adopted = await hosts.claimIdentity(legacy, `${hostname()}:${config.stateDir}`);
   const id = adopted ? legacy : randomBytes(8).toString("hex");
   const partial = `${file}.${process.pid}`;
   writeFileSync(partial, `${id}\n`);

@@ -63,20 +63,21 @@ export class HostStore {
   }
 
   /**
-   * Claims an existing host's id for the agent asking, once: true for the
-   * first caller while the host exists, false for every later one (and for a
-   * host never registered). For agents taking over the id their engine's
-   * host was registered under before ids were kept per agent.
+   * Claims an existing host's id for one agent, once: true for the first
+   * `claimer` while the host exists (and for that claimer again, should it
+   * have stopped before keeping the id), false for every other one and for a
+   * host never registered. For agents taking over the id their engine's host
+   * was registered under before ids were kept per agent.
    */
-  async claimIdentity(hostId: string, now = Date.now()): Promise<boolean> {
+  async claimIdentity(hostId: string, claimer: string): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.host(hostId),
-          UpdateExpression: "SET identity_claimed_at = :now",
-          ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(identity_claimed_at)",
-          ExpressionAttributeValues: { ":now": new Date(now).toISOString() },
+          UpdateExpression: "SET identity_claimed_by = :claimer",
+          ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(identity_claimed_by) OR identity_claimed_by = :claimer)",
+          ExpressionAttributeValues: { ":claimer": claimer },
         }),
       );
       return true;

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -90,3 +91,35 @@ function slotZeroAgent(): ChildProcess {
   const slotOne = agents[1]!;
   return [...agents].reverse().find((child) => child !== slotOne)!;
 }
+
+it("on upgrade, the first agent on an engine whose host was registered under the id derived from Docker's daemon ID keeps that id; the next gets its own", async () => {
+  const info = await berth.docker.info();
+  const legacy = createHash("sha256").update(String(info.ID ?? info.Name)).digest("hex").slice(0, 16);
+  // As an agent before this version registered it.
+  const some = (await berth.stores.hosts.list())[0]!;
+  await berth.stores.hosts.register({
+    id: legacy,
+    hostname: some.hostname,
+    cpus: some.cpus,
+    cpu_total_millis: some.cpu_total_millis,
+    mem_total: some.mem_total,
+    disk_total: some.disk_total,
+    architecture: some.architecture,
+    os_type: some.os_type,
+    os: some.os,
+    kernel_version: some.kernel_version,
+    labels: {},
+    runtimes: some.runtimes,
+    availability_zone: some.availability_zone,
+    queue_url: "",
+  });
+  const before = (await berth.stores.hosts.list()).length;
+  const since = Date.now();
+  berth.stack.startAgent();
+  await heartbeatSince(legacy, since);
+  expect(hostIdOfSlot(2)).toBe(legacy);
+  berth.stack.startAgent();
+  await hostsAfter(before + 1);
+  expect(hostIdOfSlot(3)).not.toBe(legacy);
+  expect(new Set([0, 1, 2, 3].map(hostIdOfSlot)).size).toBe(4);
+}, 60_000);
