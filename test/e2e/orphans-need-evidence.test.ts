@@ -29,6 +29,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await berth?.stop();
+  // The volumes the emptied table forgot are kept by design: this test removes its own.
+  for (const volume of (await berth?.docker.listVolumes({ filters: { label: [`berth.deployment=${berth.deployment}`] } }))?.Volumes ?? []) {
+    await berth.docker.getVolume(volume.Name).remove().catch(() => undefined);
+  }
 });
 
 function exited(child: ChildProcess): Promise<void> {
