@@ -27,6 +27,12 @@ export interface BerthConfig {
    * retries it (re-sends its message) or, after retries, fails it.
    */
   operationTimeoutSeconds: number;
+  /**
+   * How long the tombstone of a deleted container or volume is kept: it is a
+   * host's evidence that a copy it still has was deleted, so it must outlive
+   * any host's absence.
+   */
+  tombstoneDays: number;
   /** How long a function waits for a host's answer (logs, execute, …); API Gateway allows 30 s in all. */
   hostAnswerSeconds: number;
   /** How hosts are ranked: binpack, spread or random (a request's hints `strategy` overrides it). */
@@ -58,6 +64,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     hostDeadLetterQueueArn: env.BERTH_HOST_DLQ_ARN || undefined,
     hostDownAfterSeconds: positiveNumber(env, "BERTH_HOST_DOWN_AFTER_SECONDS", 180),
     operationTimeoutSeconds: positiveNumber(env, "BERTH_OPERATION_TIMEOUT_SECONDS", 300),
+    tombstoneDays: positiveNumber(env, "BERTH_TOMBSTONE_DAYS", 42),
     placementStrategy: env.BERTH_PLACEMENT_STRATEGY || "binpack",
     hostSubsetSize: positiveNumber(env, "BERTH_HOST_SUBSET_SIZE", 3),
     hostSnapshotSeconds: positiveNumber(env, "BERTH_HOST_SNAPSHOT_SECONDS", 5),

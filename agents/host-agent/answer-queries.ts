@@ -14,6 +14,7 @@ import { top } from "./queries/top.ts";
 import { searchImages } from "./queries/search-images.ts";
 import { QueryLane } from "./query-lane.ts";
 import { syncStatusFromDocker } from "./sync-status.ts";
+import { isPlacedHere } from "./is-placed-here.ts";
 
 /** Questions about the host itself: no container record is read. */
 const HOST_QUERIES: Partial<Record<HostQueryKind, QueryHandler>> = { search_images: searchImages };
@@ -51,10 +52,10 @@ export class QueryAnswerer {
         return;
       }
       const record = await this.stores.containers.get(query.container_uuid);
-      if (!record || record.host_id !== this.hostId) throw new BerthError("not_found", 404, `Container ${query.container_uuid} is not on this host.`);
+      if (!isPlacedHere(record, this.hostId)) throw new BerthError("not_found", 404, `Container ${query.container_uuid} is not on this host.`);
       const leave = await this.lane.enter(record.project_id, query.answer_by);
       try {
-        const current = query.query === "inspect" ? await syncStatusFromDocker(record, this.docker, this.stores) : record;
+        const current = query.query === "inspect" ? await syncStatusFromDocker(record, this.hostId, this.docker, this.stores) : record;
         const value = await QUERIES[query.query as keyof typeof QUERIES]({ docker: this.docker, dockerId: current.container_id ?? `berth-${current.uuid}`, record: current, params: query.params, answerBy: query.answer_by });
         reply = { ok: true, value };
       } finally {

@@ -1,5 +1,6 @@
 import type { BlockList } from "node:net";
 import { DEFAULT_DENIED_REGISTRY_NETWORKS, deniedNetworks, guardRegistry } from "./registry-guard.ts";
+import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";
 import type { ContainerRecord } from "../../shared/containers/record.ts";
 import { dockerVolumeName } from "../../shared/volumes/mounts.ts";
@@ -127,21 +128,38 @@ export class DockerDriver {
     await this.call(`stop ${id}`, () => this.docker.getContainer(id).stop({ t: timeoutSeconds }), (timeoutSeconds + 30) * 1000, [304]);
   }
 
-  /** Removes a container; one that is already gone counts as removed. */
+  /**
+   * Removes a container with its anonymous volumes (nothing else could ever
+   * mount them again; named volumes stay, their records decide); one that is
+   * already gone counts as removed, and one Docker is already removing (an
+   * auto_remove container that stopped) once it is gone.
+   */
   async remove(id: string): Promise<void> {
     try {
-      await this.call(`remove ${id}`, () => this.docker.getContainer(id).remove({ force: true }));
+      await this.call(`remove ${id}`, () => this.docker.getContainer(id).remove({ force: true, v: true }));
     } catch (error) {
-      if (!(error instanceof DockerOperationError && error.kind === "not_found")) throw error;
+      if (error instanceof DockerOperationError && error.kind === "not_found") return;
+      if (!(error instanceof DockerOperationError && error.kind === "conflict" && /already in progress/.test(error.message))) throw error;
+      const deadline = Date.now() + CALL_TIMEOUT_MS;
+      while (await this.inspect(id)) {
+        if (Date.now() > deadline) throw new DockerOperationError(`remove ${id}`, "timeout", "Docker's own removal did not finish", { cause: error });
+        await sleep(100);
+      }
     }
   }
 
-  /** The containers this deployment made on this Docker engine for one Berth host: id and Berth uuid. */
-  async containersMadeFor(hostId: string): Promise<Array<{ id: string; uuid: string }>> {
+  /** The containers this deployment made on this Docker engine for one Berth host: id, Berth uuid and Docker name. */
+  async containersMadeFor(hostId: string): Promise<Array<{ id: string; uuid: string; name: string }>> {
     const listed = await this.call("list containers", () =>
       this.docker.listContainers({ all: true, filters: { label: [`berth.deployment=${this.deployment}`, `berth.host=${hostId}`] } }),
     );
-    return listed.map((container) => ({ id: container.Id, uuid: container.Labels["berth.uuid"] ?? "" }));
+    return listed.map((container) => ({ id: container.Id, uuid: container.Labels["berth.uuid"] ?? "", name: (container.Names?.[0] ?? "").replace(/^\//, "") }));
+  }
+
+  /** The volumes this deployment made on this Docker engine: Docker name and Berth volume uuid. */
+  async volumesMade(): Promise<Array<{ name: string; uuid: string }>> {
+    const listed = await this.call("list volumes", () => this.docker.listVolumes({ filters: { label: [`berth.deployment=${this.deployment}`] } }));
+    return (listed.Volumes ?? []).map((volume) => ({ name: volume.Name, uuid: volume.Labels?.["berth.volume"] ?? "" }));
   }
 
   /** Docker's view of a container by id or name, or undefined when it does not exist. */

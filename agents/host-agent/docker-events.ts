@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { log } from "../../shared/log.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import type { DockerDriver } from "./docker-driver.ts";
+import { isPlacedHere } from "./is-placed-here.ts";
 import { syncStatusFromDocker, type Healer } from "./sync-status.ts";
 
 const EVENTS = ["start", "die", "oom", "kill", "stop", "pause", "unpause", "restart", "health_status", "destroy"];
@@ -18,6 +19,7 @@ export class DockerEventFollower {
   private readonly pending = new Map<string, Promise<void>>();
 
   constructor(
+    private readonly hostId: string,
     private readonly docker: DockerDriver,
     private readonly stores: Stores,
     private readonly deployment: string,
@@ -102,8 +104,9 @@ export class DockerEventFollower {
 
   private async sync(uuid: string): Promise<void> {
     try {
+      // An event about a copy the records place elsewhere (a stale one being removed) says nothing about the real one.
       const record = await this.stores.containers.get(uuid);
-      if (record) await syncStatusFromDocker(record, this.docker, this.stores, this.heal);
+      if (isPlacedHere(record, this.hostId)) await syncStatusFromDocker(record, this.hostId, this.docker, this.stores, this.heal);
     } catch (error) {
       log("warn", "could not follow a Docker event", { container: uuid, error });
     }

@@ -9,6 +9,7 @@ import { ensureImage } from "./ensure-image.ts";
 import { credentialsFor } from "./registry-credentials.ts";
 import { Operation } from "./operation.ts";
 import { crashPoint } from "./crash-points.ts";
+import { isPlacedHere } from "./is-placed-here.ts";
 import type { HostPortAllocator } from "./host-ports.ts";
 import { ensureProjectNetwork, forgetProjectNetwork, releaseProjectNetwork } from "./project-network.ts";
 import { ensureVolumes, injectBindFiles, removeDockerVolumes } from "./prepare-volumes.ts";
@@ -64,7 +65,7 @@ export class Engine {
 
   private async run(message: HostMessage, isLastDelivery: boolean): Promise<void> {
     const record = await this.parts.stores.containers.get(message.container_uuid);
-    const superseded = !record || record.generation !== message.generation || record.host_id !== this.hostId;
+    const superseded = !record || record.generation !== message.generation || !isPlacedHere(record, this.hostId);
     if (superseded || record.settled_generation >= message.generation) {
       log("info", superseded ? "ignoring a superseded message" : "ignoring a message whose work is done", {
         request_id: message.request_id,

@@ -3,6 +3,8 @@ import { sqsClientFor } from "../../shared/store/clients.ts";
 import { storesFor } from "../../shared/store/stores.ts";
 import { log } from "../../shared/log.ts";
 import { readAgentConfig } from "./config.ts";
+import { hostIdentity } from "./host-identity.ts";
+import { lockStateDir, StateDirHeldError } from "./state-dir-lock.ts";
 import { DockerDriver } from "./docker-driver.ts";
 import { deniedNetworks } from "./registry-guard.ts";
 import { Engine } from "./engine.ts";
@@ -14,7 +16,7 @@ import { registerHost } from "./register-host.ts";
 import { DockerEventFollower } from "./docker-events.ts";
 import { healerFor } from "./heal-container.ts";
 import { PeriodicSync, syncHost } from "./periodic-sync.ts";
-import { removeDockerVolumes } from "./prepare-volumes.ts";
+import { removeVolumeIfDeleted } from "./sweep-volumes.ts";
 import { doImageWork } from "./image-work.ts";
 import { HeldMessages, heldMessagesFile, returnHeldMessages } from "./held-messages.ts";
 
@@ -24,11 +26,13 @@ import { HeldMessages, heldMessagesFile, returnHeldMessages } from "./held-messa
  */
 export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   const config = readAgentConfig(env);
+  const lock = lockStateDir(config.stateDir);
   const docker = new DockerDriver(config.dockerSocket, config.tableName, deniedNetworks(config.deniedRegistryNetworks));
   const stores = storesFor(config);
   const sqs = sqsClientFor(config);
-  const host = await registerHost(config, docker, stores.hosts, sqs);
-  const heartbeat = new Heartbeat(stores.hosts, host.id, config.heartbeatSeconds, () => registerHost(config, docker, stores.hosts, sqs));
+  const hostId = await hostIdentity(config, docker, stores.hosts);
+  const host = await registerHost(config, hostId, docker, stores.hosts, sqs);
+  const heartbeat = new Heartbeat(stores.hosts, host.id, config.heartbeatSeconds, () => registerHost(config, hostId, docker, stores.hosts, sqs));
   const ports = new HostPortAllocator(docker, stores, host.id, config.hostPortRange);
   const engine = new Engine({ docker, stores, ports, deployment: config.tableName, secrets: config }, host.id);
   const answerer = new QueryAnswerer(docker, stores, host.id);
@@ -48,16 +52,16 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
     },
     (message, isLastDelivery) => {
       if (message.kind === "query") return answerer.answer(message);
-      if (message.kind === "delete_volume") return removeDockerVolumes(docker, [message.volume_uuid]);
+      if (message.kind === "delete_volume") return removeVolumeIfDeleted(message.volume_uuid, docker, stores);
       if (message.kind === "pull_image" || message.kind === "delete_image") return doImageWork(message, docker, stores, host.id, config);
       return engine.handle(message as HostMessage, isLastDelivery);
     },
     held,
   );
-  const heal = healerFor(stores, sqs);
+  const heal = healerFor(host.id, stores, sqs);
   await syncHost(host.id, docker, stores, heal, { restartWanted: true });
   const syncAll = () => syncHost(host.id, docker, stores, heal, { restartWanted: false });
-  const events = new DockerEventFollower(docker, stores, config.tableName, heal, engine, syncAll);
+  const events = new DockerEventFollower(host.id, docker, stores, config.tableName, heal, engine, syncAll);
   const periodicSync = new PeriodicSync(syncAll, config.syncSeconds);
   heartbeat.start();
   events.start();
@@ -72,12 +76,16 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
       periodicSync.stop();
       events.stop();
       heartbeat.stop();
+      lock.release();
     },
   };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const agent = await startAgent();
+  const agent = await startAgent().catch((error: unknown) => {
+    log("error", "the host agent could not start", { error: error instanceof StateDirHeldError ? error.message : error });
+    process.exit(1);
+  });
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
       log("info", `${signal}: finishing work in flight`);

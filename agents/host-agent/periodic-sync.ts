@@ -5,6 +5,8 @@ import type { DockerDriver } from "./docker-driver.ts";
 import { missingVolumes } from "./prepare-volumes.ts";
 import { syncStatusFromDocker, type Healer } from "./sync-status.ts";
 import { sweepOrphans } from "./sweep-orphans.ts";
+import { sweepVolumes } from "./sweep-volumes.ts";
+import { isPlacedHere } from "./is-placed-here.ts";
 
 /**
  * Reads every container placed on this host and brings its record in line
@@ -12,11 +14,14 @@ import { sweepOrphans } from "./sweep-orphans.ts";
  * restarted) is caught here. With `restartWanted`, as at the agent's start,
  * a container the record says is Running (or was, until its host went down)
  * but Docker has stopped is started again first: the record is the desired state. Copies the records no longer
- * place here (moved while this host was down) are removed first.
+ * place here (moved while this host was down, or deleted) are removed first, on that evidence only (see
+ * sweepOrphans, sweepVolumes).
  */
 export async function syncHost(hostId: string, docker: DockerDriver, stores: Stores, heal: Healer, options: { restartWanted: boolean }): Promise<void> {
   const records = await stores.containers.listByHost(hostId);
   await sweepOrphans(hostId, new Set(records.map((record) => record.uuid)), docker, stores).catch((error) => log("warn", "sweeping orphaned containers failed", { error }));
+  const mounted = records.flatMap((record) => (record.mounts ?? []).flatMap((mount) => (mount.type === "volume" ? [mount.volume_uuid] : [])));
+  await sweepVolumes(hostId, new Set(mounted), docker, stores).catch((error) => log("warn", "sweeping volumes failed", { error }));
   for (const record of records) {
     try {
       const settled = !record.task_state && record.settled_generation >= record.generation;
@@ -24,7 +29,8 @@ export async function syncHost(hostId: string, docker: DockerDriver, stores: Sto
       const wantedRunning = record.status === Status.Running || (record.status === Status.Unknown && record.status_before_unknown === Status.Running);
       if (options.restartWanted && settled && wantedRunning) {
         const inspected = await docker.inspect(record.container_id ?? `berth-${record.uuid}`);
-        if (inspected && !inspected.State?.Running) {
+        // Read again, consistently, before acting: the listing by host may be a moment old.
+        if (inspected && !inspected.State?.Running && isPlacedHere(await stores.containers.get(record.uuid), hostId)) {
           const missing = await missingVolumes(docker, record);
           if (missing.length > 0) {
             await stores.containers.recordOutcome(record.uuid, record.generation, { status: Status.Error, status_reason: `not restarted: volumes ${missing.join(", ")} are missing on this host` });
@@ -34,7 +40,7 @@ export async function syncHost(hostId: string, docker: DockerDriver, stores: Sto
           await docker.start(inspected.Id as string);
         }
       }
-      await syncStatusFromDocker(record, docker, stores, heal);
+      await syncStatusFromDocker(record, hostId, docker, stores, heal);
     } catch (error) {
       log("warn", "sync of a container failed", { container: record.uuid, error });
     }

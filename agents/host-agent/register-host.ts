@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { statfs } from "node:fs/promises";
 import { CreateQueueCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { hostQueueName } from "../../shared/queue/host-messages.ts";
@@ -10,12 +9,11 @@ const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
 
 /**
- * Registers this host with its real capacity from `docker info`, creating its
+ * Registers this host (its id from hostIdentity) with its real capacity from `docker info`, creating its
  * FIFO work queue (redriving to the shared dead-letter queue) on first start.
  */
-export async function registerHost(config: AgentConfig, docker: DockerDriver, hosts: HostStore, sqs: SQSClient): Promise<HostInventory> {
+export async function registerHost(config: AgentConfig, id: string, docker: DockerDriver, hosts: HostStore, sqs: SQSClient): Promise<HostInventory> {
   const info = await docker.info();
-  const id = config.hostId ?? createHash("sha256").update(String(info.ID ?? info.Name)).digest("hex").slice(0, 16);
   const queueUrl = await ensureHostQueue(config, id, sqs);
   const inventory: HostInventory = {
     id,

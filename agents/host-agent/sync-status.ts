@@ -3,6 +3,7 @@ import { Status } from "../../shared/containers/statuses.ts";
 import { log } from "../../shared/log.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import type { DockerDriver } from "./docker-driver.ts";
+import { isPlacedHere } from "./is-placed-here.ts";
 import { observedChanges, type DockerInspection } from "./observe-container.ts";
 
 /** Statuses Docker's state may overwrite; the others belong to an operation or carry a failure's reason. */
@@ -16,9 +17,12 @@ export type Healer = (record: ContainerRecord) => Promise<void>;
  * sync_container_state), each write conditional on no request having been
  * accepted since it was read. A Docker container that has gone is, by the
  * record's wishes: removed with its claims (auto_remove), rebuilt (auto_heal),
- * or recorded as `Error: No such container`. Returns the record as it now stands.
+ * or recorded as `Error: No such container`. A record not placed on `hostId`
+ * is left alone: this host's Docker says nothing about a container elsewhere.
+ * Returns the record as it now stands.
  */
-export async function syncStatusFromDocker(record: ContainerRecord, docker: DockerDriver, stores: Stores, heal?: Healer): Promise<ContainerRecord> {
+export async function syncStatusFromDocker(record: ContainerRecord, hostId: string, docker: DockerDriver, stores: Stores, heal?: Healer): Promise<ContainerRecord> {
+  if (!isPlacedHere(record, hostId)) return record;
   if (record.task_state || record.settled_generation < record.generation || !FOLLOWS_DOCKER.has(record.status)) return record;
   const inspected = (await docker.inspect(record.container_id ?? `berth-${record.uuid}`)) as DockerInspection | undefined;
   if (!inspected) return containerIsMissing(record, stores, heal);

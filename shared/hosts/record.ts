@@ -34,7 +34,29 @@ export interface HostRecord {
   /** Liveness as the reconciler last recorded it; `isHostUp` is the live answer. */
   state?: "up" | "down";
   registered_at: string;
+  /**
+   * What the host's Docker has that Berth has neither a record nor a
+   * tombstone of: kept running, never removed, shown to admins (at most
+   * UNKNOWN_LIST_CAP entries; the counts are the whole).
+   */
+  unknown_containers?: UnknownDockerThing[];
+  unknown_container_count?: number;
+  unknown_volumes?: UnknownDockerThing[];
+  unknown_volume_count?: number;
 }
+
+/** A Docker container or volume its host keeps although Berth has no record or tombstone of it. */
+export interface UnknownDockerThing {
+  /** The Berth uuid from its labels ("" when it has none). */
+  uuid: string;
+  /** Its Docker name. */
+  name: string;
+  /** A container's Docker id. */
+  docker_id?: string;
+  first_seen: string;
+}
+
+export const UNKNOWN_LIST_CAP = 50;
 
 export function isHostUp(host: Pick<HostRecord, "heartbeat_at">, downAfterSeconds: number, now = Date.now()): boolean {
   return now - host.heartbeat_at <= downAfterSeconds * 1000;

@@ -22,6 +22,11 @@ export function hostView(host: HostRecord, baseUrl: string) {
     runtimes: host.runtimes,
     enable_cpu_pinning: false,
     availability_zone: host.availability_zone,
+    // Berth's own: what the host's Docker has that Berth has no record of (kept, never removed).
+    unknown_containers: host.unknown_containers ?? [],
+    unknown_container_count: host.unknown_container_count ?? 0,
+    unknown_volumes: host.unknown_volumes ?? [],
+    unknown_volume_count: host.unknown_volume_count ?? 0,
     links: [
       { href, rel: "self" },
       { href, rel: "bookmark" },

@@ -13,6 +13,7 @@ import { cancellationCodes, isConditionFailure } from "./transactions.ts";
 import { updateExpression } from "./update-expression.ts";
 import { negate, type QuotaStore } from "./quotas.ts";
 import type { VolumeStore } from "./volumes.ts";
+import type { TombstoneStore } from "./tombstones.ts";
 import { usageOf } from "../quotas/limits.ts";
 import { PENDING_ATTRIBUTES, pendingDeadline, pendingWork } from "../containers/pending-work.ts";
 import type { HostMessage } from "../queue/host-messages.ts";
@@ -28,6 +29,7 @@ export class ContainerStore {
     private readonly table: string,
     private readonly quotas: QuotaStore,
     private readonly volumes: VolumeStore,
+    private readonly tombstones: TombstoneStore,
     /** How long an operation may stand still before the reconciler steps in. */
     private readonly operationTimeoutSeconds: number,
   ) {}
@@ -411,7 +413,9 @@ export class ContainerStore {
    * still being at `generation`: a duplicate or stale delete finds nothing to
    * release, so a claim is released exactly once. Volumes it made for itself
    * go with it when asked to (and no other container uses them); the others
-   * are detached and kept, still holding their size. Returns whether it
+   * are detached and kept, still holding their size. The container and each
+   * deleted volume leave a tombstone in the same transaction (the evidence a
+   * host needs before it removes a copy). Returns whether it
    * released, and the volumes whose records were deleted (for the host to
    * remove from Docker afterwards).
    */
@@ -429,7 +433,8 @@ export class ContainerStore {
           },
         },
         { Delete: { TableName: this.table, Key: keys.containerName(record.project_id, record.name) } },
-        ...volumes.deleted.map((volume) => this.volumes.deleteItem(volume.uuid, record.uuid)),
+        this.tombstones.putItem("container", record.uuid, record.host_id),
+        ...volumes.deleted.flatMap((volume) => this.volumes.deleteItems(volume.uuid, record.host_id!, record.uuid)),
         ...volumes.kept.map((volume) => this.volumes.detachItem(volume.uuid, record.uuid, { madeIt: true })),
         ...volumes.shared.map((volume) => this.volumes.detachItem(volume.uuid, record.uuid, { madeIt: false })),
       ];

@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { queryAll } from "./query-all.ts";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { HostRecord } from "../hosts/record.ts";
+import type { HostRecord, UnknownDockerThing } from "../hosts/record.ts";
 import { GSI1, keys } from "./keys.ts";
 import { isConditionFailure } from "./transactions.ts";
 import { updateExpression } from "./update-expression.ts";
@@ -16,7 +16,23 @@ export function hostUsageOf(host: HostRecord): HostUsage {
 }
 
 /** What an agent reports about its host at registration. */
-export type HostInventory = Omit<HostRecord, "cpu_used_millis" | "mem_used" | "disk_used" | "total_containers" | "ports_used" | "enabled" | "disabled_reason" | "heartbeat_at" | "state" | "registered_at">;
+export type HostInventory = Omit<
+  HostRecord,
+  | "cpu_used_millis"
+  | "mem_used"
+  | "disk_used"
+  | "total_containers"
+  | "ports_used"
+  | "enabled"
+  | "disabled_reason"
+  | "heartbeat_at"
+  | "state"
+  | "registered_at"
+  | "unknown_containers"
+  | "unknown_container_count"
+  | "unknown_volumes"
+  | "unknown_volume_count"
+>;
 
 export class HostStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
@@ -44,6 +60,31 @@ export class HostStore {
         ExpressionAttributeValues: values,
       }),
     );
+  }
+
+  /**
+   * Claims an existing host's id for one agent, once: true for the first
+   * `claimer` while the host exists (and for that claimer again, should it
+   * have stopped before keeping the id), false for every other one and for a
+   * host never registered. For agents taking over the id their engine's host
+   * was registered under before ids were kept per agent.
+   */
+  async claimIdentity(hostId: string, claimer: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.host(hostId),
+          UpdateExpression: "SET identity_claimed_by = :claimer",
+          ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(identity_claimed_by) OR identity_claimed_by = :claimer)",
+          ExpressionAttributeValues: { ":claimer": claimer },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async heartbeat(hostId: string, now = Date.now()): Promise<void> {
@@ -141,6 +182,20 @@ export class HostStore {
         ExpressionAttributeValues: { ":disk": -gib },
       },
     };
+  }
+
+  /** Replaces the host's list of Docker containers or volumes Berth knows nothing of, and their count. */
+  async recordUnknown(hostId: string, kind: "containers" | "volumes", entries: UnknownDockerThing[], count: number): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.host(hostId),
+        UpdateExpression: "SET #list = :entries, #count = :count",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#list": `unknown_${kind}`, "#count": kind === "containers" ? "unknown_container_count" : "unknown_volume_count" },
+        ExpressionAttributeValues: { ":entries": entries, ":count": count },
+      }),
+    );
   }
 
   async get(hostId: string): Promise<HostRecord | undefined> {

@@ -32,6 +32,8 @@ export const keys = {
   allQuotas: () => "QUOTAS",
   quotaClass: (name: string) => ({ pk: `QUOTA_CLASS#${name}`, sk: "QUOTA_CLASS" }),
   idempotencyKey: (projectId: string, key: string) => ({ pk: `IDEMPOTENCY#${projectId}#${key}`, sk: "IDEMPOTENCY" }),
+  /** What remains of a deleted container or volume, until its TTL: the evidence a host needs to remove a copy. */
+  tombstone: (kind: "container" | "volume", uuid: string) => ({ pk: `TOMBSTONE#${kind}#${uuid}`, sk: "TOMBSTONE" }),
   reply: (requestId: string) => ({ pk: `REPLY#${requestId}`, sk: "REPLY" }),
   /**
    * A container with work in flight is listed (sparse gsi4) by the time its

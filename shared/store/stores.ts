@@ -9,6 +9,7 @@ import { ReplyStore } from "./replies.ts";
 import { VolumeStore } from "./volumes.ts";
 import { ImageStore } from "./images.ts";
 import { RegistryStore } from "./registries.ts";
+import { TombstoneStore } from "./tombstones.ts";
 
 export interface Stores {
   containers: ContainerStore;
@@ -19,14 +20,16 @@ export interface Stores {
   volumes: VolumeStore;
   images: ImageStore;
   registries: RegistryStore;
+  tombstones: TombstoneStore;
 }
 
 /** The stores over the shared client, or over `db` (e.g. one whose reads are metered). */
 export function storesFor(config: BerthConfig, db: DynamoDBDocumentClient = documentClientFor(config)): Stores {
   const quotas = new QuotaStore(db, config.tableName);
-  const volumes = new VolumeStore(db, config.tableName);
+  const tombstones = new TombstoneStore(db, config.tableName, config.tombstoneDays);
+  const volumes = new VolumeStore(db, config.tableName, tombstones);
   return {
-    containers: new ContainerStore(db, config.tableName, quotas, volumes, config.operationTimeoutSeconds),
+    containers: new ContainerStore(db, config.tableName, quotas, volumes, tombstones, config.operationTimeoutSeconds),
     hosts: new HostStore(db, config.tableName),
     actions: new ActionStore(db, config.tableName),
     replies: new ReplyStore(db, config.tableName),
@@ -34,5 +37,6 @@ export function storesFor(config: BerthConfig, db: DynamoDBDocumentClient = docu
     volumes,
     images: new ImageStore(db, config.tableName),
     registries: new RegistryStore(db, config.tableName),
+    tombstones,
   };
 }

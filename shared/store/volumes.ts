@@ -4,6 +4,7 @@ import { cancellationCodes } from "./transactions.ts";
 import type { DynamoDBDocumentClient, TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { VolumeRecord } from "../volumes/record.ts";
 import { GSI1, GSI2, keys } from "./keys.ts";
+import type { TombstoneStore } from "./tombstones.ts";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
@@ -13,7 +14,7 @@ type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[numb
  * delete those containers, so a volume in use cannot be deleted.
  */
 export class VolumeStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string, private readonly tombstones: TombstoneStore) {}
 
   async get(uuid: string): Promise<(VolumeRecord & { attached?: Set<string> }) | undefined> {
     const result = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.volume(uuid), ConsistentRead: true }));
@@ -92,7 +93,7 @@ export class VolumeStore {
    */
   async deleteUnused(volume: VolumeRecord, releaseItems: TransactItem[]): Promise<boolean> {
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: [this.deleteItem(volume.uuid), ...releaseItems] }));
+      await this.db.send(new TransactWriteCommand({ TransactItems: [...this.deleteItems(volume.uuid, volume.host_id), ...releaseItems] }));
       return true;
     } catch (error) {
       if (cancellationCodes(error)?.[0] === "ConditionalCheckFailed") return false;
@@ -100,8 +101,12 @@ export class VolumeStore {
     }
   }
 
-  /** Deletes a volume's record, only if no container uses it. */
-  deleteItem(volumeUuid: string, exceptContainer?: string): TransactItem {
+  /** Deletes a volume's record, only if no container uses it, leaving its tombstone: the record's delete comes first. */
+  deleteItems(volumeUuid: string, hostId: string, exceptContainer?: string): TransactItem[] {
+    return [this.deleteItem(volumeUuid, exceptContainer), this.tombstones.putItem("volume", volumeUuid, hostId)];
+  }
+
+  private deleteItem(volumeUuid: string, exceptContainer?: string): TransactItem {
     return {
       Delete: {
         TableName: this.table,

@@ -207,11 +207,15 @@ describe("a host that stops heartbeating, then returns; a Docker daemon restart"
   it("its containers become Unknown, auto_heal ones are rescheduled; when it returns, the moved copies are removed and the rest is true again", async () => {
     const healer = await berth.api("POST", "/v1/containers?run=true", { body: { name: "healer", image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16, auto_heal: true } });
     const plain = await berth.api("POST", "/v1/containers?run=true", { body: { name: "plain", image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 } });
+    const remover = await berth.api("POST", "/v1/containers?run=true", {
+      body: { name: "healer-remover", image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16, auto_heal: true, auto_remove: true },
+    });
     await berth.waitForContainer(healer.body.uuid, (c) => c.status === "Running" && c.task_state === null);
+    await berth.waitForContainer(remover.body.uuid, (c) => c.status === "Running" && c.task_state === null);
     await berth.waitForContainer(plain.body.uuid, (c) => c.status === "Running" && c.task_state === null);
-    // A second host, for the healer to move to.
-    // (Its own id: a daemon on the same machine shares the main daemon's ID, which host ids derive from.)
-    berth.stack.startAgent({ BERTH_DOCKER_SOCKET: daemonB.socket, BERTH_HOST_ID: `${berth.deployment}-b` });
+    // A second host, for the healer to move to. Its daemon shares the main daemon's ID (one machine):
+    // the agent's identity is its own, from its state folder.
+    berth.stack.startAgent({ BERTH_DOCKER_SOCKET: daemonB.socket });
     const deadline = Date.now() + 30_000;
     while ((await berth.stores.hosts.list()).length < 2 && Date.now() < deadline) await sleep(200);
     hostB = (await berth.stores.hosts.list()).find((host) => host.id !== hostA)!.id;
@@ -220,21 +224,48 @@ describe("a host that stops heartbeating, then returns; a Docker daemon restart"
     const since = Date.now();
     const downSeconds = await reconcileUntil(async () => {
       const moved = await berth.stores.containers.get(healer.body.uuid);
-      return moved?.host_id === hostB && (await statusOf(healer.body.uuid)) === "Running" && (await statusOf(plain.body.uuid)) === "Unknown";
+      const movedRemover = await berth.stores.containers.get(remover.body.uuid);
+      return (
+        moved?.host_id === hostB &&
+        (await statusOf(healer.body.uuid)) === "Running" &&
+        movedRemover?.host_id === hostB &&
+        (await statusOf(remover.body.uuid)) === "Running" &&
+        (await statusOf(plain.body.uuid)) === "Unknown"
+      );
     }, since);
     convergence.push({ fault: "host stops heartbeating (SIGSTOP): Unknown and rescheduled", seconds: downSeconds });
     const unknown = (await berth.api("GET", "/v1/containers/plain")).body;
     expect(unknown.status_reason).toMatch(/^host .+ is down \(no heartbeat for \d+ s\)$/);
     // For a while the frozen host still has its copy: the records say which one is real.
     expect((await berth.dockerContainers()).filter((c) => c.Labels["berth.uuid"] === healer.body.uuid)).toHaveLength(1);
+    const onB = await Promise.all([healer, remover].map(async (created) => (await berth.stores.containers.get(created.body.uuid))!));
 
     agentA.kill("SIGCONT");
     const returned = Date.now();
     const upSeconds = await reconcileUntil(async () => {
-      const stale = (await berth.dockerContainers()).filter((c) => c.Labels["berth.uuid"] === healer.body.uuid);
+      const stale = (await berth.dockerContainers()).filter((c) => c.Labels["berth.uuid"] === healer.body.uuid || c.Labels["berth.uuid"] === remover.body.uuid);
       return stale.length === 0 && (await statusOf(plain.body.uuid)) === "Running" && (await berth.stores.hosts.get(hostA))!.state === "up";
     }, returned);
     convergence.push({ fault: "host returns: moved copy removed, Unknown made true", seconds: upSeconds });
+    // The returning host never touches the copies placed elsewhere: a few sync periods on, each still runs
+    // on host B as it did (not rebuilt, its record intact), exactly once.
+    await sleep(3 * 2000);
+    for (const moved of onB) {
+      const now = await berth.stores.containers.get(moved.uuid);
+      expect({ host_id: now?.host_id, container_id: now?.container_id, generation: now?.generation }, `${moved.name} on host B`).toEqual({
+        host_id: hostB,
+        container_id: moved.container_id,
+        generation: moved.generation,
+      });
+      expect(await statusOf(moved.uuid)).toBe("Running");
+      const copies = await daemonB.docker.listContainers({ all: true, filters: { label: [`berth.uuid=${moved.uuid}`] } });
+      expect(copies.map((copy) => [copy.Id, copy.State]), `${moved.name}'s copies on host B`).toEqual([[moved.container_id, "running"]]);
+      expect(await berth.dockerContainers().then((all) => all.filter((c) => c.Labels["berth.uuid"] === moved.uuid)), `${moved.name}'s copies on host A`).toEqual([]);
+    }
+    await expectAgreement(berth, dockerOf);
+    // The cases after this one start from the healer and the plain container alone.
+    expect((await berth.api("DELETE", `/v1/containers/${remover.body.uuid}?stop=true`)).status).toBe(204);
+    await berth.waitForGone(remover.body.uuid);
     await expectAgreement(berth, dockerOf);
   });
 
