@@ -1,4 +1,5 @@
 import type { SecretSettings } from "../../shared/registries/secret-box.ts";
+import type { PrivateImages } from "./private-images.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { TaskState } from "../../shared/containers/statuses.ts";
 import { log } from "../../shared/log.ts";
@@ -22,6 +23,8 @@ export interface EngineParts {
   deployment: string;
   /** Unseal registry passwords for pulls. */
   secrets: SecretSettings;
+  /** Which credentials proved access to the images pulled here privately. */
+  privateImages?: PrivateImages;
 }
 
 type OperationHandler = (op: Operation, parts: EngineParts) => Promise<void>;
@@ -199,7 +202,7 @@ async function createWired(op: Operation, { docker, ports, deployment }: EngineP
  * False when the operation ended here: failed with a reason a user can act
  * on, or superseded by a newer request.
  */
-async function ensureImageFor(op: Operation, { docker, stores, secrets }: EngineParts): Promise<boolean> {
+async function ensureImageFor(op: Operation, { docker, stores, secrets, privateImages }: EngineParts): Promise<boolean> {
   let superseded = false;
   let unwritten: unknown;
   try {
@@ -218,6 +221,7 @@ async function ensureImageFor(op: Operation, { docker, stores, secrets }: Engine
         }
         if (superseded) throw new Error("superseded");
       },
+      privateImages,
     );
     return true;
   } catch (error) {

@@ -3,6 +3,7 @@ import type { SecretSettings } from "../../shared/registries/secret-box.ts";
 import type { ImageWork } from "../../shared/queue/host-messages.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import { DockerOperationError, type DockerDriver } from "./docker-driver.ts";
+import { type PrivateImages, proofOf } from "./private-images.ts";
 import { credentialsFor } from "./registry-credentials.ts";
 import { pullFailureReason } from "./registry-guard.ts";
 
@@ -10,7 +11,14 @@ import { pullFailureReason } from "./registry-guard.ts";
  * The images API's work on this host: pull an image (its progress shown in
  * the record's reason while it runs), or remove one Docker no longer needs.
  */
-export async function doImageWork(work: ImageWork, docker: DockerDriver, stores: Stores, hostId: string, secrets: SecretSettings): Promise<void> {
+export async function doImageWork(
+  work: ImageWork,
+  docker: DockerDriver,
+  stores: Stores,
+  hostId: string,
+  secrets: SecretSettings,
+  privateImages?: PrivateImages,
+): Promise<void> {
   const image = await stores.images.get(work.image_uuid);
   if (!image || image.host_id !== hostId) return;
   const reference = `${image.repo}:${image.tag}`;
@@ -28,6 +36,7 @@ export async function doImageWork(work: ImageWork, docker: DockerDriver, stores:
         },
         auth,
       );
+      await privateImages?.pulled(reference, proofOf(auth));
       const inspected = await docker.call(`inspect image ${reference}`, () => docker.docker.getImage(reference).inspect());
       await stores.images.update(image.uuid, { status: "active", image_id: inspected.Id, size: inspected.Size, reason: null });
     } catch (error) {

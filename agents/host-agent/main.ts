@@ -7,6 +7,7 @@ import { hostIdentity } from "./host-identity.ts";
 import { lockStateDir, StateDirHeldError } from "./state-dir-lock.ts";
 import { DockerDriver } from "./docker-driver.ts";
 import { deniedNetworks } from "./registry-guard.ts";
+import { PrivateImages, privateImagesFile } from "./private-images.ts";
 import { Engine } from "./engine.ts";
 import { HostPortAllocator } from "./host-ports.ts";
 import { QueryAnswerer } from "./answer-queries.ts";
@@ -34,7 +35,8 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   const host = await registerHost(config, hostId, docker, stores.hosts, sqs);
   const heartbeat = new Heartbeat(stores.hosts, host.id, config.heartbeatSeconds, () => registerHost(config, hostId, docker, stores.hosts, sqs));
   const ports = new HostPortAllocator(docker, stores, host.id, config.hostPortRange);
-  const engine = new Engine({ docker, stores, ports, deployment: config.tableName, secrets: config }, host.id);
+  const privateImages = new PrivateImages(privateImagesFile(config.stateDir));
+  const engine = new Engine({ docker, stores, ports, deployment: config.tableName, secrets: config, privateImages }, host.id);
   const answerer = new QueryAnswerer(docker, stores, host.id);
   const heldFile = heldMessagesFile(config.stateDir);
   await returnHeldMessages(heldFile, host.queue_url, sqs);
@@ -53,7 +55,7 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
     (message, isLastDelivery) => {
       if (message.kind === "query") return answerer.answer(message);
       if (message.kind === "delete_volume") return removeVolumeIfDeleted(message.volume_uuid, docker, stores);
-      if (message.kind === "pull_image" || message.kind === "delete_image") return doImageWork(message, docker, stores, host.id, config);
+      if (message.kind === "pull_image" || message.kind === "delete_image") return doImageWork(message, docker, stores, host.id, config, privateImages);
       return engine.handle(message as HostMessage, isLastDelivery);
     },
     held,
