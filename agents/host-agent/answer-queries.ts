@@ -44,6 +44,10 @@ export class QueryAnswerer {
 
   async answer(query: HostQuery): Promise<void> {
     if (Date.now() > query.answer_by) return;
+    if (!(await this.stores.replies.wasAsked(query))) {
+      log("warn", "refusing a question no function asked", { request_id: query.request_id, query: query.query, container: query.container_uuid });
+      return;
+    }
     let reply: Reply;
     try {
       const aboutHost = HOST_QUERIES[query.query];

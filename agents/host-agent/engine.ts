@@ -1,3 +1,4 @@
+import type { ContainerRecord } from "../../shared/containers/record.ts";
 import type { SecretSettings } from "../../shared/registries/secret-box.ts";
 import type { PrivateImages } from "./private-images.ts";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -77,6 +78,10 @@ export class Engine {
       });
       return;
     }
+    if (!isAcceptedWork(record, message)) {
+      log("warn", "refusing work no accepted request asked for", { request_id: message.request_id, kind: message.kind, container: message.container_uuid });
+      return;
+    }
     const op = new Operation(record, message, this.parts.stores);
     try {
       await OPERATIONS[message.kind](op, this.parts);
@@ -86,6 +91,16 @@ export class Engine {
       await op.fail(error instanceof Error ? error.message : String(error));
     }
   }
+}
+
+/**
+ * Whether the message is the work the record says was accepted: the queue is
+ * only a doorbell, and only a function that wrote the record (its request
+ * accepted, in the same transaction as its action) can have asked for it.
+ */
+function isAcceptedWork(record: ContainerRecord, message: HostMessage): boolean {
+  const accepted = record.pending_message;
+  return !!accepted && accepted.request_id === message.request_id && accepted.kind === message.kind && accepted.generation === message.generation;
 }
 
 const OPERATIONS: Record<ContainerOperation, OperationHandler> = {

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { BerthError, ConflictError, HostTimeoutError, HostUnavailableError } from "../errors.ts";
 import { isHostUp, type HostRecord } from "../hosts/record.ts";
-import { sendToHost, type HostQueryKind } from "../queue/host-messages.ts";
+import { sendToHost, type HostQuery, type HostQueryKind } from "../queue/host-messages.ts";
 import type { Stores } from "../store/stores.ts";
 import type { ContainerRecord } from "./record.ts";
 
@@ -51,7 +51,9 @@ export async function askHostItself<T>(
   }
   const waitMs = Math.max(0, Math.min(options.waitMs ?? LONGEST_WAIT_MS, LONGEST_WAIT_MS, options.remainingMs - 2_000));
   const answerBy = Date.now() + waitMs;
-  await sendToHost(sqs, host.queue_url, { kind: "query", query, container_uuid: containerUuid, request_id: options.requestId, params, answer_by: answerBy });
+  const question: HostQuery = { kind: "query", query, container_uuid: containerUuid, request_id: options.requestId, params, answer_by: answerBy };
+  await stores.replies.ask(question);
+  await sendToHost(sqs, host.queue_url, question);
   while (Date.now() < answerBy) {
     const reply = await stores.replies.get(options.requestId);
     if (reply?.ok) return reply.value as T;
