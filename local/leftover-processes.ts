@@ -15,6 +15,21 @@ export function pidNote(file: string): string {
   return existsSync(file) ? (readFileSync(file, "utf8").split("\n")[1] ?? "").trim() : "";
 }
 
+/** The note for a process a stack starts and must stop: it names the stack, so a later one can tell whether that stack still lives. */
+export const startedByThisStack = () => `stack ${process.pid}`;
+
+/** Whether the process was started by a stack that has since died (leaving it to whoever comes next). */
+export function orphanedByItsStack(file: string): boolean {
+  const match = /^stack (\d+)$/.exec(pidNote(file));
+  if (!match) return false;
+  try {
+    process.kill(Number(match[1]), 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /** The live process the pid file names, if its command line still contains `program`. */
 export function leftoverProcess(file: string, program: string): number | undefined {
   if (!existsSync(file)) return undefined;

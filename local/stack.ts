@@ -8,7 +8,7 @@ import type { Context } from "aws-lambda";
 import { AGENT_PROGRAM, agentPidFile, portRangeForSlot, waitForLeftoverAgents } from "./agent-slots.ts";
 import { dataPaths, localDataDir } from "./data-folder.ts";
 import { ensureEmulators, type RunningEmulators } from "./emulators/start.ts";
-import { forgetPid, recordPid } from "./leftover-processes.ts";
+import { forgetPid, recordPid, startedByThisStack } from "./leftover-processes.ts";
 import { forgetStage } from "./start-fresh.ts";
 import { LocalGateway } from "./gateway.ts";
 import { provisionResources, resolveEnvironment } from "./provision.ts";
@@ -122,7 +122,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stdio: ["pipe", options.agentOutput ?? "inherit", options.agentOutput ?? "inherit"],
     });
     const pidFile = agentPidFile(stageState, slot);
-    recordPid(pidFile, child.pid);
+    recordPid(pidFile, child.pid, startedByThisStack());
     child.once("exit", () => {
       if (slots.get(slot) === child) forgetPid(pidFile);
     });

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, openSync, readdirSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { dataPaths, localDataDir } from "../data-folder.ts";
-import { forgetPid, leftoverProcess, pidNote, recordPid, waitForExit } from "../leftover-processes.ts";
+import { forgetPid, leftoverProcess, orphanedByItsStack, recordPid, startedByThisStack, waitForExit } from "../leftover-processes.ts";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 
@@ -80,13 +80,13 @@ export async function ensureEmulators(options: EmulatorOptions = {}): Promise<Ru
     const pidFile = `${paths.emulatorPids}/${emulator.folder}-${emulator.port}.pid`;
     if (await answers(emulator.port)) {
       const leftover = emulator.keptIn === undefined ? undefined : leftoverProcess(pidFile, emulator.keptIn);
-      if (leftover !== undefined && pidNote(pidFile) === "stack" && !options.detached) adopted.push({ pid: leftover, program: emulator.keptIn! });
+      if (leftover !== undefined && orphanedByItsStack(pidFile) && !options.detached) adopted.push({ pid: leftover, program: emulator.keptIn! });
       storage.push(leftover !== undefined ? `${emulator.name} (already running): kept in ${emulator.keptIn}` : `${emulator.name}: already running on port ${emulator.port}, started elsewhere; it keeps whatever it was started to keep`);
       continue;
     }
     for (const folder of [paths.emulatorPids, paths.logs, emulator.keptIn]) if (folder) mkdirSync(folder, { recursive: true });
     const child = startEmulator(emulator, paths.logs, options.detached ?? false);
-    recordPid(pidFile, child.pid, options.detached ? "detached" : "stack");
+    recordPid(pidFile, child.pid, options.detached ? "detached" : startedByThisStack());
     child.once("exit", () => forgetPid(pidFile));
     started.push(child);
     storage.push(emulator.keptIn ? `${emulator.name}: kept in ${emulator.keptIn}` : `${emulator.name}: in memory, kept nowhere`);
