@@ -63,14 +63,15 @@ export interface LocalStack {
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const region = options.region ?? process.env.AWS_REGION ?? "us-east-1";
   const say = options.say ?? (() => undefined);
-  const paths = dataPaths(options.dataDir ?? localDataDir());
+  const dataDir = options.dataDir ?? localDataDir();
+  const paths = dataPaths(dataDir);
   const stageState = paths.agentState(options.stage);
   let emulators: RunningEmulators | undefined;
   let endpoints: Record<string, string>;
   if (process.env.AWS_ENDPOINT_URL) {
     endpoints = { AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL };
   } else {
-    emulators = await ensureEmulators({ dataDir: options.dataDir ?? localDataDir() });
+    emulators = await ensureEmulators({ dataDir });
     endpoints = { AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint, AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint };
   }
   const credentials = {
