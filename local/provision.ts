@@ -37,11 +37,16 @@ async function createTable(dynamodb: DynamoDBClient, properties: Record<string, 
   return TableName;
 }
 
-/** Resolves `Ref` / `Fn::GetAtt` in serverless.yml's environment against what was provisioned. */
-export function resolveEnvironment(environment: Record<string, unknown>, provisioned: ProvisionedResources): Record<string, string> {
+/**
+ * Resolves `Ref` / `Fn::GetAtt` in serverless.yml's environment against what
+ * was provisioned. A literal value there is a default: locally, a value the
+ * `outside` environment sets wins (on AWS the deployed value is the truth).
+ * References never yield, so functions always use the resources provisioned.
+ */
+export function resolveEnvironment(environment: Record<string, unknown>, provisioned: ProvisionedResources, outside: NodeJS.ProcessEnv = {}): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(environment)) {
-    if (typeof value === "string") result[name] = value;
+    if (typeof value === "string") result[name] = outside[name] || value;
     else if (value && typeof value === "object" && "Ref" in value) result[name] = lookup(provisioned, String(value.Ref)).ref;
     else if (value && typeof value === "object" && "Fn::GetAtt" in value) {
       const [logicalId, attribute] = value["Fn::GetAtt"] as [string, string];

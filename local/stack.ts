@@ -1,10 +1,15 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
+import { AGENT_PROGRAM, agentPidFile, portRangeForSlot, waitForLeftoverAgents } from "./agent-slots.ts";
+import { dataPaths, localDataDir } from "./data-folder.ts";
 import { ensureEmulators, type RunningEmulators } from "./emulators/start.ts";
+import { forgetPid, recordPid, startedByThisStack } from "./leftover-processes.ts";
+import { forgetStage } from "./start-fresh.ts";
 import { LocalGateway } from "./gateway.ts";
 import { bundleHostAgent } from "./agent-bundle.ts";
 import { provisionResources, resolveEnvironment } from "./provision.ts";
@@ -19,6 +24,14 @@ export interface LocalStackOptions {
   agents?: number;
   /** Overrides every schedule serverless.yml gives (reconcile, audit); 0 disables them all, as tests do to run them by hand. */
   scheduleEverySeconds?: number;
+  /** Overrides one function's schedule, by function name (e.g. `{ reconcile: 10 }`); 0 disables it. */
+  schedulePeriods?: Record<string, number>;
+  /** Where the emulators' data, the agents' state and the sealing key are kept; `BERTH_DATA_DIR` or `.berth/` by default. */
+  dataDir?: string;
+  /** Start the stage empty: remove its tables, queues, agents' state and Docker objects first (`npm run dev -- --fresh`). */
+  fresh?: boolean;
+  /** Where the stack says what it does (emulator storage, leftovers, what `fresh` removes). */
+  say?: (line: string) => void;
   /** Extra environment for the functions and agents (e.g. shorter heartbeats in tests). */
   environment?: Record<string, string>;
   /** Let agents print their logs (dev) or keep them quiet (tests). */
@@ -38,6 +51,8 @@ export interface LocalStack {
   startAgent(extra?: Record<string, string>): ChildProcess;
   /** The state folder of the agent in `slot` (0 for the first). */
   agentStateDir(slot: number): string;
+  /** Where each emulator keeps its data (empty when AWS_ENDPOINT_URL points elsewhere). */
+  storage: string[];
   stop(): Promise<void>;
 }
 
@@ -48,12 +63,16 @@ export interface LocalStack {
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const region = options.region ?? process.env.AWS_REGION ?? "us-east-1";
+  const say = options.say ?? (() => undefined);
+  const dataDir = options.dataDir ?? localDataDir();
+  const paths = dataPaths(dataDir);
+  const stageState = paths.agentState(options.stage);
   let emulators: RunningEmulators | undefined;
   let endpoints: Record<string, string>;
   if (process.env.AWS_ENDPOINT_URL) {
     endpoints = { AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL };
   } else {
-    emulators = await ensureEmulators();
+    emulators = await ensureEmulators({ dataDir });
     endpoints = { AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint, AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint };
   }
   const credentials = {
@@ -65,11 +84,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const clientConfig = { region, credentials: { accessKeyId: credentials.AWS_ACCESS_KEY_ID, secretAccessKey: credentials.AWS_SECRET_ACCESS_KEY } };
   const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: endpoints.AWS_ENDPOINT_URL_DYNAMODB ?? endpoints.AWS_ENDPOINT_URL });
   const sqs = new SQSClient({ ...clientConfig, endpoint: endpoints.AWS_ENDPOINT_URL_SQS ?? endpoints.AWS_ENDPOINT_URL });
+  await waitForLeftoverAgents(stageState, say);
+  if (options.fresh) await forgetStage(config, { dynamodb, sqs }, stageState, say);
   const provisioned = await provisionResources(config, { dynamodb, sqs });
   dynamodb.destroy();
 
-  const environment: Record<string, string> = { ...resolveEnvironment(config.environment, provisioned), ...endpoints, ...credentials, ...options.environment };
-  environment.BERTH_SECRET_KEY ||= localSecretKey();
+  const environment: Record<string, string> = { ...resolveEnvironment(config.environment, provisioned, process.env), ...endpoints, ...credentials, ...options.environment };
+  environment.BERTH_SECRET_KEY ||= localSecretKey(paths.secretKey);
   environment.BERTH_LOCAL_DEV_TOKENS ||= "1";
   // A developer's own registry usually runs on loopback; the cloud's metadata address stays denied.
   environment.BERTH_DENIED_REGISTRY_NETWORKS ??= process.env.BERTH_DENIED_REGISTRY_NETWORKS ?? "169.254.0.0/16,0.0.0.0/8,fe80::/10,fd00:ec2::254/128";
@@ -79,7 +100,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const apiUrl = await gateway.listen(options.port ?? 0);
 
   const timers = config.schedules.map((schedule) => {
-    const every = options.scheduleEverySeconds ?? schedule.everySeconds;
+    const every = options.scheduleEverySeconds ?? options.schedulePeriods?.[schedule.functionName] ?? schedule.everySeconds;
     if (every <= 0) return undefined;
     return setInterval(() => void invokeScheduled(schedule.handler, schedule.functionName), every * 1000);
   });
@@ -87,15 +108,30 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const agents: ChildProcess[] = [];
   const slots = new Map<number, ChildProcess>();
-  const agentStateDir = (slot: number) => `${PROJECT_ROOT}.berth/state/${options.stage}/agent-${slot}`;
-  const agentEntry = await bundleHostAgent(`${PROJECT_ROOT}.berth/state/${options.stage}/host-agent.mjs`);
+  const agentStateDir = (slot: number) => `${stageState}/agent-${slot}`;
+  const portRange = environment.BERTH_HOST_PORT_RANGE ?? process.env.BERTH_HOST_PORT_RANGE ?? "30000-32767";
+  mkdirSync(stageState, { recursive: true });
+  const agentEntry = await bundleHostAgent(`${stageState}/${AGENT_PROGRAM}`);
   const startAgent = (extra: Record<string, string> = {}) => {
     let slot = 0;
     while (slots.has(slot) && isAlive(slots.get(slot)!)) slot++;
-    const child = spawn(process.execPath, ["--enable-source-maps", agentEntry], {
+    mkdirSync(stageState, { recursive: true });
+    // stdin is a pipe the stack never writes: the agent stops when it closes (agent-exits-with-stack.mjs).
+    const child = spawn(process.execPath, ["--enable-source-maps", "--import", `${PROJECT_ROOT}local/agent-exits-with-stack.mjs`, agentEntry], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, ...environment, BERTH_AGENT_STATE_DIR: agentStateDir(slot), ...extra },
-      stdio: ["ignore", options.agentOutput ?? "inherit", options.agentOutput ?? "inherit"],
+      env: {
+        ...process.env,
+        ...environment,
+        BERTH_AGENT_STATE_DIR: agentStateDir(slot),
+        BERTH_HOST_PORT_RANGE: portRangeForSlot(portRange, slot, options.agents ?? 1),
+        ...extra,
+      },
+      stdio: ["pipe", options.agentOutput ?? "inherit", options.agentOutput ?? "inherit"],
+    });
+    const pidFile = agentPidFile(stageState, slot);
+    recordPid(pidFile, child.pid, startedByThisStack());
+    child.once("exit", () => {
+      if (slots.get(slot) === child) forgetPid(pidFile);
     });
     slots.set(slot, child);
     agents.push(child);
@@ -109,6 +145,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     agents,
     startAgent,
     agentStateDir,
+    storage: emulators?.storage ?? [],
     async stop() {
       for (const timer of timers) clearInterval(timer);
       await queueConsumers.stop();
@@ -130,11 +167,10 @@ function isAlive(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;
 }
 
-/** The local stack's key for sealing registry passwords: made once, kept in .berth/ (ignored by git). */
-function localSecretKey(): string {
-  const file = `${PROJECT_ROOT}.berth/secret.key`;
+/** The local stack's key for sealing registry passwords: made once, kept in the data folder (.berth/ is ignored by git). */
+function localSecretKey(file: string): string {
   if (!existsSync(file)) {
-    mkdirSync(`${PROJECT_ROOT}.berth`, { recursive: true });
+    mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, randomBytes(32).toString("base64"), { mode: 0o600 });
   }
   return readFileSync(file, "utf8").trim();

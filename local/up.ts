@@ -1,18 +1,19 @@
-import { DEFAULT_DEV_TOKENS } from "../shared/config.ts";
+import { readConfig } from "../shared/config.ts";
+import { describeDevTokens, readDevSettings } from "./dev-settings.ts";
 import { startLocalStack } from "./stack.ts";
 
-/** `npm run dev`: the whole of Berth on this machine, until Ctrl-C. */
-const stack = await startLocalStack({
-  stage: process.env.BERTH_STAGE ?? "dev",
-  port: Number(process.env.BERTH_PORT ?? 8080),
-  agents: Number(process.env.BERTH_AGENTS ?? 1),
-});
-const [adminToken] = Object.keys(DEFAULT_DEV_TOKENS);
+/** `npm run dev`: the whole of Berth on this machine, until Ctrl-C or SIGTERM. */
+const settings = readDevSettings(process.env, process.argv.slice(2));
+const stack = await startLocalStack({ ...settings, say: (line) => console.log(line) });
+// The stack has put the functions' environment in process.env: read the tokens they will accept.
+const tokens = describeDevTokens(readConfig(process.env).devTokens);
+const [firstToken, ...otherTokens] = tokens.lines;
 console.log(`
 Berth is up.
   API:        ${stack.apiUrl}/v1
-  Dev token:  ${adminToken}   (admin of project "demo"; "berth-dev-member" is a member)
-  Try:        curl -s -H "X-Auth-Token: ${adminToken}" ${stack.apiUrl}/v1/containers
+  Dev token:  ${firstToken}${otherTokens.map((line) => `\n              ${line}`).join("")}
+  Kept:       ${stack.storage.length ? stack.storage.join("\n              ") : `in the services at ${process.env.AWS_ENDPOINT_URL}`}
+  Try:        curl -s -H "X-Auth-Token: ${tokens.example ?? "<token>"}" ${stack.apiUrl}/v1/containers
 `);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
-import { PROJECT_ROOT } from "../../local/serverless-config.ts";
+import { dataPaths, localDataDir } from "../../local/data-folder.ts";
 import Docker from "dockerode";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startLocalStack, type LocalStack } from "../../local/stack.ts";
@@ -100,7 +100,7 @@ export async function startBerth(options: { agents?: number; environment?: Recor
       for (const network of await docker.listNetworks({ filters: { label: [`berth.deployment=${deployment}`] } })) {
         await docker.getNetwork(network.Id).remove().catch(() => undefined);
       }
-      await rm(`${PROJECT_ROOT}.berth/state/${stage}`, { recursive: true, force: true });
+      await rm(dataPaths(localDataDir()).agentState(stage), { recursive: true, force: true });
     },
   };
 }
