@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
@@ -111,7 +111,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const agentStateDir = (slot: number) => `${stageState}/agent-${slot}`;
   const portRange = environment.BERTH_HOST_PORT_RANGE ?? process.env.BERTH_HOST_PORT_RANGE ?? "30000-32767";
   mkdirSync(stageState, { recursive: true });
-  const agentEntry = await bundleHostAgent(`${stageState}/${AGENT_PROGRAM}`);
+  // Inside the project, where the agent's packages resolve (the data folder may be anywhere).
+  const agentEntry = await bundleHostAgent(`${PROJECT_ROOT}.build/agents/${options.stage}/${AGENT_PROGRAM}`);
   const startAgent = (extra: Record<string, string> = {}) => {
     let slot = 0;
     while (slots.has(slot) && isAlive(slots.get(slot)!)) slot++;
@@ -159,6 +160,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       );
       await gateway.close();
       await emulators?.stop();
+      rmSync(dirname(agentEntry), { recursive: true, force: true });
     },
   };
 }
