@@ -114,4 +114,16 @@ describe("what the fuzzer found", () => {
     expect(response.status, JSON.stringify(response.body)).toBe(400);
     expect(response.body.errors[0].detail).toContain("field/attribute request_id:");
   });
+
+  it.each([
+    ["/v1/quotas/demo", { cpu: 9223372036854776000 }, "cpu"],
+    ["/v1/quotas/demo", { memory: 1e308 }, "memory"],
+    ["/v1/quota_classes/default", { containers: 5, disk: 2 ** 53 }, "disk"],
+  ])("a quota limit beyond what can be stored is a 400 naming it, and nothing changes (PUT %s %j)", async (path, limits, field) => {
+    const before = await berth.api("GET", path);
+    const response = await berth.api("PUT", path, { body: limits });
+    expect(response.status, JSON.stringify(response.body)).toBe(400);
+    expect(response.body.errors[0].detail).toContain(`field/attribute ${field}:`);
+    expect((await berth.api("GET", path)).body).toEqual(before.body);
+  });
 });
