@@ -82,7 +82,7 @@ export function createRequest(roll: Dice, targets: FuzzTargets): FuzzRequest {
 export function listRequest(roll: Dice, targets: FuzzTargets): FuzzRequest {
   const query = parameters(roll, {
     limit: ["1", "5", "1000", "1001", "0", "-1", "1.5", "abc"],
-    marker: [...targets.containers.slice(0, 6), "00000000-0000-0000-0000-000000000000", "x".repeat(1500)],
+    marker: [...targets.containers.slice(0, 6), "00000000-0000-0000-0000-000000000000", "x".repeat(2100)],
     sort_key: ["id", "name", "created_at", "memory", "cpu", "bogus", "__proto__", "labels"],
     sort_dir: ["asc", "desc", "up"],
     all_projects: ["true", "false", "1", "maybe"],

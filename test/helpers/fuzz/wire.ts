@@ -70,10 +70,21 @@ export function encodedSegment(value: string): string {
 /** Query parameters from a route's own names (valued plausibly or not) and now and then one it does not know. */
 export function parameters(roll: Dice, known: Record<string, readonly string[]>): Array<[string, string]> {
   const query: Array<[string, string]> = [];
-  for (const [name, plausible] of Object.entries(known)) if (roll.chance(0.5)) query.push([name, hostileParameter(roll, plausible).slice(0, 600)]);
+  for (const [name, plausible] of Object.entries(known)) if (roll.chance(0.5)) query.push([name, withinUrlLimit(hostileParameter(roll, plausible))]);
   if (roll.chance(0.08)) query.push([roll.pick(["unknown", "__proto__", "constructor", "a[b]", "", "ü"]), roll.pick(["1", "", "x"])]);
   if (roll.chance(0.04) && query.length > 0) query.push(query[0]!);
   return query;
+}
+
+/**
+ * A query value short enough that the whole request line stays under Node's
+ * (and API Gateway's) header limit: past it the server answers 431 before any
+ * Berth code runs, which says nothing about Berth.
+ */
+function withinUrlLimit(value: string): string {
+  let kept = value.slice(0, 1000);
+  while (encodeURIComponent(encodedSegment(kept)).length > 1500) kept = kept.slice(0, Math.floor(kept.length / 2));
+  return kept;
 }
 
 export function urlOf(base: string, request: FuzzRequest): string {
