@@ -14,7 +14,8 @@ import { send, urlOf, type FuzzRequest } from "../helpers/fuzz/wire.ts";
  * response may be a 5xx, except the two Berth promises (see verdicts.ts): 501
  * on a route it does not offer, 504 when a container's host did not answer a
  * query in time. Every 4xx must be in Zun's error format. Replay a run with
- * BERTH_FUZZ_SEED=<the printed seed>; BERTH_FUZZ_REQUESTS sets its length.
+ * BERTH_FUZZ_SEED=<the printed seed>; BERTH_FUZZ_REQUESTS sets its length,
+ * BERTH_FUZZ_VERBOSE=1 prints every request and answer.
  */
 const SEED = process.env.BERTH_FUZZ_SEED ?? randomBytes(6).toString("hex");
 const REQUESTS = Number(process.env.BERTH_FUZZ_REQUESTS ?? 400);
@@ -115,6 +116,7 @@ describe("a seeded fuzz run over the API", () => {
       tally.add(request.route, response.status);
       const breach = contractBreach(request, response);
       if (breach) breaches.push(`#${index} ${breach}: ${describeRequest(berth.stack.apiUrl, request)}\n    → ${response.text.slice(0, 300)}`);
+      if (process.env.BERTH_FUZZ_VERBOSE) console.log(`#${index} ${response.status} ${describeRequest(berth.stack.apiUrl, request).slice(0, 300)} → ${response.text.slice(0, 200)}`);
       learnFrom(targets, request.route, response.status, response.body);
       if (request.createsName && response.status >= 400) targets.refusedNames.add(request.createsName);
     }

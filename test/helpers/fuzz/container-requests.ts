@@ -63,7 +63,7 @@ export function createRequest(roll: Dice, targets: FuzzTargets): FuzzRequest {
   } else {
     body.availability_zone = NOWHERE;
     const fields = Object.keys(CREATE_FIELDS);
-    for (let mutations = roll.int(0, 3); mutations > 0; mutations--) {
+    for (let mutations = roll.int(0, 2); mutations > 0; mutations--) {
       const field = roll.pick(fields);
       body[field] = roll.chance(0.7) ? CREATE_FIELDS[field]!(roll) : hostileValue(roll);
     }
@@ -115,8 +115,8 @@ export function containerRequest(roll: Dice, targets: FuzzTargets): FuzzRequest 
     memory: () => roll.pick([16, 24, "32m", 3, "lots", null]),
     name: () => roll.pick([`fz-renamed-${++targets.serial}`, "a", "-x", "名前", null]),
     auto_heal: () => roll.pick([true, false, "yes", 1]),
-    image: () => TEST_IMAGE,
   };
-  for (const field of Object.keys(plausible)) if (roll.chance(0.35)) update[field] = roll.chance(0.75) ? plausible[field]!() : hostileValue(roll);
+  for (const field of Object.keys(plausible)) if (roll.chance(0.35)) update[field] = roll.chance(0.8) ? plausible[field]!() : hostileValue(roll);
+  if (roll.chance(0.05)) update[roll.pick(["image", "__proto__", "status"])] = TEST_IMAGE;
   return { route: "PATCH /v1/containers/{id}", method, path, query: parameters(roll, { all_projects: ["true"] }), ...withBody(roll, credentials(roll), update) };
 }

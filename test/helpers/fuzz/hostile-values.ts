@@ -95,5 +95,5 @@ function deeplyNested(levels: number): unknown {
 
 /** A query parameter value: plausible, odd, or hostile. */
 export function hostileParameter(roll: Dice, plausible: readonly string[]): string {
-  return roll.chance(0.6) ? roll.pick(plausible) : hostileString(roll);
+  return roll.chance(0.7) ? roll.pick(plausible) : hostileString(roll);
 }

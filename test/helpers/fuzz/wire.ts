@@ -70,7 +70,7 @@ export function encodedSegment(value: string): string {
 /** Query parameters from a route's own names (valued plausibly or not) and now and then one it does not know. */
 export function parameters(roll: Dice, known: Record<string, readonly string[]>): Array<[string, string]> {
   const query: Array<[string, string]> = [];
-  for (const [name, plausible] of Object.entries(known)) if (roll.chance(0.5)) query.push([name, withinUrlLimit(hostileParameter(roll, plausible))]);
+  for (const [name, plausible] of Object.entries(known)) if (roll.chance(0.4)) query.push([name, withinUrlLimit(hostileParameter(roll, plausible))]);
   if (roll.chance(0.08)) query.push([roll.pick(["unknown", "__proto__", "constructor", "a[b]", "", "ü"]), roll.pick(["1", "", "x"])]);
   if (roll.chance(0.04) && query.length > 0) query.push(query[0]!);
   return query;
