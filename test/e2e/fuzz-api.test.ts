@@ -90,6 +90,13 @@ describe("what the fuzzer found", () => {
     expect(response.body.errors[0].detail).toContain("field/attribute marker:");
   });
 
+  it("a logs since past any timestamp is a 400 naming it, not Docker's parse error from the host", async () => {
+    const created = await berth.api("POST", "/v1/containers", { body: { image: TEST_IMAGE, availability_zone: "nowhere" } });
+    const response = await berth.api("GET", `/v1/containers/${created.body.uuid}/logs?since=99999999999999999999999`);
+    expect(response.status, JSON.stringify(response.body)).toBe(400);
+    expect(response.body.errors[0].detail).toContain("field/attribute since:");
+  });
+
   it.each([
     ["/v1/quotas/demo", { cpu: 9223372036854776000 }, "cpu"],
     ["/v1/quotas/demo", { memory: 1e308 }, "memory"],
