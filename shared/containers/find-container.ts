@@ -6,7 +6,7 @@ import type { ContainerStore } from "../store/containers.ts";
 import { storesFor } from "../store/stores.ts";
 import type { ContainerRecord } from "./record.ts";
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Finds a container by uuid or by name within the caller's project. Another

@@ -3,6 +3,7 @@ import { ForbiddenError, InvalidFieldError } from "../errors.ts";
 import { isAdmin } from "../http/context.ts";
 import { booleanParameter, integerParameter, stringParameter } from "../http/request.ts";
 import type { ContainerStore } from "../store/containers.ts";
+import { UUID_PATTERN } from "./find-container.ts";
 import type { ContainerRecord } from "./record.ts";
 
 export const LIST_FILTERS = ["name", "image", "project_id", "user_id", "memory", "host", "task_state", "status", "auto_remove"] as const;
@@ -28,6 +29,8 @@ export async function listContainers(query: Record<string, string>, caller: Iden
   if (allProjects && !isAdmin(caller)) throw new ForbiddenError("Only an admin may list all projects' containers (parameter all_projects).");
   const limit = integerParameter(query, "limit", 1, MAX_PAGE) ?? MAX_PAGE;
   const marker = stringParameter(query, "marker");
+  // Read as a key, anything but a uuid can only miss, and a long one fails DynamoDB's key size limit.
+  if (marker !== undefined && !UUID_PATTERN.test(marker)) throw new InvalidFieldError("marker", `must be the uuid of the last container of the previous page, got ${JSON.stringify(marker.slice(0, 40))}`);
   const sortKey = stringParameter(query, "sort_key") ?? "id";
   if (!SORT_KEYS.includes(sortKey)) throw new InvalidFieldError("sort_key", `must be one of ${SORT_KEYS.join(", ")}`);
   const sortDir = stringParameter(query, "sort_dir") ?? "asc";

@@ -14,10 +14,19 @@ export function baseUrlOf(event: HttpEvent): string {
   return `${proto}://${event.requestContext.domainName}`;
 }
 
+/**
+ * No id, name or request id Berth makes or accepts is longer; the table's keys
+ * hold at most 1024 bytes (a sort key), so a longer one is refused here rather
+ * than by DynamoDB as a 500.
+ */
+const MAX_PATH_PARAMETER_BYTES = 255;
+
 /** A path parameter as API Gateway's HTTP API delivers it: already decoded (decoding again turned `%25` into a 500). */
 export function pathParameter(event: HttpEvent, name: string): string {
   const value = event.pathParameters?.[name];
   if (!value) throw new InvalidFieldError(name, "is required in the path");
+  const bytes = Buffer.byteLength(value);
+  if (bytes > MAX_PATH_PARAMETER_BYTES) throw new InvalidFieldError(name, `is ${bytes} bytes long; no id or name is longer than ${MAX_PATH_PARAMETER_BYTES}`);
   return value;
 }
 

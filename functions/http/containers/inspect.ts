@@ -74,7 +74,11 @@ function ask(record: ContainerRecord, query: "logs" | "top" | "stats" | "get_arc
 /** `since` is a UNIX timestamp or an ISO date. */
 function sinceOf(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (/^\d+$/.test(value)) return Number(value);
+  if (/^\d+$/.test(value)) {
+    // Docker parses an int64: a number JavaScript cannot hold exactly reaches it as "1e+23".
+    if (!Number.isSafeInteger(Number(value))) throw new InvalidFieldError("since", `must be a UNIX timestamp, got ${JSON.stringify(value.slice(0, 40))}`);
+    return Number(value);
+  }
   const parsed = Date.parse(value);
   if (Number.isNaN(parsed)) throw new InvalidFieldError("since", `must be a UNIX timestamp or an ISO 8601 date, got ${JSON.stringify(value)}`);
   return Math.floor(parsed / 1000);
