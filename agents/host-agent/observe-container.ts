@@ -1,7 +1,8 @@
 import type { ContainerRecord } from "../../shared/containers/record.ts";
 import { Status, statusFromDockerState } from "../../shared/containers/statuses.ts";
+import { networkAddressesOf, sameAddresses, type DockerNetworkSettings } from "./network-addresses.ts";
 
-export interface DockerInspection {
+export interface DockerInspection extends DockerNetworkSettings {
   State: {
     Status?: string;
     Running?: boolean;
@@ -18,7 +19,7 @@ export interface DockerInspection {
 
 /**
  * What the record should say, given what Docker says: status, the reason a
- * container stopped (exit code, out of memory), health and restart count.
+ * container stopped (exit code, out of memory), health, restart count and addresses.
  * Only the fields that differ are returned; none means the record is true.
  */
 export function observedChanges(record: ContainerRecord, inspected: DockerInspection): Partial<ContainerRecord> {
@@ -42,5 +43,7 @@ export function observedChanges(record: ContainerRecord, inspected: DockerInspec
       (changes as Record<string, unknown>)[field] = value;
     }
   }
+  const addresses = networkAddressesOf(inspected);
+  if (addresses && !sameAddresses(addresses, record.addresses)) changes.addresses = addresses;
   return changes;
 }

@@ -7,6 +7,7 @@ import type { ActionEvent } from "../../shared/store/actions.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import { failOperation } from "../../shared/reconcile/fail-operation.ts";
 import type { DockerDriver } from "./docker-driver.ts";
+import { networkAddressesOf } from "./network-addresses.ts";
 
 /**
  * One message's work on one container: its conditional writes (each only if no
@@ -53,7 +54,8 @@ export class Operation {
     const status = statusFromDockerState(inspected.State);
     const expectedToStop = this.message.kind === "stop" || this.message.kind === "kill";
     const reason = status === Status.Stopped && !expectedToStop ? `exited with code ${state.ExitCode}${state.Error ? `: ${state.Error}` : ""}` : null;
-    if (await this.settle({ status, status_reason: reason })) await this.finishAction("Success", null);
+    const addresses = networkAddressesOf(inspected);
+    if (await this.settle({ status, status_reason: reason, ...(addresses ? { addresses } : {}) })) await this.finishAction("Success", null);
   }
 
   async succeed(changes: Partial<ContainerRecord> = {}): Promise<void> {

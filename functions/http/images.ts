@@ -3,6 +3,8 @@ import { BerthError, ConflictError, InvalidFieldError, NotFoundError } from "../
 import { askHostItself } from "../../shared/containers/ask-host.ts";
 import { isHostUp } from "../../shared/hosts/record.ts";
 import { httpHandler } from "../../shared/http/handler.ts";
+import { isAdmin } from "../../shared/http/context.ts";
+import { isUsableBy } from "../../shared/images/committed-images.ts";
 import { baseUrlOf, booleanParameter, pathParameter, queryParameters, stringParameter } from "../../shared/http/request.ts";
 import { json, noContent } from "../../shared/http/responses.ts";
 import { imageView, type ImageRecord } from "../../shared/images/record.ts";
@@ -77,13 +79,15 @@ export const remove = httpHandler(async (event, context) => {
 });
 
 /**
- * GET /v1/images/{image}/search[?exact=true] (admin): the images on the hosts
- * that are up whose repository matches, each host asked directly (no registry is searched).
+ * GET /v1/images/{image}/search[?exact=true]: the images on the hosts that are
+ * up whose repository matches, each host asked directly (no registry is
+ * searched). Any member may search, as Zun's admin_or_owner policy lets them;
+ * a member never sees another project's committed images.
  */
 export const search = httpHandler(async (event, context) => {
   // python-zunclient sends `exact_match`; `exact` is Zun's own name.
   const query = queryParameters(event, ["exact", "exact_match", "image_driver", "host"]);
-  requireAdmin(context);
+  const visible = (name: string) => isAdmin(context.caller) || isUsableBy(name, context.caller.projectId);
   const term = pathParameter(event, "image");
   const onlyHost = stringParameter(query, "host");
   const stores = storesFor(context.config);
@@ -93,7 +97,7 @@ export const search = httpHandler(async (event, context) => {
     hosts.slice(0, 20).map(async (host, index) => {
       try {
         const found = await askHostItself<Array<Record<string, unknown>>>(host, "search_images", "", { term, exact: booleanParameter(query, "exact") || booleanParameter(query, "exact_match") }, { ...options, requestId: `${context.requestId}-${index}` }, stores, sqsClientFor(context.config));
-        return found.map((image) => ({ ...image, host: host.hostname }));
+        return found.filter((image) => visible(String(image.name))).map((image) => ({ ...image, host: host.hostname }));
       } catch (error) {
         if (error instanceof BerthError) return [];
         throw error;

@@ -84,12 +84,23 @@ export interface ContainerRecord extends Omit<ContainerSpec, "mounts">, Partial<
   container_id: string | null;
   /** The host port each exposed port is published on, e.g. {"80/tcp": 30123}. */
   published_ports?: Record<string, number>;
+  /** Its IPs by the Docker network (its project's) they are on, as Docker last reported them. */
+  addresses?: Record<string, NetworkAddress[]> | null;
   /** Bumped by every accepted request; a status write for an older generation is ignored. */
   generation: number;
   /** The generation whose operation has finished; redelivered work for it is ignored. */
   settled_generation: number;
   created_at: string;
   updated_at: string;
+}
+
+/** One of a container's addresses, in Zun's shape; `port` is Docker's endpoint id, Berth's stand-in for a Neutron port. */
+export interface NetworkAddress {
+  addr: string;
+  version: 4 | 6;
+  port: string | null;
+  preserve_on_delete: boolean;
+  subnet_id: string | null;
 }
 
 export function claimOf(spec: Pick<ContainerSpec, "cpu" | "memory" | "disk" | "exposed_ports">): Claim {

@@ -4,6 +4,8 @@ import type { ContainerSpec, Healthcheck, RestartPolicy } from "./record.ts";
 import { isStrategy, STRATEGIES } from "../scheduling/weighers/strategies.ts";
 import { isCommittedImage } from "../images/committed-images.ts";
 import { validateMounts } from "../volumes/mounts.ts";
+import { DEFAULT_API_VERSION, type ApiVersion } from "../http/microversion.ts";
+import { commandField } from "./command-field.ts";
 import {
   booleanField,
   integerInRange,
@@ -31,10 +33,11 @@ const KNOWN_FIELDS = new Set([
 ]);
 
 /**
- * Validates a Zun 1.40 create body into a spec, throwing a 400 that names the
- * first offending field. Nothing is stored before this succeeds.
+ * Validates a Zun create body (1.40's, or a legacy one's command line before
+ * 1.20) into a spec, throwing a 400 that names the first offending field.
+ * Nothing is stored before this succeeds.
  */
-export function validateCreateBody(body: unknown, options: { isAdmin: boolean }): ContainerSpec {
+export function validateCreateBody(body: unknown, options: { isAdmin: boolean; apiVersion?: ApiVersion }): ContainerSpec {
   if (body === undefined) throw new InvalidFieldError("image", "a request body with at least `image` is required");
   const input = body as Record<string, unknown>;
   for (const field of Object.keys(input)) {
@@ -57,7 +60,7 @@ export function validateCreateBody(body: unknown, options: { isAdmin: boolean })
   return withinRecordSize({
     name: input.name === undefined || input.name === null ? generateName() : matches(input, "name", stringOfLength(input, "name", 2, 255), NAME_PATTERN),
     image,
-    command: listOfStrings(input, "command"),
+    command: commandField(input, options.apiVersion ?? DEFAULT_API_VERSION),
     entrypoint: listOfStrings(input, "entrypoint"),
     cpu: numberInRange(input, "cpu", 0.1, 16.0) ?? 1.0,
     memory: memoryInRange(input, "memory", 4, 8192) ?? 512,

@@ -37,7 +37,7 @@ export function containerView(record: ContainerRecord, baseUrl: string): Record<
     host: record.host,
     project_id: record.project_id,
     user_id: record.user_id,
-    addresses: addressesOf(record),
+    addresses: record.addresses ?? {},
     ports: Object.keys(record.exposed_ports).map((port) => Number(port.split("/")[0])),
     published_ports: record.published_ports ?? {},
     security_groups: [],
@@ -50,11 +50,4 @@ export function containerView(record: ContainerRecord, baseUrl: string): Record<
       { href, rel: "bookmark" },
     ],
   };
-}
-
-/** Where the container's exposed ports are reached: its host, on the host ports Berth published them on. */
-function addressesOf(record: ContainerRecord): Record<string, unknown> {
-  const published = Object.entries(record.published_ports ?? {});
-  if (!record.host || published.length === 0) return {};
-  return { [record.host]: published.map(([containerPort, hostPort]) => ({ addr: record.host, version: 4, port: String(hostPort), container_port: containerPort })) };
 }

@@ -6,8 +6,11 @@ export interface ApiVersion {
   minor: number;
 }
 
-export const MIN_API_VERSION: ApiVersion = { major: 1, minor: 20 };
+/** Zun's whole range: 1.1–1.19 are the legacy ones (a container's command as one string, raw archives). */
+export const MIN_API_VERSION: ApiVersion = { major: 1, minor: 1 };
 export const MAX_API_VERSION: ApiVersion = { major: 1, minor: 40 };
+/** Without a header a request gets 1.20, not Zun's 1.1: curl users send a command as a list, which 1.1 would refuse. */
+export const DEFAULT_API_VERSION: ApiVersion = { major: 1, minor: 20 };
 const SERVICE = "container";
 
 export function formatVersion(version: ApiVersion): string {
@@ -20,11 +23,11 @@ export function atLeast(version: ApiVersion, major: number, minor: number): bool
 
 /**
  * Reads `OpenStack-API-Version: container X.Y` (or `latest`). Without the
- * header a request gets the minimum version, as Zun does; a version outside
+ * header a request gets the default version; a version outside
  * [min, max] or a malformed header is a 406.
  */
 export function negotiateVersion(header: string | undefined): ApiVersion {
-  if (header === undefined || header.trim() === "") return MIN_API_VERSION;
+  if (header === undefined || header.trim() === "") return DEFAULT_API_VERSION;
   const [service, value, ...rest] = header.trim().split(/\s+/);
   if (service?.toLowerCase() !== SERVICE || value === undefined || rest.length > 0) {
     throw new NotAcceptableError(`Invalid OpenStack-API-Version header ${JSON.stringify(header)}: expected "${SERVICE} X.Y".`);

@@ -6,6 +6,9 @@
 export const ROUTES = [
   "GET /",
   "GET /v1",
+  "GET /identity",
+  "GET /identity/v3",
+  "POST /identity/v3/auth/tokens",
   "POST /v1/containers",
   "GET /v1/containers",
   "GET /v1/containers/{id}",

@@ -23,9 +23,14 @@ export function isCommittedImage(image: string): boolean {
   return image.startsWith(`${COMMITTED_REGISTRY}/`);
 }
 
+/** Whether a project may run (and see) an image: any but another project's committed ones. */
+export function isUsableBy(image: string, projectId: string): boolean {
+  return !isCommittedImage(image) || image.startsWith(`${COMMITTED_REGISTRY}/${projectNamespace(projectId)}/`);
+}
+
 /** Refuses, naming `field`, an image another project committed. */
 export function assertImageUsableBy(image: string, projectId: string, field = "image"): void {
-  if (isCommittedImage(image) && !image.startsWith(`${COMMITTED_REGISTRY}/${projectNamespace(projectId)}/`)) {
+  if (!isUsableBy(image, projectId)) {
     throw new InvalidFieldError(field, `${image} was committed by another project`);
   }
 }

@@ -42,7 +42,7 @@ describe("versions", () => {
     const response = await fetch(`${berth.stack.apiUrl}/`);
     expect(response.status).toBe(200);
     const body = await response.json();
-    expect(body.versions).toEqual([expect.objectContaining({ id: "v1", status: "CURRENT", min_version: "1.20", max_version: "1.40" })]);
+    expect(body.versions).toEqual([expect.objectContaining({ id: "v1", status: "CURRENT", min_version: "1.1", max_version: "1.40" })]);
   });
 
   it.each([
@@ -50,7 +50,9 @@ describe("versions", () => {
     ["container 1.25", 200, "container 1.25"],
     ["container latest", 200, "container 1.40"],
     [undefined, 200, "container 1.20"],
-    ["container 1.19", 406, undefined],
+    ["container 1.19", 200, "container 1.19"],
+    ["container 1.1", 200, "container 1.1"],
+    ["container 1.0", 406, undefined],
     ["container 1.41", 406, undefined],
     ["container 2.0", 406, undefined],
     ["compute 1.40", 406, undefined],

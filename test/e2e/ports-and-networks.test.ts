@@ -25,7 +25,13 @@ describe("exposed ports", () => {
     expect(hostPort).toBeGreaterThanOrEqual(31000);
     expect(hostPort).toBeLessThanOrEqual(31009);
     expect(web.published_ports["8080/tcp"]).not.toBe(hostPort);
-    expect(web.addresses[web.host]).toContainEqual({ addr: web.host, version: 4, port: String(hostPort), container_port: "80/tcp" });
+    // Zun's addresses: the container's IP on each network it is on (its project's), not the host's ports.
+    const networks = (await berth.docker.getContainer(`berth-${web.uuid}`).inspect()).NetworkSettings.Networks as Record<string, any>;
+    const [dockerNetwork] = Object.values(networks);
+    expect(Object.keys(networks)).toHaveLength(1);
+    expect(web.addresses).toEqual({
+      [dockerNetwork.NetworkID]: [{ addr: dockerNetwork.IPAddress, version: 4, port: dockerNetwork.EndpointID, preserve_on_delete: false, subnet_id: null }],
+    });
     const answer = await fetch(`http://127.0.0.1:${hostPort}/`);
     expect(answer.status).toBe(404); // busybox httpd answering with nothing to serve
     const [host] = await berth.stores.hosts.list();
@@ -60,6 +66,12 @@ describe("project networks", () => {
 
     const alphaIp = (await berth.docker.getContainer(`berth-${alpha.body.uuid}`).inspect()).NetworkSettings.Networks;
     const address = Object.values<any>(alphaIp)[0].IPAddress;
+    // What Berth reports is that address, and the project's containers reach it there (tempest's expose-port test connects to it).
+    const shown = (await berth.api("GET", "/v1/containers/alpha")).body;
+    const reported = Object.values<any>(shown.addresses)[0][0].addr;
+    expect(reported).toBe(address);
+    const byReported = await berth.api("POST", `/v1/containers/beta/execute?run=true&command=${encodeURIComponent(`sh -c 'echo | nc -w 2 ${reported} 80'`)}`);
+    expect(byReported.body.exit_code, byReported.body.output).toBe(0);
     const byAddress = await berth.api("POST", `/v1/containers/stranger/execute?run=true&command=${encodeURIComponent(`sh -c 'echo | nc -w 2 ${address} 80'`)}`, { token: "other-token" });
     expect(byAddress.body.exit_code).not.toBe(0);
   });

@@ -21,7 +21,8 @@ export interface TestBerth {
   stores: Stores;
   docker: Docker;
   deployment: string;
-  api(method: string, path: string, options?: { body?: unknown; rawBody?: string; token?: string | null }): Promise<ApiResponse>;
+  /** A request at microversion `version` (default 1.40; null sends no header). */
+  api(method: string, path: string, options?: { body?: unknown; rawBody?: string; token?: string | null; version?: string | null }): Promise<ApiResponse>;
   /** Polls a container until `until` holds, returning its last view. */
   waitForContainer(id: string, until: (container: any) => boolean, timeoutMs?: number, token?: string): Promise<any>;
   /** Waits until a container's record is gone (its delete finished on the host). */
@@ -52,8 +53,8 @@ export async function startBerth(options: { agents?: number; environment?: Recor
     await sleep(200);
   }
 
-  const api: TestBerth["api"] = async (method, path, { body, rawBody, token = ADMIN_TOKEN } = {}) => {
-    const headers: Record<string, string> = { "openstack-api-version": "container 1.40" };
+  const api: TestBerth["api"] = async (method, path, { body, rawBody, token = ADMIN_TOKEN, version = "1.40" } = {}) => {
+    const headers: Record<string, string> = version === null ? {} : { "openstack-api-version": `container ${version}` };
     if (token !== null) headers["x-auth-token"] = token;
     if (body !== undefined || rawBody !== undefined) headers["content-type"] = "application/json";
     const response = await fetch(`${stack.apiUrl}${path}`, { method, headers, body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)) });

@@ -3,6 +3,7 @@ import type { HttpContext, HttpEvent } from "../../../shared/http/context.ts";
 import { baseUrlOf, booleanParameter, pathParameter, stringParameter } from "../../../shared/http/request.ts";
 import { json, type HttpResponse } from "../../../shared/http/responses.ts";
 import { InvalidFieldError, NotFoundError, NotImplementedError, PayloadTooLargeError } from "../../../shared/errors.ts";
+import { archiveFromClient } from "../../../shared/containers/archive-encoding.ts";
 import { containerOfRequest } from "../../../shared/containers/find-container.ts";
 import { queryCallerOf, queryContainer, requiredPath } from "../../../shared/containers/host-queries.ts";
 import { LIFECYCLE_REQUESTS } from "../../../shared/containers/lifecycle-requests.ts";
@@ -85,8 +86,7 @@ const ACTIONS: Record<string, ContainerAction> = {
     parameters: ["path"],
     async run(record, query, _event, context) {
       const path = requiredPath(query);
-      const data = (context.body as { data?: unknown } | undefined)?.data;
-      if (typeof data !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(data)) throw new InvalidFieldError("data", "must be a base64-encoded tar archive");
+      const data = archiveFromClient((context.body as { data?: unknown } | undefined)?.data, context.apiVersion);
       if (data.length > MAX_ARCHIVE_BASE64) throw new PayloadTooLargeError(`The archive is ${data.length} base64 characters; at most ${MAX_ARCHIVE_BASE64} fit one host message.`);
       const rule = { allowedIn: ALLOWED_STATUSES.archive, action: "put_archive" };
       await queryContainer(record, "put_archive", { path, data }, rule, queryCallerOf(context), storesFor(context.config), sqsClientFor(context.config));

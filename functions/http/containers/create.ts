@@ -9,9 +9,9 @@ import { sqsClientFor } from "../../../shared/store/clients.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
 
 /** POST /v1/containers[?run=true]: validate, place and claim atomically, then hand the create to the host. */
-export const handler = httpHandler(async (event, { config, caller, requestId, body }) => {
+export const handler = httpHandler(async (event, { config, caller, requestId, body, apiVersion }) => {
   const run = booleanParameter(queryParameters(event, ["run"]), "run");
-  const spec = validateCreateBody(body, { isAdmin: isAdmin(caller) });
+  const spec = validateCreateBody(body, { isAdmin: isAdmin(caller), apiVersion });
   const record = await createContainer(
     { spec, run, idempotencyKey: headerOf(event, "idempotency-key"), fingerprintOf: { body, run } },
     { caller, requestId, config },

@@ -3,6 +3,7 @@ import type { HttpContext } from "../../../shared/http/context.ts";
 import { booleanParameter, pathParameter, stringParameter } from "../../../shared/http/request.ts";
 import { json, type HttpResponse } from "../../../shared/http/responses.ts";
 import { InvalidFieldError, NotFoundError, NotImplementedError } from "../../../shared/errors.ts";
+import { archiveForClient } from "../../../shared/containers/archive-encoding.ts";
 import { containerOfRequest } from "../../../shared/containers/find-container.ts";
 import { queryCallerOf, queryContainer, requiredPath } from "../../../shared/containers/host-queries.ts";
 import type { ContainerRecord } from "../../../shared/containers/record.ts";
@@ -47,7 +48,10 @@ const INSPECTORS: Record<string, Inspector> = {
 
   get_archive: {
     parameters: ["path"],
-    run: async (record, query, context) => json(200, await ask(record, "get_archive", { path: requiredPath(query) }, ALLOWED_STATUSES.archive, context)),
+    async run(record, query, context) {
+      const answer = (await ask(record, "get_archive", { path: requiredPath(query) }, ALLOWED_STATUSES.archive, context)) as { data: string; stat: unknown };
+      return json(200, { ...answer, data: archiveForClient(answer.data, context.apiVersion) });
+    },
   },
 };
 

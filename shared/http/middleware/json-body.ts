@@ -3,7 +3,7 @@ import { BadRequestError } from "../../errors.ts";
 import type { HttpContext, HttpEvent } from "../context.ts";
 import type { HttpResponse } from "../responses.ts";
 
-/** Parses a JSON request body; a body that is not a JSON object is a 400. */
+/** Parses a JSON request body; `null` is no body, and one that is not a JSON object is a 400. */
 export function jsonBody(): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
   return {
     before: (request) => {
@@ -19,7 +19,12 @@ export function jsonBody(): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpCo
       } catch {
         throw new BadRequestError("The request body is not valid JSON.");
       }
-      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+      // python-zunclient sends the JSON `null` when it has no body (image search's GET).
+      if (parsed === null) {
+        request.context.body = undefined;
+        return;
+      }
+      if (typeof parsed !== "object" || Array.isArray(parsed)) {
         throw new BadRequestError("The request body must be a JSON object.");
       }
       request.context.body = parsed;
