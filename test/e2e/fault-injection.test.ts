@@ -56,11 +56,11 @@ async function startAgentA(extra: Record<string, string> = {}): Promise<ChildPro
   const child = berth.stack.startAgent(extra);
   // Ready once its heartbeat is newer than what was recorded when it started.
   const since = Date.now();
-  const deadline = since + 30_000;
+  const deadline = since + 60_000;
   for (;;) {
     const hosts = await berth.stores.hosts.list();
     if (hosts.length > before.length || hosts.some((host) => host.heartbeat_at >= since && (hostA === undefined || host.id === hostA))) break;
-    if (Date.now() > deadline) throw new Error("the agent did not start");
+    if (Date.now() > deadline) throw new Error(`the agent did not start within 60 s (${child.exitCode === null && child.signalCode === null ? "still running" : `it exited: ${child.exitCode ?? child.signalCode}`})`);
     await sleep(100);
   }
   return child;
