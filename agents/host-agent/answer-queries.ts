@@ -12,6 +12,7 @@ import type { QueryHandler } from "./queries/query-handler.ts";
 import { stats } from "./queries/stats.ts";
 import { top } from "./queries/top.ts";
 import { searchImages } from "./queries/search-images.ts";
+import { createExec, resizeExec, resizeTty } from "./queries/interactive.ts";
 import { syncStatusFromDocker } from "./sync-status.ts";
 
 /** Questions about the host itself: no container record is read. */
@@ -26,6 +27,9 @@ const QUERIES: Record<Exclude<HostQueryKind, "search_images">, QueryHandler> = {
   put_archive: putArchive,
   commit,
   inspect: async ({ docker, record }) => record,
+  create_exec: createExec,
+  resize_tty: resizeTty,
+  resize_exec: resizeExec,
 };
 
 /**

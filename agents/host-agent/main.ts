@@ -16,6 +16,7 @@ import { PeriodicSync, syncHost } from "./periodic-sync.ts";
 import { removeDockerVolumes } from "./prepare-volumes.ts";
 import { doImageWork } from "./image-work.ts";
 import { HeldMessages, heldMessagesFile, returnHeldMessages } from "./held-messages.ts";
+import { SessionBridges } from "./sessions/bridge-session.ts";
 
 /**
  * The host agent: registers this Docker host, heartbeats, and carries out the
@@ -31,6 +32,7 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   const ports = new HostPortAllocator(docker, stores, host.id, config.hostPortRange);
   const engine = new Engine({ docker, stores, ports, deployment: config.tableName, secretKey: config.secretKey }, host.id);
   const answerer = new QueryAnswerer(docker, stores, host.id);
+  const sessions = new SessionBridges(docker, stores, host.id);
   const heldFile = heldMessagesFile(config.stateDir);
   await returnHeldMessages(heldFile, host.queue_url, sqs);
   const held = new HeldMessages(heldFile, host.queue_url);
@@ -46,6 +48,7 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
     },
     (message, isLastDelivery) => {
       if (message.kind === "query") return answerer.answer(message);
+      if (message.kind === "open_session") return sessions.open(message);
       if (message.kind === "delete_volume") return removeDockerVolumes(docker, [message.volume_uuid]);
       if (message.kind === "pull_image" || message.kind === "delete_image") return doImageWork(message, docker, stores, host.id, config.secretKey);
       return engine.handle(message as HostMessage, isLastDelivery);
@@ -66,6 +69,7 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
     host,
     async stop() {
       await poller.stop();
+      sessions.closeAll();
       await held.flushed();
       periodicSync.stop();
       events.stop();

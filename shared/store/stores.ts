@@ -9,6 +9,7 @@ import { ReplyStore } from "./replies.ts";
 import { VolumeStore } from "./volumes.ts";
 import { ImageStore } from "./images.ts";
 import { RegistryStore } from "./registries.ts";
+import { SessionStore } from "./sessions.ts";
 
 export interface Stores {
   containers: ContainerStore;
@@ -19,6 +20,7 @@ export interface Stores {
   volumes: VolumeStore;
   images: ImageStore;
   registries: RegistryStore;
+  sessions: SessionStore;
 }
 
 /** The stores over the shared client, or over `db` (e.g. one whose reads are metered). */
@@ -34,5 +36,6 @@ export function storesFor(config: BerthConfig, db: DynamoDBDocumentClient = docu
     volumes,
     images: new ImageStore(db, config.tableName),
     registries: new RegistryStore(db, config.tableName),
+    sessions: new SessionStore(db, config.tableName),
   };
 }
