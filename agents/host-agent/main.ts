@@ -68,8 +68,8 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   return {
     host,
     async stop() {
-      await poller.stop();
       sessions.closeAll();
+      await poller.stop();
       await held.flushed();
       periodicSync.stop();
       events.stop();

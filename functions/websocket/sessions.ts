@@ -1,10 +1,10 @@
-import type { WebSocketEvent } from "../../shared/sessions/websocket-event.ts";
 import { readConfig } from "../../shared/config.ts";
-import { readSessionConfig } from "../../shared/sessions/session-config.ts";
+import { closeSession } from "../../shared/sessions/close-session.ts";
 import { connectionsFor } from "../../shared/sessions/connections.ts";
 import { openConnection } from "../../shared/sessions/open-connection.ts";
 import { relayFrame } from "../../shared/sessions/relay-frame.ts";
-import { closeSession } from "../../shared/sessions/close-session.ts";
+import { readSessionConfig } from "../../shared/sessions/session-config.ts";
+import type { WebSocketEvent } from "../../shared/sessions/websocket-event.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
 import { storesFor } from "../../shared/store/stores.ts";
 
@@ -12,7 +12,12 @@ function setup() {
   const config = readConfig();
   const sessions = readSessionConfig();
   if (!sessions.managementUrl) throw new Error("configuration: BERTH_WEBSOCKET_MANAGEMENT_URL is not set");
-  return { config, sessions, stores: storesFor(config), connections: connectionsFor(sessions.managementUrl, config.region) };
+  return {
+    config,
+    sessions,
+    stores: storesFor(config),
+    connections: connectionsFor(sessions.managementUrl, config.region),
+  };
 }
 
 /** WebSocket API `$connect`. */

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomBytes, randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Context } from "aws-lambda";
 import type { WebSocketEvent, WebSocketResult } from "../../shared/sessions/websocket-event.ts";
@@ -54,7 +54,8 @@ export class LocalWebSocketGateway {
     const match = /^\/@connections\/([^/?]+)$/.exec(request.url ?? "");
     const connection = match ? this.connections.get(decodeURIComponent(match[1]!)) : undefined;
     if (!match) return void response.writeHead(404).end();
-    if (!connection || connection.closed) return void response.writeHead(410, { "content-type": "application/json" }).end('{"message":"GoneException"}');
+    if (!connection || connection.closed)
+      return void response.writeHead(410, { "content-type": "application/json" }).end('{"message":"GoneException"}');
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     if (request.method === "POST") {
@@ -66,7 +67,9 @@ export class LocalWebSocketGateway {
       return void response.writeHead(204).end();
     }
     if (request.method === "GET") {
-      return void response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ connectedAt: new Date(connection.connectedAt).toISOString() }));
+      return void response
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ connectedAt: new Date(connection.connectedAt).toISOString() }));
     }
     response.writeHead(405).end();
   }
@@ -79,12 +82,28 @@ export class LocalWebSocketGateway {
       socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
       return;
     }
-    const connection: Connection = { id: connectionId(), socket, connectedAt: Date.now(), delivering: Promise.resolve(), closed: false, fragments: [], fragmentOpcode: 0 };
+    const connection: Connection = {
+      id: connectionId(),
+      socket,
+      connectedAt: Date.now(),
+      delivering: Promise.resolve(),
+      closed: false,
+      fragments: [],
+      fragmentOpcode: 0,
+    };
     const url = new URL(request.url ?? "/", "http://localhost");
-    const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(",") : (value ?? "")]));
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).map(([name, value]) => [
+        name,
+        Array.isArray(value) ? value.join(",") : (value ?? ""),
+      ]),
+    );
     let result: WebSocketResult;
     try {
-      result = await this.invoke("$connect", connection, { headers, queryStringParameters: url.searchParams.size > 0 ? Object.fromEntries(url.searchParams) : undefined });
+      result = await this.invoke("$connect", connection, {
+        headers,
+        queryStringParameters: url.searchParams.size > 0 ? Object.fromEntries(url.searchParams) : undefined,
+      });
     } catch (error) {
       console.error("websocket gateway: $connect crashed", error);
       result = { statusCode: 500 };
@@ -93,8 +112,12 @@ export class LocalWebSocketGateway {
       socket.end(`HTTP/1.1 ${result.statusCode} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    const extra = Object.entries(result.headers ?? {}).map(([name, value]) => `${name}: ${value}\r\n`).join("");
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptKeyFor(key)}\r\n${extra}\r\n`);
+    const extra = Object.entries(result.headers ?? {})
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join("");
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptKeyFor(key)}\r\n${extra}\r\n`,
+    );
     socket.setNoDelay(true);
     this.connections.set(connection.id, connection);
     const reader = new FrameReader();
@@ -116,7 +139,10 @@ export class LocalWebSocketGateway {
   private receive(connection: Connection, opcode: number, fin: boolean, payload: Buffer): void {
     if (opcode === OPCODE.ping) return void connection.socket.write(encodeFrame(OPCODE.pong, payload));
     if (opcode === OPCODE.pong) return;
-    if (opcode === OPCODE.close) return this.hangUp(connection, payload.length >= 2 ? payload.readUInt16BE(0) : 1000, "");
+    if (opcode === OPCODE.close) {
+      this.hangUp(connection, payload.length >= 2 ? payload.readUInt16BE(0) : 1000, "");
+      return;
+    }
     if (opcode !== OPCODE.continuation) connection.fragmentOpcode = opcode;
     connection.fragments.push(payload);
     if (!fin) return;
@@ -126,12 +152,16 @@ export class LocalWebSocketGateway {
     const body = binary ? message.toString("base64") : message.toString("utf8");
     connection.delivering = connection.delivering
       .then(() => this.invoke("$default", connection, { body, isBase64Encoded: binary }))
-      .then(() => undefined, (error) => console.error("websocket gateway: $default crashed", error));
+      .then(
+        () => undefined,
+        (error) => console.error("websocket gateway: $default crashed", error),
+      );
   }
 
   /** Sends a close frame and ends the socket; `$disconnect` follows when it is gone. */
   private hangUp(connection: Connection, code: number, reason: string): void {
-    if (!connection.closed && connection.socket.writable) connection.socket.end(encodeFrame(OPCODE.close, closePayload(code === 1005 ? 1000 : code, reason)));
+    if (!connection.closed && connection.socket.writable)
+      connection.socket.end(encodeFrame(OPCODE.close, closePayload(code === 1005 ? 1000 : code, reason)));
     connection.closed = true;
     setTimeout(() => connection.socket.destroy(), 1000).unref();
   }
@@ -144,7 +174,11 @@ export class LocalWebSocketGateway {
       .catch((error) => console.error("websocket gateway: $disconnect crashed", error));
   }
 
-  private async invoke(routeKey: "$connect" | "$default" | "$disconnect", connection: Connection, fields: Partial<WebSocketEvent>): Promise<WebSocketResult> {
+  private async invoke(
+    routeKey: "$connect" | "$default" | "$disconnect",
+    connection: Connection,
+    fields: Partial<WebSocketEvent>,
+  ): Promise<WebSocketResult> {
     const route = this.routes.find((candidate) => candidate.route === routeKey);
     if (!route) return { statusCode: routeKey === "$default" ? 404 : 200 };
     const requestId = randomUUID();
@@ -162,14 +196,22 @@ export class LocalWebSocketGateway {
       },
     };
     const handler = await this.handlerFor(route.handler);
-    return (await handler(event, { functionName: route.functionName, awsRequestId: requestId, getRemainingTimeInMillis: () => 29_000 } as Context)) ?? { statusCode: 200 };
+    return (
+      (await handler(event, {
+        functionName: route.functionName,
+        awsRequestId: requestId,
+        getRemainingTimeInMillis: () => 29_000,
+      } as Context)) ?? { statusCode: 200 }
+    );
   }
 
   private handlerFor(reference: string): Promise<Handler> {
     let handler = this.handlers.get(reference);
     if (!handler) {
       const dot = reference.lastIndexOf(".");
-      handler = import(`${PROJECT_ROOT}${reference.slice(0, dot)}.ts`).then((module) => module[reference.slice(dot + 1)] as Handler);
+      handler = import(`${PROJECT_ROOT}${reference.slice(0, dot)}.ts`).then(
+        (module) => module[reference.slice(dot + 1)] as Handler,
+      );
       this.handlers.set(reference, handler);
     }
     return handler;

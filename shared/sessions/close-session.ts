@@ -7,14 +7,23 @@ import type { WebSocketEvent, WebSocketResult } from "./websocket-event.ts";
  * `$disconnect`: whichever side leaves first ends the session (once), closes
  * the other side, and records the session in the container's action log.
  */
-export async function closeSession(event: WebSocketEvent, stores: Stores, connections: Connections): Promise<WebSocketResult> {
+export async function closeSession(
+  event: WebSocketEvent,
+  stores: Stores,
+  connections: Connections,
+): Promise<WebSocketResult> {
   const connection = await stores.sessions.connection(event.requestContext.connectionId);
   if (!connection) return { statusCode: 200 };
   const now = Date.now();
   const session = await stores.sessions.end(connection.session_id, now);
   if (!session) return { statusCode: 200 };
   const peer = connection.role === "client" ? session.agent_connection : session.client_connection;
-  if (peer) await connections.close(peer).catch((error) => log("warn", "could not close a session's other side", { session_id: session.session_id, error }));
+  if (peer)
+    await connections
+      .close(peer)
+      .catch((error) =>
+        log("warn", "could not close a session's other side", { session_id: session.session_id, error }),
+      );
   const started = new Date(session.connected_at ?? now).toISOString();
   await stores.actions
     .record(
@@ -26,7 +35,12 @@ export async function closeSession(event: WebSocketEvent, stores: Stores, connec
         finish_time: new Date(now).toISOString(),
         result: "Success",
         traceback: null,
-        details: { session_id: session.session_id, exec_id: session.exec_id, closed_by: connection.role, seconds: Math.round((now - (session.connected_at ?? now)) / 1000) },
+        details: {
+          session_id: session.session_id,
+          exec_id: session.exec_id,
+          closed_by: connection.role,
+          seconds: Math.round((now - (session.connected_at ?? now)) / 1000),
+        },
       },
       { message: null },
     )

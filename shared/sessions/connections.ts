@@ -1,6 +1,6 @@
 import { createHash, createHmac } from "node:crypto";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
+import { SignatureV4 } from "@smithy/signature-v4";
 
 /** The connection is gone (API Gateway's GoneException, 410). */
 export class ConnectionGoneError extends Error {}
@@ -13,7 +13,10 @@ export class ConnectionGoneError extends Error {}
 export class Connections {
   private readonly signer: SignatureV4;
 
-  constructor(private readonly managementUrl: string, region: string) {
+  constructor(
+    private readonly managementUrl: string,
+    region: string,
+  ) {
     this.signer = new SignatureV4({ service: "execute-api", region, credentials: defaultProvider(), sha256: Sha256 });
   }
 
@@ -26,7 +29,8 @@ export class Connections {
   /** Closes a connection; one already gone is fine. */
   async close(connectionId: string): Promise<void> {
     const response = await this.send("DELETE", connectionId);
-    if (!response.ok && response.status !== 410) throw new Error(`DeleteConnection ${connectionId}: ${response.status}`);
+    if (!response.ok && response.status !== 410)
+      throw new Error(`DeleteConnection ${connectionId}: ${response.status}`);
   }
 
   private async send(method: "POST" | "DELETE", connectionId: string, body?: Uint8Array): Promise<Response> {
@@ -41,7 +45,11 @@ export class Connections {
       body,
     };
     const signed = await this.signer.sign(request);
-    return fetch(url, { method, headers: signed.headers as Record<string, string>, body: body ? Buffer.from(body) : undefined });
+    return fetch(url, {
+      method,
+      headers: signed.headers as Record<string, string>,
+      body: body ? Buffer.from(body) : undefined,
+    });
   }
 }
 
@@ -70,6 +78,9 @@ const byUrl = new Map<string, Connections>();
 /** One client per management URL, reused across invocations. */
 export function connectionsFor(managementUrl: string, region: string): Connections {
   let connections = byUrl.get(managementUrl);
-  if (!connections) byUrl.set(managementUrl, (connections = new Connections(managementUrl, region)));
+  if (!connections) {
+    connections = new Connections(managementUrl, region);
+    byUrl.set(managementUrl, connections);
+  }
   return connections;
 }

@@ -26,22 +26,37 @@ export interface SessionRequest {
  */
 export async function issueSession(request: SessionRequest, config: BerthConfig, stores: Stores): Promise<string> {
   const sessions = readSessionConfig();
-  if (!sessions.websocketUrl) throw new NotImplementedError("Interactive sessions are not configured on this stage (BERTH_WEBSOCKET_URL is unset).");
+  if (!sessions.websocketUrl)
+    throw new NotImplementedError(
+      "Interactive sessions are not configured on this stage (BERTH_WEBSOCKET_URL is unset).",
+    );
   const { record, caller } = request;
   const host = record.host_id ? await stores.hosts.get(record.host_id) : undefined;
   if (!host) throw new ConflictError(`Container ${record.uuid} has no host (status ${record.status}).`, "no_host");
-  if (!isHostUp(host, config.hostDownAfterSeconds) || host.forced_down) throw new HostUnavailableError(host.hostname, "is down");
+  if (!isHostUp(host, config.hostDownAfterSeconds) || host.forced_down)
+    throw new HostUnavailableError(host.hostname, "is down");
   const now = Date.now();
   const open = await stores.sessions.countLive(record.project_id, now);
   if (open >= sessions.projectLimit) {
-    throw new ForbiddenError(`Quota exceeded for interactive sessions: project ${record.project_id} has ${open} open, the limit is ${sessions.projectLimit}.`);
+    throw new ForbiddenError(
+      `Quota exceeded for interactive sessions: project ${record.project_id} has ${open} open, the limit is ${sessions.projectLimit}.`,
+    );
   }
   const client = mintSecret();
   const sessionId = randomUUID();
   const tokenExpiresAt = now + sessions.tokenSeconds * 1000;
   if (request.action === "container_attach") {
     await stores.actions.start(
-      newAction({ action: request.action, container_uuid: record.uuid, request_id: request.requestId, user_id: caller.userId, project_id: record.project_id }, new Date(now).toISOString()),
+      newAction(
+        {
+          action: request.action,
+          container_uuid: record.uuid,
+          request_id: request.requestId,
+          user_id: caller.userId,
+          project_id: record.project_id,
+        },
+        new Date(now).toISOString(),
+      ),
     );
   }
   await stores.sessions.issue({

@@ -14,20 +14,41 @@ const REFUSED: WebSocketResult = { statusCode: 403 };
  * before any byte reaches the host. A client's connection tells the host, over
  * its queue, to connect out for the agent's side.
  */
-export async function openConnection(event: WebSocketEvent, sessions: SessionConfig, stores: Stores, sqs: SQSClient): Promise<WebSocketResult> {
+export async function openConnection(
+  event: WebSocketEvent,
+  sessions: SessionConfig,
+  stores: Stores,
+  sqs: SQSClient,
+): Promise<WebSocketResult> {
   const query = event.queryStringParameters ?? {};
   const connectionId = event.requestContext.connectionId;
   if (query.agent !== undefined) {
-    const session = query.session ? await stores.sessions.connectAgent(query.session, hashOf(query.agent), connectionId) : undefined;
+    const session = query.session
+      ? await stores.sessions.connectAgent(query.session, hashOf(query.agent), connectionId)
+      : undefined;
     if (!session) log("warn", "agent connection refused", { session_id: query.session });
     return session ? { statusCode: 200 } : REFUSED;
   }
   const token = splitToken(query.token);
   const agent = mintSecret();
   const now = Date.now();
-  const session = token && query.container ? await stores.sessions.connectClient(token.sessionId, hashOf(token.secret), query.container, connectionId, agent.hash, now, sessions.maxSeconds) : undefined;
+  const session =
+    token && query.container
+      ? await stores.sessions.connectClient(
+          token.sessionId,
+          hashOf(token.secret),
+          query.container,
+          connectionId,
+          agent.hash,
+          now,
+          sessions.maxSeconds,
+        )
+      : undefined;
   if (!session) {
-    log("warn", "session token refused: unknown, used, expired or for another container", { session_id: token?.sessionId, container_uuid: query.container });
+    log("warn", "session token refused: unknown, used, expired or for another container", {
+      session_id: token?.sessionId,
+      container_uuid: query.container,
+    });
     return REFUSED;
   }
   const agentUrl = new URL(sessions.websocketUrl!);
@@ -48,7 +69,10 @@ export async function openConnection(event: WebSocketEvent, sessions: SessionCon
 
 /** python-zunclient offers `binary, base64` and insists on one of them back; raw bytes are `binary`. */
 function subprotocolOf(headers: Record<string, string> | undefined): Record<string, string> {
-  const offered = (headers?.["sec-websocket-protocol"] ?? headers?.["Sec-WebSocket-Protocol"] ?? "").split(",").map((name) => name.trim()).filter(Boolean);
+  const offered = (headers?.["sec-websocket-protocol"] ?? headers?.["Sec-WebSocket-Protocol"] ?? "")
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
   if (offered.length === 0) return {};
   return { "Sec-WebSocket-Protocol": offered.includes("binary") ? "binary" : offered[0]! };
 }

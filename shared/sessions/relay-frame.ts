@@ -16,7 +16,11 @@ const peers = new Map<string, string>();
  * `$default`: forwards one frame, as raw bytes, to the other side of its
  * session. A frame whose other side is gone closes this side too.
  */
-export async function relayFrame(event: WebSocketEvent, stores: Stores, connections: Connections): Promise<WebSocketResult> {
+export async function relayFrame(
+  event: WebSocketEvent,
+  stores: Stores,
+  connections: Connections,
+): Promise<WebSocketResult> {
   const from = event.requestContext.connectionId;
   const peer = await peerOf(from, stores);
   if (!peer) {

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { GSI1, keys } from "./keys.ts";
 
 /** One interactive session: a container's attach, or one exec, for one user of one project. */
@@ -38,11 +38,21 @@ const RECORD_TTL_SECONDS = 2 * 24 * 3600;
 
 /** Sessions and their websocket connections; a token is used at most once, by condition. */
 export class SessionStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async issue(session: SessionRecord): Promise<void> {
-    const item = { ...keys.session(session.session_id), ...keys.liveSessionOf(session.project_id, session.session_id), ...session, expires_at: ttl() };
-    await this.db.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: "attribute_not_exists(pk)" }));
+    const item = {
+      ...keys.session(session.session_id),
+      ...keys.liveSessionOf(session.project_id, session.session_id),
+      ...session,
+      expires_at: ttl(),
+    };
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: item, ConditionExpression: "attribute_not_exists(pk)" }),
+    );
   }
 
   /** Sessions of a project that are open or may still be opened (the sparse index holds only those). */
@@ -61,12 +71,27 @@ export class SessionStore {
   }
 
   /** The client's one use of its token, for this container, before it expires; undefined when refused. */
-  async connectClient(sessionId: string, hash: string, containerUuid: string, connectionId: string, agentHash: string, now: number, maxSeconds: number): Promise<SessionRecord | undefined> {
+  async connectClient(
+    sessionId: string,
+    hash: string,
+    containerUuid: string,
+    connectionId: string,
+    agentHash: string,
+    now: number,
+    maxSeconds: number,
+  ): Promise<SessionRecord | undefined> {
     return this.claim(
       sessionId,
       "SET client_connection = :connection, connected_at = :now, live_until = :until, agent_token_hash = :agent",
       "client_token_hash = :hash AND container_uuid = :container AND attribute_not_exists(client_connection) AND attribute_not_exists(ended_at) AND token_expires_at > :now",
-      { ":connection": connectionId, ":now": now, ":until": now + maxSeconds * 1000, ":hash": hash, ":container": containerUuid, ":agent": agentHash },
+      {
+        ":connection": connectionId,
+        ":now": now,
+        ":until": now + maxSeconds * 1000,
+        ":hash": hash,
+        ":container": containerUuid,
+        ":agent": agentHash,
+      },
       { connection_id: connectionId, session_id: sessionId, role: "client" },
     );
   }
@@ -103,27 +128,49 @@ export class SessionStore {
   }
 
   async get(sessionId: string): Promise<SessionRecord | undefined> {
-    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.session(sessionId), ConsistentRead: true }));
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.session(sessionId), ConsistentRead: true }),
+    );
     return result.Item as SessionRecord | undefined;
   }
 
   async connection(connectionId: string): Promise<SessionConnection | undefined> {
-    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.sessionConnection(connectionId) }));
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.sessionConnection(connectionId) }),
+    );
     return result.Item as SessionConnection | undefined;
   }
 
-  private async claim(sessionId: string, update: string, condition: string, values: Record<string, unknown>, connection: SessionConnection): Promise<SessionRecord | undefined> {
+  private async claim(
+    sessionId: string,
+    update: string,
+    condition: string,
+    values: Record<string, unknown>,
+    connection: SessionConnection,
+  ): Promise<SessionRecord | undefined> {
     let session: SessionRecord;
     try {
       const result = await this.db.send(
-        new UpdateCommand({ TableName: this.table, Key: keys.session(sessionId), UpdateExpression: update, ConditionExpression: `attribute_exists(pk) AND ${condition}`, ExpressionAttributeValues: values, ReturnValues: "ALL_NEW" }),
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.session(sessionId),
+          UpdateExpression: update,
+          ConditionExpression: `attribute_exists(pk) AND ${condition}`,
+          ExpressionAttributeValues: values,
+          ReturnValues: "ALL_NEW",
+        }),
       );
       session = result.Attributes as SessionRecord;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
     }
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...keys.sessionConnection(connection.connection_id), ...connection, expires_at: ttl() } }));
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.sessionConnection(connection.connection_id), ...connection, expires_at: ttl() },
+      }),
+    );
     return session;
   }
 }

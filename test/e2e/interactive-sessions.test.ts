@@ -21,11 +21,15 @@ afterAll(async () => {
 /** Session limits are read when a session is issued or opened: each test sets its own and puts them back. */
 const saved = { ...process.env };
 afterEach(() => {
-  for (const name of Object.keys(process.env)) if (name.startsWith("BERTH_SESSION_") && saved[name] === undefined) delete process.env[name];
+  for (const name of Object.keys(process.env))
+    if (name.startsWith("BERTH_SESSION_") && saved[name] === undefined) delete process.env[name];
 });
 
 async function shell(token = ADMIN_TOKEN): Promise<string> {
-  const created = await berth.api("POST", "/v1/containers?run=true", { token, body: { image: TEST_IMAGE, command: ["sh"], interactive: true, tty: true, cpu: 0.1, memory: 32 } });
+  const created = await berth.api("POST", "/v1/containers?run=true", {
+    token,
+    body: { image: TEST_IMAGE, command: ["sh"], interactive: true, tty: true, cpu: 0.1, memory: 32 },
+  });
   expect(created.status, JSON.stringify(created.body)).toBe(202);
   await berth.waitForContainer(created.body.uuid, (c) => c.status === "Running", 20_000, token);
   return created.body.uuid;
@@ -81,7 +85,9 @@ describe("session tokens", () => {
   });
 
   it("are refused for a container that is not interactive", async () => {
-    const created = await berth.api("POST", "/v1/containers?run=true", { body: { image: TEST_IMAGE, command: ["sleep", "600"], cpu: 0.1, memory: 16 } });
+    const created = await berth.api("POST", "/v1/containers?run=true", {
+      body: { image: TEST_IMAGE, command: ["sleep", "600"], cpu: 0.1, memory: 16 },
+    });
     await berth.waitForContainer(created.body.uuid, (c) => c.status === "Running");
     const refused = await berth.api("GET", `/v1/containers/${created.body.uuid}/attach`);
     expect(refused.status).toBe(409);
@@ -125,10 +131,16 @@ describe("session limits", () => {
     const second = await berth.api("GET", `/v1/containers/${uuid}/attach`, { token: PROJECT_B });
     expect(second.status).toBe(403);
     expect(second.body.errors[0].detail).toMatch(/interactive sessions.*limit is 1/);
-    expect((await berth.api("GET", `/v1/containers/${await shell()}/attach`)).status, "another project is not held to B's sessions").toBe(200);
+    expect(
+      (await berth.api("GET", `/v1/containers/${await shell()}/attach`)).status,
+      "another project is not held to B's sessions",
+    ).toBe(200);
     first.socket.close();
     await first.closed;
     await sleep(500);
-    expect((await berth.api("GET", `/v1/containers/${uuid}/attach`, { token: PROJECT_B })).status, "once it ends, another may open").toBe(200);
+    expect(
+      (await berth.api("GET", `/v1/containers/${uuid}/attach`, { token: PROJECT_B })).status,
+      "once it ends, another may open",
+    ).toBe(200);
   });
 });

@@ -1,12 +1,18 @@
-import { request } from "node:http";
 import { randomBytes } from "node:crypto";
+import { request } from "node:http";
 
 /** The answer to a websocket upgrade: 101 opens it; anything else is the refusal's status. */
 export async function upgradeStatus(url: string): Promise<number> {
   const target = new URL(url.replace(/^ws/, "http"));
   return new Promise((resolve, reject) => {
     const upgrade = request(target, {
-      headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": randomBytes(16).toString("base64"), "sec-websocket-protocol": "binary, base64" },
+      headers: {
+        connection: "Upgrade",
+        upgrade: "websocket",
+        "sec-websocket-version": "13",
+        "sec-websocket-key": randomBytes(16).toString("base64"),
+        "sec-websocket-protocol": "binary, base64",
+      },
     });
     upgrade.on("upgrade", (_response, socket) => {
       socket.destroy();
@@ -53,7 +59,10 @@ export async function openSession(url: string): Promise<OpenSession> {
     async waitFor(text, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (!received.includes(text)) {
-        if (Date.now() > deadline) throw new Error(`did not receive ${JSON.stringify(text)} in ${timeoutMs} ms; got ${JSON.stringify(received)}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `did not receive ${JSON.stringify(text)} in ${timeoutMs} ms; got ${JSON.stringify(received)}`,
+          );
         await new Promise<void>((resolve) => {
           waiters.push(resolve);
           setTimeout(resolve, 100);

@@ -13,11 +13,14 @@ afterAll(async () => {
 
 describe("interactive sessions through python-zunclient in a pty", () => {
   it("runs exec -i, run -i and attach (with resize) as a user at a terminal would", async () => {
-    const result = await runPython(["-m", "pytest", "-q", "-rxX", "-p", "no:cacheprovider", "test/zunclient/test_interactive.py"], {
-      BERTH_API_URL: berth.stack.apiUrl,
-      BERTH_TOKEN: ADMIN_TOKEN,
-      PYTHONPATH: "test/zunclient",
-    });
+    const result = await runPython(
+      ["-m", "pytest", "-q", "-rxX", "-p", "no:cacheprovider", "test/zunclient/test_interactive.py"],
+      {
+        BERTH_API_URL: berth.stack.apiUrl,
+        BERTH_TOKEN: ADMIN_TOKEN,
+        PYTHONPATH: "test/zunclient",
+      },
+    );
     expect(result.code, `pytest exited ${result.code}:\n${result.output}`).toBe(0);
   }, 300_000);
 });

@@ -37,7 +37,16 @@ export async function ensureZunclientVenv(): Promise<void> {
   mkdirSync(join(PROJECT_ROOT, ".berth"), { recursive: true });
   const created = await run("python3", ["-m", "venv", VENV]);
   if (created.code !== 0) throw new Error(`python3 -m venv ${VENV} failed (${created.code}):\n${created.output}`);
-  const installed = await run(PYTHON, ["-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", REQUIREMENTS]);
-  if (installed.code !== 0) throw new Error(`pip install -r ${REQUIREMENTS} failed (${installed.code}):\n${installed.output}`);
+  const installed = await run(PYTHON, [
+    "-m",
+    "pip",
+    "install",
+    "--disable-pip-version-check",
+    "-q",
+    "-r",
+    REQUIREMENTS,
+  ]);
+  if (installed.code !== 0)
+    throw new Error(`pip install -r ${REQUIREMENTS} failed (${installed.code}):\n${installed.output}`);
   writeFileSync(MARKER, requirements);
 }

@@ -1,6 +1,6 @@
 import { BerthError, InvalidFieldError } from "../../../shared/errors.ts";
-import type { QueryHandler } from "./query-handler.ts";
 import { pendingExecSizes } from "../sessions/pending-sizes.ts";
+import type { QueryHandler } from "./query-handler.ts";
 
 /**
  * An exec with a TTY and stdin, created but not started: it starts when its
@@ -8,13 +8,17 @@ import { pendingExecSizes } from "../sessions/pending-sizes.ts";
  */
 export const createExec: QueryHandler = async ({ docker, dockerId, params }) => {
   const exec = await docker.call("exec create", () =>
-    docker.docker.getContainer(dockerId).exec({ Cmd: params.command as string[], AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true }),
+    docker.docker
+      .getContainer(dockerId)
+      .exec({ Cmd: params.command as string[], AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true }),
   );
   return { exec_id: exec.id };
 };
 
 export const resizeTty: QueryHandler = async ({ docker, dockerId, params }) => {
-  await docker.call("resize", () => docker.docker.getContainer(dockerId).resize({ h: params.h as number, w: params.w as number }));
+  await docker.call("resize", () =>
+    docker.docker.getContainer(dockerId).resize({ h: params.h as number, w: params.w as number }),
+  );
   return null;
 };
 
@@ -23,7 +27,8 @@ export const resizeExec: QueryHandler = async ({ docker, dockerId, params }) => 
   const exec = docker.docker.getExec(params.exec_id as string);
   const inspected = await docker.call("exec inspect", () => exec.inspect());
   const container = await docker.inspect(dockerId);
-  if (!container || inspected.ContainerID !== container.Id) throw new InvalidFieldError("exec_id", `${params.exec_id} is not an exec of this container`);
+  if (!container || inspected.ContainerID !== container.Id)
+    throw new InvalidFieldError("exec_id", `${params.exec_id} is not an exec of this container`);
   const size = { h: params.h as number, w: params.w as number };
   if (!inspected.Running && inspected.Pid === 0) {
     pendingExecSizes.set(exec.id, size);

@@ -1,4 +1,4 @@
-import { Writable, type Duplex } from "node:stream";
+import { type Duplex, Writable } from "node:stream";
 import { log } from "../../../shared/log.ts";
 import type { SessionOpening } from "../../../shared/queue/host-messages.ts";
 import type { Stores } from "../../../shared/store/stores.ts";
@@ -8,6 +8,8 @@ import { sessionMembers, signalAll } from "./session-processes.ts";
 
 /** How long an exec's process may take to go after its session ends before it is killed. */
 const EXEC_EXIT_GRACE_MS = 1_000;
+/** The relay answers an agent's connection at once or not at all; the queue's work slot is not held longer. */
+const RELAY_CONNECT_MS = 10_000;
 
 /**
  * The agent's side of interactive sessions: for each, it connects out to the
@@ -19,7 +21,11 @@ const EXEC_EXIT_GRACE_MS = 1_000;
 export class SessionBridges {
   private readonly bridged = new Map<string, () => void>();
 
-  constructor(private readonly docker: DockerDriver, private readonly stores: Stores, private readonly hostId: string) {}
+  constructor(
+    private readonly docker: DockerDriver,
+    private readonly stores: Stores,
+    private readonly hostId: string,
+  ) {}
 
   /** Sessions bridged now: what teardown must bring back to zero. */
   get active(): number {
@@ -31,7 +37,10 @@ export class SessionBridges {
     if (this.bridged.has(message.session_id) || Date.now() > message.end_by) return;
     const record = await this.stores.containers.get(message.container_uuid);
     if (!record || record.host_id !== this.hostId) {
-      log("warn", "session for a container not on this host", { session_id: message.session_id, container_uuid: message.container_uuid });
+      log("warn", "session for a container not on this host", {
+        session_id: message.session_id,
+        container_uuid: message.container_uuid,
+      });
       return;
     }
     const dockerId = record.container_id ?? `berth-${record.uuid}`;
@@ -46,7 +55,8 @@ export class SessionBridges {
       this.bridged.delete(message.session_id);
       clearTimeout(idle);
       clearTimeout(deadline);
-      if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) socket.close(1000, why.slice(0, 100));
+      if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING)
+        socket.close(1000, why.slice(0, 100));
       stream?.destroy();
       if (message.exec_id) void this.stopExec(message.exec_id, message.session_id);
       log("info", "session bridge closed", { session_id: message.session_id, why });
@@ -63,15 +73,24 @@ export class SessionBridges {
     const early: Buffer[] = [];
     socket.addEventListener("message", (frame) => {
       touch();
-      const data = typeof frame.data === "string" ? Buffer.from(frame.data, "utf8") : Buffer.from(frame.data as ArrayBuffer);
+      const data =
+        typeof frame.data === "string" ? Buffer.from(frame.data, "utf8") : Buffer.from(frame.data as ArrayBuffer);
       if (stream) stream.write(data);
       else early.push(data);
     });
     socket.addEventListener("close", () => end("relay closed"));
     socket.addEventListener("error", () => end("relay connection failed"));
     await new Promise<void>((resolve) => {
-      socket.addEventListener("open", () => resolve(), { once: true });
-      socket.addEventListener("close", () => resolve(), { once: true });
+      const late = setTimeout(() => {
+        end("the relay did not answer");
+        resolve();
+      }, RELAY_CONNECT_MS);
+      const settle = () => {
+        clearTimeout(late);
+        resolve();
+      };
+      socket.addEventListener("open", settle, { once: true });
+      socket.addEventListener("close", settle, { once: true });
     });
     if (ended) return;
     try {
@@ -106,15 +125,20 @@ export class SessionBridges {
       const exec = this.docker.docker.getExec(execId);
       const inspected = await this.docker.call("exec inspect", () => exec.inspect());
       const container = await this.docker.inspect(dockerId);
-      if (!container || inspected.ContainerID !== container.Id) throw new Error(`exec ${execId} is not of container ${dockerId}`);
-      const stream = (await this.docker.call("exec start", () => exec.start({ hijack: true, stdin: true, Tty: true }))) as Duplex;
+      if (!container || inspected.ContainerID !== container.Id)
+        throw new Error(`exec ${execId} is not of container ${dockerId}`);
+      const stream = (await this.docker.call("exec start", () =>
+        exec.start({ hijack: true, stdin: true, Tty: true }),
+      )) as Duplex;
       const size = pendingExecSizes.get(execId);
       pendingExecSizes.delete(execId);
       if (size) await this.docker.call("exec resize", () => exec.resize(size)).catch(() => undefined);
       return stream;
     }
     const container = this.docker.docker.getContainer(dockerId);
-    return (await this.docker.call("attach", () => container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }))) as unknown as Duplex;
+    return (await this.docker.call("attach", () =>
+      container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }),
+    )) as unknown as Duplex;
   }
 
   /** No exec outlives its session: its terminal session's processes are hung up, then killed. */
@@ -130,7 +154,11 @@ export class SessionBridges {
         if (members.length === 0) return;
         if (Date.now() > deadline) {
           signalAll(members, "SIGKILL");
-          log("info", "killed an exec's processes that outlived its session", { session_id: sessionId, exec_id: execId, pids: members });
+          log("info", "killed an exec's processes that outlived its session", {
+            session_id: sessionId,
+            exec_id: execId,
+            pids: members,
+          });
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
