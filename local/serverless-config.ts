@@ -13,6 +13,13 @@ export interface HttpRoute {
   handler: string;
 }
 
+/** A function behind the WebSocket API: `$connect`, `$default` or `$disconnect`. */
+export interface WebSocketRoute {
+  route: string;
+  functionName: string;
+  handler: string;
+}
+
 export interface ScheduledFunction {
   functionName: string;
   handler: string;
@@ -32,6 +39,7 @@ export interface ServerlessConfig {
   resources: Record<string, { Type: string; Properties: Record<string, any> }>;
   environment: Record<string, unknown>;
   routes: HttpRoute[];
+  websocketRoutes: WebSocketRoute[];
   schedules: ScheduledFunction[];
   queueConsumers: QueueConsumer[];
 }
@@ -45,6 +53,7 @@ export function loadServerlessConfig(stage: string, region: string, file = `${PR
   const raw = yaml.load(readFileSync(file, "utf8")) as Record<string, any>;
   const resolved = resolveVariables(raw, raw, { stage, region }) as Record<string, any>;
   const routes: HttpRoute[] = [];
+  const websocketRoutes: WebSocketRoute[] = [];
   const schedules: ScheduledFunction[] = [];
   const queueConsumers: QueueConsumer[] = [];
   for (const [functionName, definition] of Object.entries<any>(resolved.functions ?? {})) {
@@ -53,6 +62,10 @@ export function loadServerlessConfig(stage: string, region: string, file = `${PR
         const spec = typeof event.httpApi === "string" ? event.httpApi : `${event.httpApi.method} ${event.httpApi.path}`;
         const [method, path] = spec === "*" ? ["*", "*"] : spec.split(/\s+/);
         routes.push({ method: method!.toUpperCase(), path: path!, functionName, handler: definition.handler });
+      }
+      if (event.websocket !== undefined) {
+        const route = typeof event.websocket === "string" ? event.websocket : event.websocket.route;
+        websocketRoutes.push({ route, functionName, handler: definition.handler });
       }
       if (event.schedule !== undefined) {
         const rate = typeof event.schedule === "string" ? event.schedule : event.schedule.rate;
@@ -65,7 +78,7 @@ export function loadServerlessConfig(stage: string, region: string, file = `${PR
       }
     }
   }
-  return { resources: resolved.resources?.Resources ?? {}, environment: resolved.provider?.environment ?? {}, routes, schedules, queueConsumers };
+  return { resources: resolved.resources?.Resources ?? {}, environment: resolved.provider?.environment ?? {}, routes, websocketRoutes, schedules, queueConsumers };
 }
 
 function resolveVariables(value: unknown, root: Record<string, any>, options: { stage: string; region: string }): unknown {

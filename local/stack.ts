@@ -11,6 +11,7 @@ import { ensureEmulators, type RunningEmulators } from "./emulators/start.ts";
 import { forgetPid, recordPid, startedByThisStack } from "./leftover-processes.ts";
 import { forgetStage } from "./start-fresh.ts";
 import { LocalGateway } from "./gateway.ts";
+import { LocalWebSocketGateway } from "./websocket/websocket-gateway.ts";
 import { bundleHostAgent } from "./agent-bundle.ts";
 import { provisionResources, resolveEnvironment } from "./provision.ts";
 import { startQueueConsumers } from "./queue-consumers.ts";
@@ -89,7 +90,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const provisioned = await provisionResources(config, { dynamodb, sqs });
   dynamodb.destroy();
 
-  const environment: Record<string, string> = { ...resolveEnvironment(config.environment, provisioned, process.env), ...endpoints, ...credentials, ...options.environment };
+  // The WebSocket API is served here, not provisioned: its URLs are the local gateway's.
+  const { BERTH_WEBSOCKET_URL: _url, BERTH_WEBSOCKET_MANAGEMENT_URL: _management, ...declared } = config.environment;
+  const websocketGateway = new LocalWebSocketGateway(config.websocketRoutes);
+  const websocket = await websocketGateway.listen();
+  const environment: Record<string, string> = {
+    ...resolveEnvironment(declared, provisioned, process.env),
+    BERTH_WEBSOCKET_URL: websocket.url,
+    BERTH_WEBSOCKET_MANAGEMENT_URL: websocket.managementUrl,
+    ...endpoints,
+    ...credentials,
+    ...options.environment,
+  };
   environment.BERTH_SECRET_KEY ||= localSecretKey(paths.secretKey);
   environment.BERTH_LOCAL_DEV_TOKENS ||= "1";
   // A developer's own registry usually runs on loopback; the cloud's metadata address stays denied.
@@ -159,6 +171,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }),
       );
       await gateway.close();
+      await websocketGateway.close();
       await emulators?.stop();
       rmSync(dirname(agentEntry), { recursive: true, force: true });
     },

@@ -13,6 +13,7 @@ import { stats } from "./queries/stats.ts";
 import { top } from "./queries/top.ts";
 import { searchImages } from "./queries/search-images.ts";
 import { QueryLane } from "./query-lane.ts";
+import { createExec, resizeExec, resizeTty } from "./queries/interactive.ts";
 import { syncStatusFromDocker } from "./sync-status.ts";
 import { isPlacedHere } from "./is-placed-here.ts";
 
@@ -28,6 +29,9 @@ const QUERIES: Record<Exclude<HostQueryKind, "search_images">, QueryHandler> = {
   put_archive: putArchive,
   commit,
   inspect: async ({ docker, record }) => record,
+  create_exec: createExec,
+  resize_tty: resizeTty,
+  resize_exec: resizeExec,
 };
 
 /**

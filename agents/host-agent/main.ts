@@ -20,6 +20,7 @@ import { PeriodicSync, syncHost } from "./periodic-sync.ts";
 import { removeVolumeIfDeleted } from "./sweep-volumes.ts";
 import { doImageWork } from "./image-work.ts";
 import { HeldMessages, heldMessagesFile, returnHeldMessages } from "./held-messages.ts";
+import { SessionBridges } from "./sessions/bridge-session.ts";
 
 /**
  * The host agent: registers this Docker host, heartbeats, and carries out the
@@ -38,6 +39,7 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   const privateImages = new PrivateImages(privateImagesFile(config.stateDir));
   const engine = new Engine({ docker, stores, ports, deployment: config.tableName, secrets: config, privateImages }, host.id);
   const answerer = new QueryAnswerer(docker, stores, host.id);
+  const sessions = new SessionBridges(docker, stores, host.id);
   const heldFile = heldMessagesFile(config.stateDir);
   await returnHeldMessages(heldFile, host.queue_url, sqs);
   const held = new HeldMessages(heldFile, host.queue_url);
@@ -54,6 +56,7 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
     },
     (message, isLastDelivery) => {
       if (message.kind === "query") return answerer.answer(message);
+      if (message.kind === "open_session") return sessions.open(message);
       if (message.kind === "delete_volume") return removeVolumeIfDeleted(message.volume_uuid, docker, stores);
       if (message.kind === "pull_image" || message.kind === "delete_image") return doImageWork(message, docker, stores, host.id, config, privateImages);
       return engine.handle(message as HostMessage, isLastDelivery);
@@ -73,6 +76,7 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   return {
     host,
     async stop() {
+      sessions.closeAll();
       await poller.stop();
       await held.flushed();
       periodicSync.stop();

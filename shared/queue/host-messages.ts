@@ -20,7 +20,9 @@ export interface HostMessage {
 }
 
 /** Questions a function asks a host and waits for (bounded) on the reply table. */
-export type HostQueryKind = "logs" | "execute" | "top" | "stats" | "get_archive" | "put_archive" | "commit" | "inspect" | "search_images";
+export type HostQueryKind =
+  | "logs" | "execute" | "top" | "stats" | "get_archive" | "put_archive" | "commit" | "inspect" | "search_images"
+  | "create_exec" | "resize_tty" | "resize_exec";
 
 export interface HostQuery {
   kind: "query";
@@ -46,6 +48,20 @@ export interface ImageWork {
   request_id: string;
 }
 
+/** Open the agent's side of an interactive session: connect out to `agent_url`, then bridge it to Docker. */
+export interface SessionOpening {
+  kind: "open_session";
+  session_id: string;
+  request_id: string;
+  container_uuid: string;
+  /** Set for an exec session: the exec to start; otherwise the container is attached. */
+  exec_id?: string;
+  agent_url: string;
+  idle_seconds: number;
+  /** Epoch ms when the session must end, whatever happens. */
+  end_by: number;
+}
+
 export function hostQueueName(queuePrefix: string, hostId: string): string {
   return `${queuePrefix}-host-${hostId}.fifo`;
 }
@@ -55,7 +71,7 @@ export function hostQueueName(queuePrefix: string, hostId: string): string {
  * container's operations in order (a query gets a group of its own, so it never
  * waits behind an operation); the request id deduplicates a retried send.
  */
-export type AnyHostMessage = HostMessage | HostQuery | VolumeRemoval | ImageWork;
+export type AnyHostMessage = HostMessage | HostQuery | VolumeRemoval | ImageWork | SessionOpening;
 
 export async function sendToHost(sqs: SQSClient, queueUrl: string, message: AnyHostMessage, options: { resend?: number } = {}): Promise<void> {
   const group =
@@ -65,7 +81,9 @@ export async function sendToHost(sqs: SQSClient, queueUrl: string, message: AnyH
         ? `volume-${message.volume_uuid}`
         : message.kind === "pull_image" || message.kind === "delete_image"
           ? `image-${message.image_uuid}`
-          : (message as HostMessage).container_uuid;
+          : message.kind === "open_session"
+            ? `session-${message.session_id}`
+            : (message as HostMessage).container_uuid;
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: queueUrl,

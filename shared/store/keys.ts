@@ -35,6 +35,11 @@ export const keys = {
   /** What remains of a deleted container or volume, until its TTL: the evidence a host needs to remove a copy. */
   tombstone: (kind: "container" | "volume", uuid: string) => ({ pk: `TOMBSTONE#${kind}#${uuid}`, sk: "TOMBSTONE" }),
   reply: (requestId: string) => ({ pk: `REPLY#${requestId}`, sk: "REPLY" }),
+  session: (sessionId: string) => ({ pk: `SESSION#${sessionId}`, sk: "SESSION" }),
+  /** An interactive session is listed in its project (sparse gsi1) until it ends, to bound how many are open. */
+  liveSessionOf: (projectId: string, sessionId: string) => ({ gsi1pk: `PROJECT_SESSIONS#${projectId}`, gsi1sk: sessionId }),
+  liveSessionsOf: (projectId: string) => `PROJECT_SESSIONS#${projectId}`,
+  sessionConnection: (connectionId: string) => ({ pk: `CONNECTION#${connectionId}`, sk: "CONNECTION" }),
   /**
    * A container with work in flight is listed (sparse gsi4) by the time its
    * work is overdue, so the reconciler reads only what may be stuck.

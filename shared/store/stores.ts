@@ -10,6 +10,7 @@ import { VolumeStore } from "./volumes.ts";
 import { ImageStore } from "./images.ts";
 import { RegistryStore } from "./registries.ts";
 import { TombstoneStore } from "./tombstones.ts";
+import { SessionStore } from "./sessions.ts";
 
 export interface Stores {
   containers: ContainerStore;
@@ -21,6 +22,7 @@ export interface Stores {
   images: ImageStore;
   registries: RegistryStore;
   tombstones: TombstoneStore;
+  sessions: SessionStore;
 }
 
 /** The stores over the shared client, or over `db` (e.g. one whose reads are metered). */
@@ -38,5 +40,6 @@ export function storesFor(config: BerthConfig, db: DynamoDBDocumentClient = docu
     images: new ImageStore(db, config.tableName),
     registries: new RegistryStore(db, config.tableName),
     tombstones,
+    sessions: new SessionStore(db, config.tableName),
   };
 }

@@ -47,6 +47,7 @@ function loadServerlessConfigFunctions(): Record<string, unknown> {
   const names = new Set(loadServerlessConfig("ci", "us-east-1").routes.map((route) => route.functionName));
   for (const schedule of loadServerlessConfig("ci", "us-east-1").schedules) names.add(schedule.functionName);
   for (const consumer of loadServerlessConfig("ci", "us-east-1").queueConsumers) names.add(consumer.functionName);
+  for (const route of loadServerlessConfig("ci", "us-east-1").websocketRoutes) names.add(route.functionName);
   return Object.fromEntries([...names].map((name) => [name, true]));
 }
 
@@ -66,9 +67,14 @@ describe("serverless package (osls, offline)", () => {
     const functions = resourcesOfType("AWS::Lambda::Function");
     expect(functions.length).toBe(Object.keys(loadServerlessConfigFunctions()).length);
     for (const [, fn] of functions) expect(fn.Properties.Runtime).toBe("nodejs22.x");
-    const routeKeys = resourcesOfType("AWS::ApiGatewayV2::Route").map(([, route]) => route.Properties.RouteKey).sort();
+    const routes = resourcesOfType("AWS::ApiGatewayV2::Route");
+    const onApi = (api: string) => routes.filter(([, route]) => route.Properties.ApiId?.Ref === api).map(([, route]) => route.Properties.RouteKey).sort();
+    const routeKeys = onApi("HttpApi");
     const localRoutes = loadServerlessConfig("ci", "us-east-1").routes.map((route) => (route.method === "*" ? "$default" : `${route.method} ${route.path}`)).sort();
     expect(routeKeys).toEqual(localRoutes);
+    // Interactive sessions: the WebSocket API's routes are the ones the local websocket gateway serves.
+    expect(onApi("WebsocketsApi")).toEqual(loadServerlessConfig("ci", "us-east-1").websocketRoutes.map((route) => route.route).sort());
+    expect(routes).toHaveLength(routeKeys.length + 3);
     expect(resourcesOfType("AWS::Events::Rule")).toHaveLength(2);
     const [[, mapping]] = resourcesOfType("AWS::Lambda::EventSourceMapping") as [[string, any]];
     expect(mapping.Properties).toMatchObject({ EventSourceArn: { "Fn::GetAtt": ["HostDeadLetterQueue", "Arn"] }, FunctionResponseTypes: ["ReportBatchItemFailures"] });

@@ -399,9 +399,10 @@ def test_update_cpu_memory_and_name(zun, containers):
     assert (shown.cpu, shown.memory) == (1.0, "128")
     assert docker_inspect(container.uuid)["State"]["Running"] is True
 
-    # The interactive tty resize is not the cpu/memory update: Berth refuses it.
-    with pytest.raises(zun_exceptions.HttpNotImplemented):
+    # The interactive tty resize is not the cpu/memory update: a container without a tty has none to resize.
+    with pytest.raises(zun_exceptions.Conflict):
         zun.containers.resize(container.uuid, 80, 24)
+    assert (zun.containers.get(container.uuid).cpu, zun.containers.get(container.uuid).memory) == (1.0, "128")
 
     new_name = unique_name("updated")
     renamed = zun.containers.update(container.uuid, name=new_name)

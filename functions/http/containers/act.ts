@@ -17,6 +17,7 @@ import { validateUpdateBody } from "../../../shared/containers/validate-update.t
 import { containerView } from "../../../shared/containers/view.ts";
 import { sqsClientFor } from "../../../shared/store/clients.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
+import { executeInteractively, resizeTerminal } from "../../../shared/sessions/interactive-requests.ts";
 
 /** SQS takes 256 KiB per message; the archive travels inside one. */
 const MAX_ARCHIVE_BASE64 = 190 * 1024;
@@ -26,12 +27,10 @@ interface ContainerAction {
   run(record: ContainerRecord, query: Record<string, string>, event: HttpEvent, context: HttpContext): Promise<HttpResponse>;
 }
 
-/** Zun routes that need Neutron or interactive sessions, which Berth does not offer. */
+/** Zun routes that need Neutron, which Berth does not offer. */
 const REFUSED: Record<string, string> = {
   network_attach: "Neutron networks are not supported by Berth; each project's containers share a network on their host",
   network_detach: "Neutron networks are not supported by Berth",
-  resize: "interactive sessions (attach and their tty resize) are not supported by Berth",
-  execute_resize: "interactive execute sessions are not supported by Berth",
 };
 
 const LIFECYCLE_ACTIONS: Record<string, ContainerAction> = Object.fromEntries(
@@ -74,11 +73,28 @@ const ACTIONS: Record<string, ContainerAction> = {
       const query = { ...fieldsOfBody(context.body, ["command", "run", "interactive"]), ...queryOnly };
       const line = stringParameter(query, "command");
       if (line === undefined) throw new InvalidFieldError("command", "is required");
-      if (booleanParameter(query, "interactive") || (stringParameter(query, "run") !== undefined && !booleanParameter(query, "run"))) {
-        throw new NotImplementedError("Interactive execute is not supported by Berth; use run=true for a command's output and exit code.");
+      if (booleanParameter(query, "interactive")) return json(200, await executeInteractively(record, splitCommand(line), context));
+      if (stringParameter(query, "run") !== undefined && !booleanParameter(query, "run")) {
+        throw new NotImplementedError("An execute neither run nor interactive is not supported by Berth; use run=true for a command's output and exit code, or interactive=true for a session.");
       }
       const rule = { allowedIn: ALLOWED_STATUSES.execute, action: "exec_cmd", verb: "execute" };
       return json(200, await queryContainer(record, "execute", { command: splitCommand(line) }, rule, queryCallerOf(context), storesFor(context.config), sqsClientFor(context.config)));
+    },
+  },
+
+  resize: {
+    parameters: ["w", "h"],
+    async run(record, query, _event, context) {
+      await resizeTerminal(record, query, context, "container");
+      return json(200, null);
+    },
+  },
+
+  execute_resize: {
+    parameters: ["exec_id", "w", "h"],
+    async run(record, query, _event, context) {
+      await resizeTerminal(record, query, context, "exec");
+      return json(200, null);
     },
   },
 
@@ -123,7 +139,7 @@ function fieldsOfBody(body: unknown, names: readonly string[]): Record<string, s
   return fields;
 }
 
-/** POST /v1/containers/{id}/{action}: lifecycle actions, rename, resize_container, execute, put_archive, commit. */
+/** POST /v1/containers/{id}/{action}: lifecycle actions, rename, resize_container, execute (run or interactive), resize, execute_resize, put_archive, commit. */
 export const handler = httpHandler(async (event, context) => {
   const name = pathParameter(event, "action");
   if (Object.hasOwn(REFUSED, name)) throw new NotImplementedError(`${name}: ${REFUSED[name]}.`);

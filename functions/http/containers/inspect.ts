@@ -10,6 +10,7 @@ import type { ContainerRecord } from "../../../shared/containers/record.ts";
 import { ALLOWED_STATUSES } from "../../../shared/containers/statuses.ts";
 import { sqsClientFor } from "../../../shared/store/clients.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
+import { attachContainer } from "../../../shared/sessions/interactive-requests.ts";
 
 interface Inspector {
   parameters: string[];
@@ -46,6 +47,12 @@ const INSPECTORS: Record<string, Inspector> = {
     run: async (record, _query, context) => json(200, await ask(record, "stats", {}, ALLOWED_STATUSES.stats, context)),
   },
 
+  /** A websocket URL with a single-use token, as a JSON string (python-zunclient's `attach`). */
+  attach: {
+    parameters: [],
+    run: async (record, _query, context) => json(200, await attachContainer(record, context)),
+  },
+
   get_archive: {
     parameters: ["path"],
     async run(record, query, context) {
@@ -55,13 +62,12 @@ const INSPECTORS: Record<string, Inspector> = {
   },
 };
 
-/** Zun routes that need Neutron or interactive sessions, which Berth does not offer. */
+/** Zun routes that need Neutron, which Berth does not offer. */
 const REFUSED: Record<string, string> = {
-  attach: "interactive sessions are not supported by Berth; use logs and execute",
   network_list: "Neutron networks are not supported by Berth",
 };
 
-/** GET /v1/containers/{id}/{query}: logs, top, stats, get_archive, answered by the container's host. */
+/** GET /v1/containers/{id}/{query}: logs, top, stats, get_archive (answered by the container's host), attach. */
 export const handler = httpHandler(async (event, context) => {
   const name = pathParameter(event, "query");
   if (Object.hasOwn(REFUSED, name)) throw new NotImplementedError(`${name}: ${REFUSED[name]}.`);

@@ -1,0 +1,39 @@
+import { readConfig } from "../../shared/config.ts";
+import { closeSession } from "../../shared/sessions/close-session.ts";
+import { connectionsFor } from "../../shared/sessions/connections.ts";
+import { openConnection } from "../../shared/sessions/open-connection.ts";
+import { relayFrame } from "../../shared/sessions/relay-frame.ts";
+import { readSessionConfig } from "../../shared/sessions/session-config.ts";
+import type { WebSocketEvent } from "../../shared/sessions/websocket-event.ts";
+import { sqsClientFor } from "../../shared/store/clients.ts";
+import { storesFor } from "../../shared/store/stores.ts";
+
+function setup() {
+  const config = readConfig();
+  const sessions = readSessionConfig();
+  if (!sessions.managementUrl) throw new Error("configuration: BERTH_WEBSOCKET_MANAGEMENT_URL is not set");
+  return {
+    config,
+    sessions,
+    stores: storesFor(config),
+    connections: connectionsFor(sessions.managementUrl, config.region),
+  };
+}
+
+/** WebSocket API `$connect`. */
+export const connect = async (event: WebSocketEvent) => {
+  const { config, sessions, stores } = setup();
+  return openConnection(event, sessions, stores, sqsClientFor(config));
+};
+
+/** WebSocket API `$default`: one frame of a session. */
+export const relay = async (event: WebSocketEvent) => {
+  const { stores, connections } = setup();
+  return relayFrame(event, stores, connections);
+};
+
+/** WebSocket API `$disconnect`. */
+export const disconnect = async (event: WebSocketEvent) => {
+  const { stores, connections } = setup();
+  return closeSession(event, stores, connections);
+};
