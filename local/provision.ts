@@ -37,6 +37,14 @@ async function createTable(dynamodb: DynamoDBClient, properties: Record<string, 
   return TableName;
 }
 
+/** Variables of serverless.yml's environment that name what the local stack serves itself, not what it provisions. */
+const SERVED_LOCALLY = new Set(["BERTH_WEBSOCKET_URL", "BERTH_WEBSOCKET_MANAGEMENT_URL"]);
+
+/** serverless.yml's environment without what the local stack serves itself (the WebSocket API's URLs). */
+export function provisionedEnvironment(environment: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(environment).filter(([name]) => !SERVED_LOCALLY.has(name)));
+}
+
 /**
  * Resolves `Ref` / `Fn::GetAtt` in serverless.yml's environment against what
  * was provisioned. A literal value there is a default: locally, a value the

@@ -13,7 +13,7 @@ import { forgetStage } from "./start-fresh.ts";
 import { LocalGateway } from "./gateway.ts";
 import { LocalWebSocketGateway } from "./websocket/websocket-gateway.ts";
 import { bundleHostAgent } from "./agent-bundle.ts";
-import { provisionResources, resolveEnvironment } from "./provision.ts";
+import { provisionedEnvironment, provisionResources, resolveEnvironment } from "./provision.ts";
 import { startQueueConsumers } from "./queue-consumers.ts";
 import { loadServerlessConfig, PROJECT_ROOT } from "./serverless-config.ts";
 
@@ -91,11 +91,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   dynamodb.destroy();
 
   // The WebSocket API is served here, not provisioned: its URLs are the local gateway's.
-  const { BERTH_WEBSOCKET_URL: _url, BERTH_WEBSOCKET_MANAGEMENT_URL: _management, ...declared } = config.environment;
   const websocketGateway = new LocalWebSocketGateway(config.websocketRoutes);
   const websocket = await websocketGateway.listen();
   const environment: Record<string, string> = {
-    ...resolveEnvironment(declared, provisioned, process.env),
+    ...resolveEnvironment(provisionedEnvironment(config.environment), provisioned, process.env),
     BERTH_WEBSOCKET_URL: websocket.url,
     BERTH_WEBSOCKET_MANAGEMENT_URL: websocket.managementUrl,
     ...endpoints,

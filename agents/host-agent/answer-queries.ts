@@ -13,6 +13,7 @@ import { stats } from "./queries/stats.ts";
 import { top } from "./queries/top.ts";
 import { searchImages } from "./queries/search-images.ts";
 import { QueryLane } from "./query-lane.ts";
+import { reasonForUser } from "./reason-for-user.ts";
 import { createExec, resizeExec, resizeTty } from "./queries/interactive.ts";
 import { syncStatusFromDocker } from "./sync-status.ts";
 import { isPlacedHere } from "./is-placed-here.ts";
@@ -81,7 +82,7 @@ function replyForError(error: unknown): Reply {
   if (error instanceof BerthError) return { ok: false, status: error.status, code: error.code, message: error.message };
   if (error instanceof DockerOperationError) {
     const status = error.kind === "not_found" ? 404 : error.kind === "conflict" || error.kind === "rejected" ? 409 : error.kind === "timeout" ? 504 : 503;
-    return { ok: false, status, code: `docker_${error.kind}`, message: error.message };
+    return { ok: false, status, code: `docker_${error.kind}`, message: reasonForUser(error.message) };
   }
-  return { ok: false, status: 500, code: "host_error", message: error instanceof Error ? error.message : String(error) };
+  return { ok: false, status: 500, code: "host_error", message: reasonForUser(error instanceof Error ? error.message : String(error)) };
 }

@@ -1,22 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { portRangeForSlot } from "../../../local/agent-slots.ts";
 import { describeDevTokens, readDevSettings } from "../../../local/dev-settings.ts";
-import { resolveEnvironment } from "../../../local/provision.ts";
+import { provisionedEnvironment, resolveEnvironment } from "../../../local/provision.ts";
 import { loadServerlessConfig } from "../../../local/serverless-config.ts";
 import { DEFAULT_DEV_TOKENS } from "../../../shared/config.ts";
 
 describe("the local stack's environment", () => {
   const config = loadServerlessConfig("qa", "eu-west-1");
+  const environment = provisionedEnvironment(config.environment);
   const provisioned = { HostDeadLetterQueue: { ref: "url", attributes: { Arn: "arn:aws:sqs:elasticmq:000000000000:berth-qa-host-dlq" } } };
 
   it("takes serverless.yml's literal values as defaults the environment overrides", () => {
-    expect(resolveEnvironment(config.environment, provisioned, {}).BERTH_HOST_DOWN_AFTER_SECONDS).toBe("180");
-    expect(resolveEnvironment(config.environment, provisioned, { BERTH_HOST_DOWN_AFTER_SECONDS: "7" }).BERTH_HOST_DOWN_AFTER_SECONDS).toBe("7");
-    expect(resolveEnvironment(config.environment, provisioned, { BERTH_HOST_DOWN_AFTER_SECONDS: "" }).BERTH_HOST_DOWN_AFTER_SECONDS).toBe("180");
+    expect(resolveEnvironment(environment, provisioned, {}).BERTH_HOST_DOWN_AFTER_SECONDS).toBe("180");
+    expect(resolveEnvironment(environment, provisioned, { BERTH_HOST_DOWN_AFTER_SECONDS: "7" }).BERTH_HOST_DOWN_AFTER_SECONDS).toBe("7");
+    expect(resolveEnvironment(environment, provisioned, { BERTH_HOST_DOWN_AFTER_SECONDS: "" }).BERTH_HOST_DOWN_AFTER_SECONDS).toBe("180");
   });
 
   it("never lets the environment redirect the functions away from the resources provisioned", () => {
-    const resolved = resolveEnvironment(config.environment, provisioned, { BERTH_HOST_DLQ_ARN: "arn:elsewhere", BERTH_TABLE: "berth-qa" });
+    const resolved = resolveEnvironment(environment, provisioned, { BERTH_HOST_DLQ_ARN: "arn:elsewhere", BERTH_TABLE: "berth-qa" });
     expect(resolved.BERTH_HOST_DLQ_ARN).toBe("arn:aws:sqs:elasticmq:000000000000:berth-qa-host-dlq");
   });
 });
