@@ -17,7 +17,11 @@ export default defineConfig({
       { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
       {
         extends: true,
-        test: { name: "e2e", include: ["test/e2e/**/*.test.ts", "test/local/**/*.test.ts", "test/zunclient/**/*.test.ts"], globalSetup: ["test/setup/global-setup.ts"] },
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts", "test/local/**/*.test.ts", "test/zunclient/**/*.test.ts"],
+          globalSetup: ["test/setup/global-setup.ts"],
+        },
       },
     ],
   },

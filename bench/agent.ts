@@ -34,9 +34,16 @@ export async function benchAgent(counts: { compare: number; rss: number[] }) {
   const results: Record<string, number> = {};
   try {
     // The floor does Docker's part of the same work: its containers join a network of their own too.
-    const floorNetwork = await docker.createNetwork({ Name: `${config.tableName}-floor`, Labels: { "berth.deployment": config.tableName } });
+    const floorNetwork = await docker.createNetwork({
+      Name: `${config.tableName}-floor`,
+      Labels: { "berth.deployment": config.tableName },
+    });
     const floorMs = await timed(counts.compare, async () => {
-      const container = await docker.createContainer({ Image: TEST_IMAGE, Cmd: SLEEPER, HostConfig: { NanoCpus: 1e8, Memory: 8 * 1024 * 1024, NetworkMode: floorNetwork.id } });
+      const container = await docker.createContainer({
+        Image: TEST_IMAGE,
+        Cmd: SLEEPER,
+        HostConfig: { NanoCpus: 1e8, Memory: 8 * 1024 * 1024, NetworkMode: floorNetwork.id },
+      });
       await container.start();
       direct.push(container.id);
     });
@@ -59,9 +66,23 @@ export async function benchAgent(counts: { compare: number; rss: number[] }) {
     }
   } finally {
     await stack.stop();
-    const owned = await docker.listContainers({ all: true, filters: { label: [`berth.deployment=${config.tableName}`] } });
-    await Promise.all([...owned.map((c) => c.Id), ...direct].map((id) => docker.getContainer(id).remove({ force: true }).catch(() => undefined)));
-    for (const network of await docker.listNetworks({ filters: { label: [`berth.deployment=${config.tableName}`] } })) await docker.getNetwork(network.Id).remove().catch(() => undefined);
+    const owned = await docker.listContainers({
+      all: true,
+      filters: { label: [`berth.deployment=${config.tableName}`] },
+    });
+    await Promise.all(
+      [...owned.map((c) => c.Id), ...direct].map((id) =>
+        docker
+          .getContainer(id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
+    for (const network of await docker.listNetworks({ filters: { label: [`berth.deployment=${config.tableName}`] } }))
+      await docker
+        .getNetwork(network.Id)
+        .remove()
+        .catch(() => undefined);
   }
   return results;
 }

@@ -26,7 +26,10 @@ export async function benchCreateToRunning(samples: number) {
   while ((await stores.hosts.list()).length === 0) await sleep(100);
   const body = { image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 };
   // The floor does Docker's part of the same work: its container joins a network of its own too.
-  const floorNetwork = await docker.createNetwork({ Name: `${process.env.BERTH_TABLE}-floor`, Labels: { "berth.deployment": process.env.BERTH_TABLE! } });
+  const floorNetwork = await docker.createNetwork({
+    Name: `${process.env.BERTH_TABLE}-floor`,
+    Labels: { "berth.deployment": process.env.BERTH_TABLE! },
+  });
   const berthTimes: number[] = [];
   const dockerTimes: number[] = [];
   const dockerIds: string[] = [];
@@ -44,9 +47,22 @@ export async function benchCreateToRunning(samples: number) {
     }
   } finally {
     await stack.stop();
-    const owned = await docker.listContainers({ all: true, filters: { label: [`berth.deployment=${process.env.BERTH_TABLE}`] } });
-    for (const container of [...owned.map((c) => c.Id), ...dockerIds]) await docker.getContainer(container).remove({ force: true }).catch(() => undefined);
-    for (const network of await docker.listNetworks({ filters: { label: [`berth.deployment=${process.env.BERTH_TABLE}`] } })) await docker.getNetwork(network.Id).remove().catch(() => undefined);
+    const owned = await docker.listContainers({
+      all: true,
+      filters: { label: [`berth.deployment=${process.env.BERTH_TABLE}`] },
+    });
+    for (const container of [...owned.map((c) => c.Id), ...dockerIds])
+      await docker
+        .getContainer(container)
+        .remove({ force: true })
+        .catch(() => undefined);
+    for (const network of await docker.listNetworks({
+      filters: { label: [`berth.deployment=${process.env.BERTH_TABLE}`] },
+    }))
+      await docker
+        .getNetwork(network.Id)
+        .remove()
+        .catch(() => undefined);
   }
   const ratio = median(berthTimes) / median(dockerTimes);
   printTable(`create → Running, ${samples} samples each (ms)`, [
@@ -65,7 +81,8 @@ async function timeBerthCreate(apiUrl: string, body: object, stores: ReturnType<
     body: JSON.stringify(body),
   });
   const created = (await response.json()) as { uuid: string; status: string };
-  if (response.status !== 202 || created.status === "Error") throw new Error(`create failed: ${JSON.stringify(created)}`);
+  if (response.status !== 202 || created.status === "Error")
+    throw new Error(`create failed: ${JSON.stringify(created)}`);
   for (;;) {
     const record = await stores.containers.get(created.uuid);
     if (record?.status === "Running") return performance.now() - started;
@@ -77,14 +94,21 @@ async function timeBerthCreate(apiUrl: string, body: object, stores: ReturnType<
 
 async function deleteThroughBerth(apiUrl: string, stores: ReturnType<typeof storesFor>): Promise<void> {
   const headers = { "x-auth-token": "berth-dev-admin" };
-  const { containers } = (await (await fetch(`${apiUrl}/v1/containers`, { headers })).json()) as { containers: Array<{ uuid: string }> };
+  const { containers } = (await (await fetch(`${apiUrl}/v1/containers`, { headers })).json()) as {
+    containers: Array<{ uuid: string }>;
+  };
   for (const { uuid } of containers) {
     await fetch(`${apiUrl}/v1/containers/${uuid}?force=true`, { method: "DELETE", headers });
     while (await stores.containers.get(uuid)) await sleep(10);
   }
 }
 
-async function timeDockerCreate(docker: Docker, body: { image: string; command: string[]; cpu: number; memory: number }, ids: string[], network: string): Promise<number> {
+async function timeDockerCreate(
+  docker: Docker,
+  body: { image: string; command: string[]; cpu: number; memory: number },
+  ids: string[],
+  network: string,
+): Promise<number> {
   const started = performance.now();
   const container = await docker.createContainer({
     Image: body.image,

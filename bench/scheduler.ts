@@ -16,7 +16,13 @@ const CLIENTS = 16;
  * of one TransactWriteItems of the same size on the same emulator: the floor.
  */
 export async function benchScheduler(hostCounts: number[], placementsPerRun: number) {
-  const stack = await startLocalStack({ stage: `sched${Date.now().toString(36)}`, agents: 0, scheduleEverySeconds: 0, agentOutput: "ignore", environment: { BERTH_QUIET: "1" } });
+  const stack = await startLocalStack({
+    stage: `sched${Date.now().toString(36)}`,
+    agents: 0,
+    scheduleEverySeconds: 0,
+    agentOutput: "ignore",
+    environment: { BERTH_QUIET: "1" },
+  });
   const config = readConfig();
   const db = documentClientFor(config);
   const requests = countRequests(db);
@@ -25,7 +31,10 @@ export async function benchScheduler(hostCounts: number[], placementsPerRun: num
     let registered = 0;
     for (const count of hostCounts) {
       const stores = storesFor(config);
-      await registerSimulatedHosts(stores.hosts, sqsClientFor(config), { count: count - registered, prefix: `${config.tableName}-${count}` });
+      await registerSimulatedHosts(stores.hosts, sqsClientFor(config), {
+        count: count - registered,
+        prefix: `${config.tableName}-${count}`,
+      });
       registered = count;
       const project = `bench-${count}`;
       await stores.quotas.putProject(project, { containers: -1, cpu: -1, memory: -1, disk: -1 });
@@ -35,13 +44,20 @@ export async function benchScheduler(hostCounts: number[], placementsPerRun: num
       const started = performance.now();
       await place(config, project, placementsPerRun);
       const seconds = (performance.now() - started) / 1000;
-      rows.push({ hosts: count, rate: placementsPerRun / seconds, requestsPerPlacement: requests.total() / placementsPerRun, floor });
+      rows.push({
+        hosts: count,
+        rate: placementsPerRun / seconds,
+        requestsPerPlacement: requests.total() / placementsPerRun,
+        floor,
+      });
     }
   } finally {
     await stack.stop();
   }
   console.log(`\nscheduler, ${CLIENTS} concurrent clients, ${placementsPerRun} placements per row`);
-  console.log("  hosts   placements/s   DynamoDB requests/placement   raw TransactWriteItems/s   floor/placement ratio");
+  console.log(
+    "  hosts   placements/s   DynamoDB requests/placement   raw TransactWriteItems/s   floor/placement ratio",
+  );
   for (const row of rows) {
     console.log(
       `  ${String(row.hosts).padStart(5)}   ${row.rate.toFixed(1).padStart(12)}   ${row.requestsPerPlacement.toFixed(2).padStart(27)}   ${row.floor.toFixed(1).padStart(24)}   ${(row.floor / row.rate).toFixed(2).padStart(20)}×`,
@@ -58,8 +74,16 @@ async function place(config: ReturnType<typeof readConfig>, project: string, cou
   const client = async () => {
     while (next < count) {
       next++;
-      const spec = validateCreateBody({ image: "berth-test/busybox:1", cpu: 0.1, memory: 16, disk: 1 }, { isAdmin: false });
-      const record = await createContainer({ spec, run: false, idempotencyKey: undefined, fingerprintOf: null }, { caller, requestId: `req-${randomUUID()}`, config }, stores, sqs);
+      const spec = validateCreateBody(
+        { image: "berth-test/busybox:1", cpu: 0.1, memory: 16, disk: 1 },
+        { isAdmin: false },
+      );
+      const record = await createContainer(
+        { spec, run: false, idempotencyKey: undefined, fingerprintOf: null },
+        { caller, requestId: `req-${randomUUID()}`, config },
+        stores,
+        sqs,
+      );
       if (record.status === "Error") throw new Error(`placement failed: ${record.status_reason}`);
     }
   };
@@ -67,7 +91,11 @@ async function place(config: ReturnType<typeof readConfig>, project: string, cou
 }
 
 /** The floor: one transaction the size of a placement's (host, quota, class check, container, name, action), no conflicts. */
-async function rawTransactionRate(db: ReturnType<typeof documentClientFor>, table: string, count: number): Promise<number> {
+async function rawTransactionRate(
+  db: ReturnType<typeof documentClientFor>,
+  table: string,
+  count: number,
+): Promise<number> {
   let next = 0;
   const client = async () => {
     while (next < count) {
@@ -76,12 +104,50 @@ async function rawTransactionRate(db: ReturnType<typeof documentClientFor>, tabl
       await db.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Update: { TableName: table, Key: { pk: `FLOOR#${id}`, sk: "HOST" }, UpdateExpression: "ADD used :one", ExpressionAttributeValues: { ":one": 1 } } },
-            { Update: { TableName: table, Key: { pk: `FLOOR#${id}`, sk: "QUOTA" }, UpdateExpression: "ADD used :one", ExpressionAttributeValues: { ":one": 1 } } },
-            { ConditionCheck: { TableName: table, Key: { pk: `FLOOR#${id}`, sk: "CLASS" }, ConditionExpression: "attribute_not_exists(pk)" } },
-            { Put: { TableName: table, Item: { pk: `FLOOR#${id}`, sk: "CONTAINER", body: "x".repeat(1500) }, ConditionExpression: "attribute_not_exists(pk)" } },
-            { Put: { TableName: table, Item: { pk: `FLOOR#${id}`, sk: "NAME" }, ConditionExpression: "attribute_not_exists(pk)" } },
-            { Put: { TableName: table, Item: { pk: `FLOOR#${id}`, sk: "ACTION" }, ConditionExpression: "attribute_not_exists(pk)" } },
+            {
+              Update: {
+                TableName: table,
+                Key: { pk: `FLOOR#${id}`, sk: "HOST" },
+                UpdateExpression: "ADD used :one",
+                ExpressionAttributeValues: { ":one": 1 },
+              },
+            },
+            {
+              Update: {
+                TableName: table,
+                Key: { pk: `FLOOR#${id}`, sk: "QUOTA" },
+                UpdateExpression: "ADD used :one",
+                ExpressionAttributeValues: { ":one": 1 },
+              },
+            },
+            {
+              ConditionCheck: {
+                TableName: table,
+                Key: { pk: `FLOOR#${id}`, sk: "CLASS" },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+            {
+              Put: {
+                TableName: table,
+                Item: { pk: `FLOOR#${id}`, sk: "CONTAINER", body: "x".repeat(1500) },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+            {
+              Put: {
+                TableName: table,
+                Item: { pk: `FLOOR#${id}`, sk: "NAME" },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+            {
+              Put: {
+                TableName: table,
+                Item: { pk: `FLOOR#${id}`, sk: "ACTION" },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
           ],
         }),
       );
@@ -94,9 +160,12 @@ async function rawTransactionRate(db: ReturnType<typeof documentClientFor>, tabl
 
 function countRequests(db: ReturnType<typeof documentClientFor>) {
   let total = 0;
-  db.middlewareStack.add((next) => async (args) => {
-    total++;
-    return next(args);
-  }, { step: "initialize", name: "countRequests" });
+  db.middlewareStack.add(
+    (next) => async (args) => {
+      total++;
+      return next(args);
+    },
+    { step: "initialize", name: "countRequests" },
+  );
   return { total: () => total, reset: () => void (total = 0) };
 }

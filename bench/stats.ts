@@ -14,5 +14,8 @@ export function percentile(values: number[], p: number): number {
 export function printTable(title: string, rows: Array<{ name: string; median: number; p90: number }>): void {
   console.log(`\n${title}`);
   const width = Math.max(...rows.map((row) => row.name.length));
-  for (const row of rows) console.log(`  ${row.name.padEnd(width)}  median ${row.median.toFixed(1).padStart(8)}  p90 ${row.p90.toFixed(1).padStart(8)}`);
+  for (const row of rows)
+    console.log(
+      `  ${row.name.padEnd(width)}  median ${row.median.toFixed(1).padStart(8)}  p90 ${row.p90.toFixed(1).padStart(8)}`,
+    );
 }

@@ -17,7 +17,10 @@ export async function waitForLeftoverAgents(stageState: string, say: (line: stri
   for (const file of readdirSync(stageState).filter((name) => /^agent-\d+\.pid$/.test(name))) {
     const pid = leftoverProcess(`${stageState}/${file}`, AGENT_PROGRAM);
     if (pid === undefined) continue;
-    if (!orphanedByItsStack(`${stageState}/${file}`)) throw new Error(`Another local stack runs this stage (its host agent, pid ${pid}, is in ${file.replace(".pid", "")}): stop it first, or use another BERTH_STAGE.`);
+    if (!orphanedByItsStack(`${stageState}/${file}`))
+      throw new Error(
+        `Another local stack runs this stage (its host agent, pid ${pid}, is in ${file.replace(".pid", "")}): stop it first, or use another BERTH_STAGE.`,
+      );
     say(`Waiting for the host agent an earlier run left in ${file.replace(".pid", "")} (pid ${pid}) to finish…`);
     await waitForExit(pid, AGENT_PROGRAM, { graceMs: 30_000, termMs: 15_000 });
   }

@@ -1,12 +1,15 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
 import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { BerthError, InvalidFieldError, PayloadTooLargeError } from "../shared/errors.ts";
 import { zunError } from "../shared/http/responses.ts";
-import { PROJECT_ROOT, type HttpRoute } from "./serverless-config.ts";
+import { type HttpRoute, PROJECT_ROOT } from "./serverless-config.ts";
 
-type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<{ statusCode: number; headers?: Record<string, string>; body?: string }>;
+type Handler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<{ statusCode: number; headers?: Record<string, string>; body?: string }>;
 
 /**
  * A local stand-in for API Gateway's HTTP API: serves serverless.yml's routes
@@ -50,7 +53,12 @@ export class LocalGateway {
     const method = (request.method ?? "GET").toUpperCase();
     const match = matchRoute(this.routes, method, url.pathname);
     const body = await readBody(request);
-    const headers = Object.fromEntries(Object.entries(request.headers).map(([key, value]) => [key, Array.isArray(value) ? value.join(",") : value ?? ""]));
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).map(([key, value]) => [
+        key,
+        Array.isArray(value) ? value.join(",") : (value ?? ""),
+      ]),
+    );
     headers["x-forwarded-proto"] ??= "http";
     const requestId = randomUUID();
     const event: APIGatewayProxyEventV2 = {
@@ -68,7 +76,13 @@ export class LocalGateway {
         apiId: "local",
         domainName: headers.host ?? "localhost",
         domainPrefix: "localhost",
-        http: { method, path: url.pathname, protocol: "HTTP/1.1", sourceIp: request.socket.remoteAddress ?? "127.0.0.1", userAgent: headers["user-agent"] ?? "" },
+        http: {
+          method,
+          path: url.pathname,
+          protocol: "HTTP/1.1",
+          sourceIp: request.socket.remoteAddress ?? "127.0.0.1",
+          userAgent: headers["user-agent"] ?? "",
+        },
         requestId,
         routeKey: match.route.method === "*" ? "$default" : `${match.route.method} ${match.route.path}`,
         stage: "$default",
@@ -95,7 +109,11 @@ export class LocalGateway {
 }
 
 /** API Gateway's precedence: exact segments beat `{parameters}`, and `*` catches the rest. */
-export function matchRoute(routes: HttpRoute[], method: string, path: string): { route: HttpRoute; parameters: Record<string, string> } {
+export function matchRoute(
+  routes: HttpRoute[],
+  method: string,
+  path: string,
+): { route: HttpRoute; parameters: Record<string, string> } {
   // As API Gateway does, a trailing slash is part of the path: /v1/containers/ is not /v1/containers.
   const segments = path === "/" ? [] : path.split("/").slice(1);
   let best: { route: HttpRoute; parameters: Record<string, string>; score: number } | undefined;

@@ -43,7 +43,11 @@ export function forgetPid(file: string): void {
 }
 
 /** Waits for a process to end by itself, then asks (SIGTERM) and finally insists (SIGKILL). */
-export async function waitForExit(pid: number, program: string, options: { graceMs: number; termMs: number }): Promise<void> {
+export async function waitForExit(
+  pid: number,
+  program: string,
+  options: { graceMs: number; termMs: number },
+): Promise<void> {
   if (await endsWithin(pid, program, options.graceMs)) return;
   signal(pid, "SIGTERM");
   if (await endsWithin(pid, program, options.termMs)) return;

@@ -1,5 +1,10 @@
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+} from "@aws-sdk/client-dynamodb";
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { ServerlessConfig } from "./serverless-config.ts";
 
 /** What CloudFormation would answer for `Ref` and `Fn::GetAtt` of each provisioned resource. */
@@ -9,7 +14,10 @@ export type ProvisionedResources = Record<string, { ref: string; attributes: Rec
  * Creates serverless.yml's tables and queues on the emulators (or any endpoint),
  * leaving existing ones as they are.
  */
-export async function provisionResources(config: ServerlessConfig, clients: { dynamodb: DynamoDBClient; sqs: SQSClient }): Promise<ProvisionedResources> {
+export async function provisionResources(
+  config: ServerlessConfig,
+  clients: { dynamodb: DynamoDBClient; sqs: SQSClient },
+): Promise<ProvisionedResources> {
   const provisioned: ProvisionedResources = {};
   for (const [logicalId, resource] of Object.entries(config.resources)) {
     if (resource.Type === "AWS::DynamoDB::Table") {
@@ -18,10 +26,20 @@ export async function provisionResources(config: ServerlessConfig, clients: { dy
       provisioned[logicalId] = { ref: name, attributes: { Arn: described.Table?.TableArn ?? name } };
     } else if (resource.Type === "AWS::SQS::Queue") {
       const { QueueName, ...properties } = resource.Properties;
-      const attributes = Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+      const attributes = Object.fromEntries(
+        Object.entries(properties).map(([key, value]) => [
+          key,
+          typeof value === "string" ? value : JSON.stringify(value),
+        ]),
+      );
       const created = await clients.sqs.send(new CreateQueueCommand({ QueueName, Attributes: attributes }));
-      const arn = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: created.QueueUrl, AttributeNames: ["QueueArn"] }));
-      provisioned[logicalId] = { ref: created.QueueUrl!, attributes: { Arn: arn.Attributes!.QueueArn!, QueueName, QueueUrl: created.QueueUrl! } };
+      const arn = await clients.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: created.QueueUrl, AttributeNames: ["QueueArn"] }),
+      );
+      provisioned[logicalId] = {
+        ref: created.QueueUrl!,
+        attributes: { Arn: arn.Attributes!.QueueArn!, QueueName, QueueUrl: created.QueueUrl! },
+      };
     }
   }
   return provisioned;
@@ -30,7 +48,9 @@ export async function provisionResources(config: ServerlessConfig, clients: { dy
 async function createTable(dynamodb: DynamoDBClient, properties: Record<string, any>): Promise<string> {
   const { TableName, BillingMode, AttributeDefinitions, KeySchema, GlobalSecondaryIndexes } = properties;
   try {
-    await dynamodb.send(new CreateTableCommand({ TableName, BillingMode, AttributeDefinitions, KeySchema, GlobalSecondaryIndexes }));
+    await dynamodb.send(
+      new CreateTableCommand({ TableName, BillingMode, AttributeDefinitions, KeySchema, GlobalSecondaryIndexes }),
+    );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
@@ -51,11 +71,16 @@ export function provisionedEnvironment(environment: Record<string, unknown>): Re
  * `outside` environment sets wins (on AWS the deployed value is the truth).
  * References never yield, so functions always use the resources provisioned.
  */
-export function resolveEnvironment(environment: Record<string, unknown>, provisioned: ProvisionedResources, outside: NodeJS.ProcessEnv = {}): Record<string, string> {
+export function resolveEnvironment(
+  environment: Record<string, unknown>,
+  provisioned: ProvisionedResources,
+  outside: NodeJS.ProcessEnv = {},
+): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(environment)) {
     if (typeof value === "string") result[name] = outside[name] || value;
-    else if (value && typeof value === "object" && "Ref" in value) result[name] = lookup(provisioned, String(value.Ref)).ref;
+    else if (value && typeof value === "object" && "Ref" in value)
+      result[name] = lookup(provisioned, String(value.Ref)).ref;
     else if (value && typeof value === "object" && "Fn::GetAtt" in value) {
       const [logicalId, attribute] = value["Fn::GetAtt"] as [string, string];
       const resolved = lookup(provisioned, logicalId).attributes[attribute];

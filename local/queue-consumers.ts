@@ -1,6 +1,6 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { ProvisionedResources } from "./provision.ts";
 import type { QueueConsumer } from "./serverless-config.ts";
 
@@ -12,15 +12,28 @@ type Invoke = (handler: string, functionName: string, event: SQSEvent) => Promis
  * function did not report as failed (ReportBatchItemFailures); a thrown error
  * leaves the whole batch to come back after its visibility timeout.
  */
-export function startQueueConsumers(consumers: QueueConsumer[], provisioned: ProvisionedResources, sqs: SQSClient, invoke: Invoke): { stop(): Promise<void> } {
+export function startQueueConsumers(
+  consumers: QueueConsumer[],
+  provisioned: ProvisionedResources,
+  sqs: SQSClient,
+  invoke: Invoke,
+): { stop(): Promise<void> } {
   let stopped = false;
   const loops = consumers.map(async (consumer) => {
     const queue = provisioned[consumer.queue];
-    if (!queue) throw new Error(`serverless.yml: ${consumer.functionName} reads ${consumer.queue}, which the local stack did not provision`);
+    if (!queue)
+      throw new Error(
+        `serverless.yml: ${consumer.functionName} reads ${consumer.queue}, which the local stack did not provision`,
+      );
     while (!stopped) {
       try {
         const received = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queue.ref, MaxNumberOfMessages: Math.min(consumer.batchSize, 10), WaitTimeSeconds: 1, AttributeNames: ["All"] }),
+          new ReceiveMessageCommand({
+            QueueUrl: queue.ref,
+            MaxNumberOfMessages: Math.min(consumer.batchSize, 10),
+            WaitTimeSeconds: 1,
+            AttributeNames: ["All"],
+          }),
         );
         const messages = received.Messages ?? [];
         if (messages.length === 0 || stopped) continue;
@@ -41,7 +54,12 @@ export function startQueueConsumers(consumers: QueueConsumer[], provisioned: Pro
         const failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
         const done = messages.filter((message) => !failed.has(message.MessageId!));
         if (done.length > 0) {
-          await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queue.ref, Entries: done.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })) }));
+          await sqs.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: queue.ref,
+              Entries: done.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),
+            }),
+          );
         }
       } catch (error) {
         if (!stopped) console.error(`${consumer.functionName} failed`, error);

@@ -49,7 +49,11 @@ export interface ServerlessConfig {
  * forms Berth uses (`${self:…}`, `${sls:stage}`, `${opt:…, default}`,
  * `${env:…, default}`), so the local stack runs from the same declarations.
  */
-export function loadServerlessConfig(stage: string, region: string, file = `${PROJECT_ROOT}/serverless.yml`): ServerlessConfig {
+export function loadServerlessConfig(
+  stage: string,
+  region: string,
+  file = `${PROJECT_ROOT}/serverless.yml`,
+): ServerlessConfig {
   const raw = yaml.load(readFileSync(file, "utf8")) as Record<string, any>;
   const resolved = resolveVariables(raw, raw, { stage, region }) as Record<string, any>;
   const routes: HttpRoute[] = [];
@@ -59,7 +63,8 @@ export function loadServerlessConfig(stage: string, region: string, file = `${PR
   for (const [functionName, definition] of Object.entries<any>(resolved.functions ?? {})) {
     for (const event of definition.events ?? []) {
       if (event.httpApi !== undefined) {
-        const spec = typeof event.httpApi === "string" ? event.httpApi : `${event.httpApi.method} ${event.httpApi.path}`;
+        const spec =
+          typeof event.httpApi === "string" ? event.httpApi : `${event.httpApi.method} ${event.httpApi.path}`;
         const [method, path] = spec === "*" ? ["*", "*"] : spec.split(/\s+/);
         routes.push({ method: method!.toUpperCase(), path: path!, functionName, handler: definition.handler });
       }
@@ -73,15 +78,34 @@ export function loadServerlessConfig(stage: string, region: string, file = `${PR
       }
       if (event.sqs !== undefined) {
         const queue = event.sqs.arn?.["Fn::GetAtt"]?.[0];
-        if (typeof queue !== "string") throw new Error(`serverless.yml: ${functionName}'s sqs event must name its queue as { Fn::GetAtt: [LogicalId, Arn] }`);
-        queueConsumers.push({ functionName, handler: definition.handler, queue, batchSize: Number(event.sqs.batchSize ?? 10) });
+        if (typeof queue !== "string")
+          throw new Error(
+            `serverless.yml: ${functionName}'s sqs event must name its queue as { Fn::GetAtt: [LogicalId, Arn] }`,
+          );
+        queueConsumers.push({
+          functionName,
+          handler: definition.handler,
+          queue,
+          batchSize: Number(event.sqs.batchSize ?? 10),
+        });
       }
     }
   }
-  return { resources: resolved.resources?.Resources ?? {}, environment: resolved.provider?.environment ?? {}, routes, websocketRoutes, schedules, queueConsumers };
+  return {
+    resources: resolved.resources?.Resources ?? {},
+    environment: resolved.provider?.environment ?? {},
+    routes,
+    websocketRoutes,
+    schedules,
+    queueConsumers,
+  };
 }
 
-function resolveVariables(value: unknown, root: Record<string, any>, options: { stage: string; region: string }): unknown {
+function resolveVariables(
+  value: unknown,
+  root: Record<string, any>,
+  options: { stage: string; region: string },
+): unknown {
   if (typeof value === "string") return resolveString(value, root, options);
   if (Array.isArray(value)) return value.map((item) => resolveVariables(item, root, options));
   if (value && typeof value === "object") {
@@ -93,17 +117,27 @@ function resolveVariables(value: unknown, root: Record<string, any>, options: { 
 function resolveString(text: string, root: Record<string, any>, options: { stage: string; region: string }): string {
   let result = text;
   for (let depth = 0; depth < 10 && result.includes("${"); depth++) {
-    result = result.replace(/\$\{([^${}]+)\}/g, (_match, expression: string) => resolveExpression(expression.trim(), root, options));
+    result = result.replace(/\$\{([^${}]+)\}/g, (_match, expression: string) =>
+      resolveExpression(expression.trim(), root, options),
+    );
   }
   return result;
 }
 
-function resolveExpression(expression: string, root: Record<string, any>, options: { stage: string; region: string }): string {
+function resolveExpression(
+  expression: string,
+  root: Record<string, any>,
+  options: { stage: string; region: string },
+): string {
   const [source, fallback] = splitFallback(expression);
   let value: unknown;
   if (source === "sls:stage" || source === "opt:stage") value = options.stage;
   else if (source === "opt:region" || source === "aws:region") value = options.region;
-  else if (source.startsWith("self:")) value = source.slice(5).split(".").reduce<any>((node, key) => node?.[key], root);
+  else if (source.startsWith("self:"))
+    value = source
+      .slice(5)
+      .split(".")
+      .reduce<any>((node, key) => node?.[key], root);
   else if (source.startsWith("env:")) value = process.env[source.slice(4)];
   else if (source.startsWith("opt:")) value = undefined;
   else throw new Error(`serverless.yml: the local stack cannot resolve \${${expression}}`);
@@ -117,7 +151,10 @@ function resolveExpression(expression: string, root: Record<string, any>, option
 function splitFallback(expression: string): [string, string | undefined] {
   const comma = expression.indexOf(",");
   if (comma < 0) return [expression, undefined];
-  const fallback = expression.slice(comma + 1).trim().replace(/^['"]|['"]$/g, "");
+  const fallback = expression
+    .slice(comma + 1)
+    .trim()
+    .replace(/^['"]|['"]$/g, "");
   return [expression.slice(0, comma).trim(), fallback];
 }
 

@@ -1,21 +1,21 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
+import { bundleHostAgent } from "./agent-bundle.ts";
 import { AGENT_PROGRAM, agentPidFile, portRangeForSlot, waitForLeftoverAgents } from "./agent-slots.ts";
 import { dataPaths, localDataDir } from "./data-folder.ts";
 import { ensureEmulators, type RunningEmulators } from "./emulators/start.ts";
-import { forgetPid, recordPid, startedByThisStack } from "./leftover-processes.ts";
-import { forgetStage } from "./start-fresh.ts";
 import { LocalGateway } from "./gateway.ts";
-import { LocalWebSocketGateway } from "./websocket/websocket-gateway.ts";
-import { bundleHostAgent } from "./agent-bundle.ts";
+import { forgetPid, recordPid, startedByThisStack } from "./leftover-processes.ts";
 import { provisionedEnvironment, provisionResources, resolveEnvironment } from "./provision.ts";
 import { startQueueConsumers } from "./queue-consumers.ts";
 import { loadServerlessConfig, PROJECT_ROOT } from "./serverless-config.ts";
+import { forgetStage } from "./start-fresh.ts";
+import { LocalWebSocketGateway } from "./websocket/websocket-gateway.ts";
 
 export interface LocalStackOptions {
   stage: string;
@@ -82,9 +82,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? "local",
   };
   const config = loadServerlessConfig(options.stage, region);
-  const clientConfig = { region, credentials: { accessKeyId: credentials.AWS_ACCESS_KEY_ID, secretAccessKey: credentials.AWS_SECRET_ACCESS_KEY } };
-  const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: endpoints.AWS_ENDPOINT_URL_DYNAMODB ?? endpoints.AWS_ENDPOINT_URL });
-  const sqs = new SQSClient({ ...clientConfig, endpoint: endpoints.AWS_ENDPOINT_URL_SQS ?? endpoints.AWS_ENDPOINT_URL });
+  const clientConfig = {
+    region,
+    credentials: { accessKeyId: credentials.AWS_ACCESS_KEY_ID, secretAccessKey: credentials.AWS_SECRET_ACCESS_KEY },
+  };
+  const dynamodb = new DynamoDBClient({
+    ...clientConfig,
+    endpoint: endpoints.AWS_ENDPOINT_URL_DYNAMODB ?? endpoints.AWS_ENDPOINT_URL,
+  });
+  const sqs = new SQSClient({
+    ...clientConfig,
+    endpoint: endpoints.AWS_ENDPOINT_URL_SQS ?? endpoints.AWS_ENDPOINT_URL,
+  });
   await waitForLeftoverAgents(stageState, say);
   if (options.fresh) await forgetStage(config, { dynamodb, sqs }, stageState, say);
   const provisioned = await provisionResources(config, { dynamodb, sqs });
@@ -104,14 +113,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   environment.BERTH_SECRET_KEY ||= localSecretKey(paths.secretKey);
   environment.BERTH_LOCAL_DEV_TOKENS ||= "1";
   // A developer's own registry usually runs on loopback; the cloud's metadata address stays denied.
-  environment.BERTH_DENIED_REGISTRY_NETWORKS ??= process.env.BERTH_DENIED_REGISTRY_NETWORKS ?? "169.254.0.0/16,0.0.0.0/8,fe80::/10,fd00:ec2::254/128";
+  environment.BERTH_DENIED_REGISTRY_NETWORKS ??=
+    process.env.BERTH_DENIED_REGISTRY_NETWORKS ?? "169.254.0.0/16,0.0.0.0/8,fe80::/10,fd00:ec2::254/128";
   Object.assign(process.env, environment);
 
   const gateway = new LocalGateway(config.routes);
   const apiUrl = await gateway.listen(options.port ?? 0);
 
   const timers = config.schedules.map((schedule) => {
-    const every = options.scheduleEverySeconds ?? options.schedulePeriods?.[schedule.functionName] ?? schedule.everySeconds;
+    const every =
+      options.scheduleEverySeconds ?? options.schedulePeriods?.[schedule.functionName] ?? schedule.everySeconds;
     if (every <= 0) return undefined;
     return setInterval(() => void invokeScheduled(schedule.handler, schedule.functionName), every * 1000);
   });
@@ -129,17 +140,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     while (slots.has(slot) && isAlive(slots.get(slot)!)) slot++;
     mkdirSync(stageState, { recursive: true });
     // stdin is a pipe the stack never writes: the agent stops when it closes (agent-exits-with-stack.mjs).
-    const child = spawn(process.execPath, ["--enable-source-maps", "--import", `${PROJECT_ROOT}local/agent-exits-with-stack.mjs`, agentEntry], {
-      cwd: PROJECT_ROOT,
-      env: {
-        ...process.env,
-        ...environment,
-        BERTH_AGENT_STATE_DIR: agentStateDir(slot),
-        BERTH_HOST_PORT_RANGE: portRangeForSlot(portRange, slot, options.agents ?? 1),
-        ...extra,
+    const child = spawn(
+      process.execPath,
+      ["--enable-source-maps", "--import", `${PROJECT_ROOT}local/agent-exits-with-stack.mjs`, agentEntry],
+      {
+        cwd: PROJECT_ROOT,
+        env: {
+          ...process.env,
+          ...environment,
+          BERTH_AGENT_STATE_DIR: agentStateDir(slot),
+          BERTH_HOST_PORT_RANGE: portRangeForSlot(portRange, slot, options.agents ?? 1),
+          ...extra,
+        },
+        stdio: ["pipe", options.agentOutput ?? "inherit", options.agentOutput ?? "inherit"],
       },
-      stdio: ["pipe", options.agentOutput ?? "inherit", options.agentOutput ?? "inherit"],
-    });
+    );
     const pidFile = agentPidFile(stageState, slot);
     recordPid(pidFile, child.pid, startedByThisStack());
     child.once("exit", () => {

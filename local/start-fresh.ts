@@ -1,5 +1,10 @@
-import { rmSync, existsSync } from "node:fs";
-import { DeleteTableCommand, DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { existsSync, rmSync } from "node:fs";
+import {
+  DeleteTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceNotFoundException,
+} from "@aws-sdk/client-dynamodb";
 import { DeleteQueueCommand, ListQueuesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import Docker from "dockerode";
 import type { ServerlessConfig } from "./serverless-config.ts";
@@ -25,7 +30,8 @@ export async function forgetStage(
   stateDir: string,
   say: (line: string) => void,
 ): Promise<void> {
-  const docker = clients.docker ?? new Docker({ socketPath: process.env.BERTH_DOCKER_SOCKET || "/var/run/docker.sock" });
+  const docker =
+    clients.docker ?? new Docker({ socketPath: process.env.BERTH_DOCKER_SOCKET || "/var/run/docker.sock" });
   const parts = await findStageParts(config, clients.dynamodb, clients.sqs, docker, stateDir);
   say(describeRemoval(parts));
   for (const id of parts.containers) await docker.getContainer(id).remove({ force: true, v: false });
@@ -36,7 +42,13 @@ export async function forgetStage(
   if (parts.stateDir) rmSync(parts.stateDir, { recursive: true, force: true });
 }
 
-async function findStageParts(config: ServerlessConfig, dynamodb: DynamoDBClient, sqs: SQSClient, docker: Docker, stateDir: string): Promise<StageParts> {
+async function findStageParts(
+  config: ServerlessConfig,
+  dynamodb: DynamoDBClient,
+  sqs: SQSClient,
+  docker: Docker,
+  stateDir: string,
+): Promise<StageParts> {
   const declared = Object.values(config.resources);
   const tables: StageParts["tables"] = [];
   for (const resource of declared.filter((r) => r.Type === "AWS::DynamoDB::Table")) {
@@ -47,12 +59,16 @@ async function findStageParts(config: ServerlessConfig, dynamodb: DynamoDBClient
       if (!(error instanceof ResourceNotFoundException)) throw error;
     }
   }
-  const queueNames = new Set(declared.filter((r) => r.Type === "AWS::SQS::Queue").map((r) => String(r.Properties.QueueName)));
+  const queueNames = new Set(
+    declared.filter((r) => r.Type === "AWS::SQS::Queue").map((r) => String(r.Properties.QueueName)),
+  );
   const hostQueuePrefix = `${config.environment.BERTH_QUEUE_PREFIX}-host-`;
   const queues: string[] = [];
   let NextToken: string | undefined;
   do {
-    const page = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: String(config.environment.BERTH_QUEUE_PREFIX), NextToken }));
+    const page = await sqs.send(
+      new ListQueuesCommand({ QueueNamePrefix: String(config.environment.BERTH_QUEUE_PREFIX), NextToken }),
+    );
     for (const url of page.QueueUrls ?? []) {
       const name = url.slice(url.lastIndexOf("/") + 1);
       if (queueNames.has(name) || name.startsWith(hostQueuePrefix)) queues.push(url);
@@ -69,11 +85,14 @@ async function findStageParts(config: ServerlessConfig, dynamodb: DynamoDBClient
 function describeRemoval(parts: StageParts): string {
   const lines = [
     ...parts.tables.map((t) => `table ${t.name} (${t.items} items)`),
-    parts.queues.length && `${parts.queues.length} queues with their messages (${parts.queues.map((u) => u.slice(u.lastIndexOf("/") + 1)).join(", ")})`,
+    parts.queues.length &&
+      `${parts.queues.length} queues with their messages (${parts.queues.map((u) => u.slice(u.lastIndexOf("/") + 1)).join(", ")})`,
     parts.stateDir && `the host agents' state in ${parts.stateDir}`,
     parts.containers.length && `${parts.containers.length} Docker containers`,
     parts.volumes.length && `${parts.volumes.length} Docker volumes, with their data`,
     parts.networks.length && `${parts.networks.length} Docker networks`,
   ].filter(Boolean);
-  return lines.length ? `--fresh: removing\n  ${lines.join("\n  ")}` : "--fresh: nothing to remove, the stage is already empty";
+  return lines.length
+    ? `--fresh: removing\n  ${lines.join("\n  ")}`
+    : "--fresh: nothing to remove, the stage is already empty";
 }

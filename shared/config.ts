@@ -2,8 +2,8 @@ import type { Identity } from "./auth/identity.ts";
 import { readAuthentication } from "./auth/read-authentication.ts";
 import type { JwtSettings } from "./auth/verify-jwt.ts";
 
-export type { Identity } from "./auth/identity.ts";
 export { DEFAULT_DEV_TOKENS } from "./auth/dev-tokens.ts";
+export type { Identity } from "./auth/identity.ts";
 
 /**
  * Berth's configuration, read in one place from the environment.
@@ -86,6 +86,7 @@ export function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: n
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`configuration: ${name} must be a positive number, got ${raw}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`configuration: ${name} must be a positive number, got ${raw}`);
   return value;
 }

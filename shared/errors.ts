@@ -16,7 +16,10 @@ export class BerthError extends Error {
 
 /** A request field is missing, malformed or out of range. */
 export class InvalidFieldError extends BerthError {
-  constructor(readonly field: string, reason: string) {
+  constructor(
+    readonly field: string,
+    reason: string,
+  ) {
     super("invalid_field", 400, `Invalid input for field/attribute ${field}: ${reason}`);
   }
 }

@@ -3,20 +3,20 @@ import { log } from "../../shared/log.ts";
 import type { HostQuery, HostQueryKind } from "../../shared/queue/host-messages.ts";
 import type { Reply } from "../../shared/store/replies.ts";
 import type { Stores } from "../../shared/store/stores.ts";
-import { DockerOperationError, type DockerDriver } from "./docker-driver.ts";
+import { type DockerDriver, DockerOperationError } from "./docker-driver.ts";
+import { isPlacedHere } from "./is-placed-here.ts";
 import { getArchive, putArchive } from "./queries/archives.ts";
 import { commit } from "./queries/commit.ts";
 import { execute } from "./queries/execute.ts";
+import { createExec, resizeExec, resizeTty } from "./queries/interactive.ts";
 import { logs } from "./queries/logs.ts";
 import type { QueryHandler } from "./queries/query-handler.ts";
+import { searchImages } from "./queries/search-images.ts";
 import { stats } from "./queries/stats.ts";
 import { top } from "./queries/top.ts";
-import { searchImages } from "./queries/search-images.ts";
 import { QueryLane } from "./query-lane.ts";
 import { reasonForUser } from "./reason-for-user.ts";
-import { createExec, resizeExec, resizeTty } from "./queries/interactive.ts";
 import { syncStatusFromDocker } from "./sync-status.ts";
-import { isPlacedHere } from "./is-placed-here.ts";
 
 /** Questions about the host itself: no container record is read. */
 const HOST_QUERIES: Partial<Record<HostQueryKind, QueryHandler>> = { search_images: searchImages };
@@ -29,7 +29,7 @@ const QUERIES: Record<Exclude<HostQueryKind, "search_images">, QueryHandler> = {
   get_archive: getArchive,
   put_archive: putArchive,
   commit,
-  inspect: async ({ docker, record }) => record,
+  inspect: async ({ record }) => record,
   create_exec: createExec,
   resize_tty: resizeTty,
   resize_exec: resizeExec,
@@ -50,29 +50,53 @@ export class QueryAnswerer {
   async answer(query: HostQuery): Promise<void> {
     if (Date.now() > query.answer_by) return;
     if (!(await this.stores.replies.wasAsked(query))) {
-      log("warn", "refusing a question no function asked", { request_id: query.request_id, query: query.query, container: query.container_uuid });
+      log("warn", "refusing a question no function asked", {
+        request_id: query.request_id,
+        query: query.query,
+        container: query.container_uuid,
+      });
       return;
     }
     let reply: Reply;
     try {
       const aboutHost = HOST_QUERIES[query.query];
       if (aboutHost) {
-        await this.stores.replies.put(query.request_id, { ok: true, value: await aboutHost({ docker: this.docker, dockerId: "", record: undefined as never, params: query.params, answerBy: query.answer_by }) });
+        await this.stores.replies.put(query.request_id, {
+          ok: true,
+          value: await aboutHost({
+            docker: this.docker,
+            dockerId: "",
+            record: undefined as never,
+            params: query.params,
+            answerBy: query.answer_by,
+          }),
+        });
         return;
       }
       const record = await this.stores.containers.get(query.container_uuid);
-      if (!isPlacedHere(record, this.hostId)) throw new BerthError("not_found", 404, `Container ${query.container_uuid} is not on this host.`);
+      if (!isPlacedHere(record, this.hostId))
+        throw new BerthError("not_found", 404, `Container ${query.container_uuid} is not on this host.`);
       const leave = await this.lane.enter(record.project_id, query.answer_by);
       try {
-        const current = query.query === "inspect" ? await syncStatusFromDocker(record, this.hostId, this.docker, this.stores) : record;
-        const value = await QUERIES[query.query as keyof typeof QUERIES]({ docker: this.docker, dockerId: current.container_id ?? `berth-${current.uuid}`, record: current, params: query.params, answerBy: query.answer_by });
+        const current =
+          query.query === "inspect"
+            ? await syncStatusFromDocker(record, this.hostId, this.docker, this.stores)
+            : record;
+        const value = await QUERIES[query.query as keyof typeof QUERIES]({
+          docker: this.docker,
+          dockerId: current.container_id ?? `berth-${current.uuid}`,
+          record: current,
+          params: query.params,
+          answerBy: query.answer_by,
+        });
         reply = { ok: true, value };
       } finally {
         leave();
       }
     } catch (error) {
       reply = replyForError(error);
-      if (reply.ok === false && reply.status >= 500) log("warn", "query failed", { request_id: query.request_id, query: query.query, error });
+      if (reply.ok === false && reply.status >= 500)
+        log("warn", "query failed", { request_id: query.request_id, query: query.query, error });
     }
     await this.stores.replies.put(query.request_id, reply);
   }
@@ -81,8 +105,20 @@ export class QueryAnswerer {
 function replyForError(error: unknown): Reply {
   if (error instanceof BerthError) return { ok: false, status: error.status, code: error.code, message: error.message };
   if (error instanceof DockerOperationError) {
-    const status = error.kind === "not_found" ? 404 : error.kind === "conflict" || error.kind === "rejected" ? 409 : error.kind === "timeout" ? 504 : 503;
+    const status =
+      error.kind === "not_found"
+        ? 404
+        : error.kind === "conflict" || error.kind === "rejected"
+          ? 409
+          : error.kind === "timeout"
+            ? 504
+            : 503;
     return { ok: false, status, code: `docker_${error.kind}`, message: reasonForUser(error.message) };
   }
-  return { ok: false, status: 500, code: "host_error", message: reasonForUser(error instanceof Error ? error.message : String(error)) };
+  return {
+    ok: false,
+    status: 500,
+    code: "host_error",
+    message: reasonForUser(error instanceof Error ? error.message : String(error)),
+  };
 }

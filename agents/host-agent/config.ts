@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { positiveNumber, readConfig, type BerthConfig } from "../../shared/config.ts";
+import { type BerthConfig, positiveNumber, readConfig } from "../../shared/config.ts";
 import { DEFAULT_DENIED_REGISTRY_NETWORKS } from "./registry-guard.ts";
 
 export interface AgentConfig extends BerthConfig {
@@ -66,7 +66,10 @@ function defaultStateDir(): string {
 
 function parseLabels(raw: string): Record<string, string> {
   const labels: Record<string, string> = {};
-  for (const pair of raw.split(",").map((item) => item.trim()).filter(Boolean)) {
+  for (const pair of raw
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean)) {
     const [key, ...rest] = pair.split("=");
     if (!key || rest.length === 0) throw new Error(`configuration: BERTH_HOST_LABELS entry ${pair} is not key=value`);
     labels[key] = rest.join("=");
@@ -77,6 +80,7 @@ function parseLabels(raw: string): Record<string, string> {
 function parsePortRange(raw: string): [number, number] {
   const match = /^(\d+)-(\d+)$/.exec(raw.trim());
   const [start, end] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
-  if (!(start >= 1 && end <= 65535 && start <= end)) throw new Error(`configuration: BERTH_HOST_PORT_RANGE ${raw} is not a range like 30000-32767`);
+  if (!(start >= 1 && end <= 65535 && start <= end))
+    throw new Error(`configuration: BERTH_HOST_PORT_RANGE ${raw} is not a range like 30000-32767`);
   return [start, end];
 }

@@ -1,9 +1,9 @@
 import type { BlockList } from "node:net";
-import { DEFAULT_DENIED_REGISTRY_NETWORKS, deniedNetworks, guardRegistry } from "./registry-guard.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";
 import type { ContainerRecord } from "../../shared/containers/record.ts";
 import { dockerVolumeName } from "../../shared/volumes/mounts.ts";
+import { DEFAULT_DENIED_REGISTRY_NETWORKS, deniedNetworks, guardRegistry } from "./registry-guard.ts";
 
 /** A Docker failure, named and classified so the engine knows whether retrying can help. */
 export class DockerOperationError extends Error {
@@ -26,7 +26,16 @@ const MIB = 1024 * 1024;
 const CALL_TIMEOUT_MS = 30_000;
 const PULL_TIMEOUT_MS = 10 * 60_000;
 
-export type DockerState = { Status?: string; Running?: boolean; Paused?: boolean; Restarting?: boolean; Dead?: boolean; ExitCode?: number; Error?: string; OOMKilled?: boolean };
+export type DockerState = {
+  Status?: string;
+  Running?: boolean;
+  Paused?: boolean;
+  Restarting?: boolean;
+  Dead?: boolean;
+  ExitCode?: number;
+  Error?: string;
+  OOMKilled?: boolean;
+};
 
 /** The agent's only door to Docker: every call has a timeout and every failure a kind. */
 export class DockerDriver {
@@ -56,7 +65,11 @@ export class DockerDriver {
     }
   }
 
-  async pullImage(image: string, onProgress: (status: string) => void, auth?: { username: string; password: string; serveraddress: string }): Promise<void> {
+  async pullImage(
+    image: string,
+    onProgress: (status: string) => void,
+    auth?: { username: string; password: string; serveraddress: string },
+  ): Promise<void> {
     await guardRegistry(image, this.deniedRegistries);
     await this.call(
       `pull ${image}`,
@@ -82,10 +95,15 @@ export class DockerDriver {
    * exposed ports published on the given host ports; an existing one (a
    * redelivered create) is reused.
    */
-  async createContainer(record: ContainerRecord, wiring: { /** the network's id */ network: string; hostPorts: Record<string, number> }): Promise<string> {
+  async createContainer(
+    record: ContainerRecord,
+    wiring: { /** the network's id */ network: string; hostPorts: Record<string, number> },
+  ): Promise<string> {
     const name = dockerNameOf(record.uuid);
     try {
-      const container = await this.call(`create ${name}`, () => this.docker.createContainer(createOptions(record, this.deployment, wiring)));
+      const container = await this.call(`create ${name}`, () =>
+        this.docker.createContainer(createOptions(record, this.deployment, wiring)),
+      );
       return container.id;
     } catch (error) {
       if (error instanceof DockerOperationError && error.kind === "conflict") {
@@ -101,7 +119,11 @@ export class DockerDriver {
   }
 
   async restart(id: string, timeoutSeconds: number): Promise<void> {
-    await this.call(`restart ${id}`, () => this.docker.getContainer(id).restart({ t: timeoutSeconds }), (timeoutSeconds + 30) * 1000);
+    await this.call(
+      `restart ${id}`,
+      () => this.docker.getContainer(id).restart({ t: timeoutSeconds }),
+      (timeoutSeconds + 30) * 1000,
+    );
   }
 
   async pause(id: string): Promise<void> {
@@ -125,7 +147,12 @@ export class DockerDriver {
   }
 
   async stop(id: string, timeoutSeconds: number): Promise<void> {
-    await this.call(`stop ${id}`, () => this.docker.getContainer(id).stop({ t: timeoutSeconds }), (timeoutSeconds + 30) * 1000, [304]);
+    await this.call(
+      `stop ${id}`,
+      () => this.docker.getContainer(id).stop({ t: timeoutSeconds }),
+      (timeoutSeconds + 30) * 1000,
+      [304],
+    );
   }
 
   /**
@@ -139,10 +166,20 @@ export class DockerDriver {
       await this.call(`remove ${id}`, () => this.docker.getContainer(id).remove({ force: true, v: true }));
     } catch (error) {
       if (error instanceof DockerOperationError && error.kind === "not_found") return;
-      if (!(error instanceof DockerOperationError && error.kind === "conflict" && /already in progress/.test(error.message))) throw error;
+      if (
+        !(
+          error instanceof DockerOperationError &&
+          error.kind === "conflict" &&
+          /already in progress/.test(error.message)
+        )
+      )
+        throw error;
       const deadline = Date.now() + CALL_TIMEOUT_MS;
       while (await this.inspect(id)) {
-        if (Date.now() > deadline) throw new DockerOperationError(`remove ${id}`, "timeout", "Docker's own removal did not finish", { cause: error });
+        if (Date.now() > deadline)
+          throw new DockerOperationError(`remove ${id}`, "timeout", "Docker's own removal did not finish", {
+            cause: error,
+          });
         await sleep(100);
       }
     }
@@ -151,14 +188,23 @@ export class DockerDriver {
   /** The containers this deployment made on this Docker engine for one Berth host: id, Berth uuid and Docker name. */
   async containersMadeFor(hostId: string): Promise<Array<{ id: string; uuid: string; name: string }>> {
     const listed = await this.call("list containers", () =>
-      this.docker.listContainers({ all: true, filters: { label: [`berth.deployment=${this.deployment}`, `berth.host=${hostId}`] } }),
+      this.docker.listContainers({
+        all: true,
+        filters: { label: [`berth.deployment=${this.deployment}`, `berth.host=${hostId}`] },
+      }),
     );
-    return listed.map((container) => ({ id: container.Id, uuid: container.Labels["berth.uuid"] ?? "", name: (container.Names?.[0] ?? "").replace(/^\//, "") }));
+    return listed.map((container) => ({
+      id: container.Id,
+      uuid: container.Labels["berth.uuid"] ?? "",
+      name: (container.Names?.[0] ?? "").replace(/^\//, ""),
+    }));
   }
 
   /** The volumes this deployment made on this Docker engine: Docker name and Berth volume uuid. */
   async volumesMade(): Promise<Array<{ name: string; uuid: string }>> {
-    const listed = await this.call("list volumes", () => this.docker.listVolumes({ filters: { label: [`berth.deployment=${this.deployment}`] } }));
+    const listed = await this.call("list volumes", () =>
+      this.docker.listVolumes({ filters: { label: [`berth.deployment=${this.deployment}`] } }),
+    );
     return (listed.Volumes ?? []).map((volume) => ({ name: volume.Name, uuid: volume.Labels?.["berth.volume"] ?? "" }));
   }
 
@@ -173,10 +219,19 @@ export class DockerDriver {
   }
 
   /** Runs any Docker call with a timeout and classified errors. */
-  async call<T>(operation: string, run: () => Promise<T>, timeoutMs = CALL_TIMEOUT_MS, okStatuses: number[] = []): Promise<T> {
+  async call<T>(
+    operation: string,
+    run: () => Promise<T>,
+    timeoutMs = CALL_TIMEOUT_MS,
+    okStatuses: number[] = [],
+  ): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DockerOperationError(operation, "timeout", `no answer from Docker within ${timeoutMs / 1000} s`)), timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(new DockerOperationError(operation, "timeout", `no answer from Docker within ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
     });
     try {
       return await Promise.race([run(), timeout]);
@@ -196,23 +251,41 @@ export function dockerNameOf(uuid: string): string {
 
 function classify(operation: string, error: unknown): DockerOperationError {
   if (error instanceof DockerOperationError) return error;
-  const { statusCode, json, message, code } = error as { statusCode?: number; json?: { message?: string }; message?: string; code?: string };
+  const { statusCode, json, message, code } = error as {
+    statusCode?: number;
+    json?: { message?: string };
+    message?: string;
+    code?: string;
+  };
   const detail = json?.message ?? message ?? String(error);
   if (statusCode === 404) return new DockerOperationError(operation, "not_found", detail, { cause: error });
   if (statusCode === 409) return new DockerOperationError(operation, "conflict", detail, { cause: error });
-  if (statusCode !== undefined && statusCode < 500) return new DockerOperationError(operation, "rejected", detail, { cause: error });
-  if (code === "ECONNREFUSED" || code === "ENOENT" || code === "ECONNRESET") return new DockerOperationError(operation, "unavailable", detail, { cause: error });
+  if (statusCode !== undefined && statusCode < 500)
+    return new DockerOperationError(operation, "rejected", detail, { cause: error });
+  if (code === "ECONNREFUSED" || code === "ENOENT" || code === "ECONNRESET")
+    return new DockerOperationError(operation, "unavailable", detail, { cause: error });
   return new DockerOperationError(operation, statusCode ? "rejected" : "unavailable", detail, { cause: error });
 }
 
-function createOptions(record: ContainerRecord, deployment: string, wiring: { network: string; hostPorts: Record<string, number> }): Docker.ContainerCreateOptions {
+function createOptions(
+  record: ContainerRecord,
+  deployment: string,
+  wiring: { network: string; hostPorts: Record<string, number> },
+): Docker.ContainerCreateOptions {
   return {
     name: dockerNameOf(record.uuid),
     Image: record.image,
     Cmd: record.command ?? undefined,
     Entrypoint: record.entrypoint ?? undefined,
     Env: Object.entries(record.environment).map(([key, value]) => `${key}=${value}`),
-    Labels: { ...record.labels, "berth.deployment": deployment, "berth.uuid": record.uuid, "berth.project": record.project_id, "berth.name": record.name, "berth.host": record.host_id ?? "" },
+    Labels: {
+      ...record.labels,
+      "berth.deployment": deployment,
+      "berth.uuid": record.uuid,
+      "berth.project": record.project_id,
+      "berth.name": record.name,
+      "berth.host": record.host_id ?? "",
+    },
     WorkingDir: record.workdir ?? undefined,
     Hostname: record.hostname ?? undefined,
     Tty: record.tty,
@@ -235,10 +308,19 @@ function createOptions(record: ContainerRecord, deployment: string, wiring: { ne
       AutoRemove: record.auto_remove,
       NetworkMode: wiring.network,
       Mounts: (record.mounts ?? []).flatMap((mount) =>
-        mount.type === "volume" ? [{ Type: "volume" as const, Source: dockerVolumeName(mount.volume_uuid), Target: mount.destination }] : [],
+        mount.type === "volume"
+          ? [{ Type: "volume" as const, Source: dockerVolumeName(mount.volume_uuid), Target: mount.destination }]
+          : [],
       ),
-      PortBindings: Object.fromEntries(Object.entries(wiring.hostPorts).map(([port, hostPort]) => [port, [{ HostPort: String(hostPort) }]])),
-      RestartPolicy: record.restart_policy ? { Name: record.restart_policy.Name === "no" ? "" : record.restart_policy.Name, MaximumRetryCount: record.restart_policy.MaximumRetryCount } : undefined,
+      PortBindings: Object.fromEntries(
+        Object.entries(wiring.hostPorts).map(([port, hostPort]) => [port, [{ HostPort: String(hostPort) }]]),
+      ),
+      RestartPolicy: record.restart_policy
+        ? {
+            Name: record.restart_policy.Name === "no" ? "" : record.restart_policy.Name,
+            MaximumRetryCount: record.restart_policy.MaximumRetryCount,
+          }
+        : undefined,
       ...RESTRICTED_DEFAULTS,
       ...(record.privileged ? {} : UNPRIVILEGED_LIMITS),
     },

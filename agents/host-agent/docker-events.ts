@@ -3,7 +3,7 @@ import { log } from "../../shared/log.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import type { DockerDriver } from "./docker-driver.ts";
 import { isPlacedHere } from "./is-placed-here.ts";
-import { syncStatusFromDocker, type Healer } from "./sync-status.ts";
+import { type Healer, syncStatusFromDocker } from "./sync-status.ts";
 
 const EVENTS = ["start", "die", "oom", "kill", "stop", "pause", "unpause", "restart", "health_status", "destroy"];
 
@@ -44,12 +44,18 @@ export class DockerEventFollower {
     while (!this.stopped) {
       try {
         const stream = (await this.docker.docker.getEvents({
-          filters: JSON.stringify({ type: ["container"], event: EVENTS, label: [`berth.deployment=${this.deployment}`] }),
+          filters: JSON.stringify({
+            type: ["container"],
+            event: EVENTS,
+            label: [`berth.deployment=${this.deployment}`],
+          }),
         })) as NodeJS.ReadableStream;
         this.stream = stream;
         if (broken) {
           log("info", "the Docker event stream is back; catching up");
-          await this.onReconnect().catch((error) => log("warn", "catching up after the event stream broke failed", { error }));
+          await this.onReconnect().catch((error) =>
+            log("warn", "catching up after the event stream broke failed", { error }),
+          );
         }
         broken = true;
         await this.read(stream);
@@ -106,7 +112,8 @@ export class DockerEventFollower {
     try {
       // An event about a copy the records place elsewhere (a stale one being removed) says nothing about the real one.
       const record = await this.stores.containers.get(uuid);
-      if (isPlacedHere(record, this.hostId)) await syncStatusFromDocker(record, this.hostId, this.docker, this.stores, this.heal);
+      if (isPlacedHere(record, this.hostId))
+        await syncStatusFromDocker(record, this.hostId, this.docker, this.stores, this.heal);
     } catch (error) {
       log("warn", "could not follow a Docker event", { container: uuid, error });
     }

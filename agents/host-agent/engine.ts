@@ -1,20 +1,20 @@
-import type { ContainerRecord } from "../../shared/containers/record.ts";
-import type { SecretSettings } from "../../shared/registries/secret-box.ts";
-import type { PrivateImages } from "./private-images.ts";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { ContainerRecord } from "../../shared/containers/record.ts";
 import { TaskState } from "../../shared/containers/statuses.ts";
 import { log } from "../../shared/log.ts";
 import type { ContainerOperation, HostMessage } from "../../shared/queue/host-messages.ts";
+import type { SecretSettings } from "../../shared/registries/secret-box.ts";
 import type { Stores } from "../../shared/store/stores.ts";
-import { DockerOperationError, type DockerDriver } from "./docker-driver.ts";
-import { ensureImage } from "./ensure-image.ts";
-import { credentialsFor } from "./registry-credentials.ts";
-import { Operation } from "./operation.ts";
 import { crashPoint } from "./crash-points.ts";
-import { isPlacedHere } from "./is-placed-here.ts";
+import { type DockerDriver, DockerOperationError } from "./docker-driver.ts";
+import { ensureImage } from "./ensure-image.ts";
 import type { HostPortAllocator } from "./host-ports.ts";
-import { ensureProjectNetwork, forgetProjectNetwork, releaseProjectNetwork } from "./project-network.ts";
+import { isPlacedHere } from "./is-placed-here.ts";
+import { Operation } from "./operation.ts";
 import { ensureVolumes, injectBindFiles, removeDockerVolumes } from "./prepare-volumes.ts";
+import type { PrivateImages } from "./private-images.ts";
+import { ensureProjectNetwork, forgetProjectNetwork, releaseProjectNetwork } from "./project-network.ts";
+import { credentialsFor } from "./registry-credentials.ts";
 
 /** What an operation may use besides its own record. */
 export interface EngineParts {
@@ -43,7 +43,10 @@ export class Engine {
   /** One ordered chain of work per container; different containers run in parallel. */
   private readonly chains = new Map<string, Promise<void>>();
 
-  constructor(private readonly parts: EngineParts, private readonly hostId: string) {}
+  constructor(
+    private readonly parts: EngineParts,
+    private readonly hostId: string,
+  ) {}
 
   /** Whether an operation on this container is in flight (or queued) here. */
   isBusy(uuid: string): boolean {
@@ -79,7 +82,11 @@ export class Engine {
       return;
     }
     if (!isAcceptedWork(record, message)) {
-      log("warn", "refusing work no accepted request asked for", { request_id: message.request_id, kind: message.kind, container: message.container_uuid });
+      log("warn", "refusing work no accepted request asked for", {
+        request_id: message.request_id,
+        kind: message.kind,
+        container: message.container_uuid,
+      });
       return;
     }
     const op = new Operation(record, message, this.parts.stores);
@@ -100,7 +107,12 @@ export class Engine {
  */
 function isAcceptedWork(record: ContainerRecord, message: HostMessage): boolean {
   const accepted = record.pending_message;
-  return !!accepted && accepted.request_id === message.request_id && accepted.kind === message.kind && accepted.generation === message.generation;
+  return (
+    !!accepted &&
+    accepted.request_id === message.request_id &&
+    accepted.kind === message.kind &&
+    accepted.generation === message.generation
+  );
 }
 
 const OPERATIONS: Record<ContainerOperation, OperationHandler> = {
@@ -188,7 +200,10 @@ const OPERATIONS: Record<ContainerOperation, OperationHandler> = {
     await releaseProjectNetwork(docker, deployment, op.record.project_id);
     const { released, deletedVolumes } = await stores.containers.removeAndRelease(op.record);
     await removeDockerVolumes(docker, deletedVolumes);
-    await op.finishAction(released ? "Success" : "Error", released ? null : "the container changed while it was being deleted");
+    await op.finishAction(
+      released ? "Success" : "Error",
+      released ? null : "the container changed while it was being deleted",
+    );
   },
 };
 
@@ -196,8 +211,13 @@ const OPERATIONS: Record<ContainerOperation, OperationHandler> = {
 async function createWired(op: Operation, { docker, ports, deployment }: EngineParts): Promise<string> {
   await ensureVolumes(docker, op.record, deployment);
   const network = await ensureProjectNetwork(docker, deployment, op.record.project_id);
-  const hostPorts = await ports.allocate(op.record.uuid, Object.keys(op.record.exposed_ports), op.record.published_ports);
-  if (Object.keys(hostPorts).length > 0 && !(await op.update({ published_ports: hostPorts }))) throw new Error("superseded while publishing ports");
+  const hostPorts = await ports.allocate(
+    op.record.uuid,
+    Object.keys(op.record.exposed_ports),
+    op.record.published_ports,
+  );
+  if (Object.keys(hostPorts).length > 0 && !(await op.update({ published_ports: hostPorts })))
+    throw new Error("superseded while publishing ports");
   let containerId: string;
   try {
     containerId = await docker.createContainer(op.record, { network, hostPorts });
@@ -205,7 +225,10 @@ async function createWired(op: Operation, { docker, ports, deployment }: EngineP
     // The network this agent remembered may have been removed behind its back: look again once.
     if (!(error instanceof DockerOperationError) || error.kind !== "not_found") throw error;
     forgetProjectNetwork(deployment, op.record.project_id);
-    containerId = await docker.createContainer(op.record, { network: await ensureProjectNetwork(docker, deployment, op.record.project_id), hostPorts });
+    containerId = await docker.createContainer(op.record, {
+      network: await ensureProjectNetwork(docker, deployment, op.record.project_id),
+      hostPorts,
+    });
   }
   await injectBindFiles(docker, containerId, op.record);
   return containerId;
@@ -217,7 +240,10 @@ async function createWired(op: Operation, { docker, ports, deployment }: EngineP
  * False when the operation ended here: failed with a reason a user can act
  * on, or superseded by a newer request.
  */
-async function ensureImageFor(op: Operation, { docker, stores, secrets, privateImages }: EngineParts): Promise<boolean> {
+async function ensureImageFor(
+  op: Operation,
+  { docker, stores, secrets, privateImages }: EngineParts,
+): Promise<boolean> {
   let superseded = false;
   let unwritten: unknown;
   try {
@@ -226,7 +252,12 @@ async function ensureImageFor(op: Operation, { docker, stores, secrets, privateI
       op.record.image,
       op.record.image_pull_policy,
       (status) => op.progress(status),
-      () => credentialsFor(stores, secrets, { registryId: op.record.registry_id, projectId: op.record.project_id, image: op.record.image }),
+      () =>
+        credentialsFor(stores, secrets, {
+          registryId: op.record.registry_id,
+          projectId: op.record.project_id,
+          image: op.record.image,
+        }),
       async () => {
         try {
           superseded = !(await op.update({ task_state: TaskState.ImagePulling }));

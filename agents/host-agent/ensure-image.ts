@@ -26,7 +26,9 @@ export async function ensureImage(
     try {
       await docker.pullImage(reference, onProgress, credentials);
     } catch (error) {
-      throw new Error(`Image ${reference} could not be pulled (image_pull_policy ${policy}): ${pullFailureReason(error)}`);
+      throw new Error(
+        `Image ${reference} could not be pulled (image_pull_policy ${policy}): ${pullFailureReason(error)}`,
+      );
     }
     await privateImages?.pulled(reference, proofOf(credentials));
   };
@@ -35,11 +37,14 @@ export async function ensureImage(
     const credentials = await auth();
     if (privateImages.admits(reference, proofOf(credentials))) return;
     if (policy === "never") {
-      throw new Error(`Image ${reference} was pulled on this host with another project's credentials; with image_pull_policy never, this project's access cannot be checked.`);
+      throw new Error(
+        `Image ${reference} was pulled on this host with another project's credentials; with image_pull_policy never, this project's access cannot be checked.`,
+      );
     }
     return pull(credentials);
   }
-  if (policy === "never") throw new Error(`Image ${reference} is not present on this host and image_pull_policy is never.`);
+  if (policy === "never")
+    throw new Error(`Image ${reference} is not present on this host and image_pull_policy is never.`);
   return pull(await auth());
 }
 

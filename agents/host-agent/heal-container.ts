@@ -8,7 +8,16 @@ import type { Stores } from "../../shared/store/stores.ts";
 import { isPlacedHere } from "./is-placed-here.ts";
 import type { Healer } from "./sync-status.ts";
 
-const HEALABLE = [Status.Created, Status.Running, Status.Stopped, Status.Paused, Status.Restarting, Status.Dead, Status.Unknown, Status.Error];
+const HEALABLE = [
+  Status.Created,
+  Status.Running,
+  Status.Stopped,
+  Status.Paused,
+  Status.Restarting,
+  Status.Dead,
+  Status.Unknown,
+  Status.Error,
+];
 
 /** auto_heal: a container whose Docker container vanished is rebuilt, as a request of the agent's own, recorded in its action log. */
 export function healerFor(hostId: string, stores: Stores, sqs: SQSClient): Healer {
@@ -19,7 +28,16 @@ export function healerFor(hostId: string, stores: Stores, sqs: SQSClient): Heale
     const rebuild = { ...LIFECYCLE_REQUESTS.rebuild!.describe({}, record), allowedIn: HEALABLE };
     rebuild.message = { ...rebuild.message, run: true };
     const requestId = `req-${randomUUID()}`;
-    log("info", "auto_heal: rebuilding a container Docker no longer has", { container: record.uuid, request_id: requestId });
-    await submitContainerRequest(record, rebuild, { caller: { projectId: record.project_id, userId: "berth-agent", roles: [] }, requestId }, stores, sqs);
+    log("info", "auto_heal: rebuilding a container Docker no longer has", {
+      container: record.uuid,
+      request_id: requestId,
+    });
+    await submitContainerRequest(
+      record,
+      rebuild,
+      { caller: { projectId: record.project_id, userId: "berth-agent", roles: [] }, requestId },
+      stores,
+      sqs,
+    );
   };
 }

@@ -24,7 +24,8 @@ export class Heartbeat {
     try {
       await this.hosts.heartbeat(this.hostId);
     } catch (error) {
-      if ((error as { name?: string }).name === "ConditionalCheckFailedException") await this.reregister().catch((cause) => log("error", "re-registration failed", { error: cause }));
+      if ((error as { name?: string }).name === "ConditionalCheckFailedException")
+        await this.reregister().catch((cause) => log("error", "re-registration failed", { error: cause }));
       else log("warn", "heartbeat failed", { error });
     }
   }

@@ -29,7 +29,10 @@ export class HeldMessages {
   /** Writes made so far (for measuring the bookkeeping). */
   writes = 0;
 
-  constructor(private readonly file: string, private readonly queueUrl: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly queueUrl: string,
+  ) {}
 
   hold(handle: string): void {
     this.handles.add(handle);
@@ -98,7 +101,9 @@ export async function returnHeldMessages(file: string, queueUrl: string, sqs: SQ
       );
       returned += answer.Successful?.length ?? 0;
     } catch (error) {
-      log("warn", "could not return the messages a previous run held; they come back after their visibility timeout", { error });
+      log("warn", "could not return the messages a previous run held; they come back after their visibility timeout", {
+        error,
+      });
     }
   }
   log("info", "returned the messages a previous run of this agent held", { held: held.handles.length, returned });

@@ -23,14 +23,21 @@ export async function hostIdentity(config: AgentConfig, docker: DockerDriver, ho
   const kept = readKept(file);
   if (kept) return kept;
   const info = await docker.info();
-  const legacy = createHash("sha256").update(String(info.ID ?? info.Name)).digest("hex").slice(0, 16);
+  const legacy = createHash("sha256")
+    .update(String(info.ID ?? info.Name))
+    .digest("hex")
+    .slice(0, 16);
   // The claimer is this machine's folder, so an agent that stops before keeping the id wins it again.
   const adopted = await hosts.claimIdentity(legacy, `${hostname()}:${config.stateDir}`);
   const id = adopted ? legacy : randomBytes(8).toString("hex");
   const partial = `${file}.${process.pid}`;
   writeFileSync(partial, `${id}\n`);
   renameSync(partial, file);
-  log("info", adopted ? "host identity: kept the id this engine's host was registered under" : "host identity: made a new one", { host_id: id, file });
+  log(
+    "info",
+    adopted ? "host identity: kept the id this engine's host was registered under" : "host identity: made a new one",
+    { host_id: id, file },
+  );
   return id;
 }
 

@@ -10,22 +10,37 @@ import type { DockerDriver } from "./docker-driver.ts";
 export class HostPortAllocator {
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly docker: DockerDriver, private readonly stores: Stores, private readonly hostId: string, private readonly range: [number, number]) {}
+  constructor(
+    private readonly docker: DockerDriver,
+    private readonly stores: Stores,
+    private readonly hostId: string,
+    private readonly range: [number, number],
+  ) {}
 
-  allocate(containerUuid: string, exposed: string[], already: Record<string, number> | undefined): Promise<Record<string, number>> {
+  allocate(
+    containerUuid: string,
+    exposed: string[],
+    already: Record<string, number> | undefined,
+  ): Promise<Record<string, number>> {
     const next = this.queue.then(() => this.choose(containerUuid, exposed, already ?? {}));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private async choose(containerUuid: string, exposed: string[], already: Record<string, number>): Promise<Record<string, number>> {
+  private async choose(
+    containerUuid: string,
+    exposed: string[],
+    already: Record<string, number>,
+  ): Promise<Record<string, number>> {
     if (exposed.every((port) => already[port])) return already;
     const taken = new Set<number>();
     for (const record of await this.stores.containers.listByHost(this.hostId)) {
       if (record.uuid === containerUuid) continue;
       for (const port of Object.values(record.published_ports ?? {})) taken.add(port);
     }
-    for (const container of await this.docker.call("list containers", () => this.docker.docker.listContainers({ all: true }))) {
+    for (const container of await this.docker.call("list containers", () =>
+      this.docker.docker.listContainers({ all: true }),
+    )) {
       for (const port of container.Ports ?? []) if (port.PublicPort) taken.add(port.PublicPort);
     }
     const chosen: Record<string, number> = { ...already };

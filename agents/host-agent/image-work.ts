@@ -1,8 +1,8 @@
 import { log } from "../../shared/log.ts";
-import type { SecretSettings } from "../../shared/registries/secret-box.ts";
 import type { ImageWork } from "../../shared/queue/host-messages.ts";
+import type { SecretSettings } from "../../shared/registries/secret-box.ts";
 import type { Stores } from "../../shared/store/stores.ts";
-import { DockerOperationError, type DockerDriver } from "./docker-driver.ts";
+import { type DockerDriver, DockerOperationError } from "./docker-driver.ts";
 import { type PrivateImages, proofOf } from "./private-images.ts";
 import { credentialsFor } from "./registry-credentials.ts";
 import { pullFailureReason } from "./registry-guard.ts";
@@ -37,10 +37,20 @@ export async function doImageWork(
         auth,
       );
       await privateImages?.pulled(reference, proofOf(auth));
-      const inspected = await docker.call(`inspect image ${reference}`, () => docker.docker.getImage(reference).inspect());
-      await stores.images.update(image.uuid, { status: "active", image_id: inspected.Id, size: inspected.Size, reason: null });
+      const inspected = await docker.call(`inspect image ${reference}`, () =>
+        docker.docker.getImage(reference).inspect(),
+      );
+      await stores.images.update(image.uuid, {
+        status: "active",
+        image_id: inspected.Id,
+        size: inspected.Size,
+        reason: null,
+      });
     } catch (error) {
-      await stores.images.update(image.uuid, { status: "error", reason: `Image ${reference} could not be pulled: ${pullFailureReason(error)}` });
+      await stores.images.update(image.uuid, {
+        status: "error",
+        reason: `Image ${reference} could not be pulled: ${pullFailureReason(error)}`,
+      });
     }
     return;
   }

@@ -4,6 +4,9 @@
  * running work, sweeping). A record placed elsewhere or nowhere is not this
  * host's to touch.
  */
-export function isPlacedHere<R extends { host_id: string | null }>(record: R | undefined, hostId: string): record is R & { host_id: string } {
+export function isPlacedHere<R extends { host_id: string | null }>(
+  record: R | undefined,
+  hostId: string,
+): record is R & { host_id: string } {
   return record !== undefined && record.host_id === hostId;
 }

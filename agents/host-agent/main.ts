@@ -1,26 +1,26 @@
+import { log } from "../../shared/log.ts";
 import type { HostMessage } from "../../shared/queue/host-messages.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
 import { storesFor } from "../../shared/store/stores.ts";
-import { log } from "../../shared/log.ts";
-import { readAgentConfig } from "./config.ts";
-import { hostIdentity } from "./host-identity.ts";
-import { lockStateDir, StateDirHeldError } from "./state-dir-lock.ts";
-import { DockerDriver } from "./docker-driver.ts";
-import { deniedNetworks } from "./registry-guard.ts";
-import { PrivateImages, privateImagesFile } from "./private-images.ts";
-import { Engine } from "./engine.ts";
-import { HostPortAllocator } from "./host-ports.ts";
 import { QueryAnswerer } from "./answer-queries.ts";
-import { Heartbeat } from "./heartbeat.ts";
-import { Poller } from "./poller.ts";
-import { registerHost } from "./register-host.ts";
+import { readAgentConfig } from "./config.ts";
+import { DockerDriver } from "./docker-driver.ts";
 import { DockerEventFollower } from "./docker-events.ts";
+import { Engine } from "./engine.ts";
 import { healerFor } from "./heal-container.ts";
-import { PeriodicSync, syncHost } from "./periodic-sync.ts";
-import { removeVolumeIfDeleted } from "./sweep-volumes.ts";
-import { doImageWork } from "./image-work.ts";
+import { Heartbeat } from "./heartbeat.ts";
 import { HeldMessages, heldMessagesFile, returnHeldMessages } from "./held-messages.ts";
+import { hostIdentity } from "./host-identity.ts";
+import { HostPortAllocator } from "./host-ports.ts";
+import { doImageWork } from "./image-work.ts";
+import { PeriodicSync, syncHost } from "./periodic-sync.ts";
+import { Poller } from "./poller.ts";
+import { PrivateImages, privateImagesFile } from "./private-images.ts";
+import { registerHost } from "./register-host.ts";
+import { deniedNetworks } from "./registry-guard.ts";
 import { SessionBridges } from "./sessions/bridge-session.ts";
+import { lockStateDir, StateDirHeldError } from "./state-dir-lock.ts";
+import { removeVolumeIfDeleted } from "./sweep-volumes.ts";
 
 /**
  * The host agent: registers this Docker host, heartbeats, and carries out the
@@ -34,10 +34,15 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   const sqs = sqsClientFor(config);
   const hostId = await hostIdentity(config, docker, stores.hosts);
   const host = await registerHost(config, hostId, docker, stores.hosts, sqs);
-  const heartbeat = new Heartbeat(stores.hosts, host.id, config.heartbeatSeconds, () => registerHost(config, hostId, docker, stores.hosts, sqs));
+  const heartbeat = new Heartbeat(stores.hosts, host.id, config.heartbeatSeconds, () =>
+    registerHost(config, hostId, docker, stores.hosts, sqs),
+  );
   const ports = new HostPortAllocator(docker, stores, host.id, config.hostPortRange);
   const privateImages = new PrivateImages(privateImagesFile(config.stateDir));
-  const engine = new Engine({ docker, stores, ports, deployment: config.tableName, secrets: config, privateImages }, host.id);
+  const engine = new Engine(
+    { docker, stores, ports, deployment: config.tableName, secrets: config, privateImages },
+    host.id,
+  );
   const answerer = new QueryAnswerer(docker, stores, host.id);
   const sessions = new SessionBridges(docker, stores, host.id);
   const heldFile = heldMessagesFile(config.stateDir);
@@ -58,7 +63,8 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
       if (message.kind === "query") return answerer.answer(message);
       if (message.kind === "open_session") return sessions.open(message);
       if (message.kind === "delete_volume") return removeVolumeIfDeleted(message.volume_uuid, docker, stores);
-      if (message.kind === "pull_image" || message.kind === "delete_image") return doImageWork(message, docker, stores, host.id, config, privateImages);
+      if (message.kind === "pull_image" || message.kind === "delete_image")
+        return doImageWork(message, docker, stores, host.id, config, privateImages);
       return engine.handle(message as HostMessage, isLastDelivery);
     },
     held,
@@ -72,7 +78,13 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   events.start();
   periodicSync.start();
   poller.start();
-  log("info", "host agent started", { host_id: host.id, hostname: host.hostname, cpus: host.cpus, mem_total: host.mem_total, queue_url: host.queue_url });
+  log("info", "host agent started", {
+    host_id: host.id,
+    hostname: host.hostname,
+    cpus: host.cpus,
+    mem_total: host.mem_total,
+    queue_url: host.queue_url,
+  });
   return {
     host,
     async stop() {
@@ -89,7 +101,9 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const agent = await startAgent().catch((error: unknown) => {
-    log("error", "the host agent could not start", { error: error instanceof StateDirHeldError ? error.message : error });
+    log("error", "the host agent could not start", {
+      error: error instanceof StateDirHeldError ? error.message : error,
+    });
     process.exit(1);
   });
   for (const signal of ["SIGTERM", "SIGINT"] as const) {

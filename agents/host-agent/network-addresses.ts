@@ -23,14 +23,19 @@ export function networkAddressesOf(inspected: DockerNetworkSettings): Record<str
     if (!endpoint.NetworkID) continue;
     const port = endpoint.EndpointID || null;
     const found: NetworkAddress[] = [];
-    if (endpoint.IPAddress) found.push({ addr: endpoint.IPAddress, version: 4, port, preserve_on_delete: false, subnet_id: null });
-    if (endpoint.GlobalIPv6Address) found.push({ addr: endpoint.GlobalIPv6Address, version: 6, port, preserve_on_delete: false, subnet_id: null });
+    if (endpoint.IPAddress)
+      found.push({ addr: endpoint.IPAddress, version: 4, port, preserve_on_delete: false, subnet_id: null });
+    if (endpoint.GlobalIPv6Address)
+      found.push({ addr: endpoint.GlobalIPv6Address, version: 6, port, preserve_on_delete: false, subnet_id: null });
     if (found.length > 0) addresses[endpoint.NetworkID] = found;
   }
   return Object.keys(addresses).length > 0 ? addresses : undefined;
 }
 
 /** Whether two address maps say the same, so an unchanged one is not written again. */
-export function sameAddresses(a: Record<string, NetworkAddress[]> | null | undefined, b: Record<string, NetworkAddress[]> | null | undefined): boolean {
+export function sameAddresses(
+  a: Record<string, NetworkAddress[]> | null | undefined,
+  b: Record<string, NetworkAddress[]> | null | undefined,
+): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }

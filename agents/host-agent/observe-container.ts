@@ -1,6 +1,6 @@
 import type { ContainerRecord } from "../../shared/containers/record.ts";
 import { Status, statusFromDockerState } from "../../shared/containers/statuses.ts";
-import { networkAddressesOf, sameAddresses, type DockerNetworkSettings } from "./network-addresses.ts";
+import { type DockerNetworkSettings, networkAddressesOf, sameAddresses } from "./network-addresses.ts";
 
 export interface DockerInspection extends DockerNetworkSettings {
   State: {
@@ -39,7 +39,10 @@ export function observedChanges(record: ContainerRecord, inspected: DockerInspec
   }
   const changes: Partial<ContainerRecord> = {};
   for (const [field, value] of Object.entries(seen) as Array<[keyof ContainerRecord, unknown]>) {
-    if ((record[field] ?? null) !== (value ?? null) && !(field === "restart_count" && (record.restart_count ?? 0) === value)) {
+    if (
+      (record[field] ?? null) !== (value ?? null) &&
+      !(field === "restart_count" && (record.restart_count ?? 0) === value)
+    ) {
       (changes as Record<string, unknown>)[field] = value;
     }
   }

@@ -1,13 +1,13 @@
-import { reasonForUser } from "./reason-for-user.ts";
 import type { ContainerRecord } from "../../shared/containers/record.ts";
 import { Status, statusFromDockerState } from "../../shared/containers/statuses.ts";
 import { log } from "../../shared/log.ts";
 import type { HostMessage } from "../../shared/queue/host-messages.ts";
+import { failOperation } from "../../shared/reconcile/fail-operation.ts";
 import type { ActionEvent } from "../../shared/store/actions.ts";
 import type { Stores } from "../../shared/store/stores.ts";
-import { failOperation } from "../../shared/reconcile/fail-operation.ts";
 import type { DockerDriver } from "./docker-driver.ts";
 import { networkAddressesOf } from "./network-addresses.ts";
+import { reasonForUser } from "./reason-for-user.ts";
 
 /**
  * One message's work on one container: its conditional writes (each only if no
@@ -16,7 +16,11 @@ import { networkAddressesOf } from "./network-addresses.ts";
 export class Operation {
   private readonly startedAt = new Date().toISOString();
 
-  constructor(public record: ContainerRecord, readonly message: HostMessage, private readonly stores: Stores) {}
+  constructor(
+    public record: ContainerRecord,
+    readonly message: HostMessage,
+    private readonly stores: Stores,
+  ) {}
 
   /** Docker's name for the container: its id once known, else the name Berth gave it. */
   get dockerId(): string {
@@ -33,12 +37,20 @@ export class Operation {
 
   async update(changes: Partial<ContainerRecord>): Promise<boolean> {
     const all = { ...this.carried, ...changes };
-    const written = await this.stores.containers.recordOutcome(this.record.uuid, this.message.generation, all, this.message);
+    const written = await this.stores.containers.recordOutcome(
+      this.record.uuid,
+      this.message.generation,
+      all,
+      this.message,
+    );
     if (written) {
       this.record = { ...this.record, ...all };
       this.carried = {};
-    }
-    else log("info", "a newer request superseded this operation", { request_id: this.message.request_id, container: this.record.uuid });
+    } else
+      log("info", "a newer request superseded this operation", {
+        request_id: this.message.request_id,
+        container: this.record.uuid,
+      });
     return written;
   }
 
@@ -53,9 +65,13 @@ export class Operation {
     const state = inspected.State as { ExitCode?: number; Error?: string };
     const status = statusFromDockerState(inspected.State);
     const expectedToStop = this.message.kind === "stop" || this.message.kind === "kill";
-    const reason = status === Status.Stopped && !expectedToStop ? `exited with code ${state.ExitCode}${state.Error ? `: ${state.Error}` : ""}` : null;
+    const reason =
+      status === Status.Stopped && !expectedToStop
+        ? `exited with code ${state.ExitCode}${state.Error ? `: ${state.Error}` : ""}`
+        : null;
     const addresses = networkAddressesOf(inspected);
-    if (await this.settle({ status, status_reason: reason, ...(addresses ? { addresses } : {}) })) await this.finishAction("Success", null);
+    if (await this.settle({ status, status_reason: reason, ...(addresses ? { addresses } : {}) }))
+      await this.finishAction("Success", null);
   }
 
   async succeed(changes: Partial<ContainerRecord> = {}): Promise<void> {
@@ -64,9 +80,19 @@ export class Operation {
 
   /** Ends the operation in `Error` through the path the reconciler uses too: a create Docker never had gives back its claim. */
   async fail(reason: string): Promise<void> {
-    if (reason !== reasonForUser(reason)) log("info", "an operation failed", { request_id: this.message.request_id, container: this.record.uuid, reason });
-    const failed = await failOperation(this.record, reasonForUser(reason), this.stores, { work: this.message, startedAt: this.startedAt, changes: this.carried });
-    if (!failed) log("info", "a newer request or outcome superseded this failure", { request_id: this.message.request_id, container: this.record.uuid, reason });
+    if (reason !== reasonForUser(reason))
+      log("info", "an operation failed", { request_id: this.message.request_id, container: this.record.uuid, reason });
+    const failed = await failOperation(this.record, reasonForUser(reason), this.stores, {
+      work: this.message,
+      startedAt: this.startedAt,
+      changes: this.carried,
+    });
+    if (!failed)
+      log("info", "a newer request or outcome superseded this failure", {
+        request_id: this.message.request_id,
+        container: this.record.uuid,
+        reason,
+      });
   }
 
   /** The operation's last write: clears the task state and marks this generation's work done. */
@@ -82,8 +108,10 @@ export class Operation {
       result,
       traceback,
     };
-    await this.stores.actions.record(this.record.uuid, this.message.request_id, event, { message: traceback }).catch((error) => {
-      log("warn", "could not record the action event", { request_id: this.message.request_id, error });
-    });
+    await this.stores.actions
+      .record(this.record.uuid, this.message.request_id, event, { message: traceback })
+      .catch((error) => {
+        log("warn", "could not record the action event", { request_id: this.message.request_id, error });
+      });
   }
 }

@@ -1,12 +1,12 @@
-import { log } from "../../shared/log.ts";
 import { Status } from "../../shared/containers/statuses.ts";
+import { log } from "../../shared/log.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import type { DockerDriver } from "./docker-driver.ts";
+import { isPlacedHere } from "./is-placed-here.ts";
 import { missingVolumes } from "./prepare-volumes.ts";
-import { syncStatusFromDocker, type Healer } from "./sync-status.ts";
 import { sweepOrphans } from "./sweep-orphans.ts";
 import { sweepVolumes } from "./sweep-volumes.ts";
-import { isPlacedHere } from "./is-placed-here.ts";
+import { type Healer, syncStatusFromDocker } from "./sync-status.ts";
 
 /**
  * Reads every container placed on this host and brings its record in line
@@ -17,23 +17,40 @@ import { isPlacedHere } from "./is-placed-here.ts";
  * place here (moved while this host was down, or deleted) are removed first, on that evidence only (see
  * sweepOrphans, sweepVolumes).
  */
-export async function syncHost(hostId: string, docker: DockerDriver, stores: Stores, heal: Healer, options: { restartWanted: boolean }): Promise<void> {
+export async function syncHost(
+  hostId: string,
+  docker: DockerDriver,
+  stores: Stores,
+  heal: Healer,
+  options: { restartWanted: boolean },
+): Promise<void> {
   const records = await stores.containers.listByHost(hostId);
-  await sweepOrphans(hostId, new Set(records.map((record) => record.uuid)), docker, stores).catch((error) => log("warn", "sweeping orphaned containers failed", { error }));
-  const mounted = records.flatMap((record) => (record.mounts ?? []).flatMap((mount) => (mount.type === "volume" ? [mount.volume_uuid] : [])));
-  await sweepVolumes(hostId, new Set(mounted), docker, stores).catch((error) => log("warn", "sweeping volumes failed", { error }));
+  await sweepOrphans(hostId, new Set(records.map((record) => record.uuid)), docker, stores).catch((error) =>
+    log("warn", "sweeping orphaned containers failed", { error }),
+  );
+  const mounted = records.flatMap((record) =>
+    (record.mounts ?? []).flatMap((mount) => (mount.type === "volume" ? [mount.volume_uuid] : [])),
+  );
+  await sweepVolumes(hostId, new Set(mounted), docker, stores).catch((error) =>
+    log("warn", "sweeping volumes failed", { error }),
+  );
   for (const record of records) {
     try {
       const settled = !record.task_state && record.settled_generation >= record.generation;
       // Running, or Running until its host went down (a host that rebooted comes back to them stopped).
-      const wantedRunning = record.status === Status.Running || (record.status === Status.Unknown && record.status_before_unknown === Status.Running);
+      const wantedRunning =
+        record.status === Status.Running ||
+        (record.status === Status.Unknown && record.status_before_unknown === Status.Running);
       if (options.restartWanted && settled && wantedRunning) {
         const inspected = await docker.inspect(record.container_id ?? `berth-${record.uuid}`);
         // Read again, consistently, before acting: the listing by host may be a moment old.
         if (inspected && !inspected.State?.Running && isPlacedHere(await stores.containers.get(record.uuid), hostId)) {
           const missing = await missingVolumes(docker, record);
           if (missing.length > 0) {
-            await stores.containers.recordOutcome(record.uuid, record.generation, { status: Status.Error, status_reason: `not restarted: volumes ${missing.join(", ")} are missing on this host` });
+            await stores.containers.recordOutcome(record.uuid, record.generation, {
+              status: Status.Error,
+              status_reason: `not restarted: volumes ${missing.join(", ")} are missing on this host`,
+            });
             continue;
           }
           log("info", "recovery: starting a container that should be running", { container: record.uuid });
@@ -50,10 +67,16 @@ export async function syncHost(hostId: string, docker: DockerDriver, stores: Sto
 export class PeriodicSync {
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly run: () => Promise<void>, private readonly everySeconds: number) {}
+  constructor(
+    private readonly run: () => Promise<void>,
+    private readonly everySeconds: number,
+  ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.run().catch((error) => log("warn", "periodic sync failed", { error })), this.everySeconds * 1000);
+    this.timer = setInterval(
+      () => void this.run().catch((error) => log("warn", "periodic sync failed", { error })),
+      this.everySeconds * 1000,
+    );
   }
 
   stop(): void {

@@ -1,5 +1,11 @@
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
 import { setTimeout as sleep } from "node:timers/promises";
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
 import { log } from "../../shared/log.ts";
 import type { AnyHostMessage } from "../../shared/queue/host-messages.ts";
 import type { HeldMessages } from "./held-messages.ts";
@@ -52,7 +58,9 @@ export class Poller {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
-      const room = Math.max(0, this.options.concurrency - this.heldByLane.lifecycle) + Math.max(0, this.options.queryConcurrency - this.heldByLane.query);
+      const room =
+        Math.max(0, this.options.concurrency - this.heldByLane.lifecycle) +
+        Math.max(0, this.options.queryConcurrency - this.heldByLane.query);
       if (room <= 0) {
         await Promise.race(this.inFlight);
         continue;
@@ -92,16 +100,27 @@ export class Poller {
   }
 
   private async process(message: Message): Promise<void> {
-    const keepHidden = setInterval(() => {
-      this.sqs
-        .send(new ChangeMessageVisibilityCommand({ QueueUrl: this.options.queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: this.options.visibilitySeconds }))
-        .catch((error) => log("warn", "could not extend a message's visibility", { error }));
-    }, (this.options.visibilitySeconds * 1000) / 3);
+    const keepHidden = setInterval(
+      () => {
+        this.sqs
+          .send(
+            new ChangeMessageVisibilityCommand({
+              QueueUrl: this.options.queueUrl,
+              ReceiptHandle: message.ReceiptHandle,
+              VisibilityTimeout: this.options.visibilitySeconds,
+            }),
+          )
+          .catch((error) => log("warn", "could not extend a message's visibility", { error }));
+      },
+      (this.options.visibilitySeconds * 1000) / 3,
+    );
     try {
       const body = JSON.parse(message.Body ?? "") as AnyHostMessage;
       const deliveries = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
       await this.handle(body, deliveries >= this.options.maxReceiveCount);
-      await this.sqs.send(new DeleteMessageCommand({ QueueUrl: this.options.queueUrl, ReceiptHandle: message.ReceiptHandle }));
+      await this.sqs.send(
+        new DeleteMessageCommand({ QueueUrl: this.options.queueUrl, ReceiptHandle: message.ReceiptHandle }),
+      );
     } catch (error) {
       log("error", "message handling failed; it will be redelivered", { message_id: message.MessageId, error });
     } finally {

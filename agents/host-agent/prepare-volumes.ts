@@ -12,11 +12,24 @@ export async function ensureVolumes(docker: DockerDriver, record: ContainerRecor
   for (const mount of record.mounts ?? []) {
     if (mount.type !== "volume") continue;
     const name = dockerVolumeName(mount.volume_uuid);
-    const exists = await docker.call(`inspect volume ${name}`, () => docker.docker.getVolume(name).inspect()).then(() => true, () => false);
+    const exists = await docker
+      .call(`inspect volume ${name}`, () => docker.docker.getVolume(name).inspect())
+      .then(
+        () => true,
+        () => false,
+      );
     if (exists) continue;
-    if (!mount.created_with_container) throw new Error(`Volume ${mount.volume_uuid} mounted at ${mount.destination} is missing on this host.`);
+    if (!mount.created_with_container)
+      throw new Error(`Volume ${mount.volume_uuid} mounted at ${mount.destination} is missing on this host.`);
     await docker.call(`create volume ${name}`, () =>
-      docker.docker.createVolume({ Name: name, Labels: { "berth.deployment": deployment, "berth.volume": mount.volume_uuid, "berth.project": record.project_id } }),
+      docker.docker.createVolume({
+        Name: name,
+        Labels: {
+          "berth.deployment": deployment,
+          "berth.volume": mount.volume_uuid,
+          "berth.project": record.project_id,
+        },
+      }),
     );
   }
 }
@@ -27,25 +40,41 @@ export async function missingVolumes(docker: DockerDriver, record: ContainerReco
   for (const mount of record.mounts ?? []) {
     if (mount.type !== "volume") continue;
     const name = dockerVolumeName(mount.volume_uuid);
-    if (!(await docker.call(`inspect volume ${name}`, () => docker.docker.getVolume(name).inspect()).then(() => true, () => false))) missing.push(mount.volume_uuid);
+    if (
+      !(await docker
+        .call(`inspect volume ${name}`, () => docker.docker.getVolume(name).inspect())
+        .then(
+          () => true,
+          () => false,
+        ))
+    )
+      missing.push(mount.volume_uuid);
   }
   return missing;
 }
 
 /** Writes each bind mount's content at its destination in a created container. */
-export async function injectBindFiles(docker: DockerDriver, containerId: string, record: ContainerRecord): Promise<void> {
+export async function injectBindFiles(
+  docker: DockerDriver,
+  containerId: string,
+  record: ContainerRecord,
+): Promise<void> {
   for (const mount of record.mounts ?? []) {
     if (mount.type !== "bind") continue;
     const tar = tarOfOneFile(mount.destination, Buffer.from(mount.source, "base64"));
-    await docker.call(`inject ${mount.destination}`, () => docker.docker.getContainer(containerId).putArchive(tar, { path: "/" }));
+    await docker.call(`inject ${mount.destination}`, () =>
+      docker.docker.getContainer(containerId).putArchive(tar, { path: "/" }),
+    );
   }
 }
 
 /** Removes Docker volumes whose Berth records are gone. A volume still held by Docker is left, and logged by the caller. */
 export async function removeDockerVolumes(docker: DockerDriver, volumeUuids: string[]): Promise<void> {
   for (const uuid of volumeUuids) {
-    await docker.call(`remove volume ${uuid}`, () => docker.docker.getVolume(dockerVolumeName(uuid)).remove()).catch((error: unknown) => {
-      if (!String(error).includes("no such volume")) throw error;
-    });
+    await docker
+      .call(`remove volume ${uuid}`, () => docker.docker.getVolume(dockerVolumeName(uuid)).remove())
+      .catch((error: unknown) => {
+        if (!String(error).includes("no such volume")) throw error;
+      });
   }
 }

@@ -11,7 +11,9 @@ export function privateImagesFile(stateDir: string): string {
 /** What proves access to an image: a digest of the credentials that pulled it, or "anonymous". */
 export function proofOf(auth: RegistryAuth | undefined): string {
   if (!auth) return "anonymous";
-  return createHash("sha256").update(JSON.stringify([auth.serveraddress, auth.username, auth.password])).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify([auth.serveraddress, auth.username, auth.password]))
+    .digest("hex");
 }
 
 /**
@@ -54,7 +56,10 @@ export class PrivateImages {
     this.proofs.set(reference, new Set([...(proofs ?? []), proof]));
     await mkdir(dirname(this.file), { recursive: true });
     const temporary = `${this.file}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify(Object.fromEntries([...this.proofs].map(([key, value]) => [key, [...value]]))));
+    await writeFile(
+      temporary,
+      JSON.stringify(Object.fromEntries([...this.proofs].map(([key, value]) => [key, [...value]]))),
+    );
     await rename(temporary, this.file);
   }
 }

@@ -18,19 +18,31 @@ export function ensureProjectNetwork(docker: DockerDriver, deployment: string, p
   const previous = creating.get(name) ?? Promise.resolve("");
   const next = previous.catch(() => "").then(() => findOrCreate(docker, deployment, projectId, name));
   creating.set(name, next);
-  void next.finally(() => {
-    if (creating.get(name) === next) creating.delete(name);
-  }).catch(() => undefined);
+  void next
+    .finally(() => {
+      if (creating.get(name) === next) creating.delete(name);
+    })
+    .catch(() => undefined);
   return next;
 }
 
-async function findOrCreate(docker: DockerDriver, deployment: string, projectId: string, name: string): Promise<string> {
+async function findOrCreate(
+  docker: DockerDriver,
+  deployment: string,
+  projectId: string,
+  name: string,
+): Promise<string> {
   const existing = await networksNamed(docker, name);
   const id =
     existing[0] ??
     (
       await docker.call(`create network ${name}`, () =>
-        docker.docker.createNetwork({ Name: name, Driver: "bridge", CheckDuplicate: true, Labels: { "berth.deployment": deployment, "berth.project": projectId } }),
+        docker.docker.createNetwork({
+          Name: name,
+          Driver: "bridge",
+          CheckDuplicate: true,
+          Labels: { "berth.deployment": deployment, "berth.project": projectId },
+        }),
       )
     ).id;
   known.set(name, id);
@@ -57,12 +69,18 @@ export function projectNetworkName(deployment: string, projectId: string): strin
 }
 
 /** Removes a project's network once no container is attached to it, so networks track the projects a host serves. */
-export async function releaseProjectNetwork(docker: DockerDriver, deployment: string, projectId: string): Promise<void> {
+export async function releaseProjectNetwork(
+  docker: DockerDriver,
+  deployment: string,
+  projectId: string,
+): Promise<void> {
   const name = projectNetworkName(deployment, projectId);
   await ensureNotCreating(name);
   known.delete(name);
   for (const id of await networksNamed(docker, name)) {
-    const network = await docker.call(`inspect network ${name}`, () => docker.docker.getNetwork(id).inspect()).catch(() => undefined);
+    const network = await docker
+      .call(`inspect network ${name}`, () => docker.docker.getNetwork(id).inspect())
+      .catch(() => undefined);
     if (!network || Object.keys(network.Containers ?? {}).length > 0) continue;
     // A create that attaches meanwhile makes Docker refuse; the network then stays, as it should.
     await docker.call(`remove network ${name}`, () => docker.docker.getNetwork(id).remove()).catch(() => undefined);

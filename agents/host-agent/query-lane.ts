@@ -24,12 +24,21 @@ export class QueryLane {
   async enter(projectId: string, answerBy: number): Promise<() => void> {
     const holding = this.held.get(projectId) ?? 0;
     if (holding >= this.limits.perProject) {
-      throw new BerthError("too_many_queries", 429, `Project ${projectId} already has ${holding} questions in flight on this host; try again when they are answered.`);
+      throw new BerthError(
+        "too_many_queries",
+        429,
+        `Project ${projectId} already has ${holding} questions in flight on this host; try again when they are answered.`,
+      );
     }
     this.held.set(projectId, holding + 1);
     try {
       while (this.running >= this.limits.running) {
-        if (!(await this.turn(answerBy))) throw new BerthError("host_timeout", 504, "The host was answering other questions until this one's answer was due.");
+        if (!(await this.turn(answerBy)))
+          throw new BerthError(
+            "host_timeout",
+            504,
+            "The host was answering other questions until this one's answer was due.",
+          );
       }
     } catch (error) {
       this.leave(projectId);
@@ -59,11 +68,14 @@ export class QueryLane {
         clearTimeout(timer);
         resolve(true);
       };
-      const timer = setTimeout(() => {
-        const index = this.waiting.indexOf(wake);
-        if (index >= 0) this.waiting.splice(index, 1);
-        resolve(false);
-      }, Math.max(0, deadline - Date.now()));
+      const timer = setTimeout(
+        () => {
+          const index = this.waiting.indexOf(wake);
+          if (index >= 0) this.waiting.splice(index, 1);
+          resolve(false);
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       this.waiting.push(wake);
     });
   }

@@ -12,7 +12,13 @@ const GIB = 1024 * MIB;
  * Registers this host (its id from hostIdentity) with its real capacity from `docker info`, creating its
  * FIFO work queue (redriving to the shared dead-letter queue) on first start.
  */
-export async function registerHost(config: AgentConfig, id: string, docker: DockerDriver, hosts: HostStore, sqs: SQSClient): Promise<HostInventory> {
+export async function registerHost(
+  config: AgentConfig,
+  id: string,
+  docker: DockerDriver,
+  hosts: HostStore,
+  sqs: SQSClient,
+): Promise<HostInventory> {
   const info = await docker.info();
   const queueUrl = await ensureHostQueue(config, id, sqs);
   const inventory: HostInventory = {
@@ -45,9 +51,14 @@ async function ensureHostQueue(config: AgentConfig, hostId: string, sqs: SQSClie
     MessageRetentionPeriod: String(14 * 24 * 3600),
   };
   if (config.hostDeadLetterQueueArn) {
-    attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: config.hostDeadLetterQueueArn, maxReceiveCount: config.maxReceiveCount });
+    attributes.RedrivePolicy = JSON.stringify({
+      deadLetterTargetArn: config.hostDeadLetterQueueArn,
+      maxReceiveCount: config.maxReceiveCount,
+    });
   }
-  const created = await sqs.send(new CreateQueueCommand({ QueueName: hostQueueName(config.queuePrefix, hostId), Attributes: attributes }));
+  const created = await sqs.send(
+    new CreateQueueCommand({ QueueName: hostQueueName(config.queuePrefix, hostId), Attributes: attributes }),
+  );
   return created.QueueUrl!;
 }
 

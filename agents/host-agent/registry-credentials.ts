@@ -1,8 +1,8 @@
 import { isServedBy, registryDomainOf } from "../../shared/images/reference.ts";
-import { open, registryPasswordContext, type SecretSettings } from "../../shared/registries/secret-box.ts";
-import { PullRefusedError } from "./registry-guard.ts";
 import type { RegistryRecord } from "../../shared/registries/record.ts";
+import { open, registryPasswordContext, type SecretSettings } from "../../shared/registries/secret-box.ts";
 import type { Stores } from "../../shared/store/stores.ts";
+import { PullRefusedError } from "./registry-guard.ts";
 
 export interface RegistryAuth {
   username: string;
@@ -24,15 +24,23 @@ export async function credentialsFor(
   if (request.registryId) registry = await stores.registries.get(request.registryId);
   else {
     const domain = registryDomainOf(request.image);
-    if (domain) registry = (await stores.registries.listByProject(request.projectId)).find((candidate) => candidate.domain === domain);
+    if (domain)
+      registry = (await stores.registries.listByProject(request.projectId)).find(
+        (candidate) => candidate.domain === domain,
+      );
   }
   if (!registry) return undefined;
-  if (!isServedBy(request.image, registry.domain)) throw new PullRefusedError(`registry ${registry.name} is for ${registry.domain}, not for ${request.image}: its credentials are not sent there`);
+  if (!isServedBy(request.image, registry.domain))
+    throw new PullRefusedError(
+      `registry ${registry.name} is for ${registry.domain}, not for ${request.image}: its credentials are not sent there`,
+    );
   let password: string;
   try {
     password = open(registry.password_sealed, secrets, registryPasswordContext(registry));
   } catch (error) {
-    throw new PullRefusedError(`the password of registry ${registry.name} could not be unsealed: ${(error as Error).message}`);
+    throw new PullRefusedError(
+      `the password of registry ${registry.name} could not be unsealed: ${(error as Error).message}`,
+    );
   }
   return { username: registry.username, password, serveraddress: registry.domain };
 }

@@ -30,13 +30,24 @@ export async function reportUnknown(
   const before = new Map(listed.map((entry) => [keyOf(entry), entry]));
   const entries = seen.map((entry) => ({ ...entry, first_seen: before.get(keyOf(entry))?.first_seen ?? now }));
   for (const entry of entries) {
-    if (!before.has(keyOf(entry))) log("warn", `keeping Docker ${kind === "containers" ? "a container" : "a volume"} Berth has no record or tombstone of`, { host_id: hostId, ...entry });
+    if (!before.has(keyOf(entry)))
+      log(
+        "warn",
+        `keeping Docker ${kind === "containers" ? "a container" : "a volume"} Berth has no record or tombstone of`,
+        { host_id: hostId, ...entry },
+      );
   }
   entries.sort((a, b) => a.first_seen.localeCompare(b.first_seen) || keyOf(a).localeCompare(keyOf(b)));
   const capped = entries.slice(0, UNKNOWN_LIST_CAP);
-  const unchanged = listedCount === entries.length && listed.length === capped.length && capped.every((entry) => before.has(keyOf(entry)));
+  const unchanged =
+    listedCount === entries.length &&
+    listed.length === capped.length &&
+    capped.every((entry) => before.has(keyOf(entry)));
   if (!unchanged) {
-    log(entries.length > 0 ? "warn" : "info", `unknown Docker ${kind} on this host`, { host_id: hostId, count: entries.length });
+    log(entries.length > 0 ? "warn" : "info", `unknown Docker ${kind} on this host`, {
+      host_id: hostId,
+      count: entries.length,
+    });
     await stores.hosts.recordUnknown(hostId, kind, capped, entries.length);
   }
   lastWritten.set(memo, { signature, at: Date.now() });

@@ -3,8 +3,13 @@ import { join } from "node:path";
 
 /** Another live agent holds the state folder: two agents on one folder would be one host twice. */
 export class StateDirHeldError extends Error {
-  constructor(readonly stateDir: string, readonly pid: number) {
-    super(`the state folder ${stateDir} is held by another agent (pid ${pid}); one agent per folder: give this one a BERTH_AGENT_STATE_DIR of its own`);
+  constructor(
+    readonly stateDir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `the state folder ${stateDir} is held by another agent (pid ${pid}); one agent per folder: give this one a BERTH_AGENT_STATE_DIR of its own`,
+    );
     this.name = "StateDirHeldError";
   }
 }

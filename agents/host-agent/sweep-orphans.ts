@@ -16,7 +16,12 @@ export type RemovalEvidence = "placed_elsewhere" | "placed_nowhere" | "deleted";
  * running and reported on the host item, never destroyed. `placedHere` is
  * what the caller already read for this host. Returns how many it removed.
  */
-export async function sweepOrphans(hostId: string, placedHere: ReadonlySet<string>, docker: DockerDriver, stores: Stores): Promise<number> {
+export async function sweepOrphans(
+  hostId: string,
+  placedHere: ReadonlySet<string>,
+  docker: DockerDriver,
+  stores: Stores,
+): Promise<number> {
   let removed = 0;
   const unknown = [];
   for (const container of await docker.containersMadeFor(hostId)) {
@@ -27,7 +32,11 @@ export async function sweepOrphans(hostId: string, placedHere: ReadonlySet<strin
       unknown.push({ uuid: container.uuid, name: container.name, docker_id: container.id });
       continue;
     }
-    log("info", "removing a Docker container its records no longer place here", { container: container.uuid, docker_id: container.id, evidence });
+    log("info", "removing a Docker container its records no longer place here", {
+      container: container.uuid,
+      docker_id: container.id,
+      evidence,
+    });
     await docker.remove(container.id);
     removed++;
   }
@@ -35,7 +44,11 @@ export async function sweepOrphans(hostId: string, placedHere: ReadonlySet<strin
   return removed;
 }
 
-async function evidenceFor(uuid: string, hostId: string, stores: Stores): Promise<RemovalEvidence | "placed_here" | undefined> {
+async function evidenceFor(
+  uuid: string,
+  hostId: string,
+  stores: Stores,
+): Promise<RemovalEvidence | "placed_here" | undefined> {
   if (!uuid) return undefined;
   // Read again, consistently: the listing of this host's records may be a moment old.
   const record = await stores.containers.get(uuid);

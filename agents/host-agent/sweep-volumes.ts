@@ -12,7 +12,12 @@ import { reportUnknown } from "./report-unknown.ts";
  * `mountedHere` are the volumes this host's records mount, known without a read.
  * Returns how many it removed (deletions whose removal this host missed).
  */
-export async function sweepVolumes(hostId: string, mountedHere: ReadonlySet<string>, docker: DockerDriver, stores: Stores): Promise<number> {
+export async function sweepVolumes(
+  hostId: string,
+  mountedHere: ReadonlySet<string>,
+  docker: DockerDriver,
+  stores: Stores,
+): Promise<number> {
   let removed = 0;
   const unknown = [];
   for (const volume of await docker.volumesMade()) {
@@ -43,7 +48,10 @@ export async function sweepVolumes(hostId: string, mountedHere: ReadonlySet<stri
 export async function removeVolumeIfDeleted(volumeUuid: string, docker: DockerDriver, stores: Stores): Promise<void> {
   const fate = await fateOf(volumeUuid, stores);
   if (fate === "deleted") return removeDockerVolumes(docker, [volumeUuid]);
-  log("warn", "not removing a volume: no tombstone says it was deleted", { volume: volumeUuid, recorded: fate === "recorded" });
+  log("warn", "not removing a volume: no tombstone says it was deleted", {
+    volume: volumeUuid,
+    recorded: fate === "recorded",
+  });
 }
 
 async function fateOf(volumeUuid: string, stores: Stores): Promise<"recorded" | "deleted" | undefined> {

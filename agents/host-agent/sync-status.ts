@@ -4,10 +4,18 @@ import { log } from "../../shared/log.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import type { DockerDriver } from "./docker-driver.ts";
 import { isPlacedHere } from "./is-placed-here.ts";
-import { observedChanges, type DockerInspection } from "./observe-container.ts";
+import { type DockerInspection, observedChanges } from "./observe-container.ts";
 
 /** Statuses Docker's state may overwrite; the others belong to an operation or carry a failure's reason. */
-const FOLLOWS_DOCKER = new Set<string>([Status.Created, Status.Running, Status.Stopped, Status.Paused, Status.Restarting, Status.Dead, Status.Unknown]);
+const FOLLOWS_DOCKER = new Set<string>([
+  Status.Created,
+  Status.Running,
+  Status.Stopped,
+  Status.Paused,
+  Status.Restarting,
+  Status.Dead,
+  Status.Unknown,
+]);
 
 /** What to do with a container whose Docker container has vanished and that asked to be healed. */
 export type Healer = (record: ContainerRecord) => Promise<void>;
@@ -21,10 +29,19 @@ export type Healer = (record: ContainerRecord) => Promise<void>;
  * is left alone: this host's Docker says nothing about a container elsewhere.
  * Returns the record as it now stands.
  */
-export async function syncStatusFromDocker(record: ContainerRecord, hostId: string, docker: DockerDriver, stores: Stores, heal?: Healer): Promise<ContainerRecord> {
+export async function syncStatusFromDocker(
+  record: ContainerRecord,
+  hostId: string,
+  docker: DockerDriver,
+  stores: Stores,
+  heal?: Healer,
+): Promise<ContainerRecord> {
   if (!isPlacedHere(record, hostId)) return record;
-  if (record.task_state || record.settled_generation < record.generation || !FOLLOWS_DOCKER.has(record.status)) return record;
-  const inspected = (await docker.inspect(record.container_id ?? `berth-${record.uuid}`)) as DockerInspection | undefined;
+  if (record.task_state || record.settled_generation < record.generation || !FOLLOWS_DOCKER.has(record.status))
+    return record;
+  const inspected = (await docker.inspect(record.container_id ?? `berth-${record.uuid}`)) as
+    | DockerInspection
+    | undefined;
   if (!inspected) return containerIsMissing(record, stores, heal);
   const changes = observedChanges(record, inspected);
   if (Object.keys(changes).length === 0) return record;
@@ -34,7 +51,8 @@ export async function syncStatusFromDocker(record: ContainerRecord, hostId: stri
 
 async function containerIsMissing(record: ContainerRecord, stores: Stores, heal?: Healer): Promise<ContainerRecord> {
   if (record.auto_remove) {
-    if ((await stores.containers.removeAndRelease(record)).released) log("info", "auto_remove: the container is gone from Docker, so from Berth too", { container: record.uuid });
+    if ((await stores.containers.removeAndRelease(record)).released)
+      log("info", "auto_remove: the container is gone from Docker, so from Berth too", { container: record.uuid });
     return { ...record, status: Status.Deleted };
   }
   if (record.auto_heal && heal) {
@@ -42,5 +60,7 @@ async function containerIsMissing(record: ContainerRecord, stores: Stores, heal?
     return record;
   }
   const changes = { status: Status.Error, status_reason: "No such container" } as const;
-  return (await stores.containers.recordOutcome(record.uuid, record.generation, changes)) ? { ...record, ...changes } : record;
+  return (await stores.containers.recordOutcome(record.uuid, record.generation, changes))
+    ? { ...record, ...changes }
+    : record;
 }

@@ -1,7 +1,8 @@
 /** One file as a POSIX tar archive, for Docker's put-archive (Zun's bind mounts inject file content this way). */
 export function tarOfOneFile(path: string, content: Buffer, mode = 0o644): Buffer {
   const name = path.replace(/^\/+/, "");
-  if (Buffer.byteLength(name) > 100) throw new Error(`the path ${path} is too long for a bind mount (100 bytes at most)`);
+  if (Buffer.byteLength(name) > 100)
+    throw new Error(`the path ${path} is too long for a bind mount (100 bytes at most)`);
   const header = Buffer.alloc(512, 0);
   header.write(name, 0, 100, "utf8");
   header.write(octal(mode, 8), 100, 8, "ascii");

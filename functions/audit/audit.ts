@@ -11,6 +11,10 @@ import { storesFor } from "../../shared/store/stores.ts";
  */
 export const handler = async () => {
   const result = await auditAccounting(storesFor(readConfig()));
-  log(result.corrections.length > 0 ? "warn" : "info", "accounting audit", { hosts: result.hosts, projects: result.projects, corrections: result.corrections.length });
+  log(result.corrections.length > 0 ? "warn" : "info", "accounting audit", {
+    hosts: result.hosts,
+    projects: result.projects,
+    corrections: result.corrections.length,
+  });
   return result;
 };

@@ -22,12 +22,20 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     try {
       message = JSON.parse(record.body) as AnyHostMessage;
     } catch {
-      log("error", "a dead letter is not a Berth message; dropped", { message_id: record.messageId, body: record.body.slice(0, 200) });
+      log("error", "a dead letter is not a Berth message; dropped", {
+        message_id: record.messageId,
+        body: record.body.slice(0, 200),
+      });
       continue;
     }
     try {
       const outcome = await settleDeadLetter(message, stores);
-      log("info", "dead letter settled", { message_id: record.messageId, kind: message.kind, request_id: message.request_id, outcome });
+      log("info", "dead letter settled", {
+        message_id: record.messageId,
+        kind: message.kind,
+        request_id: message.request_id,
+        outcome,
+      });
     } catch (error) {
       log("warn", "a dead letter could not be settled; it is handed back", { message_id: record.messageId, error });
       batchItemFailures.push({ itemIdentifier: record.messageId });

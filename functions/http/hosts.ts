@@ -1,16 +1,24 @@
 import { ForbiddenError, NotFoundError } from "../../shared/errors.ts";
-import { isAdmin, type HttpContext } from "../../shared/http/context.ts";
-import { httpHandler } from "../../shared/http/handler.ts";
-import { baseUrlOf, integerParameter, pathParameter, queryParameters, stringParameter } from "../../shared/http/request.ts";
-import { json } from "../../shared/http/responses.ts";
 import { hostView } from "../../shared/hosts/views.ts";
+import { type HttpContext, isAdmin } from "../../shared/http/context.ts";
+import { httpHandler } from "../../shared/http/handler.ts";
+import {
+  baseUrlOf,
+  integerParameter,
+  pathParameter,
+  queryParameters,
+  stringParameter,
+} from "../../shared/http/request.ts";
+import { json } from "../../shared/http/responses.ts";
 import { storesFor } from "../../shared/store/stores.ts";
 
 /** GET /v1/hosts (admin): every registered host with its capacity and what is claimed on it. */
 export const list = httpHandler(async (event, context) => {
   const query = queryParameters(event, ["limit", "marker", "sort_key", "sort_dir"]);
   requireAdmin(context);
-  const hosts = (await storesFor(context.config).hosts.list()).sort((a, b) => a.hostname.localeCompare(b.hostname) || a.id.localeCompare(b.id));
+  const hosts = (await storesFor(context.config).hosts.list()).sort(
+    (a, b) => a.hostname.localeCompare(b.hostname) || a.id.localeCompare(b.id),
+  );
   const marker = stringParameter(query, "marker");
   const start = marker ? hosts.findIndex((host) => host.id === marker) + 1 : 0;
   const limit = integerParameter(query, "limit", 1, 1000) ?? hosts.length;

@@ -5,7 +5,7 @@ import type { HttpContext, HttpEvent } from "../../shared/http/context.ts";
 import { jsonBody } from "../../shared/http/middleware/json-body.ts";
 import { zunErrors } from "../../shared/http/middleware/zun-errors.ts";
 import { baseUrlOf } from "../../shared/http/request.ts";
-import { json, type HttpResponse } from "../../shared/http/responses.ts";
+import { type HttpResponse, json } from "../../shared/http/responses.ts";
 import { passwordLoginFor } from "../../shared/identity/choose-login.ts";
 import { passwordCredentialsOf, tokenBody, v3Version } from "../../shared/identity/keystone-v3.ts";
 
@@ -27,15 +27,17 @@ export const v3 = middy<HttpEvent, HttpResponse, Error, HttpContext>(async (even
 ).use(zunErrors({ negotiate: false }));
 
 /** POST /identity/v3/auth/tokens: password login, the token in X-Subject-Token, a catalog pointing at Berth. */
-export const issueToken = middy<HttpEvent, HttpResponse, Error, HttpContext>(async (event: HttpEvent, context: HttpContext) => {
-  const config = readConfig();
-  const credentials = passwordCredentialsOf(context.body);
-  const issued = await passwordLoginFor(config).login(credentials);
-  if (!issued) throw new UnauthorizedError("The username or password is not correct.");
-  if (credentials.project !== undefined && credentials.project !== issued.identity.projectId) {
-    throw new UnauthorizedError(`User ${credentials.username} has no role on project ${credentials.project}.`);
-  }
-  return json(201, tokenBody(issued, baseUrlOf(event), config.region), { "x-subject-token": issued.token });
-})
+export const issueToken = middy<HttpEvent, HttpResponse, Error, HttpContext>(
+  async (event: HttpEvent, context: HttpContext) => {
+    const config = readConfig();
+    const credentials = passwordCredentialsOf(context.body);
+    const issued = await passwordLoginFor(config).login(credentials);
+    if (!issued) throw new UnauthorizedError("The username or password is not correct.");
+    if (credentials.project !== undefined && credentials.project !== issued.identity.projectId) {
+      throw new UnauthorizedError(`User ${credentials.username} has no role on project ${credentials.project}.`);
+    }
+    return json(201, tokenBody(issued, baseUrlOf(event), config.region), { "x-subject-token": issued.token });
+  },
+)
   .use(zunErrors({ negotiate: false }))
   .use(jsonBody());

@@ -1,15 +1,21 @@
 import { randomUUID } from "node:crypto";
-import { BerthError, ConflictError, InvalidFieldError, NotFoundError } from "../../shared/errors.ts";
 import { askHostItself } from "../../shared/containers/ask-host.ts";
-import { isHostUp } from "../../shared/hosts/record.ts";
-import { httpHandler } from "../../shared/http/handler.ts";
-import { isAdmin } from "../../shared/http/context.ts";
-import { isUsableBy } from "../../shared/images/committed-images.ts";
-import { baseUrlOf, booleanParameter, pathParameter, queryParameters, stringParameter } from "../../shared/http/request.ts";
-import { json, noContent } from "../../shared/http/responses.ts";
-import { imageView, type ImageRecord } from "../../shared/images/record.ts";
-import { repositoryAndTag } from "../../shared/images/reference.ts";
 import { IMAGE_PATTERN } from "../../shared/containers/validate-create.ts";
+import { BerthError, ConflictError, InvalidFieldError, NotFoundError } from "../../shared/errors.ts";
+import { isHostUp } from "../../shared/hosts/record.ts";
+import { isAdmin } from "../../shared/http/context.ts";
+import { httpHandler } from "../../shared/http/handler.ts";
+import {
+  baseUrlOf,
+  booleanParameter,
+  pathParameter,
+  queryParameters,
+  stringParameter,
+} from "../../shared/http/request.ts";
+import { json, noContent } from "../../shared/http/responses.ts";
+import { isUsableBy } from "../../shared/images/committed-images.ts";
+import { type ImageRecord, imageView } from "../../shared/images/record.ts";
+import { repositoryAndTag } from "../../shared/images/reference.ts";
 import { sendToHost } from "../../shared/queue/host-messages.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
 import { storesFor } from "../../shared/store/stores.ts";
@@ -20,15 +26,28 @@ export const pull = httpHandler(async (event, context) => {
   queryParameters(event, []);
   requireAdmin(context);
   const body = (context.body ?? {}) as Record<string, unknown>;
-  for (const field of Object.keys(body)) if (!["repo", "tag", "host", "image_driver"].includes(field)) throw new InvalidFieldError(field, "additional properties are not allowed");
+  for (const field of Object.keys(body))
+    if (!["repo", "tag", "host", "image_driver"].includes(field))
+      throw new InvalidFieldError(field, "additional properties are not allowed");
   const named = body.repo;
-  if (typeof named !== "string" || named.length < 2 || named.length > 255 || !IMAGE_PATTERN.test(named) || named.includes("@")) throw new InvalidFieldError("repo", "must be an image repository");
+  if (
+    typeof named !== "string" ||
+    named.length < 2 ||
+    named.length > 255 ||
+    !IMAGE_PATTERN.test(named) ||
+    named.includes("@")
+  )
+    throw new InvalidFieldError("repo", "must be an image repository");
   const { repo, tag } = repositoryAndTag(named, body.tag);
-  if (typeof body.host !== "string" || body.host === "") throw new InvalidFieldError("host", "is required: the host to pull onto");
+  if (typeof body.host !== "string" || body.host === "")
+    throw new InvalidFieldError("host", "is required: the host to pull onto");
   const stores = storesFor(context.config);
-  const host = (await stores.hosts.list()).find((candidate) => candidate.hostname === body.host || candidate.id === body.host);
+  const host = (await stores.hosts.list()).find(
+    (candidate) => candidate.hostname === body.host || candidate.id === body.host,
+  );
   if (!host) throw new InvalidFieldError("host", `no host ${body.host}`);
-  if (!isHostUp(host, context.config.hostDownAfterSeconds)) throw new ConflictError(`Host ${host.hostname} is down.`, "host_unavailable");
+  if (!isHostUp(host, context.config.hostDownAfterSeconds))
+    throw new ConflictError(`Host ${host.hostname} is down.`, "host_unavailable");
   const now = new Date().toISOString();
   const image: ImageRecord = {
     uuid: randomUUID(),
@@ -45,7 +64,11 @@ export const pull = httpHandler(async (event, context) => {
     updated_at: now,
   };
   await stores.images.put(image);
-  await sendToHost(sqsClientFor(context.config), host.queue_url, { kind: "pull_image", image_uuid: image.uuid, request_id: context.requestId });
+  await sendToHost(sqsClientFor(context.config), host.queue_url, {
+    kind: "pull_image",
+    image_uuid: image.uuid,
+    request_id: context.requestId,
+  });
   return json(202, imageView(image, baseUrlOf(event)));
 });
 
@@ -73,7 +96,12 @@ export const remove = httpHandler(async (event, context) => {
   const stores = storesFor(context.config);
   await stores.images.update(image.uuid, { status: "deleting" });
   const host = await stores.hosts.get(image.host_id);
-  if (host) await sendToHost(sqsClientFor(context.config), host.queue_url, { kind: "delete_image", image_uuid: image.uuid, request_id: context.requestId });
+  if (host)
+    await sendToHost(sqsClientFor(context.config), host.queue_url, {
+      kind: "delete_image",
+      image_uuid: image.uuid,
+      request_id: context.requestId,
+    });
   else await stores.images.delete(image.uuid);
   return noContent();
 });
@@ -91,12 +119,27 @@ export const search = httpHandler(async (event, context) => {
   const term = pathParameter(event, "image");
   const onlyHost = stringParameter(query, "host");
   const stores = storesFor(context.config);
-  const hosts = (await stores.hosts.list()).filter((host) => isHostUp(host, context.config.hostDownAfterSeconds) && (!onlyHost || [host.hostname, host.id].includes(onlyHost)));
-  const options = { hostDownAfterSeconds: context.config.hostDownAfterSeconds, remainingMs: context.getRemainingTimeInMillis?.() ?? 29_000, waitMs: context.config.hostAnswerSeconds * 1000 };
+  const hosts = (await stores.hosts.list()).filter(
+    (host) =>
+      isHostUp(host, context.config.hostDownAfterSeconds) && (!onlyHost || [host.hostname, host.id].includes(onlyHost)),
+  );
+  const options = {
+    hostDownAfterSeconds: context.config.hostDownAfterSeconds,
+    remainingMs: context.getRemainingTimeInMillis?.() ?? 29_000,
+    waitMs: context.config.hostAnswerSeconds * 1000,
+  };
   const answers = await Promise.all(
     hosts.slice(0, 20).map(async (host, index) => {
       try {
-        const found = await askHostItself<Array<Record<string, unknown>>>(host, "search_images", "", { term, exact: booleanParameter(query, "exact") || booleanParameter(query, "exact_match") }, { ...options, requestId: `${context.requestId}-${index}` }, stores, sqsClientFor(context.config));
+        const found = await askHostItself<Array<Record<string, unknown>>>(
+          host,
+          "search_images",
+          "",
+          { term, exact: booleanParameter(query, "exact") || booleanParameter(query, "exact_match") },
+          { ...options, requestId: `${context.requestId}-${index}` },
+          stores,
+          sqsClientFor(context.config),
+        );
         return found.filter((image) => visible(String(image.name))).map((image) => ({ ...image, host: host.hostname }));
       } catch (error) {
         if (error instanceof BerthError) return [];

@@ -1,10 +1,10 @@
 import middy from "@middy/core";
+import { MethodNotAllowedError, NotFoundError } from "../../shared/errors.ts";
 import type { HttpContext, HttpEvent } from "../../shared/http/context.ts";
 import { zunErrors } from "../../shared/http/middleware/zun-errors.ts";
-import type { HttpResponse } from "../../shared/http/responses.ts";
 import { baseUrlOf } from "../../shared/http/request.ts";
+import type { HttpResponse } from "../../shared/http/responses.ts";
 import { methodsFor } from "../../shared/http/route-table.ts";
-import { MethodNotAllowedError, NotFoundError } from "../../shared/errors.ts";
 
 /**
  * The catch-all route. A path with a trailing slash (python-zunclient asks for
@@ -19,10 +19,15 @@ export const handler = middy<HttpEvent, HttpResponse, Error, HttpContext>(async 
     const target = path.replace(/\/+$/, "");
     if (methodsFor(target).includes(method)) {
       const query = event.rawQueryString ? `?${event.rawQueryString}` : "";
-      return { statusCode: method === "GET" ? 301 : 308, headers: { location: `${baseUrlOf(event)}${target}${query}` }, body: "" };
+      return {
+        statusCode: method === "GET" ? 301 : 308,
+        headers: { location: `${baseUrlOf(event)}${target}${query}` },
+        body: "",
+      };
     }
   }
   const allowed = methodsFor(path);
-  if (allowed.length > 0) throw new MethodNotAllowedError(`${method} is not allowed on ${path}; allowed: ${allowed.join(", ")}.`);
+  if (allowed.length > 0)
+    throw new MethodNotAllowedError(`${method} is not allowed on ${path}; allowed: ${allowed.join(", ")}.`);
   throw new NotFoundError(`No route for ${method} ${path}.`);
 }).use(zunErrors());

@@ -4,7 +4,7 @@ import { isAdmin } from "../../shared/http/context.ts";
 import { httpHandler } from "../../shared/http/handler.ts";
 import { booleanParameter, pathParameter, queryParameters } from "../../shared/http/request.ts";
 import { json, noContent } from "../../shared/http/responses.ts";
-import { QUOTA_RESOURCES, USAGE_FIELD, type QuotaLimits } from "../../shared/quotas/limits.ts";
+import { QUOTA_RESOURCES, type QuotaLimits, USAGE_FIELD } from "../../shared/quotas/limits.ts";
 import { validateLimits } from "../../shared/quotas/validate-limits.ts";
 import { effectiveLimits, type ProjectQuota } from "../../shared/store/quotas.ts";
 import { storesFor } from "../../shared/store/stores.ts";
@@ -64,7 +64,8 @@ export const updateClass = httpHandler(async (event, { config, caller, body }) =
 function projectOf(event: Parameters<typeof pathParameter>[0], caller: Identity, access: "read" | "write"): string {
   const projectId = pathParameter(event, "project_id");
   if (access === "write" && !isAdmin(caller)) throw new ForbiddenError("Only an admin may change quotas.");
-  if (!isAdmin(caller) && projectId !== caller.projectId) throw new ForbiddenError("A member may read only their own project's quotas.");
+  if (!isAdmin(caller) && projectId !== caller.projectId)
+    throw new ForbiddenError("A member may read only their own project's quotas.");
   return projectId;
 }
 

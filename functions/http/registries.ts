@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
+import { NAME_PATTERN } from "../../shared/containers/validate-create.ts";
 import { BadRequestError, InvalidFieldError, NotFoundError } from "../../shared/errors.ts";
-import { httpHandler } from "../../shared/http/handler.ts";
 import type { HttpContext } from "../../shared/http/context.ts";
+import { httpHandler } from "../../shared/http/handler.ts";
 import { baseUrlOf, pathParameter, queryParameters } from "../../shared/http/request.ts";
 import { json, noContent } from "../../shared/http/responses.ts";
-import { registryView, type RegistryRecord } from "../../shared/registries/record.ts";
+import { type RegistryRecord, registryView } from "../../shared/registries/record.ts";
 import { registryPasswordContext, seal } from "../../shared/registries/secret-box.ts";
-import { NAME_PATTERN } from "../../shared/containers/validate-create.ts";
 import { storesFor } from "../../shared/store/stores.ts";
 
 const DOMAIN_PATTERN = /^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(:\d{1,5})?$/;
@@ -23,7 +23,11 @@ export const create = httpHandler(async (event, context) => {
     name: fields.name,
     domain: fields.domain,
     username: fields.username,
-    password_sealed: seal(fields.password, context.config, registryPasswordContext({ project_id: context.caller.projectId, uuid })),
+    password_sealed: seal(
+      fields.password,
+      context.config,
+      registryPasswordContext({ project_id: context.caller.projectId, uuid }),
+    ),
     project_id: context.caller.projectId,
     user_id: context.caller.userId,
     created_at: now,
@@ -50,12 +54,17 @@ export const update = httpHandler(async (event, context) => {
   const registry = await registryOf(event, context);
   const { password, ...fields } = registryFields(context.body, { partial: true });
   if (fields.domain !== undefined && fields.domain !== registry.domain && password === undefined) {
-    throw new InvalidFieldError("registry.password", "is required to move a registry to another domain: its credentials are not sent to a new place without it");
+    throw new InvalidFieldError(
+      "registry.password",
+      "is required to move a registry to another domain: its credentials are not sent to a new place without it",
+    );
   }
   const updated: RegistryRecord = {
     ...registry,
     ...fields,
-    ...(password !== undefined ? { password_sealed: seal(password, context.config, registryPasswordContext(registry)) } : {}),
+    ...(password !== undefined
+      ? { password_sealed: seal(password, context.config, registryPasswordContext(registry)) }
+      : {}),
     updated_at: new Date().toISOString(),
   };
   await storesFor(context.config).registries.put(updated);
@@ -78,17 +87,24 @@ async function registryOf(event: Parameters<typeof pathParameter>[0], context: H
 
 function registryFields(body: unknown, options: { partial: boolean }): Partial<RegistryFields> {
   const wrapper = body as { registry?: unknown } | undefined;
-  if (!wrapper || typeof wrapper.registry !== "object" || wrapper.registry === null) throw new BadRequestError('The body must be {"registry": {name, domain, username, password}}.');
+  if (!wrapper || typeof wrapper.registry !== "object" || wrapper.registry === null)
+    throw new BadRequestError('The body must be {"registry": {name, domain, username, password}}.');
   const input = wrapper.registry as Record<string, unknown>;
   const fields: Partial<RegistryFields> = {};
   for (const [field, value] of Object.entries(input)) {
-    if (!["name", "domain", "username", "password"].includes(field)) throw new InvalidFieldError(`registry.${field}`, "additional properties are not allowed");
-    if (typeof value !== "string" || value.length < 1 || value.length > 255) throw new InvalidFieldError(`registry.${field}`, "must be a string of 1–255 characters");
-    if (field === "name" && !NAME_PATTERN.test(value)) throw new InvalidFieldError("registry.name", `must match ${NAME_PATTERN.source}`);
-    if (field === "domain" && !DOMAIN_PATTERN.test(value)) throw new InvalidFieldError("registry.domain", "must be a host name with an optional port");
+    if (!["name", "domain", "username", "password"].includes(field))
+      throw new InvalidFieldError(`registry.${field}`, "additional properties are not allowed");
+    if (typeof value !== "string" || value.length < 1 || value.length > 255)
+      throw new InvalidFieldError(`registry.${field}`, "must be a string of 1–255 characters");
+    if (field === "name" && !NAME_PATTERN.test(value))
+      throw new InvalidFieldError("registry.name", `must match ${NAME_PATTERN.source}`);
+    if (field === "domain" && !DOMAIN_PATTERN.test(value))
+      throw new InvalidFieldError("registry.domain", "must be a host name with an optional port");
     fields[field as keyof RegistryFields] = value;
   }
-  if (!options.partial) for (const field of ["name", "domain", "username", "password"] as const) if (fields[field] === undefined) throw new InvalidFieldError(`registry.${field}`, "is required");
+  if (!options.partial)
+    for (const field of ["name", "domain", "username", "password"] as const)
+      if (fields[field] === undefined) throw new InvalidFieldError(`registry.${field}`, "is required");
   if (options.partial && Object.keys(fields).length === 0) throw new BadRequestError("Nothing to update.");
   return fields;
 }

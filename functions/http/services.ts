@@ -1,8 +1,8 @@
 import { BadRequestError, ConflictError, InvalidFieldError, NotFoundError } from "../../shared/errors.ts";
+import { COMPUTE_BINARY, serviceView } from "../../shared/hosts/views.ts";
 import { httpHandler } from "../../shared/http/handler.ts";
 import { pathParameter, queryParameters, stringParameter } from "../../shared/http/request.ts";
 import { json, noContent } from "../../shared/http/responses.ts";
-import { COMPUTE_BINARY, serviceView } from "../../shared/hosts/views.ts";
 import type { HostStore } from "../../shared/store/hosts.ts";
 import { storesFor } from "../../shared/store/stores.ts";
 import { requireAdmin } from "./hosts.ts";
@@ -32,13 +32,19 @@ export const update = httpHandler(async (event, context) => {
     return json(200, { service: { host: host.hostname, binary: COMPUTE_BINARY, disabled: false } });
   }
   if (action === "disable") {
-    const reason = body.disabled_reason === undefined || body.disabled_reason === null ? null : String(body.disabled_reason).slice(0, 255);
+    const reason =
+      body.disabled_reason === undefined || body.disabled_reason === null
+        ? null
+        : String(body.disabled_reason).slice(0, 255);
     await hosts.setAdminState(host.id, { enabled: false, disabled_reason: reason });
-    return json(200, { service: { host: host.hostname, binary: COMPUTE_BINARY, disabled: true, disabled_reason: reason } });
+    return json(200, {
+      service: { host: host.hostname, binary: COMPUTE_BINARY, disabled: true, disabled_reason: reason },
+    });
   }
   if (action === "force_down") {
     const forced = body.forced_down;
-    if (typeof forced !== "boolean" && !/^(true|false)$/i.test(String(forced))) throw new InvalidFieldError("forced_down", "must be true or false");
+    if (typeof forced !== "boolean" && !/^(true|false)$/i.test(String(forced)))
+      throw new InvalidFieldError("forced_down", "must be true or false");
     const forcedDown = forced === true || /^true$/i.test(String(forced));
     await hosts.setAdminState(host.id, { forced_down: forcedDown });
     return json(200, { service: { host: host.hostname, binary: COMPUTE_BINARY, forced_down: forcedDown } });
@@ -52,13 +58,15 @@ export const remove = httpHandler(async (event, context) => {
   requireAdmin(context);
   const { hosts } = storesFor(context.config);
   const host = await computeHost(hosts, stringParameter(query, "host"), stringParameter(query, "binary"));
-  if (!(await hosts.remove(host.id))) throw new ConflictError(`Host ${host.hostname} still holds containers; delete or move them first.`, "host_in_use");
+  if (!(await hosts.remove(host.id)))
+    throw new ConflictError(`Host ${host.hostname} still holds containers; delete or move them first.`, "host_in_use");
   return noContent();
 });
 
 async function computeHost(hosts: HostStore, name: unknown, binary: unknown) {
   if (typeof name !== "string" || name === "") throw new InvalidFieldError("host", "is required");
-  if (binary !== COMPUTE_BINARY) throw new BadRequestError(`binary must be ${COMPUTE_BINARY}: Berth's only service per host is its agent.`);
+  if (binary !== COMPUTE_BINARY)
+    throw new BadRequestError(`binary must be ${COMPUTE_BINARY}: Berth's only service per host is its agent.`);
   const host = (await hosts.list()).find((candidate) => candidate.hostname === name || candidate.id === name);
   if (!host) throw new NotFoundError(`Service ${COMPUTE_BINARY} on host ${name} could not be found.`);
   return host;

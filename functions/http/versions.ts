@@ -3,7 +3,7 @@ import type { HttpContext, HttpEvent } from "../../shared/http/context.ts";
 import { formatVersion, MAX_API_VERSION, MIN_API_VERSION } from "../../shared/http/microversion.ts";
 import { zunErrors } from "../../shared/http/middleware/zun-errors.ts";
 import { baseUrlOf } from "../../shared/http/request.ts";
-import { json, type HttpResponse } from "../../shared/http/responses.ts";
+import { type HttpResponse, json } from "../../shared/http/responses.ts";
 
 function v1Version(base: string) {
   return {

@@ -32,12 +32,23 @@ export const remove = httpHandler(async (event, { config, caller, requestId }) =
   const stores = storesFor(config);
   const volume = await stores.volumes.find(caller.projectId, pathParameter(event, "id"));
   if (!volume) throw new NotFoundError(`Volume ${pathParameter(event, "id")} could not be found.`);
-  const release = [stores.hosts.releaseDiskItem(volume.host_id, volume.size), stores.quotas.adjustItem(volume.project_id, { containers: 0, cpuMillis: 0, memory: 0, disk: -volume.size })];
+  const release = [
+    stores.hosts.releaseDiskItem(volume.host_id, volume.size),
+    stores.quotas.adjustItem(volume.project_id, { containers: 0, cpuMillis: 0, memory: 0, disk: -volume.size }),
+  ];
   if (!(await stores.volumes.deleteUnused(volume, release))) {
-    throw new ConflictError(`Volume ${volume.uuid} is in use by a container; delete the container first.`, "volume_in_use");
+    throw new ConflictError(
+      `Volume ${volume.uuid} is in use by a container; delete the container first.`,
+      "volume_in_use",
+    );
   }
   const host = await stores.hosts.get(volume.host_id);
-  if (host) await sendToHost(sqsClientFor(config), host.queue_url, { kind: "delete_volume", volume_uuid: volume.uuid, request_id: requestId });
+  if (host)
+    await sendToHost(sqsClientFor(config), host.queue_url, {
+      kind: "delete_volume",
+      volume_uuid: volume.uuid,
+      request_id: requestId,
+    });
   return noContent();
 });
 

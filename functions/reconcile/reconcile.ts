@@ -1,7 +1,7 @@
 import { readConfig } from "../../shared/config.ts";
 import { log } from "../../shared/log.ts";
-import { reconcileHostLiveness, type LivenessReport } from "../../shared/reconcile/host-liveness.ts";
-import { reconcileOverdueOperations, type OverdueReport } from "../../shared/reconcile/overdue-operations.ts";
+import { type LivenessReport, reconcileHostLiveness } from "../../shared/reconcile/host-liveness.ts";
+import { type OverdueReport, reconcileOverdueOperations } from "../../shared/reconcile/overdue-operations.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
 import { meteredDocumentClient, ReadMeter } from "../../shared/store/read-meter.ts";
 import { storesFor } from "../../shared/store/stores.ts";
@@ -30,7 +30,13 @@ export const handler = async (): Promise<ReconcileReport> => {
     const liveness = await reconcileHostLiveness(hosts, context);
     const overdue = await reconcileOverdueOperations(new Map(hosts.map((host) => [host.id, host])), context);
     const report = { ...liveness, overdue, itemsRead: meter.itemsRead, dynamodbRequests: meter.requests };
-    const changed = report.hostsMarkedDown + report.hostsMarkedUp + Object.values(report.containers).reduce((a, b) => a + b, 0) + overdue.resent + overdue.failed + overdue.evacuated;
+    const changed =
+      report.hostsMarkedDown +
+      report.hostsMarkedUp +
+      Object.values(report.containers).reduce((a, b) => a + b, 0) +
+      overdue.resent +
+      overdue.failed +
+      overdue.evacuated;
     if (changed > 0) log("info", "reconcile: converged what had drifted", { ...report });
     return report;
   } finally {

@@ -1,9 +1,16 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readdirSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { dataPaths, localDataDir } from "../data-folder.ts";
-import { forgetPid, leftoverProcess, orphanedByItsStack, recordPid, startedByThisStack, waitForExit } from "../leftover-processes.ts";
+import {
+  forgetPid,
+  leftoverProcess,
+  orphanedByItsStack,
+  recordPid,
+  startedByThisStack,
+  waitForExit,
+} from "../leftover-processes.ts";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 
@@ -16,15 +23,25 @@ interface Emulator {
   args: (lib: string) => string[];
 }
 
-const EMULATORS = (dynamodbPort: number, sqsPort: number, paths: ReturnType<typeof dataPaths> | undefined): Emulator[] => [
+const EMULATORS = (
+  dynamodbPort: number,
+  sqsPort: number,
+  paths: ReturnType<typeof dataPaths> | undefined,
+): Emulator[] => [
   {
     name: "DynamoDB Local",
     folder: "dynamodb",
     port: dynamodbPort,
     keptIn: paths?.dynamodb,
     args: (lib) => [
-      `-Djava.library.path=${lib}`, "-cp", `${lib}/*`, "com.amazonaws.services.dynamodbv2.local.main.ServerRunner",
-      ...(paths ? ["-dbPath", paths.dynamodb] : ["-inMemory"]), "-sharedDb", "-port", String(dynamodbPort),
+      `-Djava.library.path=${lib}`,
+      "-cp",
+      `${lib}/*`,
+      "com.amazonaws.services.dynamodbv2.local.main.ServerRunner",
+      ...(paths ? ["-dbPath", paths.dynamodb] : ["-inMemory"]),
+      "-sharedDb",
+      "-port",
+      String(dynamodbPort),
     ],
   },
   {
@@ -35,8 +52,12 @@ const EMULATORS = (dynamodbPort: number, sqsPort: number, paths: ReturnType<type
     // With messages-storage ElasticMQ keeps queues and their messages (in flight too) in H2; WRITE_DELAY=0 commits each change at once, so a kill -9 loses none.
     args: (lib) => [
       `-Dconfig.file=${HERE}sqs/elasticmq.conf`,
-      ...(paths ? ["-Dmessages-storage.enabled=true", `-Dmessages-storage.uri=jdbc:h2:${paths.sqs}/elasticmq;WRITE_DELAY=0`] : []),
-      "-cp", `${lib}/*`, "org.elasticmq.server.Main",
+      ...(paths
+        ? ["-Dmessages-storage.enabled=true", `-Dmessages-storage.uri=jdbc:h2:${paths.sqs}/elasticmq;WRITE_DELAY=0`]
+        : []),
+      "-cp",
+      `${lib}/*`,
+      "org.elasticmq.server.Main",
     ],
   },
 ];
@@ -80,16 +101,24 @@ export async function ensureEmulators(options: EmulatorOptions = {}): Promise<Ru
     const pidFile = `${paths.emulatorPids}/${emulator.folder}-${emulator.port}.pid`;
     if (await answers(emulator.port)) {
       const leftover = emulator.keptIn === undefined ? undefined : leftoverProcess(pidFile, emulator.keptIn);
-      if (leftover !== undefined && orphanedByItsStack(pidFile) && !options.detached) adopted.push({ pid: leftover, program: emulator.keptIn! });
-      storage.push(leftover !== undefined ? `${emulator.name} (already running): kept in ${emulator.keptIn}` : `${emulator.name}: already running on port ${emulator.port}, started elsewhere; it keeps whatever it was started to keep`);
+      if (leftover !== undefined && orphanedByItsStack(pidFile) && !options.detached)
+        adopted.push({ pid: leftover, program: emulator.keptIn! });
+      storage.push(
+        leftover !== undefined
+          ? `${emulator.name} (already running): kept in ${emulator.keptIn}`
+          : `${emulator.name}: already running on port ${emulator.port}, started elsewhere; it keeps whatever it was started to keep`,
+      );
       continue;
     }
-    for (const folder of [paths.emulatorPids, paths.logs, emulator.keptIn]) if (folder) mkdirSync(folder, { recursive: true });
+    for (const folder of [paths.emulatorPids, paths.logs, emulator.keptIn])
+      if (folder) mkdirSync(folder, { recursive: true });
     const child = startEmulator(emulator, paths.logs, options.detached ?? false);
     recordPid(pidFile, child.pid, options.detached ? "detached" : startedByThisStack());
     child.once("exit", () => forgetPid(pidFile));
     started.push(child);
-    storage.push(emulator.keptIn ? `${emulator.name}: kept in ${emulator.keptIn}` : `${emulator.name}: in memory, kept nowhere`);
+    storage.push(
+      emulator.keptIn ? `${emulator.name}: kept in ${emulator.keptIn}` : `${emulator.name}: in memory, kept nowhere`,
+    );
   }
   for (const emulator of emulators) await waitUntilAnswering(emulator, paths.logs, 90_000);
   return {
@@ -99,7 +128,11 @@ export async function ensureEmulators(options: EmulatorOptions = {}): Promise<Ru
     async stop() {
       for (const child of started) child.kill("SIGTERM");
       await Promise.all([
-        ...started.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((resolve) => child.once("exit", resolve)) : undefined)),
+        ...started.map((child) =>
+          child.exitCode === null && child.signalCode === null
+            ? new Promise((resolve) => child.once("exit", resolve))
+            : undefined,
+        ),
         ...adopted.map(({ pid, program }) => waitForExit(pid, program, { graceMs: 0, termMs: 20_000 })),
       ]);
     },
@@ -117,13 +150,18 @@ function startEmulator(emulator: Emulator, logDir: string, detached: boolean): C
     detached,
   });
   if (detached) child.unref();
-  child.on("error", (error) => console.error(`${emulator.name} could not start (is Java 17+ installed?):`, error.message));
+  child.on("error", (error) =>
+    console.error(`${emulator.name} could not start (is Java 17+ installed?):`, error.message),
+  );
   return child;
 }
 
 function fetchFromMaven(emulator: Emulator): void {
   console.log(`Fetching ${emulator.name} from Maven Central (first run only)…`);
-  const result = spawnSync("mvn", ["-q", "-B", "dependency:copy-dependencies", "-DoutputDirectory=lib"], { cwd: `${HERE}${emulator.folder}`, stdio: "inherit" });
+  const result = spawnSync("mvn", ["-q", "-B", "dependency:copy-dependencies", "-DoutputDirectory=lib"], {
+    cwd: `${HERE}${emulator.folder}`,
+    stdio: "inherit",
+  });
   if (result.status !== 0) throw new Error(`Fetching ${emulator.name} with Maven failed (is Maven installed?)`);
 }
 
@@ -142,10 +180,14 @@ async function waitUntilAnswering(emulator: Emulator, logDir: string, timeoutMs:
     if (await answers(emulator.port)) return;
     await sleep(250);
   }
-  throw new Error(`${emulator.name} did not answer on port ${emulator.port} within ${timeoutMs / 1000} s; see ${logDir}/${emulator.folder}.log`);
+  throw new Error(
+    `${emulator.name} did not answer on port ${emulator.port} within ${timeoutMs / 1000} s; see ${logDir}/${emulator.folder}.log`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const emulators = await ensureEmulators({ detached: true, inMemory: process.argv.includes("--in-memory") });
-  console.log(`DynamoDB: ${emulators.dynamodbEndpoint}\nSQS: ${emulators.sqsEndpoint}\n${emulators.storage.join("\n")}`);
+  console.log(
+    `DynamoDB: ${emulators.dynamodbEndpoint}\nSQS: ${emulators.sqsEndpoint}\n${emulators.storage.join("\n")}`,
+  );
 }

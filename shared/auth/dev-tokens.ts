@@ -1,4 +1,4 @@
-import { isIdentity, type Identity } from "./identity.ts";
+import { type Identity, isIdentity } from "./identity.ts";
 
 /** The README's tokens: the local stack's, and only ever the local stack's. */
 export const DEFAULT_DEV_TOKENS: Readonly<Record<string, Identity>> = Object.freeze({
@@ -22,7 +22,9 @@ export function asksForDevTokens(env: NodeJS.ProcessEnv): boolean {
 export function readDevTokens(env: NodeJS.ProcessEnv, jwtConfigured: boolean): ReadonlyMap<string, Identity> {
   if (!switchIsOn(env)) {
     if (env.BERTH_DEV_TOKENS) {
-      throw new Error(`configuration: BERTH_DEV_TOKENS is set but dev tokens are off; they work only in the local stack, which sets ${DEV_TOKENS_SWITCH}=1`);
+      throw new Error(
+        `configuration: BERTH_DEV_TOKENS is set but dev tokens are off; they work only in the local stack, which sets ${DEV_TOKENS_SWITCH}=1`,
+      );
     }
     return new Map();
   }
@@ -50,7 +52,9 @@ function parseDevTokens(raw: string): Map<string, Identity> {
   const tokens = new Map<string, Identity>();
   for (const [token, identity] of Object.entries(parsed)) {
     if (!isIdentity(identity)) {
-      throw new Error(`configuration: BERTH_DEV_TOKENS entry for ${token.slice(0, 4)}… needs projectId and userId (non-empty strings) and roles (an array of strings)`);
+      throw new Error(
+        `configuration: BERTH_DEV_TOKENS entry for ${token.slice(0, 4)}… needs projectId and userId (non-empty strings) and roles (an array of strings)`,
+      );
     }
     tokens.set(token, { projectId: identity.projectId, userId: identity.userId, roles: [...identity.roles] });
   }

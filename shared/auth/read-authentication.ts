@@ -1,6 +1,6 @@
 import { asksForDevTokens, DEV_TOKENS_SWITCH, readDevTokens } from "./dev-tokens.ts";
 import type { Identity } from "./identity.ts";
-import { readJwtSettings, type JwtSettings } from "./verify-jwt.ts";
+import { type JwtSettings, readJwtSettings } from "./verify-jwt.ts";
 
 /** How callers are authenticated: JWTs from an issuer, and (locally only) dev tokens. */
 export interface AuthenticationSettings {
@@ -18,10 +18,14 @@ export function readAuthentication(env: NodeJS.ProcessEnv): AuthenticationSettin
   const jwt = readJwtSettings(env);
   if (runsInLambda(env)) {
     if (asksForDevTokens(env)) {
-      throw new Error(`configuration: dev tokens are for the local stack only; a deployed stage refuses ${DEV_TOKENS_SWITCH} and BERTH_DEV_TOKENS`);
+      throw new Error(
+        `configuration: dev tokens are for the local stack only; a deployed stage refuses ${DEV_TOKENS_SWITCH} and BERTH_DEV_TOKENS`,
+      );
     }
     if (!jwt) {
-      throw new Error("configuration: a deployed stage needs an identity provider: set BERTH_JWT_ISSUER and BERTH_JWT_AUDIENCE (or package with BERTH_IDENTITY_PROVIDER=cognito)");
+      throw new Error(
+        "configuration: a deployed stage needs an identity provider: set BERTH_JWT_ISSUER and BERTH_JWT_AUDIENCE (or package with BERTH_IDENTITY_PROVIDER=cognito)",
+      );
     }
   }
   return { devTokens: readDevTokens(env, jwt !== undefined), jwt };

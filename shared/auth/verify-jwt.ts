@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type RemoteJWKSet } from "jose";
+import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify, type RemoteJWKSet } from "jose";
 import { positiveNumber } from "../config.ts";
 import { UnauthorizedError } from "../errors.ts";
 import type { Identity } from "./identity.ts";
@@ -44,9 +44,15 @@ export function readJwtSettings(env: NodeJS.ProcessEnv): JwtSettings | undefined
   const issuer = env.BERTH_JWT_ISSUER || undefined;
   if (!issuer) return undefined;
   const jwksUrl = env.BERTH_JWT_JWKS_URL || defaultJwksUrl(issuer);
-  if (!URL.canParse(jwksUrl)) throw new Error(`configuration: the JWKS URL ${jwksUrl} is not a URL; set BERTH_JWT_ISSUER or BERTH_JWT_JWKS_URL to one`);
+  if (!URL.canParse(jwksUrl))
+    throw new Error(
+      `configuration: the JWKS URL ${jwksUrl} is not a URL; set BERTH_JWT_ISSUER or BERTH_JWT_JWKS_URL to one`,
+    );
   const audience = env.BERTH_JWT_AUDIENCE || undefined;
-  if (!audience) throw new Error("configuration: BERTH_JWT_ISSUER is set without BERTH_JWT_AUDIENCE; set it to the app client id, or any client of the issuer could call Berth");
+  if (!audience)
+    throw new Error(
+      "configuration: BERTH_JWT_ISSUER is set without BERTH_JWT_AUDIENCE; set it to the app client id, or any client of the issuer could call Berth",
+    );
   return {
     issuer,
     audience,
@@ -63,7 +69,8 @@ function tokenUsesOf(raw: string | undefined): TokenUse[] {
   if (!raw) return [...TOKEN_USES];
   const uses = raw.split(/[\s,]+/).filter((use) => use !== "");
   const unknown = uses.filter((use) => !(TOKEN_USES as readonly string[]).includes(use));
-  if (uses.length === 0 || unknown.length > 0) throw new Error(`configuration: BERTH_JWT_TOKEN_USE lists access and/or id, got ${raw}`);
+  if (uses.length === 0 || unknown.length > 0)
+    throw new Error(`configuration: BERTH_JWT_TOKEN_USE lists access and/or id, got ${raw}`);
   return [...new Set(uses)] as TokenUse[];
 }
 
@@ -113,7 +120,9 @@ function defaultJwksUrl(issuer: string): string {
 /** Says in the caller's terms why jose rejected the token. */
 function whyRejected(error: unknown): string {
   if (error instanceof errors.JWTExpired) {
-    return error.claim === "iat" ? "The token is older than this service accepts; sign in again." : "The token has expired; sign in again.";
+    return error.claim === "iat"
+      ? "The token is older than this service accepts; sign in again."
+      : "The token has expired; sign in again.";
   }
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.reason === "missing") return `The token is missing its ${error.claim} claim.`;
@@ -122,19 +131,25 @@ function whyRejected(error: unknown): string {
     if (error.claim === "nbf") return "The token is not valid yet.";
     return `The token's ${error.claim} claim is not valid.`;
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
+  if (
+    error instanceof errors.JWSSignatureVerificationFailed ||
+    error instanceof errors.JWKSNoMatchingKey ||
+    error instanceof errors.JWKSMultipleMatchingKeys
+  ) {
     return "The token has a bad signature: it is not signed by a key the issuer publishes.";
   }
   if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
     return "The token is signed with an algorithm this service does not accept.";
   }
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return "The token is not a well-formed JWT.";
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid)
+    return "The token is not a well-formed JWT.";
   return "The token could not be checked: the issuer's signing keys could not be fetched.";
 }
 
 function requiredClaim(payload: JWTPayload, claim: string, what: string): string {
   const value = payload[claim];
-  if (typeof value !== "string" || value.trim() === "") throw new UnauthorizedError(`The token is missing its ${what} claim (${claim}).`);
+  if (typeof value !== "string" || value.trim() === "")
+    throw new UnauthorizedError(`The token is missing its ${what} claim (${claim}).`);
   return value.trim();
 }
 
@@ -149,14 +164,23 @@ function checkUseAndClient(payload: JWTPayload, settings: JwtSettings): void {
   }
   if (use === "id") {
     const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-    if (!audiences.includes(settings.audience)) throw new UnauthorizedError("The token was issued for a different audience.");
+    if (!audiences.includes(settings.audience))
+      throw new UnauthorizedError("The token was issued for a different audience.");
   } else if (payload.client_id !== settings.audience) {
-    throw new UnauthorizedError(payload.client_id === undefined ? "The access token is missing its client_id claim." : "The token was issued to another app client.");
+    throw new UnauthorizedError(
+      payload.client_id === undefined
+        ? "The access token is missing its client_id claim."
+        : "The token was issued to another app client.",
+    );
   }
 }
 
 /** Roles exactly as the issuer names them, without repeats; a missing claim means no roles. */
 function rolesOf(claim: unknown): string[] {
-  const names = Array.isArray(claim) ? claim.filter((name) => typeof name === "string") : typeof claim === "string" ? claim.split(/[\s,]+/) : [];
+  const names = Array.isArray(claim)
+    ? claim.filter((name) => typeof name === "string")
+    : typeof claim === "string"
+      ? claim.split(/[\s,]+/)
+      : [];
   return [...new Set(names.filter((name) => name !== ""))];
 }

@@ -1,5 +1,5 @@
 import { InvalidFieldError } from "../errors.ts";
-import { atLeast, type ApiVersion } from "../http/microversion.ts";
+import { type ApiVersion, atLeast } from "../http/microversion.ts";
 
 /**
  * Archives travel to and from hosts as base64. From 1.25 clients send and
@@ -12,7 +12,8 @@ export function archiveFromClient(data: unknown, version: ApiVersion): string {
     if (typeof data !== "string") throw new InvalidFieldError("data", "must be the tar archive");
     return Buffer.from(data, "utf8").toString("base64");
   }
-  if (typeof data !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(data)) throw new InvalidFieldError("data", "must be a base64-encoded tar archive");
+  if (typeof data !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(data))
+    throw new InvalidFieldError("data", "must be a base64-encoded tar archive");
   return data;
 }
 

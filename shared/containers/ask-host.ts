@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { BerthError, ConflictError, HostTimeoutError, HostUnavailableError } from "../errors.ts";
-import { isHostUp, type HostRecord } from "../hosts/record.ts";
-import { sendToHost, type HostQuery, type HostQueryKind } from "../queue/host-messages.ts";
+import { type HostRecord, isHostUp } from "../hosts/record.ts";
+import { type HostQuery, type HostQueryKind, sendToHost } from "../queue/host-messages.ts";
 import type { Stores } from "../store/stores.ts";
 import type { ContainerRecord } from "./record.ts";
 
@@ -32,7 +32,8 @@ export async function askHost<T>(
   sqs: SQSClient,
 ): Promise<T> {
   const host = record.host_id ? await stores.hosts.get(record.host_id) : undefined;
-  if (!host) throw new ConflictError(`Container ${record.uuid} has no host to ask (status ${record.status}).`, "no_host");
+  if (!host)
+    throw new ConflictError(`Container ${record.uuid} has no host to ask (status ${record.status}).`, "no_host");
   return askHostItself<T>(host, query, record.uuid, params, options, stores, sqs);
 }
 
@@ -47,11 +48,21 @@ export async function askHostItself<T>(
   sqs: SQSClient,
 ): Promise<T> {
   if (!isHostUp(host, options.hostDownAfterSeconds) || host.forced_down) {
-    throw new HostUnavailableError(host.hostname, `is down: no heartbeat for ${Math.round((Date.now() - host.heartbeat_at) / 1000)} s`);
+    throw new HostUnavailableError(
+      host.hostname,
+      `is down: no heartbeat for ${Math.round((Date.now() - host.heartbeat_at) / 1000)} s`,
+    );
   }
   const waitMs = Math.max(0, Math.min(options.waitMs ?? LONGEST_WAIT_MS, LONGEST_WAIT_MS, options.remainingMs - 2_000));
   const answerBy = Date.now() + waitMs;
-  const question: HostQuery = { kind: "query", query, container_uuid: containerUuid, request_id: options.requestId, params, answer_by: answerBy };
+  const question: HostQuery = {
+    kind: "query",
+    query,
+    container_uuid: containerUuid,
+    request_id: options.requestId,
+    params,
+    answer_by: answerBy,
+  };
   await stores.replies.ask(question);
   await sendToHost(sqs, host.queue_url, question);
   while (Date.now() < answerBy) {

@@ -1,5 +1,5 @@
 import { InvalidFieldError } from "../errors.ts";
-import { atLeast, type ApiVersion } from "../http/microversion.ts";
+import { type ApiVersion, atLeast } from "../http/microversion.ts";
 import { listOfStrings } from "./field-rules.ts";
 import { splitCommand } from "./split-command.ts";
 
@@ -11,6 +11,10 @@ export function commandField(input: Record<string, unknown>, version: ApiVersion
   if (atLeast(version, 1, 20)) return listOfStrings(input, "command");
   const value = input.command;
   if (value === undefined || value === null) return null;
-  if (typeof value !== "string") throw new InvalidFieldError("command", `must be a string before API 1.20, got ${Array.isArray(value) ? "a list" : typeof value}`);
+  if (typeof value !== "string")
+    throw new InvalidFieldError(
+      "command",
+      `must be a string before API 1.20, got ${Array.isArray(value) ? "a list" : typeof value}`,
+    );
   return splitCommand(value);
 }

@@ -2,19 +2,19 @@ import { createHash, randomUUID } from "node:crypto";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { BerthConfig, Identity } from "../config.ts";
 import { ConflictError, InvalidFieldError } from "../errors.ts";
-import { sendToHost, type HostMessage } from "../queue/host-messages.ts";
-import { QuotaGuard } from "../quotas/quota-guard.ts";
-import { usageOf } from "../quotas/limits.ts";
-import { placeContainer } from "../scheduling/place-container.ts";
-import { placementRequestFor } from "../scheduling/placement-request.ts";
 import { assertImageUsableBy } from "../images/committed-images.ts";
 import { isServedBy } from "../images/reference.ts";
-import { newVolumeGiB } from "../volumes/mounts.ts";
-import { resolveMounts } from "../volumes/resolve-mounts.ts";
-import { newAction, type ActionEvent } from "../store/actions.ts";
+import { type HostMessage, sendToHost } from "../queue/host-messages.ts";
+import { usageOf } from "../quotas/limits.ts";
+import { QuotaGuard } from "../quotas/quota-guard.ts";
+import { placeContainer } from "../scheduling/place-container.ts";
+import { placementRequestFor } from "../scheduling/placement-request.ts";
+import { type ActionEvent, newAction } from "../store/actions.ts";
 import { DuplicateCreateError, type IdempotencyClaim } from "../store/containers.ts";
 import type { Stores } from "../store/stores.ts";
-import { claimOf, type ContainerRecord, type ContainerSpec } from "./record.ts";
+import { newVolumeGiB } from "../volumes/mounts.ts";
+import { resolveMounts } from "../volumes/resolve-mounts.ts";
+import { type ContainerRecord, type ContainerSpec, claimOf } from "./record.ts";
 import { Status } from "./statuses.ts";
 
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -41,7 +41,8 @@ export async function createContainer(
   stores: Stores,
   sqs: SQSClient,
 ): Promise<ContainerRecord> {
-  const idempotency = request.idempotencyKey === undefined ? undefined : idempotencyClaim(request.idempotencyKey, request.fingerprintOf);
+  const idempotency =
+    request.idempotencyKey === undefined ? undefined : idempotencyClaim(request.idempotencyKey, request.fingerprintOf);
   if (idempotency) {
     const earlier = await replayOf(idempotency, who.caller, stores);
     if (earlier) return earlier;
@@ -51,9 +52,13 @@ export async function createContainer(
   const now = new Date().toISOString();
   const { mounts, volumeHostId } = await resolveMounts(spec.mounts, who.caller.projectId, stores.volumes);
   const registry = spec.registry ? await stores.registries.find(who.caller.projectId, spec.registry) : undefined;
-  if (spec.registry && !registry) throw new InvalidFieldError("registry", `no registry ${spec.registry} in this project`);
+  if (spec.registry && !registry)
+    throw new InvalidFieldError("registry", `no registry ${spec.registry} in this project`);
   if (registry && !isServedBy(spec.image, registry.domain)) {
-    throw new InvalidFieldError("registry", `registry ${registry.name} is for ${registry.domain}; image ${spec.image} is not pulled from there`);
+    throw new InvalidFieldError(
+      "registry",
+      `registry ${registry.name} is for ${registry.domain}; image ${spec.image} is not pulled from there`,
+    );
   }
   const draft: ContainerRecord = {
     ...spec,
@@ -74,8 +79,20 @@ export async function createContainer(
     created_at: now,
     updated_at: now,
   };
-  const actionFields = { action: "create", container_uuid: draft.uuid, request_id: who.requestId, user_id: who.caller.userId, project_id: who.caller.projectId };
-  const create: HostMessage = { kind: "create", container_uuid: draft.uuid, generation: draft.generation, request_id: who.requestId, run };
+  const actionFields = {
+    action: "create",
+    container_uuid: draft.uuid,
+    request_id: who.requestId,
+    user_id: who.caller.userId,
+    project_id: who.caller.projectId,
+  };
+  const create: HostMessage = {
+    kind: "create",
+    container_uuid: draft.uuid,
+    generation: draft.generation,
+    request_id: who.requestId,
+    run,
+  };
   const quota = await QuotaGuard.check(stores.quotas, who.caller.projectId, usageOf(draft.claim!));
   try {
     const placement = await placeContainer(
@@ -83,18 +100,41 @@ export async function createContainer(
       { ...(await placementRequestFor(draft, who.config, who.requestId, stores.containers)), volumeHostId },
       stores.hosts,
       (host, explanation) => {
-        const action = newAction(actionFields, now, [scheduleEvent(now, "Success", null, { host: host.hostname, host_id: host.id, ...explanation })]);
-        return stores.containers.createPlaced({ ...draft, host_id: host.id, host: host.hostname }, host, action, quota.items, create, idempotency);
+        const action = newAction(actionFields, now, [
+          scheduleEvent(now, "Success", null, { host: host.hostname, host_id: host.id, ...explanation }),
+        ]);
+        return stores.containers.createPlaced(
+          { ...draft, host_id: host.id, host: host.hostname },
+          host,
+          action,
+          quota.items,
+          create,
+          idempotency,
+        );
       },
-      { table: who.config.tableName, snapshotMaxAgeMs: who.config.hostSnapshotSeconds * 1000, onQuotaChanged: () => quota.refresh() },
+      {
+        table: who.config.tableName,
+        snapshotMaxAgeMs: who.config.hostSnapshotSeconds * 1000,
+        onQuotaChanged: () => quota.refresh(),
+      },
     );
     if (placement.placed) {
       const record = { ...draft, host_id: placement.host.id, host: placement.host.hostname };
       await sendToHost(sqs, placement.host.queue_url, create);
       return record;
     }
-    const record = { ...draft, status: Status.Error, status_reason: placement.reason, claim: null, settled_generation: draft.generation };
-    const action = { ...newAction(actionFields, now, [scheduleEvent(now, "Error", placement.reason)]), finish_time: now, message: placement.reason };
+    const record = {
+      ...draft,
+      status: Status.Error,
+      status_reason: placement.reason,
+      claim: null,
+      settled_generation: draft.generation,
+    };
+    const action = {
+      ...newAction(actionFields, now, [scheduleEvent(now, "Error", placement.reason)]),
+      finish_time: now,
+      message: placement.reason,
+    };
     await stores.containers.createUnplaced(record, action, idempotency);
     return record;
   } catch (error) {
@@ -107,7 +147,8 @@ export async function createContainer(
 }
 
 function idempotencyClaim(key: string, fingerprintOf: unknown): IdempotencyClaim {
-  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) throw new InvalidFieldError("Idempotency-Key", "must be 1–255 printable ASCII characters");
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key))
+    throw new InvalidFieldError("Idempotency-Key", "must be 1–255 printable ASCII characters");
   return {
     key,
     fingerprint: createHash("sha256").update(JSON.stringify(fingerprintOf)).digest("hex"),
@@ -115,17 +156,33 @@ function idempotencyClaim(key: string, fingerprintOf: unknown): IdempotencyClaim
   };
 }
 
-async function replayOf(idempotency: IdempotencyClaim, caller: Identity, stores: Stores): Promise<ContainerRecord | undefined> {
+async function replayOf(
+  idempotency: IdempotencyClaim,
+  caller: Identity,
+  stores: Stores,
+): Promise<ContainerRecord | undefined> {
   const earlier = await stores.containers.findByIdempotencyKey(caller.projectId, idempotency.key);
   if (!earlier) return undefined;
   if (earlier.fingerprint !== idempotency.fingerprint) {
-    throw new ConflictError(`Idempotency-Key ${idempotency.key} was already used for a different create request.`, "idempotency_key_reused");
+    throw new ConflictError(
+      `Idempotency-Key ${idempotency.key} was already used for a different create request.`,
+      "idempotency_key_reused",
+    );
   }
   const record = await stores.containers.get(earlier.uuid);
-  if (!record) throw new ConflictError(`The container created with Idempotency-Key ${idempotency.key} has since been deleted.`, "idempotency_key_reused");
+  if (!record)
+    throw new ConflictError(
+      `The container created with Idempotency-Key ${idempotency.key} has since been deleted.`,
+      "idempotency_key_reused",
+    );
   return record;
 }
 
-function scheduleEvent(now: string, result: "Success" | "Error", traceback: string | null, details?: Record<string, unknown>): ActionEvent {
+function scheduleEvent(
+  now: string,
+  result: "Success" | "Error",
+  traceback: string | null,
+  details?: Record<string, unknown>,
+): ActionEvent {
   return { event: "schedule", start_time: now, finish_time: now, result, traceback, details };
 }

@@ -6,7 +6,8 @@ type Input = Record<string, unknown>;
 export function stringOfLength(input: Input, field: string, min: number, max: number, label = field): string {
   const value = input[field];
   if (typeof value !== "string") throw new InvalidFieldError(label, `must be a string, got ${describe(value)}`);
-  if (value.length < min || value.length > max) throw new InvalidFieldError(label, `length must be ${min}–${max}, got ${value.length}`);
+  if (value.length < min || value.length > max)
+    throw new InvalidFieldError(label, `length must be ${min}–${max}, got ${value.length}`);
   return value;
 }
 
@@ -15,7 +16,12 @@ export function matches(_input: Input, field: string, value: string, pattern: Re
   return value;
 }
 
-export function oneOf<const T extends readonly string[]>(input: Input, field: string, allowed: T, label = field): T[number] {
+export function oneOf<const T extends readonly string[]>(
+  input: Input,
+  field: string,
+  allowed: T,
+  label = field,
+): T[number] {
   const value = input[field];
   if (typeof value !== "string" || !allowed.includes(value)) {
     throw new InvalidFieldError(label, `must be one of ${allowed.join(", ")}, got ${describe(value)}`);
@@ -36,9 +42,15 @@ export function booleanField(input: Input, field: string): boolean | undefined {
 export function numberInRange(input: Input, field: string, min: number, max: number): number | undefined {
   const value = input[field];
   if (value === undefined || value === null) return undefined;
-  const number = typeof value === "number" ? value : typeof value === "string" && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+  const number =
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && /^\s*\d+(\.\d+)?\s*$/.test(value)
+        ? Number(value)
+        : NaN;
   if (!Number.isFinite(number)) throw new InvalidFieldError(field, `must be a number, got ${describe(value)}`);
-  if (number < min || number > max) throw new InvalidFieldError(field, `must be between ${min} and ${max}, got ${number}`);
+  if (number < min || number > max)
+    throw new InvalidFieldError(field, `must be between ${min} and ${max}, got ${number}`);
   return number;
 }
 
@@ -56,7 +68,8 @@ export function integerInRange(
   if (typeof value === "number") number = value;
   else if (options.allowDigitString && typeof value === "string" && /^\d+$/.test(value)) number = Number(value);
   if (!Number.isInteger(number)) throw new InvalidFieldError(label, `must be a whole number, got ${describe(value)}`);
-  if (number < min || number > max) throw new InvalidFieldError(label, `must be between ${min} and ${max}, got ${number}`);
+  if (number < min || number > max)
+    throw new InvalidFieldError(label, `must be between ${min} and ${max}, got ${number}`);
   return number;
 }
 
@@ -78,16 +91,24 @@ const MAX_MAP_KEY = 255;
  * for an entry. `keyRule` adds the field's own rule (e.g. no `=` in an
  * environment variable's name).
  */
-export function stringMap(input: Input, field: string, keyRule?: { pattern: RegExp; says: string }): Record<string, string> {
+export function stringMap(
+  input: Input,
+  field: string,
+  keyRule?: { pattern: RegExp; says: string },
+): Record<string, string> {
   const value = input[field];
   if (value === undefined || value === null) return {};
-  if (typeof value !== "object" || Array.isArray(value)) throw new InvalidFieldError(field, `must be an object of strings, got ${describe(value)}`);
+  if (typeof value !== "object" || Array.isArray(value))
+    throw new InvalidFieldError(field, `must be an object of strings, got ${describe(value)}`);
   const map: Record<string, string> = Object.create(null);
   for (const [key, item] of Object.entries(value)) {
-    if (key === "" || key.length > MAX_MAP_KEY) throw new InvalidFieldError(field, `keys must be 1–${MAX_MAP_KEY} characters, got ${describe(key)}`);
-    if (key === "__proto__" || Object.hasOwn(Object.prototype, key)) throw new InvalidFieldError(field, `${describe(key)} is not allowed as a key`);
+    if (key === "" || key.length > MAX_MAP_KEY)
+      throw new InvalidFieldError(field, `keys must be 1–${MAX_MAP_KEY} characters, got ${describe(key)}`);
+    if (key === "__proto__" || Object.hasOwn(Object.prototype, key))
+      throw new InvalidFieldError(field, `${describe(key)} is not allowed as a key`);
     if (keyRule && !keyRule.pattern.test(key)) throw new InvalidFieldError(field, `${describe(key)} ${keyRule.says}`);
-    if (typeof item !== "string") throw new InvalidFieldError(`${field}.${key}`, `must be a string, got ${describe(item)}`);
+    if (typeof item !== "string")
+      throw new InvalidFieldError(`${field}.${key}`, `must be a string, got ${describe(item)}`);
     map[key] = item;
   }
   return { ...map };
@@ -113,7 +134,11 @@ export function memoryInRange(input: Input, field: string, min: number, max: num
     const match = /^(\d+)([bkmgBKMG]?)$/.exec(value.trim());
     if (match) mib = Number(match[1]) * MEMORY_UNITS[(match[2] || "m").toLowerCase()]!;
   }
-  if (!Number.isInteger(mib)) throw new InvalidFieldError(field, `must be a whole number of MiB (optionally with a unit b, k, m or g), got ${describe(value)}`);
+  if (!Number.isInteger(mib))
+    throw new InvalidFieldError(
+      field,
+      `must be a whole number of MiB (optionally with a unit b, k, m or g), got ${describe(value)}`,
+    );
   if (mib < min || mib > max) throw new InvalidFieldError(field, `must be between ${min} and ${max} MiB, got ${mib}`);
   return mib;
 }

@@ -1,6 +1,6 @@
 import type { Identity } from "../config.ts";
 import { ForbiddenError, NotFoundError } from "../errors.ts";
-import { isAdmin, type HttpContext, type HttpEvent } from "../http/context.ts";
+import { type HttpContext, type HttpEvent, isAdmin } from "../http/context.ts";
 import { booleanParameter, pathParameter, queryParameters } from "../http/request.ts";
 import type { ContainerStore } from "../store/containers.ts";
 import { storesFor } from "../store/stores.ts";
@@ -13,10 +13,16 @@ export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
  * project's container is reported as missing, never as forbidden; an admin
  * asking with `anyProject` may reach any container by its uuid.
  */
-export async function findContainer(id: string, identity: Identity, containers: ContainerStore, options: { anyProject?: boolean } = {}): Promise<ContainerRecord> {
+export async function findContainer(
+  id: string,
+  identity: Identity,
+  containers: ContainerStore,
+  options: { anyProject?: boolean } = {},
+): Promise<ContainerRecord> {
   const uuid = UUID_PATTERN.test(id) ? id.toLowerCase() : await containers.findUuidByName(identity.projectId, id);
   const record = uuid ? await containers.get(uuid) : undefined;
-  if (!record || (record.project_id !== identity.projectId && !options.anyProject)) throw new NotFoundError(`Container ${id} could not be found.`);
+  if (!record || (record.project_id !== identity.projectId && !options.anyProject))
+    throw new NotFoundError(`Container ${id} could not be found.`);
   return record;
 }
 
@@ -24,10 +30,16 @@ export async function findContainer(id: string, identity: Identity, containers: 
  * The container a `/v1/containers/{id}/…` request names, with the request's
  * query parameters checked against `allowed` (plus `all_projects`, for admins).
  */
-export async function containerOfRequest(event: HttpEvent, context: HttpContext, allowed: readonly string[]): Promise<{ record: ContainerRecord; query: Record<string, string> }> {
+export async function containerOfRequest(
+  event: HttpEvent,
+  context: HttpContext,
+  allowed: readonly string[],
+): Promise<{ record: ContainerRecord; query: Record<string, string> }> {
   const query = queryParameters(event, [...allowed, "all_projects"]);
   const anyProject = booleanParameter(query, "all_projects");
   if (anyProject && !isAdmin(context.caller)) throw new ForbiddenError("Only an admin may use all_projects.");
-  const record = await findContainer(pathParameter(event, "id"), context.caller, storesFor(context.config).containers, { anyProject });
+  const record = await findContainer(pathParameter(event, "id"), context.caller, storesFor(context.config).containers, {
+    anyProject,
+  });
   return { record, query };
 }

@@ -11,12 +11,18 @@ import type { ContainerRecord } from "./record.ts";
 import type { Status } from "./statuses.ts";
 
 export function queryCallerOf(context: HttpContext): QueryCaller {
-  return { config: context.config, caller: context.caller, requestId: context.requestId, remainingMs: context.getRemainingTimeInMillis?.() ?? 29_000 };
+  return {
+    config: context.config,
+    caller: context.caller,
+    requestId: context.requestId,
+    remainingMs: context.getRemainingTimeInMillis?.() ?? 29_000,
+  };
 }
 
 export function requiredPath(query: Record<string, string>): string {
   const path = stringParameter(query, "path");
-  if (!path || !path.startsWith("/")) throw new InvalidFieldError("path", "is required: an absolute path in the container");
+  if (!path || !path.startsWith("/"))
+    throw new InvalidFieldError("path", "is required: an absolute path in the container");
   return path;
 }
 
@@ -40,17 +46,50 @@ export async function queryContainer<T>(
   stores: Stores,
   sqs: SQSClient,
 ): Promise<T> {
-  if (!rule.allowedIn.includes(record.status)) throw new ContainerStateConflictError(rule.verb ?? query, record.status, record.uuid);
+  if (!rule.allowedIn.includes(record.status))
+    throw new ContainerStateConflictError(rule.verb ?? query, record.status, record.uuid);
   const ask = () =>
-    askHost<T>(record, query, params, { requestId: who.requestId, hostDownAfterSeconds: who.config.hostDownAfterSeconds, remainingMs: who.remainingMs, waitMs: who.config.hostAnswerSeconds * 1000 }, stores, sqs);
+    askHost<T>(
+      record,
+      query,
+      params,
+      {
+        requestId: who.requestId,
+        hostDownAfterSeconds: who.config.hostDownAfterSeconds,
+        remainingMs: who.remainingMs,
+        waitMs: who.config.hostAnswerSeconds * 1000,
+      },
+      stores,
+      sqs,
+    );
   if (!rule.action) return ask();
 
   const started = new Date().toISOString();
   await stores.actions.start(
-    newAction({ action: rule.action, container_uuid: record.uuid, request_id: who.requestId, user_id: who.caller.userId, project_id: who.caller.projectId }, started),
+    newAction(
+      {
+        action: rule.action,
+        container_uuid: record.uuid,
+        request_id: who.requestId,
+        user_id: who.caller.userId,
+        project_id: who.caller.projectId,
+      },
+      started,
+    ),
   );
   const finish = (result: "Success" | "Error", traceback: string | null) =>
-    stores.actions.record(record.uuid, who.requestId, { event: `compute__do_container_${rule.action}`, start_time: started, finish_time: new Date().toISOString(), result, traceback }, { message: traceback });
+    stores.actions.record(
+      record.uuid,
+      who.requestId,
+      {
+        event: `compute__do_container_${rule.action}`,
+        start_time: started,
+        finish_time: new Date().toISOString(),
+        result,
+        traceback,
+      },
+      { message: traceback },
+    );
   try {
     const answer = await ask();
     await finish("Success", null);

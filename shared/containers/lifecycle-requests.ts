@@ -1,18 +1,26 @@
-import { assertImageUsableBy } from "../images/committed-images.ts";
 import { InvalidFieldError } from "../errors.ts";
+import { integerParameter, stringParameter } from "../http/request.ts";
+import { assertImageUsableBy } from "../images/committed-images.ts";
 import type { ContainerRecord } from "./record.ts";
 import { ALLOWED_STATUSES, Status, TaskState } from "./statuses.ts";
 import type { ContainerRequest } from "./submit-request.ts";
-import { IMAGE_PATTERN, defaultPullPolicy } from "./validate-create.ts";
-import { integerParameter, stringParameter } from "../http/request.ts";
+import { defaultPullPolicy, IMAGE_PATTERN } from "./validate-create.ts";
 
 type Query = Record<string, string>;
 
 /** The lifecycle actions a host carries out, each described from its query parameters. */
-export const LIFECYCLE_REQUESTS: Record<string, { parameters: string[]; describe: (query: Query, record: ContainerRecord) => ContainerRequest }> = {
+export const LIFECYCLE_REQUESTS: Record<
+  string,
+  { parameters: string[]; describe: (query: Query, record: ContainerRecord) => ContainerRequest }
+> = {
   start: {
     parameters: [],
-    describe: () => ({ action: "start", allowedIn: ALLOWED_STATUSES.start, changes: { task_state: TaskState.ContainerStarting, status_reason: null }, message: { kind: "start" } }),
+    describe: () => ({
+      action: "start",
+      allowedIn: ALLOWED_STATUSES.start,
+      changes: { task_state: TaskState.ContainerStarting, status_reason: null },
+      message: { kind: "start" },
+    }),
   },
   stop: {
     parameters: ["timeout"],
@@ -34,11 +42,21 @@ export const LIFECYCLE_REQUESTS: Record<string, { parameters: string[]; describe
   },
   pause: {
     parameters: [],
-    describe: () => ({ action: "pause", allowedIn: ALLOWED_STATUSES.pause, changes: { task_state: TaskState.ContainerPausing }, message: { kind: "pause" } }),
+    describe: () => ({
+      action: "pause",
+      allowedIn: ALLOWED_STATUSES.pause,
+      changes: { task_state: TaskState.ContainerPausing },
+      message: { kind: "pause" },
+    }),
   },
   unpause: {
     parameters: [],
-    describe: () => ({ action: "unpause", allowedIn: ALLOWED_STATUSES.unpause, changes: { task_state: TaskState.ContainerUnpausing }, message: { kind: "unpause" } }),
+    describe: () => ({
+      action: "unpause",
+      allowedIn: ALLOWED_STATUSES.unpause,
+      changes: { task_state: TaskState.ContainerUnpausing },
+      message: { kind: "unpause" },
+    }),
   },
   kill: {
     parameters: ["signal"],
@@ -59,16 +77,28 @@ export const LIFECYCLE_REQUESTS: Record<string, { parameters: string[]; describe
       if (image !== undefined) assertImageUsableBy(image, record.project_id);
       const driver = stringParameter(query, "image_driver");
       if (driver !== undefined && driver !== "docker") throw new InvalidFieldError("image_driver", "must be docker");
-      const changes: Partial<ContainerRecord> = { status: Status.Rebuilding, task_state: TaskState.ContainerRebuilding, status_reason: null };
-      if (image && image !== record.image) Object.assign(changes, { image, image_pull_policy: defaultPullPolicy(image) });
-      return { action: "rebuild", allowedIn: ALLOWED_STATUSES.rebuild, changes, message: { kind: "rebuild", run: record.status === Status.Running } };
+      const changes: Partial<ContainerRecord> = {
+        status: Status.Rebuilding,
+        task_state: TaskState.ContainerRebuilding,
+        status_reason: null,
+      };
+      if (image && image !== record.image)
+        Object.assign(changes, { image, image_pull_policy: defaultPullPolicy(image) });
+      return {
+        action: "rebuild",
+        allowedIn: ALLOWED_STATUSES.rebuild,
+        changes,
+        message: { kind: "rebuild", run: record.status === Status.Running },
+      };
     },
   },
 };
 
 /** Linux's signals: Docker refuses any other name, and the refusal used to turn a running container into Error. */
 const SIGNAL_NAMES = new Set(
-  "HUP INT QUIT ILL TRAP ABRT IOT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO POLL PWR SYS RTMIN RTMAX".split(" "),
+  "HUP INT QUIT ILL TRAP ABRT IOT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO POLL PWR SYS RTMIN RTMAX".split(
+    " ",
+  ),
 );
 
 function signalOf(value: string | undefined): string {
@@ -77,6 +107,7 @@ function signalOf(value: string | undefined): string {
   if (/^\d{1,2}$/.test(signal) && Number(signal) >= 1 && Number(signal) <= 64) return signal;
   const name = signal.startsWith("SIG") ? signal.slice(3) : signal;
   const realtime = /^RTMIN\+([1-9]|1[0-5])$|^RTMAX-([1-9]|1[0-4])$/.test(name);
-  if (!SIGNAL_NAMES.has(name) && !realtime) throw new InvalidFieldError("signal", `'${value}' is not a signal name or number`);
+  if (!SIGNAL_NAMES.has(name) && !realtime)
+    throw new InvalidFieldError("signal", `'${value}' is not a signal name or number`);
   return `SIG${name}`;
 }

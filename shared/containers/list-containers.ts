@@ -6,9 +6,33 @@ import type { ContainerStore } from "../store/containers.ts";
 import { UUID_PATTERN } from "./find-container.ts";
 import type { ContainerRecord } from "./record.ts";
 
-export const LIST_FILTERS = ["name", "image", "project_id", "user_id", "memory", "host", "task_state", "status", "auto_remove"] as const;
+export const LIST_FILTERS = [
+  "name",
+  "image",
+  "project_id",
+  "user_id",
+  "memory",
+  "host",
+  "task_state",
+  "status",
+  "auto_remove",
+] as const;
 export const LIST_PARAMETERS = [...LIST_FILTERS, "limit", "marker", "sort_key", "sort_dir", "all_projects"];
-const SORT_KEYS = ["id", "uuid", "name", "image", "created_at", "updated_at", "status", "task_state", "host", "cpu", "memory", "project_id", "user_id"];
+const SORT_KEYS = [
+  "id",
+  "uuid",
+  "name",
+  "image",
+  "created_at",
+  "updated_at",
+  "status",
+  "task_state",
+  "host",
+  "cpu",
+  "memory",
+  "project_id",
+  "user_id",
+];
 const MAX_PAGE = 1000;
 
 export interface ContainerPage {
@@ -24,13 +48,22 @@ export interface ContainerPage {
  * (Zun's max_limit, 1000, when none is asked). In creation order, the default,
  * a page reads about as many items as it shows; another sort reads the whole listing.
  */
-export async function listContainers(query: Record<string, string>, caller: Identity, containers: ContainerStore): Promise<ContainerPage> {
+export async function listContainers(
+  query: Record<string, string>,
+  caller: Identity,
+  containers: ContainerStore,
+): Promise<ContainerPage> {
   const allProjects = booleanParameter(query, "all_projects");
-  if (allProjects && !isAdmin(caller)) throw new ForbiddenError("Only an admin may list all projects' containers (parameter all_projects).");
+  if (allProjects && !isAdmin(caller))
+    throw new ForbiddenError("Only an admin may list all projects' containers (parameter all_projects).");
   const limit = integerParameter(query, "limit", 1, MAX_PAGE) ?? MAX_PAGE;
   const marker = stringParameter(query, "marker");
   // Read as a key, anything but a uuid can only miss, and a long one fails DynamoDB's key size limit.
-  if (marker !== undefined && !UUID_PATTERN.test(marker)) throw new InvalidFieldError("marker", `must be the uuid of the last container of the previous page, got ${JSON.stringify(marker.slice(0, 40))}`);
+  if (marker !== undefined && !UUID_PATTERN.test(marker))
+    throw new InvalidFieldError(
+      "marker",
+      `must be the uuid of the last container of the previous page, got ${JSON.stringify(marker.slice(0, 40))}`,
+    );
   const sortKey = stringParameter(query, "sort_key") ?? "id";
   if (!SORT_KEYS.includes(sortKey)) throw new InvalidFieldError("sort_key", `must be one of ${SORT_KEYS.join(", ")}`);
   const sortDir = stringParameter(query, "sort_dir") ?? "asc";
@@ -39,27 +72,48 @@ export async function listContainers(query: Record<string, string>, caller: Iden
   const filters: Array<[keyof ContainerRecord, string]> = [];
   for (const field of LIST_FILTERS) {
     const value = stringParameter(query, field);
-    if (value !== undefined) filters.push([field, field === "auto_remove" ? String(booleanParameter(query, field)) : value]);
+    if (value !== undefined)
+      filters.push([field, field === "auto_remove" ? String(booleanParameter(query, field)) : value]);
   }
   const matches = (record: ContainerRecord) => filters.every(([field, value]) => String(record[field] ?? "") === value);
   const scope = allProjects ? undefined : caller.projectId;
   const { page, more } =
     sortKey === "id" || sortKey === "created_at"
-      ? await pageInCreationOrder(containers, scope, { ascending: sortDir === "asc", marker, limit, matches, filtered: filters.length > 0 })
-      : pageOfSorted(await (scope === undefined ? containers.listAll() : containers.listByProject(scope)), { sortKey, sortDir, marker, limit, matches });
-  const nextQuery = more && page.length > 0 ? new URLSearchParams({ ...query, marker: page[page.length - 1]!.uuid }).toString() : null;
+      ? await pageInCreationOrder(containers, scope, {
+          ascending: sortDir === "asc",
+          marker,
+          limit,
+          matches,
+          filtered: filters.length > 0,
+        })
+      : pageOfSorted(await (scope === undefined ? containers.listAll() : containers.listByProject(scope)), {
+          sortKey,
+          sortDir,
+          marker,
+          limit,
+          matches,
+        });
+  const nextQuery =
+    more && page.length > 0 ? new URLSearchParams({ ...query, marker: page[page.length - 1]!.uuid }).toString() : null;
   return { containers: page, nextQuery };
 }
 
 async function pageInCreationOrder(
   containers: ContainerStore,
   scope: string | undefined,
-  options: { ascending: boolean; marker: string | undefined; limit: number; matches: (record: ContainerRecord) => boolean; filtered: boolean },
+  options: {
+    ascending: boolean;
+    marker: string | undefined;
+    limit: number;
+    matches: (record: ContainerRecord) => boolean;
+    filtered: boolean;
+  },
 ): Promise<{ page: ContainerRecord[]; more: boolean }> {
   let after: ContainerRecord | undefined;
   if (options.marker !== undefined) {
     after = await containers.get(options.marker);
-    if (!after || (scope !== undefined && after.project_id !== scope)) throw new InvalidFieldError("marker", `no container ${options.marker} in this listing`);
+    if (!after || (scope !== undefined && after.project_id !== scope))
+      throw new InvalidFieldError("marker", `no container ${options.marker} in this listing`);
   }
   // One more than a page tells whether there is a next; filters skip items, so read in larger steps then.
   const batch = options.filtered ? 100 : options.limit + 1;
@@ -74,7 +128,13 @@ async function pageInCreationOrder(
 
 function pageOfSorted(
   records: ContainerRecord[],
-  options: { sortKey: string; sortDir: "asc" | "desc"; marker: string | undefined; limit: number; matches: (record: ContainerRecord) => boolean },
+  options: {
+    sortKey: string;
+    sortDir: "asc" | "desc";
+    marker: string | undefined;
+    limit: number;
+    matches: (record: ContainerRecord) => boolean;
+  },
 ): { page: ContainerRecord[]; more: boolean } {
   const sorted = records.filter(options.matches).sort(compareBy(options.sortKey, options.sortDir));
   let start = 0;

@@ -25,14 +25,23 @@ export function operationTimeoutMs(message: Pick<HostMessage, "timeout">, timeou
 
 /** The fields that mark a container's work as in flight until it is overdue. */
 export function pendingWork(message: HostMessage, timeoutSeconds: number, retries = 0, now = Date.now()): PendingWork {
-  return { ...keys.pendingUntil(now + operationTimeoutMs(message, timeoutSeconds), message.container_uuid), pending_message: message, pending_retries: retries };
+  return {
+    ...keys.pendingUntil(now + operationTimeoutMs(message, timeoutSeconds), message.container_uuid),
+    pending_message: message,
+    pending_retries: retries,
+  };
 }
 
 /** Moves an in-flight operation's deadline on: its task state just moved. */
-export function pendingDeadline(message: HostMessage, timeoutSeconds: number, now = Date.now()): Pick<PendingWork, "gsi4sk"> {
-  return { gsi4sk: keys.pendingUntil(now + operationTimeoutMs(message, timeoutSeconds), message.container_uuid).gsi4sk };
+export function pendingDeadline(
+  message: HostMessage,
+  timeoutSeconds: number,
+  now = Date.now(),
+): Pick<PendingWork, "gsi4sk"> {
+  return {
+    gsi4sk: keys.pendingUntil(now + operationTimeoutMs(message, timeoutSeconds), message.container_uuid).gsi4sk,
+  };
 }
 
 /** The attributes a settled operation removes. */
 export const PENDING_ATTRIBUTES = ["gsi4pk", "gsi4sk", "pending_message", "pending_retries"] as const;
-

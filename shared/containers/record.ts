@@ -1,6 +1,6 @@
-import type { Status, TaskState } from "./statuses.ts";
 import type { Mount, MountSpec } from "../volumes/mounts.ts";
 import type { PendingWork } from "./pending-work.ts";
+import type { Status, TaskState } from "./statuses.ts";
 
 export interface RestartPolicy {
   Name: "no" | "always" | "on-failure" | "unless-stopped";
@@ -104,5 +104,10 @@ export interface NetworkAddress {
 }
 
 export function claimOf(spec: Pick<ContainerSpec, "cpu" | "memory" | "disk" | "exposed_ports">): Claim {
-  return { cpuMillis: Math.round(spec.cpu * 1000), memory: spec.memory, disk: spec.disk, ports: Object.keys(spec.exposed_ports).length };
+  return {
+    cpuMillis: Math.round(spec.cpu * 1000),
+    memory: spec.memory,
+    disk: spec.disk,
+    ports: Object.keys(spec.exposed_ports).length,
+  };
 }

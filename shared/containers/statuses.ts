@@ -55,7 +55,14 @@ const ALLOWED = {
 export const ALLOWED_STATUSES: { readonly [action in keyof typeof ALLOWED]: readonly Status[] } = ALLOWED;
 
 /** Docker's view of a container mapped to Zun's status. */
-export function statusFromDockerState(state: { Status?: string; Running?: boolean; Paused?: boolean; Restarting?: boolean; Dead?: boolean; StartedAt?: string }): Status {
+export function statusFromDockerState(state: {
+  Status?: string;
+  Running?: boolean;
+  Paused?: boolean;
+  Restarting?: boolean;
+  Dead?: boolean;
+  StartedAt?: string;
+}): Status {
   if (state.Dead || state.Status === "dead") return Status.Dead;
   if (state.Paused || state.Status === "paused") return Status.Paused;
   if (state.Restarting || state.Status === "restarting") return Status.Restarting;

@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { ForbiddenError, InvalidFieldError, PayloadTooLargeError } from "../errors.ts";
-import type { ContainerSpec, Healthcheck, RestartPolicy } from "./record.ts";
-import { isStrategy, STRATEGIES } from "../scheduling/weighers/strategies.ts";
+import { type ApiVersion, DEFAULT_API_VERSION } from "../http/microversion.ts";
 import { isCommittedImage } from "../images/committed-images.ts";
+import { isStrategy, STRATEGIES } from "../scheduling/weighers/strategies.ts";
 import { validateMounts } from "../volumes/mounts.ts";
-import { DEFAULT_API_VERSION, type ApiVersion } from "../http/microversion.ts";
 import { commandField } from "./command-field.ts";
 import {
   booleanField,
@@ -17,6 +16,7 @@ import {
   stringMap,
   stringOfLength,
 } from "./field-rules.ts";
+import type { ContainerSpec, Healthcheck, RestartPolicy } from "./record.ts";
 
 export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 export const IMAGE_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.:/@-]+$/;
@@ -26,10 +26,36 @@ const MAX_EXPOSED_PORTS = 32;
 const PORT_PATTERN = /^\d{1,5}(\/(tcp|udp|sctp))?$/;
 
 const KNOWN_FIELDS = new Set([
-  "name", "image", "command", "entrypoint", "cpu", "memory", "disk", "environment", "labels",
-  "workdir", "hostname", "runtime", "availability_zone", "image_pull_policy", "image_driver",
-  "restart_policy", "interactive", "tty", "auto_remove", "auto_heal", "privileged", "hints",
-  "nets", "mounts", "healthcheck", "exposed_ports", "host", "cpu_policy", "registry", "security_groups",
+  "name",
+  "image",
+  "command",
+  "entrypoint",
+  "cpu",
+  "memory",
+  "disk",
+  "environment",
+  "labels",
+  "workdir",
+  "hostname",
+  "runtime",
+  "availability_zone",
+  "image_pull_policy",
+  "image_driver",
+  "restart_policy",
+  "interactive",
+  "tty",
+  "auto_remove",
+  "auto_heal",
+  "privileged",
+  "hints",
+  "nets",
+  "mounts",
+  "healthcheck",
+  "exposed_ports",
+  "host",
+  "cpu_policy",
+  "registry",
+  "security_groups",
 ]);
 
 /**
@@ -37,44 +63,69 @@ const KNOWN_FIELDS = new Set([
  * 1.20) into a spec, throwing a 400 that names the first offending field.
  * Nothing is stored before this succeeds.
  */
-export function validateCreateBody(body: unknown, options: { isAdmin: boolean; apiVersion?: ApiVersion }): ContainerSpec {
+export function validateCreateBody(
+  body: unknown,
+  options: { isAdmin: boolean; apiVersion?: ApiVersion },
+): ContainerSpec {
   if (body === undefined) throw new InvalidFieldError("image", "a request body with at least `image` is required");
   const input = body as Record<string, unknown>;
   for (const field of Object.keys(input)) {
-    if (!KNOWN_FIELDS.has(field)) throw new InvalidFieldError(field, `additional properties are not allowed ('${field}' was unexpected)`);
+    if (!KNOWN_FIELDS.has(field))
+      throw new InvalidFieldError(field, `additional properties are not allowed ('${field}' was unexpected)`);
   }
-  if (input.image === undefined || input.image === null) throw new InvalidFieldError("image", "'image' is a required property");
+  if (input.image === undefined || input.image === null)
+    throw new InvalidFieldError("image", "'image' is a required property");
 
   const privileged = booleanField(input, "privileged") ?? false;
-  if (privileged && !options.isAdmin) throw new ForbiddenError("Only an admin may create a privileged container (field privileged).");
+  if (privileged && !options.isAdmin)
+    throw new ForbiddenError("Only an admin may create a privileged container (field privileged).");
   const requestedHost = input.host === undefined || input.host === null ? null : stringOfLength(input, "host", 1, 255);
-  if (requestedHost !== null && !options.isAdmin) throw new ForbiddenError("Only an admin may choose the host (field host).");
+  if (requestedHost !== null && !options.isAdmin)
+    throw new ForbiddenError("Only an admin may choose the host (field host).");
   const runtime = optionalString(input, "runtime", 1, 255);
-  if (runtime !== null && !options.isAdmin) throw new ForbiddenError("Only an admin may choose the runtime (field runtime).");
+  if (runtime !== null && !options.isAdmin)
+    throw new ForbiddenError("Only an admin may choose the runtime (field runtime).");
 
   const image = matches(input, "image", stringOfLength(input, "image", 2, 255), IMAGE_PATTERN);
-  rejectNonEmptyList(input, "nets", "Neutron networks are not supported by Berth; containers join their project's network");
+  rejectNonEmptyList(
+    input,
+    "nets",
+    "Neutron networks are not supported by Berth; containers join their project's network",
+  );
   onlyDefaultSecurityGroup(input);
   if (input.cpu_policy !== undefined && input.cpu_policy !== null) oneOf(input, "cpu_policy", ["shared"] as const);
 
   return withinRecordSize({
-    name: input.name === undefined || input.name === null ? generateName() : matches(input, "name", stringOfLength(input, "name", 2, 255), NAME_PATTERN),
+    name:
+      input.name === undefined || input.name === null
+        ? generateName()
+        : matches(input, "name", stringOfLength(input, "name", 2, 255), NAME_PATTERN),
     image,
     command: commandField(input, options.apiVersion ?? DEFAULT_API_VERSION),
     entrypoint: listOfStrings(input, "entrypoint"),
     cpu: numberInRange(input, "cpu", 0.1, 16.0) ?? 1.0,
     memory: memoryInRange(input, "memory", 4, 8192) ?? 512,
     disk: integerInRange(input, "disk", 1, 160, { allowDigitString: true }) ?? 10,
-    environment: stringMap(input, "environment", { pattern: /^[^=\0]+$/, says: "is not an environment variable name (no = or NUL)" }),
+    environment: stringMap(input, "environment", {
+      pattern: /^[^=\0]+$/,
+      says: "is not an environment variable name (no = or NUL)",
+    }),
     labels: stringMap(input, "labels"),
     workdir: optionalString(input, "workdir", 1, 255),
-    hostname: input.hostname === undefined || input.hostname === null ? null : matches(input, "hostname", stringOfLength(input, "hostname", 2, 63), HOSTNAME_PATTERN),
+    hostname:
+      input.hostname === undefined || input.hostname === null
+        ? null
+        : matches(input, "hostname", stringOfLength(input, "hostname", 2, 63), HOSTNAME_PATTERN),
     runtime,
     availability_zone: optionalString(input, "availability_zone", 1, 255),
-    image_pull_policy: input.image_pull_policy === undefined || input.image_pull_policy === null
-      ? defaultPullPolicy(image)
-      : oneOf(input, "image_pull_policy", ["never", "always", "ifnotpresent"] as const),
-    image_driver: input.image_driver === undefined || input.image_driver === null ? "docker" : oneOf(input, "image_driver", ["docker"] as const),
+    image_pull_policy:
+      input.image_pull_policy === undefined || input.image_pull_policy === null
+        ? defaultPullPolicy(image)
+        : oneOf(input, "image_pull_policy", ["never", "always", "ifnotpresent"] as const),
+    image_driver:
+      input.image_driver === undefined || input.image_driver === null
+        ? "docker"
+        : oneOf(input, "image_driver", ["docker"] as const),
     restart_policy: restartPolicy(input),
     interactive: booleanField(input, "interactive") ?? false,
     tty: booleanField(input, "tty") ?? false,
@@ -96,7 +147,9 @@ const MAX_SPEC_BYTES = 256 * 1024;
 function withinRecordSize(spec: ContainerSpec): ContainerSpec {
   const bytes = Buffer.byteLength(JSON.stringify(spec));
   if (bytes > MAX_SPEC_BYTES) {
-    throw new PayloadTooLargeError(`The container's specification is ${Math.ceil(bytes / 1024)} KiB; at most ${MAX_SPEC_BYTES / 1024} KiB can be stored.`);
+    throw new PayloadTooLargeError(
+      `The container's specification is ${Math.ceil(bytes / 1024)} KiB; at most ${MAX_SPEC_BYTES / 1024} KiB can be stored.`,
+    );
   }
   return spec;
 }
@@ -114,11 +167,14 @@ export function defaultPullPolicy(image: string): "always" | "ifnotpresent" | "n
 /** `hints` is free-form, as in Zun, except the keys the scheduler reads. */
 function placementHints(input: Record<string, unknown>): Record<string, string> {
   const hints = stringMap(input, "hints");
-  if (hints.strategy !== undefined && !isStrategy(hints.strategy)) throw new InvalidFieldError("hints.strategy", `must be one of ${Object.keys(STRATEGIES).join(", ")}`);
-  if (hints.group !== undefined && !NAME_PATTERN.test(hints.group)) throw new InvalidFieldError("hints.group", `'${hints.group}' does not match ${NAME_PATTERN.source}`);
+  if (hints.strategy !== undefined && !isStrategy(hints.strategy))
+    throw new InvalidFieldError("hints.strategy", `must be one of ${Object.keys(STRATEGIES).join(", ")}`);
+  if (hints.group !== undefined && !NAME_PATTERN.test(hints.group))
+    throw new InvalidFieldError("hints.group", `'${hints.group}' does not match ${NAME_PATTERN.source}`);
   if (hints.group_policy !== undefined) {
     if (hints.group === undefined) throw new InvalidFieldError("hints.group_policy", "needs hints.group");
-    if (!["affinity", "anti-affinity"].includes(hints.group_policy)) throw new InvalidFieldError("hints.group_policy", "must be affinity or anti-affinity");
+    if (!["affinity", "anti-affinity"].includes(hints.group_policy))
+      throw new InvalidFieldError("hints.group_policy", "must be affinity or anti-affinity");
   }
   return hints;
 }
@@ -148,22 +204,34 @@ function onlyDefaultSecurityGroup(input: Record<string, unknown>): void {
   if (!Array.isArray(value)) throw new InvalidFieldError("security_groups", "must be a list");
   const other = value.find((group) => group !== "default");
   if (other !== undefined) {
-    throw new InvalidFieldError("security_groups", `only the default group is supported (Neutron security groups are not), got ${JSON.stringify(other)}`);
+    throw new InvalidFieldError(
+      "security_groups",
+      `only the default group is supported (Neutron security groups are not), got ${JSON.stringify(other)}`,
+    );
   }
 }
 
 function restartPolicy(input: Record<string, unknown>): RestartPolicy | null {
   const value = input.restart_policy;
   if (value === undefined || value === null) return null;
-  if (typeof value !== "object" || Array.isArray(value)) throw new InvalidFieldError("restart_policy", "must be an object {Name, MaximumRetryCount}");
+  if (typeof value !== "object" || Array.isArray(value))
+    throw new InvalidFieldError("restart_policy", "must be an object {Name, MaximumRetryCount}");
   const policy = value as Record<string, unknown>;
   for (const key of Object.keys(policy)) {
-    if (key !== "Name" && key !== "MaximumRetryCount") throw new InvalidFieldError(`restart_policy.${key}`, "additional properties are not allowed");
+    if (key !== "Name" && key !== "MaximumRetryCount")
+      throw new InvalidFieldError(`restart_policy.${key}`, "additional properties are not allowed");
   }
   const name = oneOf(policy, "Name", ["no", "always", "on-failure", "unless-stopped"] as const, "restart_policy.Name");
-  const count = integerInRange(policy, "MaximumRetryCount", 0, 1_000_000, { allowDigitString: true, label: "restart_policy.MaximumRetryCount" }) ?? 0;
+  const count =
+    integerInRange(policy, "MaximumRetryCount", 0, 1_000_000, {
+      allowDigitString: true,
+      label: "restart_policy.MaximumRetryCount",
+    }) ?? 0;
   if (name !== "on-failure" && count !== 0) {
-    throw new InvalidFieldError("restart_policy.MaximumRetryCount", `must be 0 unless Name is on-failure (Name is ${name})`);
+    throw new InvalidFieldError(
+      "restart_policy.MaximumRetryCount",
+      `must be 0 unless Name is on-failure (Name is ${name})`,
+    );
   }
   return { Name: name, MaximumRetryCount: count };
 }
@@ -171,10 +239,12 @@ function restartPolicy(input: Record<string, unknown>): RestartPolicy | null {
 function healthcheck(input: Record<string, unknown>): Healthcheck | null {
   const value = input.healthcheck;
   if (value === undefined || value === null) return null;
-  if (typeof value !== "object" || Array.isArray(value)) throw new InvalidFieldError("healthcheck", "must be an object {cmd, interval, retries, timeout}");
+  if (typeof value !== "object" || Array.isArray(value))
+    throw new InvalidFieldError("healthcheck", "must be an object {cmd, interval, retries, timeout}");
   const check = value as Record<string, unknown>;
   for (const key of Object.keys(check)) {
-    if (!["cmd", "interval", "retries", "timeout"].includes(key)) throw new InvalidFieldError(`healthcheck.${key}`, "additional properties are not allowed");
+    if (!["cmd", "interval", "retries", "timeout"].includes(key))
+      throw new InvalidFieldError(`healthcheck.${key}`, "additional properties are not allowed");
   }
   const cmd = stringOfLength(check, "cmd", 1, 4096, "healthcheck.cmd");
   return {
@@ -188,13 +258,17 @@ function healthcheck(input: Record<string, unknown>): Healthcheck | null {
 function exposedPorts(input: Record<string, unknown>): Record<string, Record<string, never>> {
   const value = input.exposed_ports;
   if (value === undefined || value === null) return {};
-  if (typeof value !== "object" || Array.isArray(value)) throw new InvalidFieldError("exposed_ports", 'must be an object like {"80/tcp": {}}');
+  if (typeof value !== "object" || Array.isArray(value))
+    throw new InvalidFieldError("exposed_ports", 'must be an object like {"80/tcp": {}}');
   const ports: Record<string, Record<string, never>> = {};
-  if (Object.keys(value).length > MAX_EXPOSED_PORTS) throw new InvalidFieldError("exposed_ports", `at most ${MAX_EXPOSED_PORTS} ports`);
+  if (Object.keys(value).length > MAX_EXPOSED_PORTS)
+    throw new InvalidFieldError("exposed_ports", `at most ${MAX_EXPOSED_PORTS} ports`);
   for (const [port, options] of Object.entries(value)) {
     const number = Number(port.split("/")[0]);
-    if (!PORT_PATTERN.test(port) || number < 1 || number > 65535) throw new InvalidFieldError("exposed_ports", `${port} is not a port like 80/tcp`);
-    if (typeof options !== "object" || options === null || Object.keys(options).length > 0) throw new InvalidFieldError("exposed_ports", `${port} must map to {}`);
+    if (!PORT_PATTERN.test(port) || number < 1 || number > 65535)
+      throw new InvalidFieldError("exposed_ports", `${port} is not a port like 80/tcp`);
+    if (typeof options !== "object" || options === null || Object.keys(options).length > 0)
+      throw new InvalidFieldError("exposed_ports", `${port} must map to {}`);
     ports[port.includes("/") ? port : `${port}/tcp`] = {};
   }
   return ports;

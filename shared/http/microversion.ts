@@ -30,13 +30,19 @@ export function negotiateVersion(header: string | undefined): ApiVersion {
   if (header === undefined || header.trim() === "") return DEFAULT_API_VERSION;
   const [service, value, ...rest] = header.trim().split(/\s+/);
   if (service?.toLowerCase() !== SERVICE || value === undefined || rest.length > 0) {
-    throw new NotAcceptableError(`Invalid OpenStack-API-Version header ${JSON.stringify(header)}: expected "${SERVICE} X.Y".`);
+    throw new NotAcceptableError(
+      `Invalid OpenStack-API-Version header ${JSON.stringify(header)}: expected "${SERVICE} X.Y".`,
+    );
   }
   if (value.toLowerCase() === "latest") return MAX_API_VERSION;
   const match = /^(\d+)\.(\d+)$/.exec(value);
-  if (!match) throw new NotAcceptableError(`Invalid OpenStack-API-Version value ${JSON.stringify(value)}: expected X.Y.`);
+  if (!match)
+    throw new NotAcceptableError(`Invalid OpenStack-API-Version value ${JSON.stringify(value)}: expected X.Y.`);
   const version = { major: Number(match[1]), minor: Number(match[2]) };
-  if (!atLeast(version, MIN_API_VERSION.major, MIN_API_VERSION.minor) || !atLeast(MAX_API_VERSION, version.major, version.minor)) {
+  if (
+    !atLeast(version, MIN_API_VERSION.major, MIN_API_VERSION.minor) ||
+    !atLeast(MAX_API_VERSION, version.major, version.minor)
+  ) {
     throw new NotAcceptableError(
       `Version ${value} was requested but the minimum version is ${formatVersion(MIN_API_VERSION)} and the maximum is ${formatVersion(MAX_API_VERSION)}.`,
     );

@@ -26,7 +26,11 @@ export function pathParameter(event: HttpEvent, name: string): string {
   const value = event.pathParameters?.[name];
   if (!value) throw new InvalidFieldError(name, "is required in the path");
   const bytes = Buffer.byteLength(value);
-  if (bytes > MAX_PATH_PARAMETER_BYTES) throw new InvalidFieldError(name, `is ${bytes} bytes long; no id or name is longer than ${MAX_PATH_PARAMETER_BYTES}`);
+  if (bytes > MAX_PATH_PARAMETER_BYTES)
+    throw new InvalidFieldError(
+      name,
+      `is ${bytes} bytes long; no id or name is longer than ${MAX_PATH_PARAMETER_BYTES}`,
+    );
   return value;
 }
 
@@ -35,7 +39,8 @@ export function queryParameters(event: HttpEvent, allowed: readonly string[]): R
   const query = event.queryStringParameters ?? {};
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(query)) {
-    if (!allowed.includes(name)) throw new InvalidFieldError(name, `unknown query parameter (allowed: ${allowed.join(", ") || "none"})`);
+    if (!allowed.includes(name))
+      throw new InvalidFieldError(name, `unknown query parameter (allowed: ${allowed.join(", ") || "none"})`);
     if (value !== undefined) result[name] = value;
   }
   return result;
@@ -59,7 +64,12 @@ export function booleanParameter(query: Record<string, string>, name: string): b
   throw new InvalidFieldError(name, `must be true or false, got ${JSON.stringify(value)}`);
 }
 
-export function integerParameter(query: Record<string, string>, name: string, min: number, max: number): number | undefined {
+export function integerParameter(
+  query: Record<string, string>,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
   const value = query[name];
   if (isUnset(value)) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {

@@ -50,6 +50,9 @@ export function methodsFor(path: string): string[] {
   const segments = path.split("/").slice(1);
   return ROUTES.filter((route) => {
     const pattern = route.split(" ")[1]!.split("/").slice(1);
-    return pattern.length === segments.length && pattern.every((part, index) => part.startsWith("{") || part === segments[index]);
+    return (
+      pattern.length === segments.length &&
+      pattern.every((part, index) => part.startsWith("{") || part === segments[index])
+    );
   }).map((route) => route.split(" ")[0]!);
 }

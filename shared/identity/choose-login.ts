@@ -8,5 +8,7 @@ import type { PasswordLogin } from "./password-login.ts";
 export function passwordLoginFor(config: BerthConfig): PasswordLogin {
   if (config.devTokens.size > 0) return devTokenLogin(config.devTokens);
   if (config.jwt && isCognitoIssuer(config.jwt.issuer)) return cognitoLogin(config.jwt);
-  throw new NotImplementedError("Password login needs dev tokens (the local stack) or a Cognito user pool as the JWT issuer; get a token from your identity provider and send it in X-Auth-Token.");
+  throw new NotImplementedError(
+    "Password login needs dev tokens (the local stack) or a Cognito user pool as the JWT issuer; get a token from your identity provider and send it in X-Auth-Token.",
+  );
 }

@@ -23,8 +23,15 @@ export function cognitoLogin(jwt: JwtSettings, fetchFn: typeof fetch = fetch): P
     async login({ username, password }) {
       const response = await fetchFn(`https://cognito-idp.${region}.amazonaws.com/`, {
         method: "POST",
-        headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AWSCognitoIdentityProviderService.InitiateAuth" },
-        body: JSON.stringify({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: jwt.audience, AuthParameters: { USERNAME: username, PASSWORD: password } }),
+        headers: {
+          "content-type": "application/x-amz-json-1.1",
+          "x-amz-target": "AWSCognitoIdentityProviderService.InitiateAuth",
+        },
+        body: JSON.stringify({
+          AuthFlow: "USER_PASSWORD_AUTH",
+          ClientId: jwt.audience,
+          AuthParameters: { USERNAME: username, PASSWORD: password },
+        }),
       });
       if (response.status === 400) return undefined; // NotAuthorizedException, UserNotFoundException, …: wrong credentials
       if (!response.ok) throw new Error(`Cognito InitiateAuth answered ${response.status}`);
@@ -32,7 +39,11 @@ export function cognitoLogin(jwt: JwtSettings, fetchFn: typeof fetch = fetch): P
       const idToken = answer.AuthenticationResult?.IdToken;
       if (!idToken) return undefined; // a challenge (a new password, MFA) the Keystone flow cannot answer
       const identity = await verifyJwt(idToken, jwt);
-      return { token: idToken, identity, expiresAt: new Date(Date.now() + (answer.AuthenticationResult?.ExpiresIn ?? 3600) * 1000) };
+      return {
+        token: idToken,
+        identity,
+        expiresAt: new Date(Date.now() + (answer.AuthenticationResult?.ExpiresIn ?? 3600) * 1000),
+      };
     },
   };
 }

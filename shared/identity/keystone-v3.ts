@@ -25,10 +25,12 @@ export function passwordCredentialsOf(body: unknown): PasswordCredentials {
   const auth = objectAt(body, "auth");
   const identity = objectAt(auth, "identity");
   const methods = identity.methods;
-  if (!Array.isArray(methods) || !methods.includes("password")) throw new BadRequestError("auth.identity.methods: only the password method is offered");
+  if (!Array.isArray(methods) || !methods.includes("password"))
+    throw new BadRequestError("auth.identity.methods: only the password method is offered");
   const user = objectAt(objectAt(identity, "password"), "user");
   const username = typeof user.name === "string" ? user.name : typeof user.id === "string" ? user.id : undefined;
-  if (!username || typeof user.password !== "string") throw new BadRequestError("auth.identity.password.user needs a name (or id) and a password");
+  if (!username || typeof user.password !== "string")
+    throw new BadRequestError("auth.identity.password.user needs a name (or id) and a password");
   const scope = auth.scope;
   let project: string | undefined;
   if (scope !== undefined && scope !== null) {
@@ -44,7 +46,13 @@ export function passwordCredentialsOf(body: unknown): PasswordCredentials {
 export function tokenBody(issued: IssuedToken, apiUrl: string, region: string) {
   const { identity } = issued;
   const project = { id: identity.projectId, name: identity.projectId, domain: DOMAIN };
-  const endpoint = (service: string, url: string) => ({ id: `${service}-public`, interface: "public", region, region_id: region, url });
+  const endpoint = (service: string, url: string) => ({
+    id: `${service}-public`,
+    interface: "public",
+    region,
+    region_id: region,
+    url,
+  });
   return {
     token: {
       methods: ["password"],
@@ -57,7 +65,12 @@ export function tokenBody(issued: IssuedToken, apiUrl: string, region: string) {
       audit_ids: [],
       catalog: [
         { id: "berth-container", type: "container", name: "zun", endpoints: [endpoint("container", `${apiUrl}/v1`)] },
-        { id: "berth-identity", type: "identity", name: "keystone", endpoints: [endpoint("identity", `${apiUrl}/identity/v3`)] },
+        {
+          id: "berth-identity",
+          type: "identity",
+          name: "keystone",
+          endpoints: [endpoint("identity", `${apiUrl}/identity/v3`)],
+        },
       ],
     },
   };
@@ -65,6 +78,7 @@ export function tokenBody(issued: IssuedToken, apiUrl: string, region: string) {
 
 function objectAt(parent: unknown, field: string): Record<string, unknown> {
   const value = parent && typeof parent === "object" ? (parent as Record<string, unknown>)[field] : undefined;
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw new BadRequestError(`${field} must be an object in a Keystone v3 auth body`);
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    throw new BadRequestError(`${field} must be an object in a Keystone v3 auth body`);
   return value as Record<string, unknown>;
 }

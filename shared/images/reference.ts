@@ -13,8 +13,10 @@ export function repositoryAndTag(repo: string, tag: unknown): { repo: string; ta
   const inRepo = colon >= 0 ? repo.slice(colon + 1) : undefined;
   const repository = colon >= 0 ? repo.slice(0, colon) : repo;
   const given = tag === undefined || tag === null || tag === "" ? undefined : tag;
-  if (given !== undefined && (typeof given !== "string" || !TAG_PATTERN.test(given))) throw new InvalidFieldError("tag", "must be an image tag");
-  if (inRepo !== undefined && !TAG_PATTERN.test(inRepo)) throw new InvalidFieldError("repo", `'${inRepo}' is not an image tag`);
+  if (given !== undefined && (typeof given !== "string" || !TAG_PATTERN.test(given)))
+    throw new InvalidFieldError("tag", "must be an image tag");
+  if (inRepo !== undefined && !TAG_PATTERN.test(inRepo))
+    throw new InvalidFieldError("repo", `'${inRepo}' is not an image tag`);
   if (inRepo !== undefined && given !== undefined && inRepo !== given) {
     throw new InvalidFieldError("repo", `names tag ${inRepo} while the field tag says ${given}`);
   }
@@ -24,7 +26,9 @@ export function repositoryAndTag(repo: string, tag: unknown): { repo: string; ta
 /** The registry an image reference names, if any ("registry:5000/team/app" → "registry:5000"). */
 export function registryDomainOf(image: string): string | undefined {
   const first = image.split("/")[0]!;
-  return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : undefined;
+  return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost")
+    ? first
+    : undefined;
 }
 
 const DOCKER_HUB = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);

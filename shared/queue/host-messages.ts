@@ -1,7 +1,17 @@
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 
 /** Work that changes a container; run in order per container, conditioned on its generation. */
-export type ContainerOperation = "create" | "start" | "stop" | "delete" | "reboot" | "pause" | "unpause" | "kill" | "rebuild" | "update";
+export type ContainerOperation =
+  | "create"
+  | "start"
+  | "stop"
+  | "delete"
+  | "reboot"
+  | "pause"
+  | "unpause"
+  | "kill"
+  | "rebuild"
+  | "update";
 
 export interface HostMessage {
   kind: ContainerOperation;
@@ -21,8 +31,18 @@ export interface HostMessage {
 
 /** Questions a function asks a host and waits for (bounded) on the reply table. */
 export type HostQueryKind =
-  | "logs" | "execute" | "top" | "stats" | "get_archive" | "put_archive" | "commit" | "inspect" | "search_images"
-  | "create_exec" | "resize_tty" | "resize_exec";
+  | "logs"
+  | "execute"
+  | "top"
+  | "stats"
+  | "get_archive"
+  | "put_archive"
+  | "commit"
+  | "inspect"
+  | "search_images"
+  | "create_exec"
+  | "resize_tty"
+  | "resize_exec";
 
 export interface HostQuery {
   kind: "query";
@@ -73,7 +93,12 @@ export function hostQueueName(queuePrefix: string, hostId: string): string {
  */
 export type AnyHostMessage = HostMessage | HostQuery | VolumeRemoval | ImageWork | SessionOpening;
 
-export async function sendToHost(sqs: SQSClient, queueUrl: string, message: AnyHostMessage, options: { resend?: number } = {}): Promise<void> {
+export async function sendToHost(
+  sqs: SQSClient,
+  queueUrl: string,
+  message: AnyHostMessage,
+  options: { resend?: number } = {},
+): Promise<void> {
   const group =
     message.kind === "query"
       ? `query-${message.request_id}`

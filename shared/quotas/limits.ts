@@ -1,5 +1,5 @@
-import { ForbiddenError } from "../errors.ts";
 import type { Claim } from "../containers/record.ts";
+import { ForbiddenError } from "../errors.ts";
 
 /** Quota resources and their units: containers (count), cpu (cores), memory (MiB), disk (GiB). −1 is unlimited. */
 export const QUOTA_RESOURCES = ["containers", "cpu", "memory", "disk"] as const;
@@ -33,11 +33,23 @@ export function limitInUsageUnits(limits: QuotaLimits, resource: QuotaResource):
   return resource === "cpu" ? Math.round(limit * 1000) : limit;
 }
 
-export const USAGE_FIELD: Record<QuotaResource, keyof QuotaUsage> = { containers: "containers", cpu: "cpuMillis", memory: "memory", disk: "disk" };
+export const USAGE_FIELD: Record<QuotaResource, keyof QuotaUsage> = {
+  containers: "containers",
+  cpu: "cpuMillis",
+  memory: "memory",
+  disk: "disk",
+};
 
 export class QuotaExceededError extends ForbiddenError {
-  constructor(readonly resource: QuotaResource, need: number, inUse: number, limit: number) {
-    super(`Quota exceeded for ${resource}: need ${show(resource, need)}, ${show(resource, inUse)} in use, limit ${show(resource, limit)}.`);
+  constructor(
+    readonly resource: QuotaResource,
+    need: number,
+    inUse: number,
+    limit: number,
+  ) {
+    super(
+      `Quota exceeded for ${resource}: need ${show(resource, need)}, ${show(resource, inUse)} in use, limit ${show(resource, limit)}.`,
+    );
   }
 }
 

@@ -12,7 +12,12 @@ type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[numb
  * again and either refuses or supplies new items).
  */
 export class QuotaGuard {
-  private constructor(private readonly quotas: QuotaStore, private readonly projectId: string, private readonly extra: QuotaUsage, public items: TransactItem[]) {}
+  private constructor(
+    private readonly quotas: QuotaStore,
+    private readonly projectId: string,
+    private readonly extra: QuotaUsage,
+    public items: TransactItem[],
+  ) {}
 
   static async check(quotas: QuotaStore, projectId: string, extra: QuotaUsage): Promise<QuotaGuard> {
     const guard = new QuotaGuard(quotas, projectId, extra, []);
@@ -25,7 +30,10 @@ export class QuotaGuard {
   }
 
   private async read(fresh: boolean): Promise<void> {
-    const [quota, quotaClass] = await Promise.all([this.quotas.getProject(this.projectId), this.quotas.getClass(fresh)]);
+    const [quota, quotaClass] = await Promise.all([
+      this.quotas.getProject(this.projectId),
+      this.quotas.getClass(fresh),
+    ]);
     assertWithinQuota(effectiveLimits(quota, quotaClass), quota.usage, this.extra);
     this.items = this.quotas.claimItems(quota, quotaClass, this.extra);
   }

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ContainerRecord } from "../containers/record.ts";
 import { log } from "../log.ts";
-import { NO_USAGE, usageOf, type QuotaUsage } from "../quotas/limits.ts";
-import { hostUsageOf, NO_HOST_USAGE, type HostUsage } from "../store/hosts.ts";
+import { NO_USAGE, type QuotaUsage, usageOf } from "../quotas/limits.ts";
+import { type HostUsage, hostUsageOf, NO_HOST_USAGE } from "../store/hosts.ts";
 import type { Stores } from "../store/stores.ts";
 import type { VolumeRecord } from "../volumes/record.ts";
 
@@ -57,7 +57,10 @@ export function recomputeAccounting(containers: ContainerRecord[], volumes: Volu
  * when a second look, `settleMs` later, finds the same, and only if the
  * counter still holds what was read: work in flight is never mistaken for drift.
  */
-export async function auditAccounting(stores: Stores, options: { settleMs: number } = { settleMs: 2000 }): Promise<{ hosts: number; projects: number; corrections: Correction[] }> {
+export async function auditAccounting(
+  stores: Stores,
+  options: { settleMs: number } = { settleMs: 2000 },
+): Promise<{ hosts: number; projects: number; corrections: Correction[] }> {
   const first = await findDrift(stores);
   if (first.drift.length === 0) return { hosts: first.hosts, projects: first.projects, corrections: [] };
   await sleep(options.settleMs);
@@ -65,7 +68,8 @@ export async function auditAccounting(stores: Stores, options: { settleMs: numbe
   const corrections: Correction[] = [];
   for (const drift of second.drift) {
     const earlier = first.drift.find((other) => other.kind === drift.kind && other.id === drift.id);
-    if (!earlier || !sameUsage(earlier.recorded, drift.recorded) || !sameUsage(earlier.recomputed, drift.recomputed)) continue;
+    if (!earlier || !sameUsage(earlier.recorded, drift.recorded) || !sameUsage(earlier.recomputed, drift.recomputed))
+      continue;
     const corrected =
       drift.kind === "host"
         ? await stores.hosts.correctUsage(drift.id, drift.recorded as HostUsage, drift.recomputed as HostUsage)
@@ -84,17 +88,21 @@ async function findDrift(stores: Stores): Promise<{ hosts: number; projects: num
   const drift: Correction[] = [];
   for (const [id, recorded] of after.hosts) {
     const recomputed = expected.hosts.get(id) ?? NO_HOST_USAGE;
-    if (sameUsage(before.hosts.get(id), recorded) && !sameUsage(recorded, recomputed)) drift.push({ kind: "host", id, recorded, recomputed });
+    if (sameUsage(before.hosts.get(id), recorded) && !sameUsage(recorded, recomputed))
+      drift.push({ kind: "host", id, recorded, recomputed });
   }
   for (const id of new Set([...after.projects.keys(), ...expected.projects.keys()])) {
     const recorded = after.projects.get(id) ?? NO_USAGE;
     const recomputed = expected.projects.get(id) ?? NO_USAGE;
-    if (sameUsage(before.projects.get(id) ?? NO_USAGE, recorded) && !sameUsage(recorded, recomputed)) drift.push({ kind: "project", id, recorded, recomputed });
+    if (sameUsage(before.projects.get(id) ?? NO_USAGE, recorded) && !sameUsage(recorded, recomputed))
+      drift.push({ kind: "project", id, recorded, recomputed });
   }
   return { hosts: after.hosts.size, projects: after.projects.size, drift };
 }
 
-async function readCounters(stores: Stores): Promise<{ hosts: Map<string, HostUsage>; projects: Map<string, QuotaUsage> }> {
+async function readCounters(
+  stores: Stores,
+): Promise<{ hosts: Map<string, HostUsage>; projects: Map<string, QuotaUsage> }> {
   const hosts = new Map((await stores.hosts.list()).map((host) => [host.id, hostUsageOf(host)]));
   return { hosts, projects: await stores.quotas.listUsage() };
 }

@@ -19,18 +19,34 @@ export type Evacuation = "rescheduled" | "marked_unknown" | "deleted" | "unchang
  * Its in-flight work is settled, so the returning host does not run it; the
  * host's sync then records what Docker really has.
  */
-export async function evacuateContainer(record: ContainerRecord, host: HostRecord | undefined, context: ReconcileContext): Promise<Evacuation> {
+export async function evacuateContainer(
+  record: ContainerRecord,
+  host: HostRecord | undefined,
+  context: ReconcileContext,
+): Promise<Evacuation> {
   const { stores } = context;
   const unsettled = record.settled_generation < record.generation;
-  const why = host ? `host ${host.hostname} is down${host.forced_down ? " (forced down by an admin)" : ` (no heartbeat for ${Math.round((context.now - host.heartbeat_at) / 1000)} s)`}` : `host ${record.host ?? record.host_id} is gone`;
+  const why = host
+    ? `host ${host.hostname} is down${host.forced_down ? " (forced down by an admin)" : ` (no heartbeat for ${Math.round((context.now - host.heartbeat_at) / 1000)} s)`}`
+    : `host ${record.host ?? record.host_id} is gone`;
 
   if (unsettled && record.pending_message?.kind === "delete") {
     const { released, deletedVolumes } = await stores.containers.removeAndRelease(record);
     if (!released) return "unchanged";
     for (const volume of deletedVolumes) {
-      if (host) await sendToHost(context.sqs, host.queue_url, { kind: "delete_volume", volume_uuid: volume, request_id: `reconcile-${record.uuid}-${volume}` });
+      if (host)
+        await sendToHost(context.sqs, host.queue_url, {
+          kind: "delete_volume",
+          volume_uuid: volume,
+          request_id: `reconcile-${record.uuid}-${volume}`,
+        });
     }
-    await finishPendingAction(record, context.stores, "Success", `${why}: deleted in the records; the host removes what is left when it returns`);
+    await finishPendingAction(
+      record,
+      context.stores,
+      "Success",
+      `${why}: deleted in the records; the host removes what is left when it returns`,
+    );
     return "deleted";
   }
   if (!unsettled && (record.status === Status.Unknown || record.status === Status.Error)) return "unchanged";
@@ -39,9 +55,17 @@ export async function evacuateContainer(record: ContainerRecord, host: HostRecor
   if (record.auto_heal) {
     const volumes = (record.mounts ?? []).flatMap((mount) => (mount.type === "volume" ? [mount.volume_uuid] : []));
     if (volumes.length === 0) {
-      const outcome = await rescheduleContainer(record, host ?? { id: record.host_id!, hostname: record.host ?? record.host_id! }, context);
+      const outcome = await rescheduleContainer(
+        record,
+        host ?? { id: record.host_id!, hostname: record.host ?? record.host_id! },
+        context,
+      );
       if (outcome.moved) {
-        log("info", "reconcile: rescheduled a container off a dead host", { container: record.uuid, from: record.host_id, to: outcome.host.id });
+        log("info", "reconcile: rescheduled a container off a dead host", {
+          container: record.uuid,
+          from: record.host_id,
+          to: outcome.host.id,
+        });
         return "rescheduled";
       }
       reason = `${why}; not rescheduled: ${outcome.reason}`;
@@ -60,4 +84,3 @@ export async function evacuateContainer(record: ContainerRecord, host: HostRecor
   if (unsettled) await finishPendingAction(record, context.stores, "Error", reason);
   return "marked_unknown";
 }
-

@@ -13,7 +13,13 @@ import type { Stores } from "../store/stores.ts";
  * their attachment are given back only when the container is deleted there.
  */
 export function failureReleasesClaim(record: ContainerRecord, work: HostMessage | undefined): boolean {
-  return work?.kind === "create" && !record.container_id && !!record.host_id && !!record.claim && !(record.mounts ?? []).some((mount) => mount.type === "volume");
+  return (
+    work?.kind === "create" &&
+    !record.container_id &&
+    !!record.host_id &&
+    !!record.claim &&
+    !(record.mounts ?? []).some((mount) => mount.type === "volume")
+  );
 }
 
 export interface FailureContext {
@@ -35,7 +41,12 @@ export interface FailureContext {
  * conditional on the generation and its work being unsettled, so of two that
  * try (the host and the reconciler), one fails it, once.
  */
-export async function failOperation(record: ContainerRecord, reason: string, stores: Stores, context: FailureContext = {}): Promise<boolean> {
+export async function failOperation(
+  record: ContainerRecord,
+  reason: string,
+  stores: Stores,
+  context: FailureContext = {},
+): Promise<boolean> {
   const work = context.work ?? record.pending_message;
   const released = failureReleasesClaim({ ...record, ...context.changes }, work);
   const failed = released
@@ -43,17 +54,37 @@ export async function failOperation(record: ContainerRecord, reason: string, sto
     : await stores.containers.recordOutcome(
         record.uuid,
         record.generation,
-        { ...context.changes, status: Status.Error, status_reason: reason, task_state: null, settled_generation: record.generation },
+        {
+          ...context.changes,
+          status: Status.Error,
+          status_reason: reason,
+          task_state: null,
+          settled_generation: record.generation,
+        },
         work,
       );
   if (!failed) return false;
-  log("warn", "failed an operation that could not finish", { request_id: work?.request_id, container: record.uuid, kind: work?.kind, reason, released_claim_on: released ? record.host : undefined });
-  await finishAction(record, stores, work, "Error", reason, { startedAt: context.startedAt, details: released ? { released_claim_on: record.host } : undefined });
+  log("warn", "failed an operation that could not finish", {
+    request_id: work?.request_id,
+    container: record.uuid,
+    kind: work?.kind,
+    reason,
+    released_claim_on: released ? record.host : undefined,
+  });
+  await finishAction(record, stores, work, "Error", reason, {
+    startedAt: context.startedAt,
+    details: released ? { released_claim_on: record.host } : undefined,
+  });
   return true;
 }
 
 /** Ends the action of the work a container had in flight, as the reconciler settled it. */
-export async function finishPendingAction(record: ContainerRecord, stores: Stores, result: "Success" | "Error", message: string): Promise<void> {
+export async function finishPendingAction(
+  record: ContainerRecord,
+  stores: Stores,
+  result: "Success" | "Error",
+  message: string,
+): Promise<void> {
   await finishAction(record, stores, record.pending_message, result, message);
 }
 
@@ -67,7 +98,13 @@ async function finishAction(
 ): Promise<void> {
   if (!work) return;
   const now = new Date().toISOString();
-  const event: ActionEvent = { event: `compute__do_container_${work.kind}`, start_time: extra.startedAt ?? now, finish_time: now, result, traceback: result === "Error" ? message : null };
+  const event: ActionEvent = {
+    event: `compute__do_container_${work.kind}`,
+    start_time: extra.startedAt ?? now,
+    finish_time: now,
+    result,
+    traceback: result === "Error" ? message : null,
+  };
   if (extra.details) event.details = extra.details;
   await stores.actions
     .record(record.uuid, work.request_id, event, { message })

@@ -1,7 +1,7 @@
-import { isHostUp, type HostRecord } from "../hosts/record.ts";
+import { type HostRecord, isHostUp } from "../hosts/record.ts";
 import { log } from "../log.ts";
 import type { ReconcileContext } from "./context.ts";
-import { evacuateContainer, type Evacuation } from "./evacuate-container.ts";
+import { type Evacuation, evacuateContainer } from "./evacuate-container.ts";
 
 export interface LivenessReport {
   hostsMarkedDown: number;
@@ -21,7 +21,11 @@ export function isHostDown(host: HostRecord, downAfterSeconds: number, now: numb
  * next. Reads the hosts, and the containers only of hosts that just went down.
  */
 export async function reconcileHostLiveness(hosts: HostRecord[], context: ReconcileContext): Promise<LivenessReport> {
-  const report: LivenessReport = { hostsMarkedDown: 0, hostsMarkedUp: 0, containers: { rescheduled: 0, marked_unknown: 0, deleted: 0 } };
+  const report: LivenessReport = {
+    hostsMarkedDown: 0,
+    hostsMarkedUp: 0,
+    containers: { rescheduled: 0, marked_unknown: 0, deleted: 0 },
+  };
   for (const host of hosts) {
     const down = isHostDown(host, context.config.hostDownAfterSeconds, context.now);
     if (host.state === (down ? "down" : "up")) continue;
@@ -40,7 +44,11 @@ async function evacuateHost(host: HostRecord, context: ReconcileContext, report:
       const outcome = await evacuateContainer(record, host, context);
       if (outcome !== "unchanged") report.containers[outcome]++;
     } catch (error) {
-      log("warn", "reconcile: could not evacuate a container; the next run tries again", { container: record.uuid, host: host.id, error });
+      log("warn", "reconcile: could not evacuate a container; the next run tries again", {
+        container: record.uuid,
+        host: host.id,
+        error,
+      });
       return false;
     }
   }

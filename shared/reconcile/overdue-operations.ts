@@ -20,7 +20,10 @@ export interface OverdueReport {
  * up to MAX_OPERATION_RETRIES times, then failed with a reason. Work on a
  * host that is down or gone is evacuated instead.
  */
-export async function reconcileOverdueOperations(hostsById: ReadonlyMap<string, HostRecord>, context: ReconcileContext): Promise<OverdueReport> {
+export async function reconcileOverdueOperations(
+  hostsById: ReadonlyMap<string, HostRecord>,
+  context: ReconcileContext,
+): Promise<OverdueReport> {
   const { stores, config } = context;
   const report: OverdueReport = { resent: 0, failed: 0, evacuated: 0 };
   for (const uuid of await stores.containers.listOverdue(context.now)) {

@@ -4,7 +4,7 @@ import type { BerthConfig } from "../config.ts";
 import type { ContainerRecord } from "../containers/record.ts";
 import { Status } from "../containers/statuses.ts";
 import type { HostRecord } from "../hosts/record.ts";
-import { sendToHost, type HostMessage } from "../queue/host-messages.ts";
+import { type HostMessage, sendToHost } from "../queue/host-messages.ts";
 import { placeContainer } from "../scheduling/place-container.ts";
 import { placementRequestFor } from "../scheduling/placement-request.ts";
 import { newAction } from "../store/actions.ts";
@@ -29,19 +29,54 @@ export async function rescheduleContainer(
   const requestId = `req-${randomUUID()}`;
   const dropped = record.requested_host;
   const reason = `rescheduled: host ${deadHost.hostname} is down${dropped ? `; its requested host ${dropped} was dropped` : ""}`;
-  const run = RUNS.has(record.status) || record.pending_message?.run === true || record.pending_message?.kind === "start" || record.pending_message?.kind === "reboot";
-  const create: HostMessage = { kind: "create", container_uuid: record.uuid, generation: record.generation + 1, request_id: requestId, run };
+  const run =
+    RUNS.has(record.status) ||
+    record.pending_message?.run === true ||
+    record.pending_message?.kind === "start" ||
+    record.pending_message?.kind === "reboot";
+  const create: HostMessage = {
+    kind: "create",
+    container_uuid: record.uuid,
+    generation: record.generation + 1,
+    request_id: requestId,
+    run,
+  };
   const now = new Date().toISOString();
   let placement;
   try {
     placement = await placeContainer(
       record.claim!,
-      await placementRequestFor({ ...record, requested_host: null }, config, requestId, stores.containers, [deadHost.id]),
+      await placementRequestFor({ ...record, requested_host: null }, config, requestId, stores.containers, [
+        deadHost.id,
+      ]),
       stores.hosts,
       async (host, explanation) => {
-        const action = newAction({ action: "reschedule", container_uuid: record.uuid, request_id: requestId, user_id: "berth-reconciler", project_id: record.project_id }, now, [
-          { event: "schedule", start_time: now, finish_time: now, result: "Success", traceback: null, details: { host: host.hostname, host_id: host.id, from_host: deadHost.hostname, ...(dropped ? { requested_host_dropped: dropped } : {}), ...explanation } },
-        ]);
+        const action = newAction(
+          {
+            action: "reschedule",
+            container_uuid: record.uuid,
+            request_id: requestId,
+            user_id: "berth-reconciler",
+            project_id: record.project_id,
+          },
+          now,
+          [
+            {
+              event: "schedule",
+              start_time: now,
+              finish_time: now,
+              result: "Success",
+              traceback: null,
+              details: {
+                host: host.hostname,
+                host_id: host.id,
+                from_host: deadHost.hostname,
+                ...(dropped ? { requested_host_dropped: dropped } : {}),
+                ...explanation,
+              },
+            },
+          ],
+        );
         const outcome = await stores.containers.moveToHost(record, host, action, create, reason);
         if (outcome === "changed") throw new ContainerMovedOn();
         return outcome;
@@ -49,7 +84,8 @@ export async function rescheduleContainer(
       { table: config.tableName, snapshotMaxAgeMs: config.hostSnapshotSeconds * 1000 },
     );
   } catch (error) {
-    if (error instanceof ContainerMovedOn) return { moved: false, reason: "the container changed while it was being rescheduled" };
+    if (error instanceof ContainerMovedOn)
+      return { moved: false, reason: "the container changed while it was being rescheduled" };
     throw error;
   }
   if (!placement.placed) return { moved: false, reason: placement.reason };

@@ -15,7 +15,8 @@ export type DeadLetterOutcome = "failed" | "stale" | "image_failed" | "reported"
  */
 export async function settleDeadLetter(message: AnyHostMessage, stores: Stores): Promise<DeadLetterOutcome> {
   if (message.kind === "query") return reported("a host query was dead-lettered; nobody waits for its answer", message);
-  if (message.kind === "delete_volume") return reported("a Docker volume removal was dead-lettered; the volume may remain on its host", message);
+  if (message.kind === "delete_volume")
+    return reported("a Docker volume removal was dead-lettered; the volume may remain on its host", message);
   if (message.kind === "pull_image" || message.kind === "delete_image") {
     const reason = `${message.kind === "pull_image" ? "the pull" : "the removal"} was dead-lettered: the host could not complete it`;
     try {

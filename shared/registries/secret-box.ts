@@ -38,7 +38,10 @@ export function open(sealed: string, settings: SecretSettings, context: string):
   const v2 = /^v2:([^:]+):(.*)$/.exec(sealed);
   if (!v2 && !sealed.startsWith("v1:")) throw new Error("not a sealed value");
   const key = v2 ? ring.keys.get(v2[1]!) : ring.keys.get(ring.currentId);
-  if (!key) throw new Error(`sealed with key ${v2![1]}, which this deployment no longer has (add it to BERTH_PREVIOUS_SECRET_KEYS)`);
+  if (!key)
+    throw new Error(
+      `sealed with key ${v2![1]}, which this deployment no longer has (add it to BERTH_PREVIOUS_SECRET_KEYS)`,
+    );
   const raw = Buffer.from(v2 ? v2[2]! : sealed.slice(3), "base64");
   const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, 12));
   if (v2) decipher.setAAD(Buffer.from(context, "utf8"));
@@ -56,12 +59,17 @@ export function registryPasswordContext(registry: { project_id: string; uuid: st
 }
 
 function keyringFrom(settings: SecretSettings): Keyring {
-  if (!KEY_ID.test(settings.secretKeyId)) throw new Error("configuration: BERTH_SECRET_KEY_ID must be 1–32 letters, digits, _ or -");
+  if (!KEY_ID.test(settings.secretKeyId))
+    throw new Error("configuration: BERTH_SECRET_KEY_ID must be 1–32 letters, digits, _ or -");
   const keys = new Map<string, Buffer>([[settings.secretKeyId, keyFrom(settings.secretKey, "BERTH_SECRET_KEY")]]);
-  for (const entry of (settings.previousSecretKeys ?? "").split(",").map((item) => item.trim()).filter(Boolean)) {
+  for (const entry of (settings.previousSecretKeys ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean)) {
     const separator = entry.indexOf(":");
     const id = entry.slice(0, separator);
-    if (separator < 1 || !KEY_ID.test(id)) throw new Error("configuration: BERTH_PREVIOUS_SECRET_KEYS entries are id:base64-key");
+    if (separator < 1 || !KEY_ID.test(id))
+      throw new Error("configuration: BERTH_PREVIOUS_SECRET_KEYS entries are id:base64-key");
     if (!keys.has(id)) keys.set(id, keyFrom(entry.slice(separator + 1), `BERTH_PREVIOUS_SECRET_KEYS ${id}`));
   }
   return { currentId: settings.secretKeyId, keys };
@@ -70,6 +78,9 @@ function keyringFrom(settings: SecretSettings): Keyring {
 /** A key from its base64 form; a missing or malformed key is a configuration error that says what to set. */
 function keyFrom(base64: string | undefined, name: string): Buffer {
   const key = base64 ? Buffer.from(base64, "base64") : Buffer.alloc(0);
-  if (key.length !== 32) throw new Error(`configuration: ${name} must be 32 random bytes in base64 (e.g. \`openssl rand -base64 32\`) to store registry passwords`);
+  if (key.length !== 32)
+    throw new Error(
+      `configuration: ${name} must be 32 random bytes in base64 (e.g. \`openssl rand -base64 32\`) to store registry passwords`,
+    );
   return key;
 }

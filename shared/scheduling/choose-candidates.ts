@@ -21,7 +21,11 @@ export function chooseCandidates(hosts: HostRecord[], request: PlacementRequest,
 }
 
 /** "No valid host was found: 4 hosts: 3 insufficient memory (need 512 MiB, best has 256 MiB), 1 label mismatch (…)". */
-export function explainNoValidHost(hostCount: number, rejections: Map<HostFilter, HostRecord[]>, request: PlacementRequest): string {
+export function explainNoValidHost(
+  hostCount: number,
+  rejections: Map<HostFilter, HostRecord[]>,
+  request: PlacementRequest,
+): string {
   if (hostCount === 0) return "No valid host was found: no hosts are registered.";
   const inFilterOrder = [...rejections.entries()].sort(([a], [b]) => FILTERS.indexOf(a) - FILTERS.indexOf(b));
   const parts = inFilterOrder.map(([filter, rejected]) => `${rejected.length} ${filter.explain(rejected, request)}`);

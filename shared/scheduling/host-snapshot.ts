@@ -17,7 +17,11 @@ const snapshots = new Map<string, Snapshot>();
  * What this instance learns (a claim it made, a host it re-read) is folded in.
  */
 export class HostSnapshot {
-  private constructor(private readonly hosts: HostStore, private readonly snapshot: Snapshot, private readonly maxAgeMs: number) {}
+  private constructor(
+    private readonly hosts: HostStore,
+    private readonly snapshot: Snapshot,
+    private readonly maxAgeMs: number,
+  ) {}
 
   static of(hosts: HostStore, table: string, maxAgeMs: number): HostSnapshot {
     let snapshot = snapshots.get(table);

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ClaimOutcome } from "../store/containers.ts";
-import type { HostStore } from "../store/hosts.ts";
 import type { Claim } from "../containers/record.ts";
 import type { HostRecord } from "../hosts/record.ts";
+import type { ClaimOutcome } from "../store/containers.ts";
+import type { HostStore } from "../store/hosts.ts";
 import { chooseCandidates, explainNoValidHost } from "./choose-candidates.ts";
 import type { PlacementRequest } from "./filters/filter.ts";
 import { HostSnapshot } from "./host-snapshot.ts";
-import { rankHosts, type RankedHost } from "./rank-hosts.ts";
+import { type RankedHost, rankHosts } from "./rank-hosts.ts";
 import { seededRandom } from "./seeded-random.ts";
 
 /** How many claim transactions one placement may try before it gives up. */
@@ -20,7 +20,9 @@ export interface PlacementExplanation {
   scores: Array<{ host: string; score: number }>;
 }
 
-export type Placement = { placed: true; host: HostRecord; explanation: PlacementExplanation } | { placed: false; reason: string };
+export type Placement =
+  | { placed: true; host: HostRecord; explanation: PlacementExplanation }
+  | { placed: false; reason: string };
 
 /**
  * Tries to take one host for the container, in the same transaction that
@@ -72,11 +74,18 @@ export async function placeContainer(
       snapshot.learn(host.id, fresh);
       ranked = ranked.slice(1);
       const recheck = chooseCandidates(fresh ? [fresh] : [], { ...request, now: Date.now() });
-      if (recheck.hosts.length > 0) ranked = reinsert(ranked, rankHosts(recheck.hosts, request.strategy, 1, random)[0]!);
-      else for (const [filter, rejected] of recheck.rejections) rejections.set(filter, [...(rejections.get(filter) ?? []), ...rejected]);
+      if (recheck.hosts.length > 0)
+        ranked = reinsert(ranked, rankHosts(recheck.hosts, request.strategy, 1, random)[0]!);
+      else
+        for (const [filter, rejected] of recheck.rejections)
+          rejections.set(filter, [...(rejections.get(filter) ?? []), ...rejected]);
     }
   }
-  if (ranked.length > 0) return { placed: false, reason: `No valid host was found: gave up after ${MAX_CLAIM_ATTEMPTS} attempts under contention.` };
+  if (ranked.length > 0)
+    return {
+      placed: false,
+      reason: `No valid host was found: gave up after ${MAX_CLAIM_ATTEMPTS} attempts under contention.`,
+    };
   return { placed: false, reason: explainNoValidHost(allHosts.length, rejections, request) };
 }
 

@@ -18,10 +18,19 @@ export async function placementRequestFor(
   excludedHostIds: readonly string[] = [],
 ): Promise<PlacementRequest> {
   const strategy = record.hints.strategy ?? config.placementStrategy;
-  if (!isStrategy(strategy)) throw new Error(`configuration: BERTH_PLACEMENT_STRATEGY ${strategy} is not one of ${Object.keys(STRATEGIES).join(", ")}`);
+  if (!isStrategy(strategy))
+    throw new Error(
+      `configuration: BERTH_PLACEMENT_STRATEGY ${strategy} is not one of ${Object.keys(STRATEGIES).join(", ")}`,
+    );
   const group = record.hints[GROUP_HINT];
   const groupHostIds = group
-    ? [...new Set((await containers.listByProject(record.project_id)).filter((c) => c.uuid !== record.uuid && c.hints?.[GROUP_HINT] === group && c.host_id).map((c) => c.host_id!))]
+    ? [
+        ...new Set(
+          (await containers.listByProject(record.project_id))
+            .filter((c) => c.uuid !== record.uuid && c.hints?.[GROUP_HINT] === group && c.host_id)
+            .map((c) => c.host_id!),
+        ),
+      ]
     : [];
   return {
     spec: record,

@@ -12,13 +12,20 @@ export interface RankedHost {
  * host_subset_size), so concurrent placements do not all race for one host.
  * Ties and the pick come from `random`, seeded per request.
  */
-export function rankHosts(candidates: HostRecord[], strategy: Strategy, subsetSize: number, random: () => number): RankedHost[] {
+export function rankHosts(
+  candidates: HostRecord[],
+  strategy: Strategy,
+  subsetSize: number,
+  random: () => number,
+): RankedHost[] {
   const shuffled = [...candidates];
   for (let index = shuffled.length - 1; index > 0; index--) {
     const other = Math.floor(random() * (index + 1));
     [shuffled[index], shuffled[other]] = [shuffled[other]!, shuffled[index]!];
   }
-  const ranked = shuffled.map((host) => ({ host, score: STRATEGIES[strategy](host, random) })).sort((a, b) => b.score - a.score);
+  const ranked = shuffled
+    .map((host) => ({ host, score: STRATEGIES[strategy](host, random) }))
+    .sort((a, b) => b.score - a.score);
   const pick = Math.floor(random() * Math.min(Math.max(1, subsetSize), ranked.length));
   if (pick > 0) ranked.unshift(...ranked.splice(pick, 1));
   return ranked;

@@ -1,5 +1,5 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { keys } from "./keys.ts";
 
 export interface ActionEvent {
@@ -24,19 +24,44 @@ export interface ActionRecord {
   events: ActionEvent[];
 }
 
-export function newAction(fields: Pick<ActionRecord, "action" | "container_uuid" | "request_id" | "user_id" | "project_id">, now: string, events: ActionEvent[] = []): ActionRecord & { pk: string; sk: string } {
-  return { ...keys.action(fields.container_uuid, fields.request_id), ...fields, start_time: now, finish_time: null, message: null, events };
+export function newAction(
+  fields: Pick<ActionRecord, "action" | "container_uuid" | "request_id" | "user_id" | "project_id">,
+  now: string,
+  events: ActionEvent[] = [],
+): ActionRecord & { pk: string; sk: string } {
+  return {
+    ...keys.action(fields.container_uuid, fields.request_id),
+    ...fields,
+    start_time: now,
+    finish_time: null,
+    message: null,
+    events,
+  };
 }
 
 export class ActionStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async start(action: ActionRecord): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.table, Item: action as unknown as Record<string, unknown>, ConditionExpression: "attribute_not_exists(pk)" }));
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: action as unknown as Record<string, unknown>,
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
   }
 
   /** Appends an event and, when `finish` is given, closes the action with its outcome. */
-  async record(containerUuid: string, requestId: string, event: ActionEvent, finish?: { message: string | null }): Promise<void> {
+  async record(
+    containerUuid: string,
+    requestId: string,
+    event: ActionEvent,
+    finish?: { message: string | null },
+  ): Promise<void> {
     const sets = ["events = list_append(if_not_exists(events, :empty), :event)"];
     const values: Record<string, unknown> = { ":empty": [], ":event": [event] };
     if (finish) {
@@ -56,7 +81,9 @@ export class ActionStore {
   }
 
   async get(containerUuid: string, requestId: string): Promise<ActionRecord | undefined> {
-    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.action(containerUuid, requestId) }));
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.action(containerUuid, requestId) }),
+    );
     return result.Item as ActionRecord | undefined;
   }
 

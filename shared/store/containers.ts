@@ -1,22 +1,22 @@
-import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { walkIndex } from "./index-pages.ts";
-import { queryAll } from "./query-all.ts";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { ConflictError, NameTakenError } from "../errors.ts";
-import type { VolumeRecord } from "../volumes/record.ts";
+import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { PENDING_ATTRIBUTES, pendingDeadline, pendingWork } from "../containers/pending-work.ts";
 import type { Claim, ContainerRecord } from "../containers/record.ts";
 import type { Status } from "../containers/statuses.ts";
+import { ConflictError, NameTakenError } from "../errors.ts";
 import type { HostRecord } from "../hosts/record.ts";
+import type { HostMessage } from "../queue/host-messages.ts";
+import { usageOf } from "../quotas/limits.ts";
+import type { VolumeRecord } from "../volumes/record.ts";
 import type { ActionRecord } from "./actions.ts";
+import { walkIndex } from "./index-pages.ts";
 import { GSI1, GSI2, GSI3, GSI4, keys } from "./keys.ts";
+import { queryAll } from "./query-all.ts";
+import { negate, type QuotaStore } from "./quotas.ts";
+import type { TombstoneStore } from "./tombstones.ts";
 import { cancellationCodes, isConditionFailure } from "./transactions.ts";
 import { updateExpression } from "./update-expression.ts";
-import { negate, type QuotaStore } from "./quotas.ts";
 import type { VolumeStore } from "./volumes.ts";
-import type { TombstoneStore } from "./tombstones.ts";
-import { usageOf } from "../quotas/limits.ts";
-import { PENDING_ATTRIBUTES, pendingDeadline, pendingWork } from "../containers/pending-work.ts";
-import type { HostMessage } from "../queue/host-messages.ts";
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
 
@@ -49,7 +49,12 @@ export class ContainerStore {
     if (!record.claim || record.host_id !== host.id) throw new Error("createPlaced needs the record's claim and host");
     const volumeItems = this.volumeItemsFor(record);
     const pending = { ...record, ...pendingWork(create, this.operationTimeoutSeconds) };
-    const items = [claimHost(this.table, host, record.claim), ...quotaItems, ...this.newContainerItems(pending, action, idempotency), ...volumeItems];
+    const items = [
+      claimHost(this.table, host, record.claim),
+      ...quotaItems,
+      ...this.newContainerItems(pending, action, idempotency),
+      ...volumeItems,
+    ];
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return "placed";
@@ -70,7 +75,9 @@ export class ContainerStore {
   /** Stores a container that could not be placed (status Error), with its name and action. */
   async createUnplaced(record: ContainerRecord, action: ActionRecord, idempotency?: IdempotencyClaim): Promise<void> {
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: this.newContainerItems(record, action, idempotency) }));
+      await this.db.send(
+        new TransactWriteCommand({ TransactItems: this.newContainerItems(record, action, idempotency) }),
+      );
     } catch (error) {
       const codes = cancellationCodes(error);
       if (codes) rejectDuplicates(codes, record, idempotency);
@@ -79,18 +86,29 @@ export class ContainerStore {
   }
 
   /** The container an earlier create with this idempotency key made, if any. */
-  async findByIdempotencyKey(projectId: string, key: string): Promise<{ uuid: string; fingerprint: string } | undefined> {
-    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.idempotencyKey(projectId, key), ConsistentRead: true }));
-    return result.Item ? { uuid: result.Item.uuid as string, fingerprint: result.Item.fingerprint as string } : undefined;
+  async findByIdempotencyKey(
+    projectId: string,
+    key: string,
+  ): Promise<{ uuid: string; fingerprint: string } | undefined> {
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.idempotencyKey(projectId, key), ConsistentRead: true }),
+    );
+    return result.Item
+      ? { uuid: result.Item.uuid as string, fingerprint: result.Item.fingerprint as string }
+      : undefined;
   }
 
   async get(uuid: string): Promise<ContainerRecord | undefined> {
-    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.container(uuid), ConsistentRead: true }));
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.container(uuid), ConsistentRead: true }),
+    );
     return result.Item as ContainerRecord | undefined;
   }
 
   async findUuidByName(projectId: string, name: string): Promise<string | undefined> {
-    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.containerName(projectId, name), ConsistentRead: true }));
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.containerName(projectId, name), ConsistentRead: true }),
+    );
     return result.Item?.uuid as string | undefined;
   }
 
@@ -108,10 +126,29 @@ export class ContainerStore {
    * A project's containers (or, with no project, every project's) in creation
    * order, read as far as the caller goes, starting after `after`.
    */
-  inCreationOrder(projectId: string | undefined, options: { ascending: boolean; after?: ContainerRecord; batch: number }): AsyncGenerator<ContainerRecord> {
-    const [index, name, value] = projectId === undefined ? [GSI2, "gsi2", keys.allContainers()] : [GSI1, "gsi1", keys.projectContainers(projectId)];
-    const after = options.after && { ...keys.container(options.after.uuid), ...pick(keys.containerIndexes(options.after.project_id, options.after.created_at, options.after.uuid), `${name}pk`, `${name}sk`) };
-    return walkIndex<ContainerRecord>(this.db, this.table, { index, partition: { name: `${name}pk`, value }, ascending: options.ascending, after, batch: options.batch });
+  inCreationOrder(
+    projectId: string | undefined,
+    options: { ascending: boolean; after?: ContainerRecord; batch: number },
+  ): AsyncGenerator<ContainerRecord> {
+    const [index, name, value] =
+      projectId === undefined
+        ? [GSI2, "gsi2", keys.allContainers()]
+        : [GSI1, "gsi1", keys.projectContainers(projectId)];
+    const after = options.after && {
+      ...keys.container(options.after.uuid),
+      ...pick(
+        keys.containerIndexes(options.after.project_id, options.after.created_at, options.after.uuid),
+        `${name}pk`,
+        `${name}sk`,
+      ),
+    };
+    return walkIndex<ContainerRecord>(this.db, this.table, {
+      index,
+      partition: { name: `${name}pk`, value },
+      ascending: options.ascending,
+      after,
+      batch: options.batch,
+    });
   }
 
   /** The containers placed on one host. */
@@ -144,7 +181,11 @@ export class ContainerStore {
     work: HostMessage,
     options: { requireIdle: boolean } = { requireIdle: true },
   ): Promise<boolean> {
-    const update = updateExpression({ ...changes, ...pendingWork(work, this.operationTimeoutSeconds), updated_at: new Date().toISOString() });
+    const update = updateExpression({
+      ...changes,
+      ...pendingWork(work, this.operationTimeoutSeconds),
+      updated_at: new Date().toISOString(),
+    });
     const statusValues = Object.fromEntries(from.map((status, index) => [`:from${index}`, status]));
     const idle = options.requireIdle ? " AND attribute_type(task_state, :nullType)" : "";
     try {
@@ -167,7 +208,13 @@ export class ContainerStore {
                 },
               },
             },
-            { Put: { TableName: this.table, Item: action as unknown as Record<string, unknown>, ConditionExpression: "attribute_not_exists(pk)" } },
+            {
+              Put: {
+                TableName: this.table,
+                Item: action as unknown as Record<string, unknown>,
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
           ],
         }),
       );
@@ -185,7 +232,13 @@ export class ContainerStore {
    */
   async applyUpdate(
     record: ContainerRecord,
-    change: { fields: Partial<ContainerRecord>; newName?: string; claim?: { host: HostRecord; from: Claim; to: Claim }; quotaItems?: TransactItem[]; hostWork?: HostMessage },
+    change: {
+      fields: Partial<ContainerRecord>;
+      newName?: string;
+      claim?: { host: HostRecord; from: Claim; to: Claim };
+      quotaItems?: TransactItem[];
+      hostWork?: HostMessage;
+    },
     allowedIn: readonly Status[],
     action: ActionRecord,
   ): Promise<"applied" | "changed" | "name_taken" | "host_full" | "quota_changed"> {
@@ -210,12 +263,24 @@ export class ContainerStore {
           },
         },
       },
-      { Put: { TableName: this.table, Item: action as unknown as Record<string, unknown>, ConditionExpression: "attribute_not_exists(pk)" } },
+      {
+        Put: {
+          TableName: this.table,
+          Item: action as unknown as Record<string, unknown>,
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      },
     ];
     const nameIndex = items.length;
     if (change.newName) {
       items.push(
-        { Put: { TableName: this.table, Item: { ...keys.containerName(record.project_id, change.newName), uuid: record.uuid }, ConditionExpression: "attribute_not_exists(pk)" } },
+        {
+          Put: {
+            TableName: this.table,
+            Item: { ...keys.containerName(record.project_id, change.newName), uuid: record.uuid },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
         { Delete: { TableName: this.table, Key: keys.containerName(record.project_id, record.name) } },
       );
     }
@@ -242,12 +307,20 @@ export class ContainerStore {
    * (`inFlight`, its message), only while its work is unsettled. Returns false
    * for a stale write.
    */
-  async recordOutcome(uuid: string, generation: number, changes: Partial<ContainerRecord>, inFlight?: HostMessage): Promise<boolean> {
+  async recordOutcome(
+    uuid: string,
+    generation: number,
+    changes: Partial<ContainerRecord>,
+    inFlight?: HostMessage,
+  ): Promise<boolean> {
     // An operation's last write (it settles its generation) takes the container off the overdue index;
     // any earlier write of the operation's moves its deadline on.
     const settles = changes.settled_generation !== undefined;
     const deadline = !settles && inFlight ? pendingDeadline(inFlight, this.operationTimeoutSeconds) : {};
-    const update = updateExpression({ ...changes, ...deadline, updated_at: new Date().toISOString() }, settles ? PENDING_ATTRIBUTES : []);
+    const update = updateExpression(
+      { ...changes, ...deadline, updated_at: new Date().toISOString() },
+      settles ? PENDING_ATTRIBUTES : [],
+    );
     try {
       await this.db.send(
         new UpdateCommand({
@@ -255,7 +328,9 @@ export class ContainerStore {
           Key: keys.container(uuid),
           UpdateExpression: update.expression,
           // An operation writes only while its work is unsettled: once the reconciler has failed it, the host's late writes are dropped.
-          ConditionExpression: inFlight ? "generation = :generation AND settled_generation < :generation" : "generation = :generation",
+          ConditionExpression: inFlight
+            ? "generation = :generation AND settled_generation < :generation"
+            : "generation = :generation",
           ExpressionAttributeNames: update.names,
           ExpressionAttributeValues: { ...update.values, ":generation": generation },
         }),
@@ -316,7 +391,8 @@ export class ContainerStore {
    */
   async failUnstarted(record: ContainerRecord, reason: string): Promise<boolean> {
     if (!record.host_id || !record.claim) return false;
-    if (record.mounts?.some((mount) => mount.type === "volume")) throw new Error("failUnstarted: a container with volumes keeps its claim");
+    if (record.mounts?.some((mount) => mount.type === "volume"))
+      throw new Error("failUnstarted: a container with volumes keeps its claim");
     const update = updateExpression(
       {
         status: "Error",
@@ -341,9 +417,14 @@ export class ContainerStore {
                 TableName: this.table,
                 Key: keys.container(record.uuid),
                 UpdateExpression: update.expression,
-                ConditionExpression: "generation = :generation AND settled_generation < :generation AND host_id = :host",
+                ConditionExpression:
+                  "generation = :generation AND settled_generation < :generation AND host_id = :host",
                 ExpressionAttributeNames: update.names,
-                ExpressionAttributeValues: { ...update.values, ":generation": record.generation, ":host": record.host_id },
+                ExpressionAttributeValues: {
+                  ...update.values,
+                  ":generation": record.generation,
+                  ":host": record.host_id,
+                },
               },
             },
             releaseHost(this.table, record.host_id, record.claim),
@@ -365,7 +446,13 @@ export class ContainerStore {
    * new host and given back on the old one, and the action. The quota does not
    * change: the container is the same. "changed" means the container moved on meanwhile.
    */
-  async moveToHost(record: ContainerRecord, host: HostRecord, action: ActionRecord, create: HostMessage, reason: string): Promise<ClaimOutcome | "changed"> {
+  async moveToHost(
+    record: ContainerRecord,
+    host: HostRecord,
+    action: ActionRecord,
+    create: HostMessage,
+    reason: string,
+  ): Promise<ClaimOutcome | "changed"> {
     if (!record.host_id || !record.claim) throw new Error("moveToHost needs a placed container");
     const update = updateExpression({
       status: "Creating",
@@ -389,12 +476,23 @@ export class ContainerStore {
           UpdateExpression: `${update.expression} ADD generation :one`,
           ConditionExpression: "generation = :generation AND host_id = :oldHost",
           ExpressionAttributeNames: update.names,
-          ExpressionAttributeValues: { ...update.values, ":one": 1, ":generation": record.generation, ":oldHost": record.host_id },
+          ExpressionAttributeValues: {
+            ...update.values,
+            ":one": 1,
+            ":generation": record.generation,
+            ":oldHost": record.host_id,
+          },
         },
       },
       claimHost(this.table, host, record.claim),
       releaseHost(this.table, record.host_id, record.claim),
-      { Put: { TableName: this.table, Item: action as unknown as Record<string, unknown>, ConditionExpression: "attribute_not_exists(pk)" } },
+      {
+        Put: {
+          TableName: this.table,
+          Item: action as unknown as Record<string, unknown>,
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      },
     ];
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
@@ -442,7 +540,10 @@ export class ContainerStore {
       ];
       if (record.host_id && record.claim) {
         const released = { ...record.claim, disk: record.claim.disk - keptGiB };
-        items.push(releaseHost(this.table, record.host_id, released), this.quotas.adjustItem(record.project_id, negate(usageOf(released))));
+        items.push(
+          releaseHost(this.table, record.host_id, released),
+          this.quotas.adjustItem(record.project_id, negate(usageOf(released))),
+        );
       }
       try {
         await this.db.send(new TransactWriteCommand({ TransactItems: items }));
@@ -478,7 +579,11 @@ export class ContainerStore {
 
   /** What becomes of each volume a container mounts when it is deleted. */
   private async volumeFates(record: ContainerRecord) {
-    const fates = { deleted: [] as Array<{ uuid: string; size: number }>, kept: [] as Array<{ uuid: string; size: number }>, shared: [] as Array<{ uuid: string; size: number }> };
+    const fates = {
+      deleted: [] as Array<{ uuid: string; size: number }>,
+      kept: [] as Array<{ uuid: string; size: number }>,
+      shared: [] as Array<{ uuid: string; size: number }>,
+    };
     // A container never placed made no volumes and attached to none.
     if (!record.host_id) return fates;
     for (const mount of record.mounts ?? []) {
@@ -496,7 +601,11 @@ export class ContainerStore {
   }
 
   /** The container, its name, its create action and (optionally) its idempotency key, in that order. */
-  private newContainerItems(record: ContainerRecord, action: ActionRecord, idempotency?: IdempotencyClaim): TransactItem[] {
+  private newContainerItems(
+    record: ContainerRecord,
+    action: ActionRecord,
+    idempotency?: IdempotencyClaim,
+  ): TransactItem[] {
     const items: TransactItem[] = [
       {
         Put: {
@@ -517,13 +626,24 @@ export class ContainerStore {
           ConditionExpression: "attribute_not_exists(pk)",
         },
       },
-      { Put: { TableName: this.table, Item: action as unknown as Record<string, unknown>, ConditionExpression: "attribute_not_exists(pk)" } },
+      {
+        Put: {
+          TableName: this.table,
+          Item: action as unknown as Record<string, unknown>,
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      },
     ];
     if (idempotency) {
       items.push({
         Put: {
           TableName: this.table,
-          Item: { ...keys.idempotencyKey(record.project_id, idempotency.key), uuid: record.uuid, fingerprint: idempotency.fingerprint, expires_at: idempotency.expiresAt },
+          Item: {
+            ...keys.idempotencyKey(record.project_id, idempotency.key),
+            uuid: record.uuid,
+            fingerprint: idempotency.fingerprint,
+            expires_at: idempotency.expiresAt,
+          },
           ConditionExpression: "attribute_not_exists(pk)",
         },
       });
@@ -565,7 +685,8 @@ function claimHost(table: string, host: HostRecord, claim: Claim): TransactItem 
     Update: {
       TableName: table,
       Key: keys.host(host.id),
-      UpdateExpression: "ADD cpu_used_millis :cpu, mem_used :mem, disk_used :disk, total_containers :one, ports_used :ports",
+      UpdateExpression:
+        "ADD cpu_used_millis :cpu, mem_used :mem, disk_used :disk, total_containers :one, ports_used :ports",
       ConditionExpression:
         "enabled = :true AND cpu_total_millis = :cpuTotal AND cpu_used_millis <= :cpuRoom" +
         " AND mem_total = :memTotal AND mem_used <= :memRoom AND disk_total = :diskTotal AND disk_used <= :diskRoom" +
@@ -618,8 +739,15 @@ function releaseHost(table: string, hostId: string, claim: Claim): TransactItem 
     Update: {
       TableName: table,
       Key: keys.host(hostId),
-      UpdateExpression: "ADD cpu_used_millis :cpu, mem_used :mem, disk_used :disk, total_containers :minusOne, ports_used :ports",
-      ExpressionAttributeValues: { ":cpu": -claim.cpuMillis, ":mem": -claim.memory, ":disk": -claim.disk, ":minusOne": -1, ":ports": -(claim.ports ?? 0) },
+      UpdateExpression:
+        "ADD cpu_used_millis :cpu, mem_used :mem, disk_used :disk, total_containers :minusOne, ports_used :ports",
+      ExpressionAttributeValues: {
+        ":cpu": -claim.cpuMillis,
+        ":mem": -claim.memory,
+        ":disk": -claim.disk,
+        ":minusOne": -1,
+        ":ports": -(claim.ports ?? 0),
+      },
     },
   };
 }

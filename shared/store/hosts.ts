@@ -1,18 +1,32 @@
-import { DeleteCommand, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { queryAll } from "./query-all.ts";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { HostRecord, UnknownDockerThing } from "../hosts/record.ts";
 import { GSI1, keys } from "./keys.ts";
+import { queryAll } from "./query-all.ts";
 import { isConditionFailure } from "./transactions.ts";
 import { updateExpression } from "./update-expression.ts";
 
 /** What Berth has claimed on a host: the counters every claim and release moves. */
-export type HostUsage = Pick<HostRecord, "cpu_used_millis" | "mem_used" | "disk_used" | "total_containers"> & { ports_used: number };
+export type HostUsage = Pick<HostRecord, "cpu_used_millis" | "mem_used" | "disk_used" | "total_containers"> & {
+  ports_used: number;
+};
 
-export const NO_HOST_USAGE: HostUsage = { cpu_used_millis: 0, mem_used: 0, disk_used: 0, total_containers: 0, ports_used: 0 };
+export const NO_HOST_USAGE: HostUsage = {
+  cpu_used_millis: 0,
+  mem_used: 0,
+  disk_used: 0,
+  total_containers: 0,
+  ports_used: 0,
+};
 
 export function hostUsageOf(host: HostRecord): HostUsage {
-  return { cpu_used_millis: host.cpu_used_millis, mem_used: host.mem_used, disk_used: host.disk_used, total_containers: host.total_containers, ports_used: host.ports_used ?? 0 };
+  return {
+    cpu_used_millis: host.cpu_used_millis,
+    mem_used: host.mem_used,
+    disk_used: host.disk_used,
+    total_containers: host.total_containers,
+    ports_used: host.ports_used ?? 0,
+  };
 }
 
 /** What an agent reports about its host at registration. */
@@ -35,13 +49,25 @@ export type HostInventory = Omit<
 >;
 
 export class HostStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   /** Creates or refreshes a host's inventory without touching what is claimed on it. */
   async register(inventory: HostInventory, now = Date.now()): Promise<void> {
-    const fields: Record<string, unknown> = { ...inventory, ...keys.hostInList(inventory.hostname, inventory.id), heartbeat_at: now };
+    const fields: Record<string, unknown> = {
+      ...inventory,
+      ...keys.hostInList(inventory.hostname, inventory.id),
+      heartbeat_at: now,
+    };
     const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ":zero": 0, ":true": true, ":null": null, ":now": new Date(now).toISOString() };
+    const values: Record<string, unknown> = {
+      ":zero": 0,
+      ":true": true,
+      ":null": null,
+      ":now": new Date(now).toISOString(),
+    };
     const sets = Object.entries(fields).map(([field, value], index) => {
       names[`#f${index}`] = field;
       values[`:v${index}`] = value;
@@ -50,7 +76,11 @@ export class HostStore {
     for (const counter of ["cpu_used_millis", "mem_used", "disk_used", "total_containers", "ports_used"]) {
       sets.push(`${counter} = if_not_exists(${counter}, :zero)`);
     }
-    sets.push("enabled = if_not_exists(enabled, :true)", "disabled_reason = if_not_exists(disabled_reason, :null)", "registered_at = if_not_exists(registered_at, :now)");
+    sets.push(
+      "enabled = if_not_exists(enabled, :true)",
+      "disabled_reason = if_not_exists(disabled_reason, :null)",
+      "registered_at = if_not_exists(registered_at, :now)",
+    );
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
@@ -76,7 +106,8 @@ export class HostStore {
           TableName: this.table,
           Key: keys.host(hostId),
           UpdateExpression: "SET identity_claimed_by = :claimer",
-          ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(identity_claimed_by) OR identity_claimed_by = :claimer)",
+          ConditionExpression:
+            "attribute_exists(pk) AND (attribute_not_exists(identity_claimed_by) OR identity_claimed_by = :claimer)",
           ExpressionAttributeValues: { ":claimer": claimer },
         }),
       );
@@ -120,7 +151,10 @@ export class HostStore {
   }
 
   /** An admin's switches: enabled (with a reason when disabled) and forced_down. */
-  async setAdminState(hostId: string, changes: { enabled?: boolean; disabled_reason?: string | null; forced_down?: boolean }): Promise<void> {
+  async setAdminState(
+    hostId: string,
+    changes: { enabled?: boolean; disabled_reason?: string | null; forced_down?: boolean },
+  ): Promise<void> {
     const update = updateExpression(changes);
     await this.db.send(
       new UpdateCommand({
@@ -161,8 +195,18 @@ export class HostStore {
           TableName: this.table,
           Key: keys.host(hostId),
           UpdateExpression: `SET ${fields.map((field) => `${field} = :expected_${field}`).join(", ")}`,
-          ConditionExpression: fields.map((field) => `(${field} = :observed_${field}${observed[field] === 0 ? ` OR attribute_not_exists(${field})` : ""})`).join(" AND "),
-          ExpressionAttributeValues: Object.fromEntries(fields.flatMap((field) => [[`:expected_${field}`, expected[field]], [`:observed_${field}`, observed[field]]])),
+          ConditionExpression: fields
+            .map(
+              (field) =>
+                `(${field} = :observed_${field}${observed[field] === 0 ? ` OR attribute_not_exists(${field})` : ""})`,
+            )
+            .join(" AND "),
+          ExpressionAttributeValues: Object.fromEntries(
+            fields.flatMap((field) => [
+              [`:expected_${field}`, expected[field]],
+              [`:observed_${field}`, observed[field]],
+            ]),
+          ),
         }),
       );
       return true;
@@ -185,21 +229,31 @@ export class HostStore {
   }
 
   /** Replaces the host's list of Docker containers or volumes Berth knows nothing of, and their count. */
-  async recordUnknown(hostId: string, kind: "containers" | "volumes", entries: UnknownDockerThing[], count: number): Promise<void> {
+  async recordUnknown(
+    hostId: string,
+    kind: "containers" | "volumes",
+    entries: UnknownDockerThing[],
+    count: number,
+  ): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: keys.host(hostId),
         UpdateExpression: "SET #list = :entries, #count = :count",
         ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeNames: { "#list": `unknown_${kind}`, "#count": kind === "containers" ? "unknown_container_count" : "unknown_volume_count" },
+        ExpressionAttributeNames: {
+          "#list": `unknown_${kind}`,
+          "#count": kind === "containers" ? "unknown_container_count" : "unknown_volume_count",
+        },
         ExpressionAttributeValues: { ":entries": entries, ":count": count },
       }),
     );
   }
 
   async get(hostId: string): Promise<HostRecord | undefined> {
-    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.host(hostId), ConsistentRead: true }));
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.host(hostId), ConsistentRead: true }),
+    );
     return result.Item as HostRecord | undefined;
   }
 
@@ -211,5 +265,4 @@ export class HostStore {
       ExpressionAttributeValues: { ":hosts": keys.allHosts() },
     });
   }
-
 }

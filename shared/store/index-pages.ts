@@ -1,4 +1,4 @@
-import { QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 
 /** Where one ordered walk of an index starts and which way it goes. */
 export interface IndexWalk {

@@ -17,7 +17,10 @@ export const keys = {
   host: (hostId: string) => ({ pk: `HOST#${hostId}`, sk: "HOST" }),
   hostInList: (hostname: string, hostId: string) => ({ gsi1pk: ALL_HOSTS, gsi1sk: `${hostname}#${hostId}` }),
   allHosts: () => ALL_HOSTS,
-  action: (containerUuid: string, requestId: string) => ({ pk: `CONTAINER#${containerUuid}`, sk: `ACTION#${requestId}` }),
+  action: (containerUuid: string, requestId: string) => ({
+    pk: `CONTAINER#${containerUuid}`,
+    sk: `ACTION#${requestId}`,
+  }),
   actionPrefix: "ACTION#",
   registry: (uuid: string) => ({ pk: `REGISTRY#${uuid}`, sk: "REGISTRY" }),
   projectRegistries: (projectId: string) => `PROJECT_REGISTRIES#${projectId}`,
@@ -37,14 +40,20 @@ export const keys = {
   reply: (requestId: string) => ({ pk: `REPLY#${requestId}`, sk: "REPLY" }),
   session: (sessionId: string) => ({ pk: `SESSION#${sessionId}`, sk: "SESSION" }),
   /** An interactive session is listed in its project (sparse gsi1) until it ends, to bound how many are open. */
-  liveSessionOf: (projectId: string, sessionId: string) => ({ gsi1pk: `PROJECT_SESSIONS#${projectId}`, gsi1sk: sessionId }),
+  liveSessionOf: (projectId: string, sessionId: string) => ({
+    gsi1pk: `PROJECT_SESSIONS#${projectId}`,
+    gsi1sk: sessionId,
+  }),
   liveSessionsOf: (projectId: string) => `PROJECT_SESSIONS#${projectId}`,
   sessionConnection: (connectionId: string) => ({ pk: `CONNECTION#${connectionId}`, sk: "CONNECTION" }),
   /**
    * A container with work in flight is listed (sparse gsi4) by the time its
    * work is overdue, so the reconciler reads only what may be stuck.
    */
-  pendingUntil: (deadline: number, uuid: string) => ({ gsi4pk: PENDING, gsi4sk: `${new Date(deadline).toISOString()}#${uuid}` }),
+  pendingUntil: (deadline: number, uuid: string) => ({
+    gsi4pk: PENDING,
+    gsi4sk: `${new Date(deadline).toISOString()}#${uuid}`,
+  }),
   /** Sorts after every pending entry whose deadline is before `now`. */
   overdueBefore: (now: number) => `${new Date(now).toISOString()}#`,
   pending: () => PENDING,

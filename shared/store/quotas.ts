@@ -1,8 +1,17 @@
-import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { queryAll } from "./query-all.ts";
 import type { DynamoDBDocumentClient, TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
-import { BUILT_IN_DEFAULTS, limitInUsageUnits, NO_USAGE, QUOTA_RESOURCES, UNLIMITED, USAGE_FIELD, type QuotaLimits, type QuotaUsage } from "../quotas/limits.ts";
+import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BUILT_IN_DEFAULTS,
+  limitInUsageUnits,
+  NO_USAGE,
+  QUOTA_RESOURCES,
+  type QuotaLimits,
+  type QuotaUsage,
+  UNLIMITED,
+  USAGE_FIELD,
+} from "../quotas/limits.ts";
 import { GSI2, keys } from "./keys.ts";
+import { queryAll } from "./query-all.ts";
 import { isConditionFailure } from "./transactions.ts";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
@@ -23,7 +32,12 @@ export interface QuotaClass {
   version: number;
 }
 
-const USED: Record<keyof QuotaUsage, string> = { containers: "used_containers", cpuMillis: "used_cpu_millis", memory: "used_memory", disk: "used_disk" };
+const USED: Record<keyof QuotaUsage, string> = {
+  containers: "used_containers",
+  cpuMillis: "used_cpu_millis",
+  memory: "used_memory",
+  disk: "used_disk",
+};
 const CLASS_CACHE_MS = 5_000;
 let cachedClass: { value: QuotaClass; at: number; table: string } | undefined;
 
@@ -32,25 +46,40 @@ let cachedClass: { value: QuotaClass; at: number; table: string } | undefined;
  * updates that item and never adds a second) and one item for the default class.
  */
 export class QuotaStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async getProject(projectId: string): Promise<ProjectQuota> {
-    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.quota(projectId), ConsistentRead: true }));
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.quota(projectId), ConsistentRead: true }),
+    );
     const item = result.Item ?? {};
     const overrides: Partial<QuotaLimits> = {};
-    for (const resource of QUOTA_RESOURCES) if (typeof item[`limit_${resource}`] === "number") overrides[resource] = item[`limit_${resource}`];
+    for (const resource of QUOTA_RESOURCES)
+      if (typeof item[`limit_${resource}`] === "number") overrides[resource] = item[`limit_${resource}`];
     const usage = { ...NO_USAGE };
-    for (const [field, attribute] of Object.entries(USED)) usage[field as keyof QuotaUsage] = Number(item[attribute] ?? 0);
+    for (const [field, attribute] of Object.entries(USED))
+      usage[field as keyof QuotaUsage] = Number(item[attribute] ?? 0);
     return { projectId, overrides, version: Number(item.limits_version ?? 0), usage };
   }
 
   /** The default class; cached for a few seconds, since every claim re-checks its version. */
   async getClass(fresh = false): Promise<QuotaClass> {
-    if (!fresh && cachedClass && cachedClass.table === this.table && Date.now() - cachedClass.at < CLASS_CACHE_MS) return cachedClass.value;
-    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.quotaClass("default"), ConsistentRead: true }));
+    if (!fresh && cachedClass && cachedClass.table === this.table && Date.now() - cachedClass.at < CLASS_CACHE_MS)
+      return cachedClass.value;
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.quotaClass("default"), ConsistentRead: true }),
+    );
     const item = result.Item;
     const value: QuotaClass = item
-      ? { limits: Object.fromEntries(QUOTA_RESOURCES.map((r) => [r, Number(item[r] ?? BUILT_IN_DEFAULTS[r])])) as QuotaLimits, version: Number(item.version ?? 0) }
+      ? {
+          limits: Object.fromEntries(
+            QUOTA_RESOURCES.map((r) => [r, Number(item[r] ?? BUILT_IN_DEFAULTS[r])]),
+          ) as QuotaLimits,
+          version: Number(item.version ?? 0),
+        }
       : { limits: { ...BUILT_IN_DEFAULTS }, version: 0 };
     cachedClass = { value, at: Date.now(), table: this.table };
     return value;
@@ -90,7 +119,10 @@ export class QuotaStore {
         Key: keys.quotaClass("default"),
         UpdateExpression: `SET ${sets.join(", ")} ADD version :one`,
         ExpressionAttributeNames: Object.fromEntries(Object.keys(limits).map((resource) => [`#${resource}`, resource])),
-        ExpressionAttributeValues: { ...Object.fromEntries(Object.entries(limits).map(([resource, limit]) => [`:${resource}`, limit])), ":one": 1 },
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(Object.entries(limits).map(([resource, limit]) => [`:${resource}`, limit])),
+          ":one": 1,
+        },
       }),
     );
     cachedClass = undefined;
@@ -126,7 +158,11 @@ export class QuotaStore {
   }
 
   /** A transaction item that gives usage back (or takes more, unconditionally, when `change` is positive). */
-  adjustItem(projectId: string, change: QuotaUsage, guard?: { condition: string; values: Record<string, unknown> }): TransactItem {
+  adjustItem(
+    projectId: string,
+    change: QuotaUsage,
+    guard?: { condition: string; values: Record<string, unknown> },
+  ): TransactItem {
     const adds = Object.entries(USED).map(([field, attribute]) => `${attribute} :${field}`);
     return {
       Update: {
@@ -146,12 +182,21 @@ export class QuotaStore {
 
   /** Every project's recorded usage (each project whose usage ever changed). */
   async listUsage(): Promise<Map<string, QuotaUsage>> {
-    const items = await queryAll(this.db, { TableName: this.table, IndexName: GSI2, KeyConditionExpression: "gsi2pk = :quotas", ExpressionAttributeValues: { ":quotas": keys.allQuotas() } });
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      IndexName: GSI2,
+      KeyConditionExpression: "gsi2pk = :quotas",
+      ExpressionAttributeValues: { ":quotas": keys.allQuotas() },
+    });
     return new Map(
-      items.map((item) => [String(item.gsi2sk), Object.fromEntries(Object.entries(USED).map(([field, attribute]) => [field, Number(item[attribute] ?? 0)])) as unknown as QuotaUsage]),
+      items.map((item) => [
+        String(item.gsi2sk),
+        Object.fromEntries(
+          Object.entries(USED).map(([field, attribute]) => [field, Number(item[attribute] ?? 0)]),
+        ) as unknown as QuotaUsage,
+      ]),
     );
   }
-
 
   /** Sets a project's usage to what its records add up to, only if it still reads `observed`. */
   async correctUsage(projectId: string, observed: QuotaUsage, expected: QuotaUsage): Promise<boolean> {
@@ -162,9 +207,19 @@ export class QuotaStore {
           TableName: this.table,
           Key: keys.quota(projectId),
           UpdateExpression: `SET ${fields.map(([field, attribute]) => `${attribute} = :expected_${field}`).join(", ")}, gsi2pk = :quotaList, gsi2sk = :project`,
-          ConditionExpression: fields.map(([field, attribute]) => `(${attribute} = :observed_${field}${observed[field] === 0 ? ` OR attribute_not_exists(${attribute})` : ""})`).join(" AND "),
+          ConditionExpression: fields
+            .map(
+              ([field, attribute]) =>
+                `(${attribute} = :observed_${field}${observed[field] === 0 ? ` OR attribute_not_exists(${attribute})` : ""})`,
+            )
+            .join(" AND "),
           ExpressionAttributeValues: {
-            ...Object.fromEntries(fields.flatMap(([field]) => [[`:expected_${field}`, expected[field]], [`:observed_${field}`, observed[field]]])),
+            ...Object.fromEntries(
+              fields.flatMap(([field]) => [
+                [`:expected_${field}`, expected[field]],
+                [`:observed_${field}`, observed[field]],
+              ]),
+            ),
             ":quotaList": keys.allQuotas(),
             ":project": projectId,
           },

@@ -11,15 +11,22 @@ export class ReadMeter {
     this.requests++;
     if (output.Item) this.itemsRead++;
     this.itemsRead += output.Items?.length ?? 0;
-    if (output.Responses && !Array.isArray(output.Responses)) for (const items of Object.values(output.Responses)) this.itemsRead += items.length;
+    if (output.Responses && !Array.isArray(output.Responses))
+      for (const items of Object.values(output.Responses)) this.itemsRead += items.length;
   }
 }
 
 /** A document client of its own whose every response is counted by `meter` (the shared clients stay unmetered). */
-export function meteredDocumentClient(config: Pick<BerthConfig, "region" | "dynamodbEndpoint">, meter: ReadMeter): DynamoDBDocumentClient {
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: config.region, endpoint: config.dynamodbEndpoint, maxAttempts: 5 }), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+export function meteredDocumentClient(
+  config: Pick<BerthConfig, "region" | "dynamodbEndpoint">,
+  meter: ReadMeter,
+): DynamoDBDocumentClient {
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: config.region, endpoint: config.dynamodbEndpoint, maxAttempts: 5 }),
+    {
+      marshallOptions: { removeUndefinedValues: true },
+    },
+  );
   client.middlewareStack.add(
     (next) => async (args) => {
       const result = await next(args);

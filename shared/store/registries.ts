@@ -1,24 +1,42 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { RegistryRecord } from "../registries/record.ts";
 import { GSI1, keys } from "./keys.ts";
 
 export class RegistryStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async put(registry: RegistryRecord): Promise<void> {
     await this.db.send(
-      new PutCommand({ TableName: this.table, Item: { ...registry, ...keys.registry(registry.uuid), gsi1pk: keys.projectRegistries(registry.project_id), gsi1sk: `${registry.created_at}#${registry.uuid}` } }),
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...registry,
+          ...keys.registry(registry.uuid),
+          gsi1pk: keys.projectRegistries(registry.project_id),
+          gsi1sk: `${registry.created_at}#${registry.uuid}`,
+        },
+      }),
     );
   }
 
   async get(uuid: string): Promise<RegistryRecord | undefined> {
-    return (await this.db.send(new GetCommand({ TableName: this.table, Key: keys.registry(uuid), ConsistentRead: true }))).Item as RegistryRecord | undefined;
+    return (
+      await this.db.send(new GetCommand({ TableName: this.table, Key: keys.registry(uuid), ConsistentRead: true }))
+    ).Item as RegistryRecord | undefined;
   }
 
   async listByProject(projectId: string): Promise<RegistryRecord[]> {
     const result = await this.db.send(
-      new QueryCommand({ TableName: this.table, IndexName: GSI1, KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": keys.projectRegistries(projectId) } }),
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: GSI1,
+        KeyConditionExpression: "gsi1pk = :p",
+        ExpressionAttributeValues: { ":p": keys.projectRegistries(projectId) },
+      }),
     );
     return (result.Items ?? []) as RegistryRecord[];
   }

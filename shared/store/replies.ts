@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { HostQuery } from "../queue/host-messages.ts";
 import { keys } from "./keys.ts";
 
@@ -14,7 +14,10 @@ const REPLY_TTL_SECONDS = 3600;
 
 /** Where hosts leave their answers for the function that asked, keyed by request id. */
 export class ReplyStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   /**
    * Records the question a function is about to send, before it sends it: the
@@ -25,21 +28,34 @@ export class ReplyStore {
     await this.db.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...keys.reply(query.request_id), question: questionDigest(query), expires_at: Math.floor(Date.now() / 1000) + REPLY_TTL_SECONDS },
+        Item: {
+          ...keys.reply(query.request_id),
+          question: questionDigest(query),
+          expires_at: Math.floor(Date.now() / 1000) + REPLY_TTL_SECONDS,
+        },
       }),
     );
   }
 
   /** Whether `query` is exactly a question a function recorded and nobody has answered yet. */
   async wasAsked(query: HostQuery): Promise<boolean> {
-    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.reply(query.request_id), ConsistentRead: true }));
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.reply(query.request_id), ConsistentRead: true }),
+    );
     return !!result.Item && !result.Item.body && result.Item.question === questionDigest(query);
   }
 
   async put(requestId: string, reply: Reply): Promise<void> {
     let body = gzipSync(JSON.stringify(reply));
     if (body.length > MAX_REPLY_BYTES) {
-      body = gzipSync(JSON.stringify({ ok: false, status: 413, code: "reply_too_large", message: `The answer is larger than ${MAX_REPLY_BYTES / 1024} KiB.` } satisfies Reply));
+      body = gzipSync(
+        JSON.stringify({
+          ok: false,
+          status: 413,
+          code: "reply_too_large",
+          message: `The answer is larger than ${MAX_REPLY_BYTES / 1024} KiB.`,
+        } satisfies Reply),
+      );
     }
     await this.db.send(
       new PutCommand({
@@ -50,7 +66,9 @@ export class ReplyStore {
   }
 
   async get(requestId: string): Promise<Reply | undefined> {
-    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.reply(requestId), ConsistentRead: true }));
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.reply(requestId), ConsistentRead: true }),
+    );
     if (!result.Item?.body) return undefined;
     return JSON.parse(gunzipSync(result.Item.body as Uint8Array).toString("utf8")) as Reply;
   }
@@ -59,5 +77,7 @@ export class ReplyStore {
 /** What identifies a question: everything the host would act on. */
 function questionDigest(query: HostQuery): string {
   const { query: kind, container_uuid, params, answer_by } = query;
-  return createHash("sha256").update(JSON.stringify([kind, container_uuid, params, answer_by])).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify([kind, container_uuid, params, answer_by]))
+    .digest("hex");
 }

@@ -4,13 +4,13 @@ import { ActionStore } from "./actions.ts";
 import { documentClientFor } from "./clients.ts";
 import { ContainerStore } from "./containers.ts";
 import { HostStore } from "./hosts.ts";
-import { QuotaStore } from "./quotas.ts";
-import { ReplyStore } from "./replies.ts";
-import { VolumeStore } from "./volumes.ts";
 import { ImageStore } from "./images.ts";
+import { QuotaStore } from "./quotas.ts";
 import { RegistryStore } from "./registries.ts";
-import { TombstoneStore } from "./tombstones.ts";
+import { ReplyStore } from "./replies.ts";
 import { SessionStore } from "./sessions.ts";
+import { TombstoneStore } from "./tombstones.ts";
+import { VolumeStore } from "./volumes.ts";
 
 export interface Stores {
   containers: ContainerStore;

@@ -1,4 +1,4 @@
-import { GetCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { keys } from "./keys.ts";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
@@ -22,7 +22,11 @@ export interface Tombstone {
  * (and reports) a copy for which it finds neither record nor tombstone.
  */
 export class TombstoneStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string, private readonly keepDays: number) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly keepDays: number,
+  ) {}
 
   /** The transaction item leaving a tombstone for a record deleted in the same transaction. */
   putItem(kind: TombstoneKind, uuid: string, hostId: string | null, now = Date.now()): TransactItem {
@@ -37,7 +41,9 @@ export class TombstoneStore {
   }
 
   async get(kind: TombstoneKind, uuid: string): Promise<Tombstone | undefined> {
-    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.tombstone(kind, uuid), ConsistentRead: true }));
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.tombstone(kind, uuid), ConsistentRead: true }),
+    );
     return result.Item as Tombstone | undefined;
   }
 }

@@ -4,7 +4,10 @@ import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 export type CancellationCode = "None" | "ConditionalCheckFailed" | "TransactionConflict" | string;
 
 export function cancellationCodes(error: unknown): CancellationCode[] | undefined {
-  if (error instanceof TransactionCanceledException || (error as { name?: string })?.name === "TransactionCanceledException") {
+  if (
+    error instanceof TransactionCanceledException ||
+    (error as { name?: string })?.name === "TransactionCanceledException"
+  ) {
     const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
     return reasons.map((reason) => reason.Code ?? "None");
   }

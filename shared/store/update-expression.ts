@@ -13,9 +13,15 @@ export function updateExpression(
     values[`:u${index}`] = value ?? null;
     return `#u${index} = :u${index}`;
   });
-  const removals = remove.filter((field) => !(field in changes)).map((field, index) => {
-    names[`#r${index}`] = field;
-    return `#r${index}`;
-  });
-  return { expression: `SET ${sets.join(", ")}${removals.length > 0 ? ` REMOVE ${removals.join(", ")}` : ""}`, names, values };
+  const removals = remove
+    .filter((field) => !(field in changes))
+    .map((field, index) => {
+      names[`#r${index}`] = field;
+      return `#r${index}`;
+    });
+  return {
+    expression: `SET ${sets.join(", ")}${removals.length > 0 ? ` REMOVE ${removals.join(", ")}` : ""}`,
+    names,
+    values,
+  };
 }

@@ -1,10 +1,10 @@
-import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { queryAll } from "./query-all.ts";
-import { cancellationCodes } from "./transactions.ts";
 import type { DynamoDBDocumentClient, TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { VolumeRecord } from "../volumes/record.ts";
 import { GSI1, GSI2, keys } from "./keys.ts";
+import { queryAll } from "./query-all.ts";
 import type { TombstoneStore } from "./tombstones.ts";
+import { cancellationCodes } from "./transactions.ts";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
@@ -14,25 +14,40 @@ type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[numb
  * delete those containers, so a volume in use cannot be deleted.
  */
 export class VolumeStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string, private readonly tombstones: TombstoneStore) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly tombstones: TombstoneStore,
+  ) {}
 
   async get(uuid: string): Promise<(VolumeRecord & { attached?: Set<string> }) | undefined> {
-    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.volume(uuid), ConsistentRead: true }));
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.volume(uuid), ConsistentRead: true }),
+    );
     return result.Item as (VolumeRecord & { attached?: Set<string> }) | undefined;
   }
 
   async listByProject(projectId: string): Promise<Array<VolumeRecord & { attached?: Set<string> }>> {
     const result = await this.db.send(
-      new QueryCommand({ TableName: this.table, IndexName: GSI1, KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": keys.projectVolumes(projectId) } }),
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: GSI1,
+        KeyConditionExpression: "gsi1pk = :p",
+        ExpressionAttributeValues: { ":p": keys.projectVolumes(projectId) },
+      }),
     );
     return (result.Items ?? []) as Array<VolumeRecord & { attached?: Set<string> }>;
   }
 
   /** Every project's volumes (for the accounting audit). */
   listAll(): Promise<VolumeRecord[]> {
-    return queryAll<VolumeRecord>(this.db, { TableName: this.table, IndexName: GSI2, KeyConditionExpression: "gsi2pk = :all", ExpressionAttributeValues: { ":all": keys.allVolumes() } });
+    return queryAll<VolumeRecord>(this.db, {
+      TableName: this.table,
+      IndexName: GSI2,
+      KeyConditionExpression: "gsi2pk = :all",
+      ExpressionAttributeValues: { ":all": keys.allVolumes() },
+    });
   }
-
 
   /** Finds a project's volume by uuid, or by name when exactly one has it. */
   async find(projectId: string, uuidOrName: string): Promise<(VolumeRecord & { attached?: Set<string> }) | undefined> {
@@ -80,9 +95,13 @@ export class VolumeStore {
       Update: {
         TableName: this.table,
         Key: keys.volume(volumeUuid),
-        UpdateExpression: options.madeIt ? "DELETE attached :container SET container_uuid = :none" : "DELETE attached :container",
+        UpdateExpression: options.madeIt
+          ? "DELETE attached :container SET container_uuid = :none"
+          : "DELETE attached :container",
         ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeValues: options.madeIt ? { ":container": new Set([containerUuid]), ":none": null } : { ":container": new Set([containerUuid]) },
+        ExpressionAttributeValues: options.madeIt
+          ? { ":container": new Set([containerUuid]), ":none": null }
+          : { ":container": new Set([containerUuid]) },
       },
     };
   }
@@ -93,7 +112,11 @@ export class VolumeStore {
    */
   async deleteUnused(volume: VolumeRecord, releaseItems: TransactItem[]): Promise<boolean> {
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: [...this.deleteItems(volume.uuid, volume.host_id), ...releaseItems] }));
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [...this.deleteItems(volume.uuid, volume.host_id), ...releaseItems],
+        }),
+      );
       return true;
     } catch (error) {
       if (cancellationCodes(error)?.[0] === "ConditionalCheckFailed") return false;
@@ -114,7 +137,9 @@ export class VolumeStore {
         ConditionExpression: exceptContainer
           ? "attribute_not_exists(attached) OR size(attached) = :zero OR (size(attached) = :one AND contains(attached, :container))"
           : "attribute_not_exists(attached) OR size(attached) = :zero",
-        ExpressionAttributeValues: exceptContainer ? { ":zero": 0, ":one": 1, ":container": exceptContainer } : { ":zero": 0 },
+        ExpressionAttributeValues: exceptContainer
+          ? { ":zero": 0, ":one": 1, ":container": exceptContainer }
+          : { ":zero": 0 },
       },
     };
   }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
+import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 let berth: TestBerth;
 beforeAll(async () => {
@@ -12,14 +12,20 @@ afterAll(async () => {
   await berth?.stop();
 });
 
-function exited(child: { once: (event: "exit", listener: () => void) => void; exitCode: number | null; signalCode: string | null }): Promise<void> {
+function exited(child: {
+  once: (event: "exit", listener: () => void) => void;
+  exitCode: number | null;
+  signalCode: string | null;
+}): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once("exit", resolve));
 }
 
 describe("the agent under faults", () => {
   it("SIGKILL in the middle of a create, then a restart: the container ends Running exactly once, with no orphan", async () => {
-    const created = await berth.api("POST", "/v1/containers?run=true", { body: { name: "survivor", image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 } });
+    const created = await berth.api("POST", "/v1/containers?run=true", {
+      body: { name: "survivor", image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 },
+    });
     const uuid = created.body.uuid;
     const agent = berth.stack.agents.at(-1)!;
     // Kill as soon as the agent is seen working on it.
@@ -66,13 +72,22 @@ describe("the agent under faults", () => {
     await sqsClientFor(readConfig()).send(
       new SendMessageCommand({
         QueueUrl: host!.queue_url,
-        MessageBody: JSON.stringify({ kind: "stop", container_uuid: record.uuid, generation: record.generation - 1, request_id: "req-late", timeout: 0 }),
+        MessageBody: JSON.stringify({
+          kind: "stop",
+          container_uuid: record.uuid,
+          generation: record.generation - 1,
+          request_id: "req-late",
+          timeout: 0,
+        }),
         MessageGroupId: record.uuid,
         MessageDeduplicationId: "req-late-stop",
       }),
     );
     await sleep(1500);
     expect((await berth.docker.getContainer(`berth-${record.uuid}`).inspect()).State.Running).toBe(true);
-    expect((await berth.stores.containers.get(record.uuid))!).toMatchObject({ status: "Running", generation: record.generation });
+    expect((await berth.stores.containers.get(record.uuid))!).toMatchObject({
+      status: "Running",
+      generation: record.generation,
+    });
   });
 });

@@ -1,9 +1,9 @@
 import type { ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 import { expectAgreement } from "../helpers/agreement.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
+import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 /**
  * An agent killed mid-burst and restarted picks up the work it held at once,
@@ -36,7 +36,9 @@ describe("an agent SIGKILLed during a burst of creates, then restarted", () => {
     }
     const created = await Promise.all(
       Array.from({ length: BURST }, (_, index) =>
-        berth.api("POST", "/v1/containers?run=true", { body: { name: `burst-${index}`, image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 } }),
+        berth.api("POST", "/v1/containers?run=true", {
+          body: { name: `burst-${index}`, image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 },
+        }),
       ),
     );
     expect(created.map((response) => response.status)).toEqual(Array(BURST).fill(202));
@@ -55,7 +57,11 @@ describe("an agent SIGKILLed during a burst of creates, then restarted", () => {
       const records = (await berth.stores.containers.listAll()).filter((record) => uuids.includes(record.uuid));
       running = records.filter((record) => record.status === "Running" && record.task_state === null).length;
       if (running === BURST) break;
-      if (registeredAfter === undefined && (await berth.stores.hosts.list()).some((host) => host.heartbeat_at >= restartedAt)) registeredAfter = Date.now() - restartedAt;
+      if (
+        registeredAfter === undefined &&
+        (await berth.stores.hosts.list()).some((host) => host.heartbeat_at >= restartedAt)
+      )
+        registeredAfter = Date.now() - restartedAt;
       await sleep(200);
     }
     const seconds = (Date.now() - restartedAt) / 1000;

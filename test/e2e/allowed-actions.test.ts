@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALLOWED_STATUSES } from "../../shared/containers/statuses.ts";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
+import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 let berth: TestBerth;
 /** One container in each status this test can reach on demand. */
@@ -10,7 +10,11 @@ const inStatus: Record<string, string> = {};
 beforeAll(async () => {
   berth = await startBerth();
   const create = async (name: string, run: boolean, extra: object = {}) =>
-    (await berth.api("POST", `/v1/containers?run=${run}`, { body: { name, image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16, ...extra } })).body.uuid as string;
+    (
+      await berth.api("POST", `/v1/containers?run=${run}`, {
+        body: { name, image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16, ...extra },
+      })
+    ).body.uuid as string;
   inStatus.Created = await create("created", false);
   inStatus.Running = await create("running", true);
   inStatus.Stopped = await create("stopped", true);
@@ -18,7 +22,8 @@ beforeAll(async () => {
   inStatus.Error = await create("error", true, { image: "berth-test/absent:1", image_pull_policy: "never" });
   await berth.waitForContainer(inStatus.Created, (c) => c.status === "Created" && !c.task_state);
   await berth.waitForContainer(inStatus.Error, (c) => c.status === "Error");
-  for (const name of ["Running", "Stopped", "Paused"]) await berth.waitForContainer(inStatus[name]!, (c) => c.status === "Running" && !c.task_state);
+  for (const name of ["Running", "Stopped", "Paused"])
+    await berth.waitForContainer(inStatus[name]!, (c) => c.status === "Running" && !c.task_state);
   await berth.api("POST", `/v1/containers/${inStatus.Stopped}/stop?timeout=0`);
   await berth.api("POST", `/v1/containers/${inStatus.Paused}/pause`);
   await berth.waitForContainer(inStatus.Stopped!, (c) => c.status === "Stopped" && !c.task_state);
@@ -29,37 +34,93 @@ afterAll(async () => {
 });
 
 /** Each guarded request, and the table row that says where it is allowed. */
-const REQUESTS: Array<{ name: string; allowedIn: readonly string[]; send: (uuid: string) => Promise<{ status: number; body: any }> }> = [
+const REQUESTS: Array<{
+  name: string;
+  allowedIn: readonly string[];
+  send: (uuid: string) => Promise<{ status: number; body: any }>;
+}> = [
   { name: "start", allowedIn: ALLOWED_STATUSES.start, send: (id) => berth.api("POST", `/v1/containers/${id}/start`) },
   { name: "stop", allowedIn: ALLOWED_STATUSES.stop, send: (id) => berth.api("POST", `/v1/containers/${id}/stop`) },
   { name: "pause", allowedIn: ALLOWED_STATUSES.pause, send: (id) => berth.api("POST", `/v1/containers/${id}/pause`) },
-  { name: "unpause", allowedIn: ALLOWED_STATUSES.unpause, send: (id) => berth.api("POST", `/v1/containers/${id}/unpause`) },
-  { name: "kill", allowedIn: ALLOWED_STATUSES.kill, send: (id) => berth.api("POST", `/v1/containers/${id}/kill?signal=SIGKILL`) },
-  { name: "execute", allowedIn: ALLOWED_STATUSES.execute, send: (id) => berth.api("POST", `/v1/containers/${id}/execute?command=true&run=true`) },
+  {
+    name: "unpause",
+    allowedIn: ALLOWED_STATUSES.unpause,
+    send: (id) => berth.api("POST", `/v1/containers/${id}/unpause`),
+  },
+  {
+    name: "kill",
+    allowedIn: ALLOWED_STATUSES.kill,
+    send: (id) => berth.api("POST", `/v1/containers/${id}/kill?signal=SIGKILL`),
+  },
+  {
+    name: "execute",
+    allowedIn: ALLOWED_STATUSES.execute,
+    send: (id) => berth.api("POST", `/v1/containers/${id}/execute?command=true&run=true`),
+  },
   { name: "top", allowedIn: ALLOWED_STATUSES.top, send: (id) => berth.api("GET", `/v1/containers/${id}/top`) },
   { name: "stats", allowedIn: ALLOWED_STATUSES.stats, send: (id) => berth.api("GET", `/v1/containers/${id}/stats`) },
-  { name: "reboot", allowedIn: ALLOWED_STATUSES.reboot, send: (id) => berth.api("POST", `/v1/containers/${id}/reboot`) },
-  { name: "rebuild", allowedIn: ALLOWED_STATUSES.rebuild, send: (id) => berth.api("POST", `/v1/containers/${id}/rebuild`) },
-  { name: "update", allowedIn: ALLOWED_STATUSES.update, send: (id) => berth.api("PATCH", `/v1/containers/${id}`, { body: { memory: 32 } }) },
-  { name: "resize_container", allowedIn: ALLOWED_STATUSES.update, send: (id) => berth.api("POST", `/v1/containers/${id}/resize_container`, { body: { cpu: 0.2 } }) },
-  { name: "commit", allowedIn: ALLOWED_STATUSES.commit, send: (id) => berth.api("POST", `/v1/containers/${id}/commit?repository=berth-test/never`) },
-  { name: "get_archive", allowedIn: ALLOWED_STATUSES.archive, send: (id) => berth.api("GET", `/v1/containers/${id}/get_archive?path=/etc`) },
-  { name: "put_archive", allowedIn: ALLOWED_STATUSES.archive, send: (id) => berth.api("POST", `/v1/containers/${id}/put_archive?path=/tmp`, { body: { data: "" } }) },
+  {
+    name: "reboot",
+    allowedIn: ALLOWED_STATUSES.reboot,
+    send: (id) => berth.api("POST", `/v1/containers/${id}/reboot`),
+  },
+  {
+    name: "rebuild",
+    allowedIn: ALLOWED_STATUSES.rebuild,
+    send: (id) => berth.api("POST", `/v1/containers/${id}/rebuild`),
+  },
+  {
+    name: "update",
+    allowedIn: ALLOWED_STATUSES.update,
+    send: (id) => berth.api("PATCH", `/v1/containers/${id}`, { body: { memory: 32 } }),
+  },
+  {
+    name: "resize_container",
+    allowedIn: ALLOWED_STATUSES.update,
+    send: (id) => berth.api("POST", `/v1/containers/${id}/resize_container`, { body: { cpu: 0.2 } }),
+  },
+  {
+    name: "commit",
+    allowedIn: ALLOWED_STATUSES.commit,
+    send: (id) => berth.api("POST", `/v1/containers/${id}/commit?repository=berth-test/never`),
+  },
+  {
+    name: "get_archive",
+    allowedIn: ALLOWED_STATUSES.archive,
+    send: (id) => berth.api("GET", `/v1/containers/${id}/get_archive?path=/etc`),
+  },
+  {
+    name: "put_archive",
+    allowedIn: ALLOWED_STATUSES.archive,
+    send: (id) => berth.api("POST", `/v1/containers/${id}/put_archive?path=/tmp`, { body: { data: "" } }),
+  },
   { name: "logs", allowedIn: ALLOWED_STATUSES.logs, send: (id) => berth.api("GET", `/v1/containers/${id}/logs`) },
   { name: "delete", allowedIn: ALLOWED_STATUSES.delete, send: (id) => berth.api("DELETE", `/v1/containers/${id}`) },
-  { name: "delete?stop", allowedIn: ALLOWED_STATUSES.deleteWithStop, send: (id) => berth.api("DELETE", `/v1/containers/${id}?stop=true`) },
-  { name: "delete?force", allowedIn: ALLOWED_STATUSES.deleteWithForce, send: (id) => berth.api("DELETE", `/v1/containers/${id}?force=true`) },
+  {
+    name: "delete?stop",
+    allowedIn: ALLOWED_STATUSES.deleteWithStop,
+    send: (id) => berth.api("DELETE", `/v1/containers/${id}?stop=true`),
+  },
+  {
+    name: "delete?force",
+    allowedIn: ALLOWED_STATUSES.deleteWithForce,
+    send: (id) => berth.api("DELETE", `/v1/containers/${id}?force=true`),
+  },
 ];
 
 const STATUSES = ["Created", "Running", "Stopped", "Paused", "Error"];
-const REFUSALS = REQUESTS.flatMap((request) => STATUSES.filter((status) => !request.allowedIn.includes(status)).map((status) => ({ ...request, status })));
+const REFUSALS = REQUESTS.flatMap((request) =>
+  STATUSES.filter((status) => !request.allowedIn.includes(status)).map((status) => ({ ...request, status })),
+);
 
 describe("a request in a status that does not allow it is a 409 naming the status", () => {
   it.each(REFUSALS)("$name in $status", async ({ name, status, send }) => {
     const response = await send(inStatus[status]!);
     expect(response.status, JSON.stringify(response.body)).toBe(409);
     expect(response.body.errors[0].detail).toContain(status);
-    expect(response.body.errors[0].detail).toMatch(new RegExp(name.split("?")[0]!.replace("_container", "").replace("update", "(update|resize)")));
+    expect(response.body.errors[0].detail).toMatch(
+      new RegExp(name.split("?")[0]!.replace("_container", "").replace("update", "(update|resize)")),
+    );
   });
 
   it("left every container as it was", async () => {

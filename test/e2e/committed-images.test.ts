@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
+import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 /** Two projects on one host: what one commits must never become what the other runs. */
 const TOKENS = {
@@ -21,13 +21,25 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await berth?.stop();
-  for (const image of made) await berth.docker.getImage(image).remove({ force: true }).catch(() => undefined);
+  for (const image of made)
+    await berth.docker
+      .getImage(image)
+      .remove({ force: true })
+      .catch(() => undefined);
 });
 
 async function running(name: string, token: string, image = TEST_IMAGE) {
-  const created = await berth.api("POST", "/v1/containers?run=true", { body: { name, image, command: SLEEPER, cpu: 0.1, memory: 32 }, token });
+  const created = await berth.api("POST", "/v1/containers?run=true", {
+    body: { name, image, command: SLEEPER, cpu: 0.1, memory: 32 },
+    token,
+  });
   expect(created.status, JSON.stringify(created.body)).toBe(202);
-  return berth.waitForContainer(created.body.uuid, (container) => container.status === "Running" || container.status === "Error", 20_000, token);
+  return berth.waitForContainer(
+    created.body.uuid,
+    (container) => container.status === "Running" || container.status === "Error",
+    20_000,
+    token,
+  );
 }
 
 describe("commit", () => {
@@ -37,7 +49,9 @@ describe("commit", () => {
     await berth.api("POST", "/v1/containers/attacker/execute?command=touch%20/poisoned&run=true", { token: "token-a" });
     const imageBefore = (await berth.docker.getImage(VICTIM_IMAGE).inspect()).Id;
 
-    const committed = await berth.api("POST", `/v1/containers/attacker/commit?repository=${VICTIM_REPO}&tag=1`, { token: "token-a" });
+    const committed = await berth.api("POST", `/v1/containers/attacker/commit?repository=${VICTIM_REPO}&tag=1`, {
+      token: "token-a",
+    });
     made.push(`berth.local/alpha/${VICTIM_IMAGE}`);
     expect(committed.status, JSON.stringify(committed.body)).toBe(202);
     expect(committed.body.repository).toBe(`berth.local/alpha/${VICTIM_REPO}`);
@@ -49,7 +63,9 @@ describe("commit", () => {
 
     // The victim's next container runs the real image.
     const victim = await running("victim", "token-b", VICTIM_IMAGE);
-    const listed = await berth.api("POST", "/v1/containers/victim/execute?command=ls%20/poisoned&run=true", { token: "token-b" });
+    const listed = await berth.api("POST", "/v1/containers/victim/execute?command=ls%20/poisoned&run=true", {
+      token: "token-b",
+    });
     expect(victim.status).toBe("Running");
     expect(listed.body.exit_code).not.toBe(0);
   });
@@ -57,14 +73,21 @@ describe("commit", () => {
   it("its own project runs the committed image; another project may not name it", async () => {
     const own = await running("from-commit", "token-a", `berth.local/alpha/${VICTIM_IMAGE}`);
     expect(own.status, own.status_reason).toBe("Running");
-    const seen = await berth.api("POST", "/v1/containers/from-commit/execute?command=ls%20/poisoned&run=true", { token: "token-a" });
+    const seen = await berth.api("POST", "/v1/containers/from-commit/execute?command=ls%20/poisoned&run=true", {
+      token: "token-a",
+    });
     expect(seen.body.exit_code).toBe(0);
 
-    const other = await berth.api("POST", "/v1/containers", { body: { image: `berth.local/alpha/${VICTIM_IMAGE}` }, token: "token-b" });
+    const other = await berth.api("POST", "/v1/containers", {
+      body: { image: `berth.local/alpha/${VICTIM_IMAGE}` },
+      token: "token-b",
+    });
     expect(other.status).toBe(400);
     expect(other.body.errors[0].detail).toContain("image");
     await running("beta-box", "token-b");
-    const rebuilt = await berth.api("POST", "/v1/containers/beta-box/rebuild?image=berth.local/alpha/${VICTIM_IMAGE}", { token: "token-b" });
+    const rebuilt = await berth.api("POST", "/v1/containers/beta-box/rebuild?image=berth.local/alpha/${VICTIM_IMAGE}", {
+      token: "token-b",
+    });
     expect(rebuilt.status).toBe(400);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
+import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 let berth: TestBerth;
 beforeAll(async () => {
@@ -16,7 +16,9 @@ it("places exactly as many of 20 simultaneous creates as one host has room for",
   const cpu = host.cpu_total_millis / 5 / 1000;
   const responses = await Promise.all(
     Array.from({ length: 20 }, (_, index) =>
-      berth.api("POST", "/v1/containers?run=true", { body: { name: `crowd-${index}`, image: TEST_IMAGE, command: SLEEPER, cpu, memory: 16 } }),
+      berth.api("POST", "/v1/containers?run=true", {
+        body: { name: `crowd-${index}`, image: TEST_IMAGE, command: SLEEPER, cpu, memory: 16 },
+      }),
     ),
   );
   expect(responses.map((response) => response.status)).toEqual(Array(20).fill(202));
@@ -26,7 +28,9 @@ it("places exactly as many of 20 simultaneous creates as one host has room for",
   expect(placed).toHaveLength(5);
   expect(rejected).toHaveLength(15);
   for (const response of rejected) {
-    expect(response.body.status_reason).toMatch(/^No valid host was found: 1 host: 1 insufficient cpu \(need [\d.]+, best has [\d.]+\)\.$/);
+    expect(response.body.status_reason).toMatch(
+      /^No valid host was found: 1 host: 1 insufficient cpu \(need [\d.]+, best has [\d.]+\)\.$/,
+    );
     expect(response.body.host).toBeNull();
   }
 
@@ -36,7 +40,8 @@ it("places exactly as many of 20 simultaneous creates as one host has room for",
   expect(after.mem_used).toBe(5 * 16);
   expect(after.total_containers).toBe(5);
 
-  for (const response of placed) await berth.waitForContainer(response.body.uuid, (c) => c.status === "Running", 30_000);
+  for (const response of placed)
+    await berth.waitForContainer(response.body.uuid, (c) => c.status === "Running", 30_000);
   expect(await berth.dockerContainers()).toHaveLength(5);
   const listed = await berth.api("GET", "/v1/containers");
   expect(listed.body.containers).toHaveLength(20);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 import { MEMBER_TOKEN, startBerth, type TestBerth } from "../helpers/berth.ts";
+import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 let berth: TestBerth;
 beforeAll(async () => {
@@ -11,7 +11,10 @@ afterAll(async () => {
 });
 
 async function runningDockerContainer(body: Record<string, unknown>, token?: string) {
-  const created = await berth.api("POST", "/v1/containers?run=true", { body: { image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 32, ...body }, token });
+  const created = await berth.api("POST", "/v1/containers?run=true", {
+    body: { image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 32, ...body },
+    token,
+  });
   expect(created.status, JSON.stringify(created.body)).toBe(202);
   await berth.waitForContainer(created.body.uuid, (container) => container.status === "Running", 20_000, token);
   return berth.docker.getContainer(`berth-${created.body.uuid}`).inspect();
@@ -21,7 +24,10 @@ describe("containers run with restricted defaults, not Docker's permissive ones"
   it("a member's container has a pids limit, rotated logs, no NET_RAW and no new privileges", async () => {
     const inspected = await runningDockerContainer({ name: "hardened" }, MEMBER_TOKEN);
     expect(inspected.HostConfig.PidsLimit).toBe(1024);
-    expect(inspected.HostConfig.LogConfig).toEqual({ Type: "json-file", Config: { "max-size": "10m", "max-file": "3" } });
+    expect(inspected.HostConfig.LogConfig).toEqual({
+      Type: "json-file",
+      Config: { "max-size": "10m", "max-file": "3" },
+    });
     expect(inspected.HostConfig.CapDrop).toContain("NET_RAW");
     expect(inspected.HostConfig.SecurityOpt).toContain("no-new-privileges:true");
   });
@@ -39,7 +45,9 @@ describe("containers run with restricted defaults, not Docker's permissive ones"
 
   it("an admin's privileged container is left as asked", async () => {
     // Created, not run: this machine's own sandbox may not grant a privileged container its capabilities.
-    const created = await berth.api("POST", "/v1/containers", { body: { name: "privileged", image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 32, privileged: true } });
+    const created = await berth.api("POST", "/v1/containers", {
+      body: { name: "privileged", image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 32, privileged: true },
+    });
     await berth.waitForContainer(created.body.uuid, (container) => container.status === "Created");
     const inspected = await berth.docker.getContainer(`berth-${created.body.uuid}`).inspect();
     expect(inspected.HostConfig.Privileged).toBe(true);

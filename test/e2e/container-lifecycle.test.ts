@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
+import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 let berth: TestBerth;
 beforeAll(async () => {
@@ -62,7 +62,12 @@ describe("a container's life, through HTTP, the emulators and Docker", () => {
     await waitUntil(async () => (await berth.api("GET", `/v1/containers/${uuid}`)).status === 404);
     expect((await berth.api("GET", "/v1/containers")).body.containers).toEqual([]);
     expect(await berth.dockerContainers()).toEqual([]);
-    expect(await berth.stores.hosts.get(host.id)).toMatchObject({ cpu_used_millis: 0, mem_used: 0, disk_used: 0, total_containers: 0 });
+    expect(await berth.stores.hosts.get(host.id)).toMatchObject({
+      cpu_used_millis: 0,
+      mem_used: 0,
+      disk_used: 0,
+      total_containers: 0,
+    });
 
     const actions = await berth.stores.actions.list(uuid);
     expect(actions.map((action) => action.action)).toEqual(["create", "stop", "start", "delete"]);
@@ -70,17 +75,24 @@ describe("a container's life, through HTTP, the emulators and Docker", () => {
   });
 
   it("creates without starting when run is not set", async () => {
-    const created = await berth.api("POST", "/v1/containers", { body: { image: TEST_IMAGE, command: ["true"], memory: 32 } });
+    const created = await berth.api("POST", "/v1/containers", {
+      body: { image: TEST_IMAGE, command: ["true"], memory: 32 },
+    });
     expect(created.status).toBe(202);
     expect(created.body.name).toMatch(/^berth-[0-9a-f]{8}$/);
-    const container = await berth.waitForContainer(created.body.uuid, (c) => c.status === "Created" && c.task_state === null);
+    const container = await berth.waitForContainer(
+      created.body.uuid,
+      (c) => c.status === "Created" && c.task_state === null,
+    );
     expect((await berth.docker.getContainer(`berth-${container.uuid}`).inspect()).State.Status).toBe("created");
     expect((await berth.api("DELETE", `/v1/containers/${container.uuid}`)).status).toBe(204);
     await waitUntil(async () => (await berth.api("GET", `/v1/containers/${container.uuid}`)).status === 404);
   });
 
   it("records Docker's reason when a container cannot start", async () => {
-    const created = await berth.api("POST", "/v1/containers?run=true", { body: { image: TEST_IMAGE, command: ["/no/such/binary"], memory: 32 } });
+    const created = await berth.api("POST", "/v1/containers?run=true", {
+      body: { image: TEST_IMAGE, command: ["/no/such/binary"], memory: 32 },
+    });
     const failed = await berth.waitForContainer(created.body.uuid, (c) => c.status === "Error");
     expect(failed.task_state).toBeNull();
     expect(failed.status_reason).toMatch(/no such file or directory/i);
@@ -91,9 +103,13 @@ describe("a container's life, through HTTP, the emulators and Docker", () => {
   });
 
   it("explains an image it may not pull", async () => {
-    const created = await berth.api("POST", "/v1/containers?run=true", { body: { image: "berth-test/absent:1", image_pull_policy: "never", memory: 32 } });
+    const created = await berth.api("POST", "/v1/containers?run=true", {
+      body: { image: "berth-test/absent:1", image_pull_policy: "never", memory: 32 },
+    });
     const failed = await berth.waitForContainer(created.body.uuid, (c) => c.status === "Error");
-    expect(failed.status_reason).toBe("Image berth-test/absent:1 is not present on this host and image_pull_policy is never.");
+    expect(failed.status_reason).toBe(
+      "Image berth-test/absent:1 is not present on this host and image_pull_policy is never.",
+    );
     expect((await berth.api("DELETE", `/v1/containers/${failed.uuid}`)).status).toBe(204);
   });
 

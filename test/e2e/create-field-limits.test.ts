@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_IMAGE } from "../setup/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
+import { TEST_IMAGE } from "../setup/test-image.ts";
 
 let berth: TestBerth;
 beforeAll(async () => {
@@ -30,11 +30,27 @@ const LIMITS: Array<{ field: string; outside: Record<string, unknown>; inside: R
   { field: "image", outside: { image: `i${"x".repeat(255)}` }, inside: { image: `i${"x".repeat(254)}` } },
   { field: "hostname", outside: { hostname: "h" }, inside: { hostname: "hh" } },
   { field: "hostname", outside: { hostname: `h${"x".repeat(63)}` }, inside: { hostname: `h${"x".repeat(62)}` } },
-  { field: "restart_policy.MaximumRetryCount", outside: { restart_policy: { Name: "always", MaximumRetryCount: 1 } }, inside: { restart_policy: { Name: "on-failure", MaximumRetryCount: 1 } } },
-  { field: "restart_policy.Name", outside: { restart_policy: { Name: "sometimes" } }, inside: { restart_policy: { Name: "unless-stopped" } } },
-  { field: "healthcheck.retries", outside: { healthcheck: { cmd: "true", retries: -1 } }, inside: { healthcheck: { cmd: "true", retries: 0 } } },
+  {
+    field: "restart_policy.MaximumRetryCount",
+    outside: { restart_policy: { Name: "always", MaximumRetryCount: 1 } },
+    inside: { restart_policy: { Name: "on-failure", MaximumRetryCount: 1 } },
+  },
+  {
+    field: "restart_policy.Name",
+    outside: { restart_policy: { Name: "sometimes" } },
+    inside: { restart_policy: { Name: "unless-stopped" } },
+  },
+  {
+    field: "healthcheck.retries",
+    outside: { healthcheck: { cmd: "true", retries: -1 } },
+    inside: { healthcheck: { cmd: "true", retries: 0 } },
+  },
   { field: "healthcheck.cmd", outside: { healthcheck: { cmd: "" } }, inside: { healthcheck: { cmd: "t" } } },
-  { field: "exposed_ports", outside: { exposed_ports: { "65536/tcp": {} } }, inside: { exposed_ports: { "65535/tcp": {} } } },
+  {
+    field: "exposed_ports",
+    outside: { exposed_ports: { "65536/tcp": {} } },
+    inside: { exposed_ports: { "65535/tcp": {} } },
+  },
   { field: "image_pull_policy", outside: { image_pull_policy: "Always" }, inside: { image_pull_policy: "always" } },
   { field: "auto_remove", outside: { auto_remove: "yes" }, inside: { auto_remove: true } },
   { field: "labels.team", outside: { labels: { team: 7 } }, inside: { labels: { team: "7" } } },

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
-import { startPrivateDockerDaemon, type PrivateDockerDaemon } from "../helpers/private-docker-daemon.ts";
+import { type PrivateDockerDaemon, startPrivateDockerDaemon } from "../helpers/private-docker-daemon.ts";
+import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 let berth: TestBerth;
 let daemon: PrivateDockerDaemon;
@@ -21,17 +21,30 @@ afterAll(async () => {
 
 it("a Docker daemon restart (live-restore) keeps containers and their volumes; the agent reconnects and records stay true", async () => {
   const created = await berth.api("POST", "/v1/containers?run=true", {
-    body: { name: "steady", image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16, mounts: [{ size: 1, destination: "/data" }] },
+    body: {
+      name: "steady",
+      image: TEST_IMAGE,
+      command: SLEEPER,
+      cpu: 0.1,
+      memory: 16,
+      mounts: [{ size: 1, destination: "/data" }],
+    },
   });
   await berth.waitForContainer(created.body.uuid, (c) => c.status === "Running");
-  const write = await berth.api("POST", `/v1/containers/steady/execute?run=true&command=${encodeURIComponent("sh -c 'echo kept > /data/f'")}`);
+  const write = await berth.api(
+    "POST",
+    `/v1/containers/steady/execute?run=true&command=${encodeURIComponent("sh -c 'echo kept > /data/f'")}`,
+  );
   expect(write.body.exit_code).toBe(0);
 
   await daemon.restart();
 
   const inspected = await daemon.docker.getContainer(`berth-${created.body.uuid}`).inspect();
   expect(inspected.State.Running).toBe(true);
-  const read = await berth.api("POST", `/v1/containers/steady/execute?run=true&command=${encodeURIComponent("cat /data/f")}`);
+  const read = await berth.api(
+    "POST",
+    `/v1/containers/steady/execute?run=true&command=${encodeURIComponent("cat /data/f")}`,
+  );
   expect(read.body.output).toBe("kept\n");
 
   // The agent follows the restarted daemon's events again: a stop behind Berth's back reaches the record.
@@ -44,6 +57,8 @@ it("a Docker daemon restart (live-restore) keeps containers and their volumes; t
   }
   expect(record!.status).toBe("Stopped");
 
-  const another = await berth.api("POST", "/v1/containers?run=true", { body: { image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 } });
+  const another = await berth.api("POST", "/v1/containers?run=true", {
+    body: { image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 },
+  });
   await berth.waitForContainer(another.body.uuid, (c) => c.status === "Running");
 });

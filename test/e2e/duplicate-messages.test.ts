@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { setTimeout as sleep } from "node:timers/promises";
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { readConfig } from "../../shared/config.ts";
 import type { HostMessage } from "../../shared/queue/host-messages.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
-import { readConfig } from "../../shared/config.ts";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
+import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 let berth: TestBerth;
 beforeAll(async () => {
@@ -21,12 +21,19 @@ async function redeliver(message: HostMessage): Promise<void> {
   const host = (await berth.stores.hosts.list())[0]!;
   // The same body under a new deduplication id, as SQS redelivers after a lost delete.
   await sqsClientFor(readConfig()).send(
-    new SendMessageCommand({ QueueUrl: host.queue_url, MessageBody: JSON.stringify(message), MessageGroupId: message.container_uuid, MessageDeduplicationId: randomUUID() }),
+    new SendMessageCommand({
+      QueueUrl: host.queue_url,
+      MessageBody: JSON.stringify(message),
+      MessageGroupId: message.container_uuid,
+      MessageDeduplicationId: randomUUID(),
+    }),
   );
 }
 
 it("a repeated create or delete message neither duplicates a container nor releases a claim twice", async () => {
-  const created = await berth.api("POST", "/v1/containers?run=true", { body: { name: "once", image: TEST_IMAGE, command: SLEEPER, cpu: 0.2, memory: 16 } });
+  const created = await berth.api("POST", "/v1/containers?run=true", {
+    body: { name: "once", image: TEST_IMAGE, command: SLEEPER, cpu: 0.2, memory: 16 },
+  });
   const uuid = created.body.uuid;
   const requestId = created.headers.get("x-openstack-request-id")!;
   await berth.waitForContainer(uuid, (c) => c.status === "Running");
@@ -34,7 +41,10 @@ it("a repeated create or delete message neither duplicates a container nor relea
   await redeliver({ kind: "create", container_uuid: uuid, generation: 1, request_id: requestId, run: true });
   await sleep(1500);
   expect(await berth.dockerContainers()).toHaveLength(1);
-  expect((await berth.api("GET", `/v1/containers/${uuid}`)).body).toMatchObject({ status: "Running", task_state: null });
+  expect((await berth.api("GET", `/v1/containers/${uuid}`)).body).toMatchObject({
+    status: "Running",
+    task_state: null,
+  });
   const [createAction] = await berth.stores.actions.list(uuid);
   expect(createAction!.events.map((event) => event.event)).toEqual(["schedule", "compute__do_container_create"]);
 

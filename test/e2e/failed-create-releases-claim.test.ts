@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hostUsageOf } from "../../shared/store/hosts.ts";
-import { SLEEPER } from "../setup/test-image.ts";
 import { expectAgreement } from "../helpers/agreement.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
+import { SLEEPER } from "../setup/test-image.ts";
 
 /**
  * A create that fails on its host before Docker has the container gives back
@@ -27,12 +27,25 @@ describe("a create that fails before Docker has the container", () => {
     const quotaBefore = (await berth.stores.quotas.getProject("demo")).usage;
 
     const created = await berth.api("POST", "/v1/containers?run=true", {
-      body: { name: "unpullable", image: UNPULLABLE, image_pull_policy: "always", command: SLEEPER, cpu: 0.5, memory: 64, exposed_ports: { "80/tcp": {} } },
+      body: {
+        name: "unpullable",
+        image: UNPULLABLE,
+        image_pull_policy: "always",
+        command: SLEEPER,
+        cpu: 0.5,
+        memory: 64,
+        exposed_ports: { "80/tcp": {} },
+      },
     });
     expect(created.status).toBe(202);
     expect(created.body.host).toBe(host!.hostname);
-    const failed = await berth.waitForContainer(created.body.uuid, (c) => c.status === "Error" && c.task_state === null);
-    expect(failed.status_reason).toMatch(/^Image 127\.0\.0\.1:1\/berth-test\/absent:1 could not be pulled \(image_pull_policy always\): /);
+    const failed = await berth.waitForContainer(
+      created.body.uuid,
+      (c) => c.status === "Error" && c.task_state === null,
+    );
+    expect(failed.status_reason).toMatch(
+      /^Image 127\.0\.0\.1:1\/berth-test\/absent:1 could not be pulled \(image_pull_policy always\): /,
+    );
     expect(failed.host).toBeNull();
 
     const record = (await berth.stores.containers.get(created.body.uuid))!;
@@ -40,17 +53,29 @@ describe("a create that fails before Docker has the container", () => {
     expect(hostUsageOf((await berth.stores.hosts.get(host!.id))!)).toEqual(hostBefore);
     expect((await berth.stores.quotas.getProject("demo")).usage).toEqual(quotaBefore);
     const shown = (await berth.api("GET", `/v1/hosts/${host!.id}`)).body;
-    expect({ cpu_used: shown.cpu_used, mem_used: shown.mem_used, disk_used: shown.disk_used, total_containers: shown.total_containers }).toEqual({
+    expect({
+      cpu_used: shown.cpu_used,
+      mem_used: shown.mem_used,
+      disk_used: shown.disk_used,
+      total_containers: shown.total_containers,
+    }).toEqual({
       cpu_used: host!.cpu_used_millis / 1000,
       mem_used: host!.mem_used,
       disk_used: host!.disk_used,
       total_containers: host!.total_containers,
     });
 
-    const [action] = (await berth.api("GET", `/v1/containers/${created.body.uuid}/container_actions`)).body.containerActions;
+    const [action] = (await berth.api("GET", `/v1/containers/${created.body.uuid}/container_actions`)).body
+      .containerActions;
     expect(action).toMatchObject({ action: "create", message: failed.status_reason });
-    const events = (await berth.api("GET", `/v1/containers/${created.body.uuid}/container_actions/${action.request_id}`)).body.events;
-    expect(events.at(-1)).toMatchObject({ event: "compute__do_container_create", result: "Error", traceback: failed.status_reason });
+    const events = (
+      await berth.api("GET", `/v1/containers/${created.body.uuid}/container_actions/${action.request_id}`)
+    ).body.events;
+    expect(events.at(-1)).toMatchObject({
+      event: "compute__do_container_create",
+      result: "Error",
+      traceback: failed.status_reason,
+    });
     const recorded = (await berth.stores.actions.get(created.body.uuid, action.request_id))!;
     expect(recorded.events.at(-1)!.details).toEqual({ released_claim_on: host!.hostname });
     await expectAgreement(berth);

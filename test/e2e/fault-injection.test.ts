@@ -9,10 +9,10 @@ import { createContainer } from "../../shared/containers/create-container.ts";
 import { validateCreateBody } from "../../shared/containers/validate-create.ts";
 import { sendToHost } from "../../shared/queue/host-messages.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 import { expectAgreement } from "../helpers/agreement.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
-import { startPrivateDockerDaemon, type PrivateDockerDaemon } from "../helpers/private-docker-daemon.ts";
+import { type PrivateDockerDaemon, startPrivateDockerDaemon } from "../helpers/private-docker-daemon.ts";
+import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 /**
  * One fault at a time, each case ending when records, Docker, host usage and
@@ -47,7 +47,13 @@ afterAll(async () => {
   agentA?.kill("SIGCONT");
   await berth?.stop();
   console.log(
-    ["time to converge, per fault (heartbeat every 2 s, reconcile every 1 s):", ...convergence.map((c) => `  ${c.fault}: ${c.seconds.toFixed(1)} s = ${(c.seconds / HEARTBEAT_SECONDS).toFixed(1)} heartbeat periods`)].join("\n"),
+    [
+      "time to converge, per fault (heartbeat every 2 s, reconcile every 1 s):",
+      ...convergence.map(
+        (c) =>
+          `  ${c.fault}: ${c.seconds.toFixed(1)} s = ${(c.seconds / HEARTBEAT_SECONDS).toFixed(1)} heartbeat periods`,
+      ),
+    ].join("\n"),
   );
 });
 
@@ -59,8 +65,15 @@ async function startAgentA(extra: Record<string, string> = {}): Promise<ChildPro
   const deadline = since + 60_000;
   for (;;) {
     const hosts = await berth.stores.hosts.list();
-    if (hosts.length > before.length || hosts.some((host) => host.heartbeat_at >= since && (hostA === undefined || host.id === hostA))) break;
-    if (Date.now() > deadline) throw new Error(`the agent did not start within 60 s (${child.exitCode === null && child.signalCode === null ? "still running" : `it exited: ${child.exitCode ?? child.signalCode}`})`);
+    if (
+      hosts.length > before.length ||
+      hosts.some((host) => host.heartbeat_at >= since && (hostA === undefined || host.id === hostA))
+    )
+      break;
+    if (Date.now() > deadline)
+      throw new Error(
+        `the agent did not start within 60 s (${child.exitCode === null && child.signalCode === null ? "still running" : `it exited: ${child.exitCode ?? child.signalCode}`})`,
+      );
     await sleep(100);
   }
   return child;
@@ -99,12 +112,17 @@ describe("agent SIGKILL at each step", () => {
     it(`of a create (${point}): the container ends Running exactly once`, async () => {
       await replaceAgentA({ BERTH_AGENT_CRASH_AT: point });
       const since = Date.now();
-      const created = await berth.api("POST", "/v1/containers?run=true", { body: { image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16, exposed_ports: { "80/tcp": {} } } });
+      const created = await berth.api("POST", "/v1/containers?run=true", {
+        body: { image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16, exposed_ports: { "80/tcp": {} } },
+      });
       expect(created.status).toBe(202);
       await exited(agentA);
       expect(agentA.signalCode).toBe("SIGKILL");
       agentA = await startAgentA();
-      convergence.push({ fault: `agent SIGKILL at ${point}`, seconds: await reconcileUntil(async () => (await statusOf(created.body.uuid)) === "Running", since) });
+      convergence.push({
+        fault: `agent SIGKILL at ${point}`,
+        seconds: await reconcileUntil(async () => (await statusOf(created.body.uuid)) === "Running", since),
+      });
       await expectAgreement(berth);
     });
   }
@@ -112,7 +130,9 @@ describe("agent SIGKILL at each step", () => {
   const deleteSteps: CrashPoint[] = ["delete:docker_stopped", "delete:docker_removed"];
   for (const point of deleteSteps) {
     it(`of a delete (${point}): the container is gone from Docker and the records, its claims released once`, async () => {
-      const created = await berth.api("POST", "/v1/containers?run=true", { body: { image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 } });
+      const created = await berth.api("POST", "/v1/containers?run=true", {
+        body: { image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 },
+      });
       await berth.waitForContainer(created.body.uuid, (c) => c.status === "Running" && c.task_state === null);
       await replaceAgentA({ BERTH_AGENT_CRASH_AT: point });
       const since = Date.now();
@@ -120,7 +140,10 @@ describe("agent SIGKILL at each step", () => {
       await exited(agentA);
       expect(agentA.signalCode).toBe("SIGKILL");
       agentA = await startAgentA();
-      convergence.push({ fault: `agent SIGKILL at ${point}`, seconds: await reconcileUntil(async () => !(await berth.stores.containers.get(created.body.uuid)), since) });
+      convergence.push({
+        fault: `agent SIGKILL at ${point}`,
+        seconds: await reconcileUntil(async () => !(await berth.stores.containers.get(created.body.uuid)), since),
+      });
       await expectAgreement(berth);
     });
   }
@@ -128,32 +151,65 @@ describe("agent SIGKILL at each step", () => {
 
 it("a function that stops between its transaction and its enqueue: the reconciler sends the work, and the container runs", async () => {
   const config = readConfig();
-  const lostSend = { send: async () => Promise.reject(new Error("the function stopped before its enqueue")) } as unknown as SQSClient;
+  const lostSend = {
+    send: async () => Promise.reject(new Error("the function stopped before its enqueue")),
+  } as unknown as SQSClient;
   const spec = validateCreateBody({ image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 }, { isAdmin: false });
   const since = Date.now();
   const caller = { projectId: "demo", userId: "member", roles: ["member"] };
   const requestId = `req-crash-${since}`;
-  await expect(createContainer({ spec, run: true, idempotencyKey: undefined, fingerprintOf: {} }, { caller, requestId, config }, berth.stores, lostSend)).rejects.toThrow("enqueue");
-  const [record] = (await berth.stores.containers.listAll()).filter((container) => container.status === "Creating" && container.pending_message?.request_id === requestId);
+  await expect(
+    createContainer(
+      { spec, run: true, idempotencyKey: undefined, fingerprintOf: {} },
+      { caller, requestId, config },
+      berth.stores,
+      lostSend,
+    ),
+  ).rejects.toThrow("enqueue");
+  const [record] = (await berth.stores.containers.listAll()).filter(
+    (container) => container.status === "Creating" && container.pending_message?.request_id === requestId,
+  );
   expect(record).toBeDefined();
-  convergence.push({ fault: "function crash between transaction and enqueue", seconds: await reconcileUntil(async () => (await statusOf(record!.uuid)) === "Running", since) });
+  convergence.push({
+    fault: "function crash between transaction and enqueue",
+    seconds: await reconcileUntil(async () => (await statusOf(record!.uuid)) === "Running", since),
+  });
   await expectAgreement(berth);
 });
 
 it("a message delivered twice changes nothing the second time", async () => {
-  const created = await berth.api("POST", "/v1/containers?run=true", { body: { image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 } });
-  const running = await berth.waitForContainer(created.body.uuid, (c) => c.status === "Running" && c.task_state === null);
+  const created = await berth.api("POST", "/v1/containers?run=true", {
+    body: { image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 },
+  });
+  const running = await berth.waitForContainer(
+    created.body.uuid,
+    (c) => c.status === "Running" && c.task_state === null,
+  );
   expect((await berth.api("POST", `/v1/containers/${running.uuid}/stop?timeout=1`)).status).toBe(202);
   await berth.waitForContainer(running.uuid, (c) => c.status === "Stopped" && c.task_state === null);
   const before = (await berth.stores.containers.get(running.uuid))!;
   const queue = (await berth.stores.hosts.get(hostA))!.queue_url;
   const since = Date.now();
   const sqs = sqsClientFor(readConfig());
-  await sendToHost(sqs, queue, { kind: "create", container_uuid: before.uuid, generation: 1, request_id: "req-again", run: true }, { resend: 1 });
-  await sendToHost(sqs, queue, { kind: "stop", container_uuid: before.uuid, generation: before.generation, request_id: "req-again", timeout: 1 }, { resend: 1 });
+  await sendToHost(
+    sqs,
+    queue,
+    { kind: "create", container_uuid: before.uuid, generation: 1, request_id: "req-again", run: true },
+    { resend: 1 },
+  );
+  await sendToHost(
+    sqs,
+    queue,
+    { kind: "stop", container_uuid: before.uuid, generation: before.generation, request_id: "req-again", timeout: 1 },
+    { resend: 1 },
+  );
   await sleep(3000);
   const after = (await berth.stores.containers.get(before.uuid))!;
-  expect({ status: after.status, generation: after.generation, container_id: after.container_id }).toEqual({ status: "Stopped", generation: before.generation, container_id: before.container_id });
+  expect({ status: after.status, generation: after.generation, container_id: after.container_id }).toEqual({
+    status: "Stopped",
+    generation: before.generation,
+    container_id: before.container_id,
+  });
   convergence.push({ fault: "message delivered twice", seconds: (Date.now() - since) / 1000 });
   await expectAgreement(berth);
 });
@@ -163,7 +219,9 @@ it("a message dead-lettered: its container is marked Error with the reason and i
   agentA.kill("SIGKILL");
   await exited(agentA);
   const since = Date.now();
-  const created = await berth.api("POST", "/v1/containers?run=true", { body: { image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 } });
+  const created = await berth.api("POST", "/v1/containers?run=true", {
+    body: { image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 },
+  });
   expect(created.body.host).not.toBeNull();
   // …where a consumer that fails on every delivery receives it until SQS moves it to the dead-letter queue.
   const sqs = sqsClientFor(readConfig());
@@ -172,7 +230,14 @@ it("a message dead-lettered: its container is marked Error with the reason and i
   let deliveries = 0;
   const redriveBy = Date.now() + 20_000;
   while (deliveries <= 5 && Date.now() < redriveBy) {
-    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue, VisibilityTimeout: 0, WaitTimeSeconds: 1, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
+    const received = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queue,
+        VisibilityTimeout: 0,
+        WaitTimeSeconds: 1,
+        MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+      }),
+    );
     const count = Number(received.Messages?.[0]?.Attributes?.ApproximateReceiveCount ?? 0);
     if (count > 0) deliveries = count;
     else if (deliveries === 5) break; // the receive after the fifth moved it to the dead-letter queue
@@ -205,10 +270,22 @@ describe("a host that stops heartbeating, then returns; a Docker daemon restart"
   });
 
   it("its containers become Unknown, auto_heal ones are rescheduled; when it returns, the moved copies are removed and the rest is true again", async () => {
-    const healer = await berth.api("POST", "/v1/containers?run=true", { body: { name: "healer", image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16, auto_heal: true } });
-    const plain = await berth.api("POST", "/v1/containers?run=true", { body: { name: "plain", image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 } });
+    const healer = await berth.api("POST", "/v1/containers?run=true", {
+      body: { name: "healer", image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16, auto_heal: true },
+    });
+    const plain = await berth.api("POST", "/v1/containers?run=true", {
+      body: { name: "plain", image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 },
+    });
     const remover = await berth.api("POST", "/v1/containers?run=true", {
-      body: { name: "healer-remover", image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16, auto_heal: true, auto_remove: true },
+      body: {
+        name: "healer-remover",
+        image: TEST_IMAGE,
+        command: SLEEPER,
+        cpu: 0.1,
+        memory: 16,
+        auto_heal: true,
+        auto_remove: true,
+      },
     });
     await berth.waitForContainer(healer.body.uuid, (c) => c.status === "Running" && c.task_state === null);
     await berth.waitForContainer(remover.body.uuid, (c) => c.status === "Running" && c.task_state === null);
@@ -238,13 +315,21 @@ describe("a host that stops heartbeating, then returns; a Docker daemon restart"
     expect(unknown.status_reason).toMatch(/^host .+ is down \(no heartbeat for \d+ s\)$/);
     // For a while the frozen host still has its copy: the records say which one is real.
     expect((await berth.dockerContainers()).filter((c) => c.Labels["berth.uuid"] === healer.body.uuid)).toHaveLength(1);
-    const onB = await Promise.all([healer, remover].map(async (created) => (await berth.stores.containers.get(created.body.uuid))!));
+    const onB = await Promise.all(
+      [healer, remover].map(async (created) => (await berth.stores.containers.get(created.body.uuid))!),
+    );
 
     agentA.kill("SIGCONT");
     const returned = Date.now();
     const upSeconds = await reconcileUntil(async () => {
-      const stale = (await berth.dockerContainers()).filter((c) => c.Labels["berth.uuid"] === healer.body.uuid || c.Labels["berth.uuid"] === remover.body.uuid);
-      return stale.length === 0 && (await statusOf(plain.body.uuid)) === "Running" && (await berth.stores.hosts.get(hostA))!.state === "up";
+      const stale = (await berth.dockerContainers()).filter(
+        (c) => c.Labels["berth.uuid"] === healer.body.uuid || c.Labels["berth.uuid"] === remover.body.uuid,
+      );
+      return (
+        stale.length === 0 &&
+        (await statusOf(plain.body.uuid)) === "Running" &&
+        (await berth.stores.hosts.get(hostA))!.state === "up"
+      );
     }, returned);
     convergence.push({ fault: "host returns: moved copy removed, Unknown made true", seconds: upSeconds });
     // The returning host never touches the copies placed elsewhere: a few sync periods on, each still runs
@@ -252,15 +337,27 @@ describe("a host that stops heartbeating, then returns; a Docker daemon restart"
     await sleep(3 * 2000);
     for (const moved of onB) {
       const now = await berth.stores.containers.get(moved.uuid);
-      expect({ host_id: now?.host_id, container_id: now?.container_id, generation: now?.generation }, `${moved.name} on host B`).toEqual({
+      expect(
+        { host_id: now?.host_id, container_id: now?.container_id, generation: now?.generation },
+        `${moved.name} on host B`,
+      ).toEqual({
         host_id: hostB,
         container_id: moved.container_id,
         generation: moved.generation,
       });
       expect(await statusOf(moved.uuid)).toBe("Running");
-      const copies = await daemonB.docker.listContainers({ all: true, filters: { label: [`berth.uuid=${moved.uuid}`] } });
-      expect(copies.map((copy) => [copy.Id, copy.State]), `${moved.name}'s copies on host B`).toEqual([[moved.container_id, "running"]]);
-      expect(await berth.dockerContainers().then((all) => all.filter((c) => c.Labels["berth.uuid"] === moved.uuid)), `${moved.name}'s copies on host A`).toEqual([]);
+      const copies = await daemonB.docker.listContainers({
+        all: true,
+        filters: { label: [`berth.uuid=${moved.uuid}`] },
+      });
+      expect(
+        copies.map((copy) => [copy.Id, copy.State]),
+        `${moved.name}'s copies on host B`,
+      ).toEqual([[moved.container_id, "running"]]);
+      expect(
+        await berth.dockerContainers().then((all) => all.filter((c) => c.Labels["berth.uuid"] === moved.uuid)),
+        `${moved.name}'s copies on host A`,
+      ).toEqual([]);
     }
     await expectAgreement(berth, dockerOf);
     // The cases after this one start from the healer and the plain container alone.
@@ -270,7 +367,9 @@ describe("a host that stops heartbeating, then returns; a Docker daemon restart"
   });
 
   it("a host that reboots (agent gone, Docker's containers stopped) runs again, once back, what was running when it went down", async () => {
-    const runningOnA = (await berth.stores.containers.listByHost(hostA)).filter((container) => container.status === "Running");
+    const runningOnA = (await berth.stores.containers.listByHost(hostA)).filter(
+      (container) => container.status === "Running",
+    );
     expect(runningOnA.length).toBeGreaterThan(0);
     const statuses = () => Promise.all(runningOnA.map((container) => statusOf(container.uuid)));
     agentA.kill("SIGKILL");
@@ -279,7 +378,12 @@ describe("a host that stops heartbeating, then returns; a Docker daemon restart"
     const since = Date.now();
     await reconcileUntil(async () => (await statuses()).every((status) => status === "Unknown"), since);
     agentA = await startAgentA();
-    const seconds = await reconcileUntil(async () => (await statuses()).every((status) => status === "Running") && (await berth.stores.hosts.get(hostA))!.state === "up", since);
+    const seconds = await reconcileUntil(
+      async () =>
+        (await statuses()).every((status) => status === "Running") &&
+        (await berth.stores.hosts.get(hostA))!.state === "up",
+      since,
+    );
     convergence.push({ fault: `host reboots: ${runningOnA.length} containers Unknown, then running again`, seconds });
     await expectAgreement(berth, dockerOf);
   });
@@ -289,7 +393,12 @@ describe("a host that stops heartbeating, then returns; a Docker daemon restart"
     expect(onB.host_id).toBe(hostB);
     const since = Date.now();
     await daemonB.restart();
-    const seconds = await reconcileUntil(async () => (await statusOf(onB.uuid)) === "Running" && (await daemonB.docker.getContainer(onB.container_id!).inspect()).State.Running, since);
+    const seconds = await reconcileUntil(
+      async () =>
+        (await statusOf(onB.uuid)) === "Running" &&
+        (await daemonB.docker.getContainer(onB.container_id!).inspect()).State.Running,
+      since,
+    );
     convergence.push({ fault: "Docker daemon restarted", seconds });
     await expectAgreement(berth, dockerOf);
   });

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readConfig } from "../../shared/config.ts";
 import { sendToHost } from "../../shared/queue/host-messages.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
+import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 /**
  * Someone who can write to a host's queue but not to Berth's table (another
@@ -15,7 +15,9 @@ let target: any;
 let queueUrl: string;
 beforeAll(async () => {
   berth = await startBerth();
-  const created = await berth.api("POST", "/v1/containers?run=true", { body: { name: "target", image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 } });
+  const created = await berth.api("POST", "/v1/containers?run=true", {
+    body: { name: "target", image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 },
+  });
   target = await berth.waitForContainer(created.body.uuid, (c) => c.status === "Running");
   queueUrl = (await berth.stores.hosts.list())[0]!.queue_url;
 });
@@ -29,7 +31,14 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 3000));
 describe("forged host messages", () => {
   it("a forged execute runs nothing and is answered with nothing", async () => {
     const requestId = "req-forged-exec";
-    await forge({ kind: "query", query: "execute", container_uuid: target.uuid, request_id: requestId, params: { command: ["touch", "/forged"] }, answer_by: Date.now() + 20_000 });
+    await forge({
+      kind: "query",
+      query: "execute",
+      container_uuid: target.uuid,
+      request_id: requestId,
+      params: { command: ["touch", "/forged"] },
+      answer_by: Date.now() + 20_000,
+    });
     await settle();
     const look = await berth.api("POST", "/v1/containers/target/execute?run=true", { body: { command: "ls /forged" } });
     expect(look.body.exit_code, look.body.output).not.toBe(0);
@@ -51,7 +60,13 @@ describe("forged host messages", () => {
         QueueUrl: queueUrl,
         MessageGroupId: "forged",
         MessageDeduplicationId: "forged-delete",
-        MessageBody: JSON.stringify({ kind: "delete", container_uuid: target.uuid, generation: record.generation, request_id: "req-forged-delete", stop: true }),
+        MessageBody: JSON.stringify({
+          kind: "delete",
+          container_uuid: target.uuid,
+          generation: record.generation,
+          request_id: "req-forged-delete",
+          stop: true,
+        }),
       }),
     );
     berth.stack.startAgent();

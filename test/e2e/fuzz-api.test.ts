@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 import { MEMBER_TOKEN, startBerth, type TestBerth } from "../helpers/berth.ts";
 import { dice } from "../helpers/fuzz/dice.ts";
 import { nextRequest } from "../helpers/fuzz/generate.ts";
-import { emptyTargets, learnFrom, type FuzzTargets } from "../helpers/fuzz/targets.ts";
+import { emptyTargets, type FuzzTargets, learnFrom } from "../helpers/fuzz/targets.ts";
 import { contractBreach, StatusTally } from "../helpers/fuzz/verdicts.ts";
-import { send, urlOf, type FuzzRequest } from "../helpers/fuzz/wire.ts";
+import { type FuzzRequest, send, urlOf } from "../helpers/fuzz/wire.ts";
+import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 /**
  * A bounded, seeded fuzz run over the API (issue 12): hostile bodies, query
@@ -30,15 +30,22 @@ beforeAll(async () => {
   berth = await startBerth({ environment: { BERTH_HOST_ANSWER_SECONDS: "5" } });
   targets = emptyTargets(REAL_RUNS);
   for (const token of [undefined, MEMBER_TOKEN]) {
-    const created = await berth.api("POST", "/v1/containers?run=true", { token, body: { image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 } });
+    const created = await berth.api("POST", "/v1/containers?run=true", {
+      token,
+      body: { image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 },
+    });
     expect(created.status).toBe(202);
     await berth.waitForContainer(created.body.uuid, (container) => container.status === "Running");
     targets.containers.push(created.body.uuid, created.body.name);
   }
-  const unplaced = await berth.api("POST", "/v1/containers", { body: { image: TEST_IMAGE, availability_zone: "nowhere" } });
+  const unplaced = await berth.api("POST", "/v1/containers", {
+    body: { image: TEST_IMAGE, availability_zone: "nowhere" },
+  });
   targets.containers.push(unplaced.body.uuid);
   learnFrom(targets, "GET /v1/hosts", 200, (await berth.api("GET", "/v1/hosts")).body);
-  const registry = await berth.api("POST", "/v1/registries", { body: { registry: { name: "fuzz-registry", domain: "registry.example.test", username: "u", password: "p" } } });
+  const registry = await berth.api("POST", "/v1/registries", {
+    body: { registry: { name: "fuzz-registry", domain: "registry.example.test", username: "u", password: "p" } },
+  });
   learnFrom(targets, "POST /v1/registries", registry.status, registry.body);
 });
 
@@ -49,11 +56,20 @@ afterAll(async () => {
   for (const image of await berth.docker.listImages()) {
     for (const tag of image.RepoTags ?? []) {
       const repository = /^berth\.local\/[^/]+\/(.+):[^:]+$/.exec(tag)?.[1];
-      if (repository && targets.committedRepositories.has(repository)) await berth.docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+      if (repository && targets.committedRepositories.has(repository))
+        await berth.docker
+          .getImage(tag)
+          .remove({ force: true })
+          .catch(() => undefined);
     }
   }
-  for (const volume of (await berth.docker.listVolumes({ filters: { label: [`berth.deployment=${berth.deployment}`] } })).Volumes ?? []) {
-    await berth.docker.getVolume(volume.Name).remove().catch(() => undefined);
+  for (const volume of (
+    await berth.docker.listVolumes({ filters: { label: [`berth.deployment=${berth.deployment}`] } })
+  ).Volumes ?? []) {
+    await berth.docker
+      .getVolume(volume.Name)
+      .remove()
+      .catch(() => undefined);
   }
 });
 
@@ -70,28 +86,41 @@ describe("what the fuzzer found", () => {
     ["GET", `/v1/volumes/${tooLong}`, "id"],
     ["GET", `/v1/registries/${tooLong}`, "id"],
     ["DELETE", `/v1/quotas/${tooLong}`, "project_id"],
-  ])("%s of an id longer than any id or name is a 400 naming it, not a 500 from the table's key limit (%#)", async (method, path, field) => {
-    const response = await berth.api(method, path);
-    expect(response.status, JSON.stringify(response.body)).toBe(400);
-    expect(response.body.errors[0]).toMatchObject({ status: 400, code: "invalid_field" });
-    expect(response.body.errors[0].detail).toContain(`field/attribute ${field}:`);
-  });
+  ])(
+    "%s of an id longer than any id or name is a 400 naming it, not a 500 from the table's key limit (%#)",
+    async (method, path, field) => {
+      const response = await berth.api(method, path);
+      expect(response.status, JSON.stringify(response.body)).toBe(400);
+      expect(response.body.errors[0]).toMatchObject({ status: 400, code: "invalid_field" });
+      expect(response.body.errors[0].detail).toContain(`field/attribute ${field}:`);
+    },
+  );
 
   it("a container action's request id longer than any request id is a 400 naming it", async () => {
-    const created = await berth.api("POST", "/v1/containers", { body: { image: TEST_IMAGE, availability_zone: "nowhere" } });
-    const response = await berth.api("GET", `/v1/containers/${created.body.uuid}/container_actions/${"🚀".repeat(255)}`);
+    const created = await berth.api("POST", "/v1/containers", {
+      body: { image: TEST_IMAGE, availability_zone: "nowhere" },
+    });
+    const response = await berth.api(
+      "GET",
+      `/v1/containers/${created.body.uuid}/container_actions/${"🚀".repeat(255)}`,
+    );
     expect(response.status, JSON.stringify(response.body)).toBe(400);
     expect(response.body.errors[0].detail).toContain("field/attribute request_id:");
   });
 
-  it.each(["", "&all_projects=true", "&sort_dir=desc"])("a list marker longer than any uuid is a 400 naming it, not a 500 (%s)", async (extra) => {
-    const response = await berth.api("GET", `/v1/containers?marker=${"x".repeat(2100)}${extra}`);
-    expect(response.status, JSON.stringify(response.body)).toBe(400);
-    expect(response.body.errors[0].detail).toContain("field/attribute marker:");
-  });
+  it.each(["", "&all_projects=true", "&sort_dir=desc"])(
+    "a list marker longer than any uuid is a 400 naming it, not a 500 (%s)",
+    async (extra) => {
+      const response = await berth.api("GET", `/v1/containers?marker=${"x".repeat(2100)}${extra}`);
+      expect(response.status, JSON.stringify(response.body)).toBe(400);
+      expect(response.body.errors[0].detail).toContain("field/attribute marker:");
+    },
+  );
 
   it("a logs since past any timestamp is a 400 naming it, not Docker's parse error from the host", async () => {
-    const created = await berth.api("POST", "/v1/containers", { body: { image: TEST_IMAGE, availability_zone: "nowhere" } });
+    const created = await berth.api("POST", "/v1/containers", {
+      body: { image: TEST_IMAGE, availability_zone: "nowhere" },
+    });
     const response = await berth.api("GET", `/v1/containers/${created.body.uuid}/logs?since=99999999999999999999999`);
     expect(response.status, JSON.stringify(response.body)).toBe(400);
     expect(response.body.errors[0].detail).toContain("field/attribute since:");
@@ -101,17 +130,22 @@ describe("what the fuzzer found", () => {
     ["/v1/quotas/demo", { cpu: 9223372036854776000 }, "cpu"],
     ["/v1/quotas/demo", { memory: 1e308 }, "memory"],
     ["/v1/quota_classes/default", { containers: 5, disk: 2 ** 53 }, "disk"],
-  ])("a quota limit beyond what can be stored is a 400 naming it, and nothing changes (PUT %s %j)", async (path, limits, field) => {
-    const before = await berth.api("GET", path);
-    const response = await berth.api("PUT", path, { body: limits });
-    expect(response.status, JSON.stringify(response.body)).toBe(400);
-    expect(response.body.errors[0].detail).toContain(`field/attribute ${field}:`);
-    expect((await berth.api("GET", path)).body).toEqual(before.body);
-  });
+  ])(
+    "a quota limit beyond what can be stored is a 400 naming it, and nothing changes (PUT %s %j)",
+    async (path, limits, field) => {
+      const before = await berth.api("GET", path);
+      const response = await berth.api("PUT", path, { body: limits });
+      expect(response.status, JSON.stringify(response.body)).toBe(400);
+      expect(response.body.errors[0].detail).toContain(`field/attribute ${field}:`);
+      expect((await berth.api("GET", path)).body).toEqual(before.body);
+    },
+  );
 });
 
 describe("a seeded fuzz run over the API", () => {
-  it(`answers ${REQUESTS} hostile requests without a 5xx, every refusal in Zun's format`, { timeout: 240_000 }, async () => {
+  it(`answers ${REQUESTS} hostile requests without a 5xx, every refusal in Zun's format`, {
+    timeout: 240_000,
+  }, async () => {
     console.log(`fuzz seed ${SEED} (replay: BERTH_FUZZ_SEED=${SEED}), ${REQUESTS} requests`);
     const roll = dice(SEED);
     const tally = new StatusTally();
@@ -122,25 +156,41 @@ describe("a seeded fuzz run over the API", () => {
       const response = await send(berth.stack.apiUrl, request);
       tally.add(request.route, response.status);
       const breach = contractBreach(request, response);
-      if (breach) breaches.push(`#${index} ${breach}: ${describeRequest(berth.stack.apiUrl, request)}\n    → ${response.text.slice(0, 300)}`);
-      if (process.env.BERTH_FUZZ_VERBOSE) console.log(`#${index} ${response.status} ${describeRequest(berth.stack.apiUrl, request).slice(0, 300)} → ${response.text.slice(0, 200)}`);
+      if (breach)
+        breaches.push(
+          `#${index} ${breach}: ${describeRequest(berth.stack.apiUrl, request)}\n    → ${response.text.slice(0, 300)}`,
+        );
+      if (process.env.BERTH_FUZZ_VERBOSE)
+        console.log(
+          `#${index} ${response.status} ${describeRequest(berth.stack.apiUrl, request).slice(0, 300)} → ${response.text.slice(0, 200)}`,
+        );
       learnFrom(targets, request.route, response.status, response.body);
       if (request.createsName && response.status >= 400) targets.refusedNames.add(request.createsName);
     }
-    console.log(`fuzz: ${tally.total} requests in ${((Date.now() - started) / 1000).toFixed(1)} s, seed ${SEED}\n${tally.table()}`);
-    if (breaches.length > 0) console.log(`fuzz: ${breaches.length} responses broke the contract:\n${breaches.join("\n")}`);
+    console.log(
+      `fuzz: ${tally.total} requests in ${((Date.now() - started) / 1000).toFixed(1)} s, seed ${SEED}\n${tally.table()}`,
+    );
+    if (breaches.length > 0)
+      console.log(`fuzz: ${breaches.length} responses broke the contract:\n${breaches.join("\n")}`);
 
     expect(tally.total).toBe(REQUESTS);
     expect(breaches).toEqual([]);
     // Bad input changes nothing: no create that was refused left a container behind.
     const listed = await berth.api("GET", "/v1/containers?all_projects=true");
     expect(listed.status).toBe(200);
-    expect(listed.body.containers.map((container: { name: string }) => container.name).filter((name: string) => targets.refusedNames.has(name))).toEqual([]);
+    expect(
+      listed.body.containers
+        .map((container: { name: string }) => container.name)
+        .filter((name: string) => targets.refusedNames.has(name)),
+    ).toEqual([]);
   });
 });
 
 function describeRequest(base: string, request: FuzzRequest): string {
   const token = request.headers["x-auth-token"] ?? request.headers.authorization ?? "no token";
-  const body = request.body === undefined ? "" : ` body ${request.body.length > 400 ? `${request.body.slice(0, 400)}… (${request.body.length} chars)` : request.body}`;
+  const body =
+    request.body === undefined
+      ? ""
+      : ` body ${request.body.length > 400 ? `${request.body.slice(0, 400)}… (${request.body.length} chars)` : request.body}`;
   return `${request.method} ${urlOf(base, request).slice(base.length, base.length + 400)} [${token.slice(0, 20)}; ${request.headers["content-type"] ?? "no content type"}]${body}`;
 }

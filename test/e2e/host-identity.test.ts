@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -67,7 +67,9 @@ it("a second agent on a folder whose agent is alive refuses to start, saying why
   child.kill("SIGKILL");
   expect(child.exitCode).not.toBe(0);
   expect(child.exitCode).not.toBeNull();
-  expect(output).toContain(`${berth.stack.agentStateDir(0)} is held by another agent (pid ${berth.stack.agents[0]!.pid})`);
+  expect(output).toContain(
+    `${berth.stack.agentStateDir(0)} is held by another agent (pid ${berth.stack.agents[0]!.pid})`,
+  );
   expect(await berth.stores.hosts.list()).toHaveLength(2);
 });
 
@@ -81,7 +83,9 @@ it("the agent of slot 0 restarted, gently or after a SIGKILL (its lock left behi
     berth.stack.startAgent();
     await heartbeatSince(id, since);
     expect(hostIdOfSlot(0)).toBe(id);
-    expect((await berth.stores.hosts.list()).map((host) => host.id).sort()).toEqual([hostIdOfSlot(0), hostIdOfSlot(1)].sort());
+    expect((await berth.stores.hosts.list()).map((host) => host.id).sort()).toEqual(
+      [hostIdOfSlot(0), hostIdOfSlot(1)].sort(),
+    );
   }
 }, 90_000);
 
@@ -94,7 +98,10 @@ function slotZeroAgent(): ChildProcess {
 
 it("on upgrade, the first agent on an engine whose host was registered under the id derived from Docker's daemon ID keeps that id; the next gets its own", async () => {
   const info = await berth.docker.info();
-  const legacy = createHash("sha256").update(String(info.ID ?? info.Name)).digest("hex").slice(0, 16);
+  const legacy = createHash("sha256")
+    .update(String(info.ID ?? info.Name))
+    .digest("hex")
+    .slice(0, 16);
   // As an agent before this version registered it.
   const some = (await berth.stores.hosts.list())[0]!;
   await berth.stores.hosts.register({

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { handler as reconcile } from "../../functions/reconcile/reconcile.ts";
-import { TEST_IMAGE } from "../setup/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
+import { TEST_IMAGE } from "../setup/test-image.ts";
 
 let berth: TestBerth;
 beforeAll(async () => {
@@ -25,7 +25,9 @@ it("a host whose agent stops heartbeating is marked down, gets no containers, an
 
   const created = await berth.api("POST", "/v1/containers", { body: { image: TEST_IMAGE, memory: 16 } });
   expect(created.body.status).toBe("Error");
-  expect(created.body.status_reason).toBe("No valid host was found: 1 host: 1 unavailable (1 without a heartbeat for 3 s).");
+  expect(created.body.status_reason).toBe(
+    "No valid host was found: 1 host: 1 unavailable (1 without a heartbeat for 3 s).",
+  );
 
   agent.kill("SIGCONT");
   const deadline = Date.now() + 10_000;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 import { DEFAULT_DENIED_REGISTRY_NETWORKS } from "../../agents/host-agent/registry-guard.ts";
 import { MEMBER_TOKEN, startBerth, type TestBerth } from "../helpers/berth.ts";
+import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 /** Input a member can send that used to reach a 500, or more than a member may have. Each is refused, naming what, and stores nothing. */
 let berth: TestBerth;
@@ -16,7 +16,11 @@ afterAll(async () => {
 async function raw(method: string, path: string, body?: string) {
   const response = await fetch(`${berth.stack.apiUrl}${path}`, {
     method,
-    headers: { "x-auth-token": MEMBER_TOKEN, "openstack-api-version": "container 1.40", "content-type": "application/json" },
+    headers: {
+      "x-auth-token": MEMBER_TOKEN,
+      "openstack-api-version": "container 1.40",
+      "content-type": "application/json",
+    },
     body,
   });
   const text = await response.text();
@@ -66,7 +70,11 @@ describe("create bodies", () => {
   });
 
   it("a body larger than API Gateway's payload limit is a 413 in Zun's format", async () => {
-    const response = await raw("POST", "/v1/containers", JSON.stringify({ image: TEST_IMAGE, labels: { big: "x".repeat(11 * 1024 * 1024) } }));
+    const response = await raw(
+      "POST",
+      "/v1/containers",
+      JSON.stringify({ image: TEST_IMAGE, labels: { big: "x".repeat(11 * 1024 * 1024) } }),
+    );
     expect(response.status).toBe(413);
     expect(response.body.errors[0].status).toBe(413);
   });
@@ -75,7 +83,9 @@ describe("create bodies", () => {
     const response = await raw("POST", "/v1/containers", JSON.stringify({ image: TEST_IMAGE, runtime: "runc" }));
     expect(response.status).toBe(403);
     expect(response.body.errors[0].detail).toContain("runtime");
-    const admin = await berth.api("POST", "/v1/containers", { body: { image: TEST_IMAGE, command: SLEEPER, runtime: "runc", cpu: 0.1, memory: 16 } });
+    const admin = await berth.api("POST", "/v1/containers", {
+      body: { image: TEST_IMAGE, command: SLEEPER, runtime: "runc", cpu: 0.1, memory: 16 },
+    });
     expect(admin.status).toBe(202);
   });
 
@@ -89,9 +99,18 @@ describe("create bodies", () => {
 
 describe("kill", () => {
   it("an unknown signal is a 400 and the container keeps running", async () => {
-    const created = await raw("POST", "/v1/containers?run=true", JSON.stringify({ name: "kill-me-not", image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 }));
+    const created = await raw(
+      "POST",
+      "/v1/containers?run=true",
+      JSON.stringify({ name: "kill-me-not", image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 }),
+    );
     expect(created.status).toBe(202);
-    await berth.waitForContainer(created.body.uuid, (container) => container.status === "Running", 20_000, MEMBER_TOKEN);
+    await berth.waitForContainer(
+      created.body.uuid,
+      (container) => container.status === "Running",
+      20_000,
+      MEMBER_TOKEN,
+    );
     const response = await raw("POST", `/v1/containers/${created.body.uuid}/kill?signal=SIGFOO`);
     expect(response.status).toBe(400);
     expect(response.body.errors[0].detail).toContain("signal");
@@ -104,9 +123,20 @@ describe("kill", () => {
 
 describe("image pulls", () => {
   it("an image from the host's own network is refused before the daemon connects anywhere", async () => {
-    const created = await raw("POST", "/v1/containers", JSON.stringify({ image: "127.0.0.1:1/probe/admin:1", image_pull_policy: "always", cpu: 0.1, memory: 16 }));
+    const created = await raw(
+      "POST",
+      "/v1/containers",
+      JSON.stringify({ image: "127.0.0.1:1/probe/admin:1", image_pull_policy: "always", cpu: 0.1, memory: 16 }),
+    );
     expect(created.status).toBe(202);
-    const failed = await berth.waitForContainer(created.body.uuid, (container) => container.status === "Error", 20_000, MEMBER_TOKEN);
-    expect(failed.status_reason).toBe("Image 127.0.0.1:1/probe/admin:1 could not be pulled (image_pull_policy always): registry 127.0.0.1:1 is on a network images may not be pulled from");
+    const failed = await berth.waitForContainer(
+      created.body.uuid,
+      (container) => container.status === "Error",
+      20_000,
+      MEMBER_TOKEN,
+    );
+    expect(failed.status_reason).toBe(
+      "Image 127.0.0.1:1/probe/admin:1 could not be pulled (image_pull_policy always): registry 127.0.0.1:1 is on a network images may not be pulled from",
+    );
   });
 });

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readConfig } from "../../shared/config.ts";
 import { documentClientFor } from "../../shared/store/clients.ts";
 import { keys } from "../../shared/store/keys.ts";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 import { MEMBER_TOKEN, startBerth, type TestBerth } from "../helpers/berth.ts";
+import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 let berth: TestBerth;
 let hostname: string;
@@ -27,15 +27,25 @@ describe("hosts and services (admin)", () => {
     expect(listed.body.hosts[0]).toMatchObject({ hostname, cpu_used: 0, mem_used: 0, total_containers: 0 });
     expect(listed.body.hosts[0].cpus).toBeGreaterThan(0);
     expect((await berth.api("GET", `/v1/hosts/${hostname}`)).body.uuid).toBe(listed.body.hosts[0].uuid);
-    for (const path of ["/v1/hosts", `/v1/hosts/${hostname}`, "/v1/services"]) expect((await berth.api("GET", path, { token: MEMBER_TOKEN })).status).toBe(403);
-    expect((await berth.api("PUT", "/v1/services/disable", { token: MEMBER_TOKEN, body: { host: hostname, binary: "zun-compute" } })).status).toBe(403);
+    for (const path of ["/v1/hosts", `/v1/hosts/${hostname}`, "/v1/services"])
+      expect((await berth.api("GET", path, { token: MEMBER_TOKEN })).status).toBe(403);
+    expect(
+      (
+        await berth.api("PUT", "/v1/services/disable", {
+          token: MEMBER_TOKEN,
+          body: { host: hostname, binary: "zun-compute" },
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it("a disabled host gets no new containers and keeps its running ones; enabling it brings it back", async () => {
     const running = await berth.api("POST", "/v1/containers?run=true", { body: { ...small, name: "keeps-running" } });
     await berth.waitForContainer(running.body.uuid, (c) => c.status === "Running");
 
-    const disabled = await berth.api("PUT", "/v1/services/disable", { body: { host: hostname, binary: "zun-compute", disabled_reason: "maintenance" } });
+    const disabled = await berth.api("PUT", "/v1/services/disable", {
+      body: { host: hostname, binary: "zun-compute", disabled_reason: "maintenance" },
+    });
     expect(disabled.body.service).toMatchObject({ host: hostname, disabled: true, disabled_reason: "maintenance" });
     const services = (await berth.api("GET", "/v1/services")).body.services;
     expect(services[0]).toMatchObject({ host: hostname, binary: "zun-compute", state: "up", disabled: true });
@@ -55,21 +65,43 @@ describe("hosts and services (admin)", () => {
   });
 
   it("force_down makes the host down whatever its heartbeat says", async () => {
-    await berth.api("PUT", "/v1/services/force_down", { body: { host: hostname, binary: "zun-compute", forced_down: true } });
-    expect((await berth.api("GET", "/v1/services")).body.services[0]).toMatchObject({ state: "down", forced_down: true });
-    await berth.api("PUT", "/v1/services/force_down", { body: { host: hostname, binary: "zun-compute", forced_down: false } });
-    expect((await berth.api("GET", "/v1/services")).body.services[0]).toMatchObject({ state: "up", forced_down: false });
+    await berth.api("PUT", "/v1/services/force_down", {
+      body: { host: hostname, binary: "zun-compute", forced_down: true },
+    });
+    expect((await berth.api("GET", "/v1/services")).body.services[0]).toMatchObject({
+      state: "down",
+      forced_down: true,
+    });
+    await berth.api("PUT", "/v1/services/force_down", {
+      body: { host: hostname, binary: "zun-compute", forced_down: false },
+    });
+    expect((await berth.api("GET", "/v1/services")).body.services[0]).toMatchObject({
+      state: "up",
+      forced_down: false,
+    });
   });
 
   it("lists availability zones", async () => {
-    expect((await berth.api("GET", "/v1/availability_zones")).body).toEqual({ availability_zones: [{ availability_zone: "nova" }] });
+    expect((await berth.api("GET", "/v1/availability_zones")).body).toEqual({
+      availability_zones: [{ availability_zone: "nova" }],
+    });
   });
 });
 
 describe("quotas", () => {
   it("starts at Zun's defaults", async () => {
-    expect((await berth.api("GET", "/v1/quotas/demo/defaults")).body).toEqual({ containers: 40, cpu: 20, memory: 51200, disk: 100 });
-    expect((await berth.api("GET", "/v1/quotas/demo")).body).toEqual({ containers: 40, cpu: 20, memory: 51200, disk: 100 });
+    expect((await berth.api("GET", "/v1/quotas/demo/defaults")).body).toEqual({
+      containers: 40,
+      cpu: 20,
+      memory: 51200,
+      disk: 100,
+    });
+    expect((await berth.api("GET", "/v1/quotas/demo")).body).toEqual({
+      containers: 40,
+      cpu: 20,
+      memory: 51200,
+      disk: 100,
+    });
   });
 
   it("a PUT updates the one quota record; it never adds a second", async () => {
@@ -77,7 +109,11 @@ describe("quotas", () => {
     const updated = await berth.api("PUT", "/v1/quotas/demo", { body: { containers: 2, cpu: -1 } });
     expect(updated.body).toEqual({ containers: 2, cpu: -1, memory: 51200, disk: 100 });
     const items = await documentClientFor(readConfig()).send(
-      new QueryCommand({ TableName: readConfig().tableName, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": keys.quota("demo").pk } }),
+      new QueryCommand({
+        TableName: readConfig().tableName,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": keys.quota("demo").pk },
+      }),
     );
     expect(items.Items).toHaveLength(1);
   });
@@ -109,17 +145,34 @@ describe("quotas", () => {
     await berth.waitForContainer("q2", (c) => c.status === "Created");
     for (const name of ["q1", "q2"]) expect((await berth.api("DELETE", `/v1/containers/${name}`)).status).toBe(204);
     const deadline = Date.now() + 20_000;
-    while ((await berth.stores.quotas.getProject("demo")).usage.containers > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect((await berth.stores.quotas.getProject("demo")).usage).toEqual({ containers: 0, cpuMillis: 0, memory: 0, disk: 0 });
+    while ((await berth.stores.quotas.getProject("demo")).usage.containers > 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    expect((await berth.stores.quotas.getProject("demo")).usage).toEqual({
+      containers: 0,
+      cpuMillis: 0,
+      memory: 0,
+      disk: 0,
+    });
     expect((await berth.api("DELETE", "/v1/quotas/demo")).status).toBe(204);
-    expect((await berth.api("GET", "/v1/quotas/demo")).body).toEqual({ containers: 40, cpu: 20, memory: 51200, disk: 100 });
+    expect((await berth.api("GET", "/v1/quotas/demo")).body).toEqual({
+      containers: 40,
+      cpu: 20,
+      memory: 51200,
+      disk: 100,
+    });
   });
 
   it("the default class can be changed by an admin, not a member", async () => {
-    expect((await berth.api("PUT", "/v1/quota_classes/default", { token: MEMBER_TOKEN, body: { containers: 5 } })).status).toBe(403);
-    expect((await berth.api("PUT", "/v1/quota_classes/default", { body: { containers: 5 } })).body).toMatchObject({ containers: 5 });
+    expect(
+      (await berth.api("PUT", "/v1/quota_classes/default", { token: MEMBER_TOKEN, body: { containers: 5 } })).status,
+    ).toBe(403);
+    expect((await berth.api("PUT", "/v1/quota_classes/default", { body: { containers: 5 } })).body).toMatchObject({
+      containers: 5,
+    });
     expect((await berth.api("GET", "/v1/quotas/demo")).body.containers).toBe(5);
-    expect((await berth.api("PUT", "/v1/quotas/demo", { token: MEMBER_TOKEN, body: { containers: 100 } })).status).toBe(403);
+    expect((await berth.api("PUT", "/v1/quotas/demo", { token: MEMBER_TOKEN, body: { containers: 100 } })).status).toBe(
+      403,
+    );
     expect((await berth.api("PUT", "/v1/quotas/demo", { body: { containers: "many" } })).status).toBe(400);
   });
 });

@@ -1,9 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
+import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
+import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 let berth: TestBerth;
 let jwks: Server;
@@ -13,8 +13,12 @@ let signingKey: CryptoKey;
 beforeAll(async () => {
   const pair = await generateKeyPair("RS256", { extractable: true });
   signingKey = pair.privateKey;
-  const keys = JSON.stringify({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "RS256", use: "sig" }] });
-  jwks = createServer((_request, response) => void response.writeHead(200, { "content-type": "application/json" }).end(keys));
+  const keys = JSON.stringify({
+    keys: [{ ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "RS256", use: "sig" }],
+  });
+  jwks = createServer(
+    (_request, response) => void response.writeHead(200, { "content-type": "application/json" }).end(keys),
+  );
   await new Promise<void>((resolve) => jwks.listen(0, "127.0.0.1", resolve));
   issuer = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}`;
   berth = await startBerth({
@@ -32,7 +36,12 @@ afterAll(async () => {
 });
 
 async function raw(method: string, path: string, headers: Record<string, string> = {}, body?: string) {
-  const response = await fetch(`${berth.stack.apiUrl}${path}`, { method, headers: { "x-auth-token": "berth-dev-admin", ...headers }, body, redirect: "manual" });
+  const response = await fetch(`${berth.stack.apiUrl}${path}`, {
+    method,
+    headers: { "x-auth-token": "berth-dev-admin", ...headers },
+    body,
+    redirect: "manual",
+  });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 }
@@ -42,7 +51,9 @@ describe("versions", () => {
     const response = await fetch(`${berth.stack.apiUrl}/`);
     expect(response.status).toBe(200);
     const body = await response.json();
-    expect(body.versions).toEqual([expect.objectContaining({ id: "v1", status: "CURRENT", min_version: "1.1", max_version: "1.40" })]);
+    expect(body.versions).toEqual([
+      expect.objectContaining({ id: "v1", status: "CURRENT", min_version: "1.1", max_version: "1.40" }),
+    ]);
   });
 
   it.each([
@@ -101,7 +112,9 @@ describe("authentication", () => {
 
   it("accepts a JWT from the configured issuer, as a bearer token or X-Auth-Token", async () => {
     const token = await sign({ "custom:project_id": "jwt-project", "cognito:groups": ["member"] });
-    const viaBearer = await fetch(`${berth.stack.apiUrl}/v1/containers`, { headers: { authorization: `Bearer ${token}` } });
+    const viaBearer = await fetch(`${berth.stack.apiUrl}/v1/containers`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(viaBearer.status).toBe(200);
     const viaHeader = await berth.api("GET", "/v1/containers", { token });
     expect(viaHeader.status).toBe(200);
@@ -119,14 +132,25 @@ describe("authentication", () => {
 describe("idempotent create", () => {
   it("five concurrent retries with one Idempotency-Key create one container", async () => {
     const body = JSON.stringify({ name: "only-once", image: TEST_IMAGE, command: SLEEPER, memory: 16, cpu: 0.1 });
-    const headers = { "idempotency-key": "retry-1", "content-type": "application/json", "openstack-api-version": "container 1.40" };
-    const responses = await Promise.all(Array.from({ length: 5 }, () => raw("POST", "/v1/containers?run=true", headers, body)));
+    const headers = {
+      "idempotency-key": "retry-1",
+      "content-type": "application/json",
+      "openstack-api-version": "container 1.40",
+    };
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => raw("POST", "/v1/containers?run=true", headers, body)),
+    );
     expect(responses.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
     expect(new Set(responses.map((r) => r.body.uuid)).size).toBe(1);
     const listed = await berth.api("GET", "/v1/containers?name=only-once");
     expect(listed.body.containers).toHaveLength(1);
 
-    const different = await raw("POST", "/v1/containers?run=true", headers, JSON.stringify({ name: "other", image: TEST_IMAGE }));
+    const different = await raw(
+      "POST",
+      "/v1/containers?run=true",
+      headers,
+      JSON.stringify({ name: "other", image: TEST_IMAGE }),
+    );
     expect(different.status).toBe(409);
     expect(different.body.errors[0].code).toBe("idempotency_key_reused");
   });
@@ -134,7 +158,9 @@ describe("idempotent create", () => {
 
 describe("operations that need the host's answer", () => {
   it("504 when the host does not answer in time, 409 naming the host when it is down; nothing hangs", async () => {
-    const created = await berth.api("POST", "/v1/containers?run=true", { body: { name: "quiet", image: TEST_IMAGE, command: SLEEPER, memory: 16, cpu: 0.1 } });
+    const created = await berth.api("POST", "/v1/containers?run=true", {
+      body: { name: "quiet", image: TEST_IMAGE, command: SLEEPER, memory: 16, cpu: 0.1 },
+    });
     await berth.waitForContainer(created.body.uuid, (c) => c.status === "Running");
     const agent = berth.stack.agents[0]!;
     agent.kill("SIGSTOP");

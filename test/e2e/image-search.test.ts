@@ -1,7 +1,7 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
+import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 const TOKENS = {
   "berth-dev-admin": { projectId: "demo", userId: "admin", roles: ["admin", "member"] },
@@ -21,7 +21,12 @@ afterAll(async () => {
 /** What python-zunclient sends for `zun image-search`: a GET whose body is the JSON `null` (fetch cannot send one). */
 function search(term: string, token: string): Promise<{ status: number; body: any }> {
   const url = new URL(`${berth.stack.apiUrl}/v1/images/${encodeURIComponent(term)}/search?exact_match=true`);
-  const headers = { "x-auth-token": token, "content-type": "application/json", "content-length": "4", "openstack-api-version": "container 1.40" };
+  const headers = {
+    "x-auth-token": token,
+    "content-type": "application/json",
+    "content-length": "4",
+    "openstack-api-version": "container 1.40",
+  };
   return new Promise((resolve, reject) => {
     const sent = request(url, { method: "GET", headers }, (response) => {
       let text = "";
@@ -44,20 +49,31 @@ describe("image search", () => {
   });
 
   it("shows a member no other project's committed images", async () => {
-    const created = await berth.api("POST", "/v1/containers?run=true", { body: { name: "to-commit", image: TEST_IMAGE, command: SLEEPER } });
+    const created = await berth.api("POST", "/v1/containers?run=true", {
+      body: { name: "to-commit", image: TEST_IMAGE, command: SLEEPER },
+    });
     await berth.waitForContainer(created.body.uuid, (container) => container.status === "Running");
-    const committed = await berth.api("POST", `/v1/containers/to-commit/commit?repository=search-${berth.deployment}&tag=v1`);
+    const committed = await berth.api(
+      "POST",
+      `/v1/containers/to-commit/commit?repository=search-${berth.deployment}&tag=v1`,
+    );
     expect(committed.status, JSON.stringify(committed.body)).toBe(202);
     try {
       const repository = committed.body.repository as string;
       const deadline = Date.now() + 20_000;
-      while ((await search(repository, "demo-member")).body.images?.length !== 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
-      expect((await search(repository, "demo-member")).body.images).toEqual([expect.objectContaining({ name: repository, tag: "v1" })]);
+      while ((await search(repository, "demo-member")).body.images?.length !== 1 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      expect((await search(repository, "demo-member")).body.images).toEqual([
+        expect.objectContaining({ name: repository, tag: "v1" }),
+      ]);
       const stranger = await search(repository, "other-member");
       expect(stranger.status).toBe(200);
       expect(stranger.body.images).toEqual([]);
     } finally {
-      await berth.docker.getImage(committed.body.uuid).remove({ force: true }).catch(() => undefined);
+      await berth.docker
+        .getImage(committed.body.uuid)
+        .remove({ force: true })
+        .catch(() => undefined);
     }
   });
 });

@@ -34,7 +34,10 @@ describe("Keystone v3 identity endpoint", () => {
     const v3 = await fetch(`${berth.stack.apiUrl}/identity/v3`);
     expect(v3.status).toBe(200);
     const { version } = await v3.json();
-    expect(version).toMatchObject({ status: "stable", links: [{ rel: "self", href: `${berth.stack.apiUrl}/identity/v3/` }] });
+    expect(version).toMatchObject({
+      status: "stable",
+      links: [{ rel: "self", href: `${berth.stack.apiUrl}/identity/v3/` }],
+    });
     expect(version.id).toMatch(/^v3\.\d+$/);
     const root = await fetch(`${berth.stack.apiUrl}/identity`);
     expect(root.status).toBe(300);
@@ -46,13 +49,21 @@ describe("Keystone v3 identity endpoint", () => {
     expect(issued.status, JSON.stringify(issued.body)).toBe(201);
     expect(issued.token).toBe("berth-dev-admin");
     const { token } = issued.body;
-    expect(token).toMatchObject({ methods: ["password"], user: { id: "admin", name: "admin" }, project: { id: "demo", name: "demo" } });
+    expect(token).toMatchObject({
+      methods: ["password"],
+      user: { id: "admin", name: "admin" },
+      project: { id: "demo", name: "demo" },
+    });
     expect(token.roles.map((role: { name: string }) => role.name)).toContain("admin");
     expect(Date.parse(token.expires_at)).toBeGreaterThan(Date.now());
     const container = token.catalog.find((service: { type: string }) => service.type === "container");
-    expect(container.endpoints).toEqual([expect.objectContaining({ interface: "public", url: `${berth.stack.apiUrl}/v1` })]);
+    expect(container.endpoints).toEqual([
+      expect.objectContaining({ interface: "public", url: `${berth.stack.apiUrl}/v1` }),
+    ]);
 
-    const listed = await fetch(`${container.endpoints[0].url}/containers`, { headers: { "x-auth-token": issued.token! } });
+    const listed = await fetch(`${container.endpoints[0].url}/containers`, {
+      headers: { "x-auth-token": issued.token! },
+    });
     expect(listed.status).toBe(200);
 
     const member = await login("member", "berth-dev-member", "demo");

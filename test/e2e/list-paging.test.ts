@@ -1,20 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listContainers } from "../../shared/containers/list-containers.ts";
 import { readConfig } from "../../shared/config.ts";
+import { listContainers } from "../../shared/containers/list-containers.ts";
 import { meteredDocumentClient, ReadMeter } from "../../shared/store/read-meter.ts";
 import { storesFor } from "../../shared/store/stores.ts";
-import { TEST_IMAGE } from "../setup/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
+import { TEST_IMAGE } from "../setup/test-image.ts";
 
 /** Lists read one page of the table, not a whole project, and page the way Zun does. */
 const COUNT = 25;
 let berth: TestBerth;
-let created: string[] = [];
+const created: string[] = [];
 beforeAll(async () => {
   berth = await startBerth();
   // No host is in zone "nowhere": each is recorded as Error at once, with no Docker work.
   for (let index = 0; index < COUNT; index++) {
-    const response = await berth.api("POST", "/v1/containers", { body: { name: `paged-${String(index).padStart(2, "0")}`, image: TEST_IMAGE, availability_zone: "nowhere" } });
+    const response = await berth.api("POST", "/v1/containers", {
+      body: { name: `paged-${String(index).padStart(2, "0")}`, image: TEST_IMAGE, availability_zone: "nowhere" },
+    });
     expect(response.status).toBe(202);
     created.push(response.body.uuid);
   }

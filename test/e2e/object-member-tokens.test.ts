@@ -1,11 +1,20 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import { ADMIN_TOKEN, startBerth, type TestBerth } from "../helpers/berth.ts";
 
 /** Names every plain object answers to: none of them may count as a token. */
-const OBJECT_MEMBER_TOKENS = ["constructor", "__proto__", "toString", "valueOf", "hasOwnProperty", "isPrototypeOf", "toLocaleString", "__defineGetter__"];
+const OBJECT_MEMBER_TOKENS = [
+  "constructor",
+  "__proto__",
+  "toString",
+  "valueOf",
+  "hasOwnProperty",
+  "isPrototypeOf",
+  "toLocaleString",
+  "__defineGetter__",
+];
 const REGISTRY = { registry: { name: "sneaky", domain: "registry.example.test", username: "u", password: "p" } };
 
 describe.each([["dev tokens"], ["dev tokens with JWTs configured"]])("tokens named like object members, %s", (mode) => {
@@ -15,7 +24,9 @@ describe.each([["dev tokens"], ["dev tokens with JWTs configured"]])("tokens nam
   beforeAll(async () => {
     const environment: Record<string, string> = {};
     if (mode !== "dev tokens") {
-      jwks = createServer((_request, response) => void response.writeHead(200, { "content-type": "application/json" }).end('{"keys":[]}'));
+      jwks = createServer(
+        (_request, response) => void response.writeHead(200, { "content-type": "application/json" }).end('{"keys":[]}'),
+      );
       await new Promise<void>((resolve) => jwks!.listen(0, "127.0.0.1", resolve));
       environment.BERTH_JWT_ISSUER = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}`;
       environment.BERTH_JWT_AUDIENCE = "berth-e2e-client";
@@ -48,8 +59,12 @@ describe("bearer JWTs through the HTTP API", () => {
   beforeAll(async () => {
     const pair = await generateKeyPair("RS256", { extractable: true });
     key = pair.privateKey;
-    const body = JSON.stringify({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: "e2e", alg: "RS256", use: "sig" }] });
-    jwks = createServer((_request, response) => void response.writeHead(200, { "content-type": "application/json" }).end(body));
+    const body = JSON.stringify({
+      keys: [{ ...(await exportJWK(pair.publicKey)), kid: "e2e", alg: "RS256", use: "sig" }],
+    });
+    jwks = createServer(
+      (_request, response) => void response.writeHead(200, { "content-type": "application/json" }).end(body),
+    );
     await new Promise<void>((resolve) => jwks.listen(0, "127.0.0.1", resolve));
     issuer = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}`;
     berth = await startBerth({ agents: 0, environment: { BERTH_JWT_ISSUER: issuer, BERTH_JWT_AUDIENCE: AUDIENCE } });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { readConfig } from "../../shared/config.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
-import { TEST_IMAGE } from "../setup/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
 import { registerSimulatedHosts } from "../helpers/simulated-hosts.ts";
+import { TEST_IMAGE } from "../setup/test-image.ts";
 
 let berth: TestBerth;
 let hostIds: string[];
@@ -11,8 +11,16 @@ let hostIds: string[];
 beforeAll(async () => {
   // No agent: ten simulated hosts of 2 cpus, 2 GiB and 100 GiB each.
   berth = await startBerth({ agents: 0 });
-  hostIds = await registerSimulatedHosts(berth.stores.hosts, sqsClientFor(readConfig()), { count: 10, prefix: berth.deployment, cpus: 2, memoryMiB: 2048, diskGiB: 100 });
-  expect((await berth.api("PUT", "/v1/quotas/demo", { body: { containers: 150, cpu: 18, memory: -1, disk: -1 } })).status).toBe(200);
+  hostIds = await registerSimulatedHosts(berth.stores.hosts, sqsClientFor(readConfig()), {
+    count: 10,
+    prefix: berth.deployment,
+    cpus: 2,
+    memoryMiB: 2048,
+    diskGiB: 100,
+  });
+  expect(
+    (await berth.api("PUT", "/v1/quotas/demo", { body: { containers: 150, cpu: 18, memory: -1, disk: -1 } })).status,
+  ).toBe(200);
 });
 afterAll(async () => {
   await berth?.stop();
@@ -30,7 +38,9 @@ it("200 creates from 16 concurrent clients onto 10 hosts and one quota: every ac
     while (next < 200) {
       const index = next++;
       const size = sizes[index % sizes.length]!;
-      const response = await berth.api("POST", "/v1/containers", { body: { name: `c${index}`, image: TEST_IMAGE, disk: 1, ...size } });
+      const response = await berth.api("POST", "/v1/containers", {
+        body: { name: `c${index}`, image: TEST_IMAGE, disk: 1, ...size },
+      });
       statuses.push(response.status);
     }
   };
@@ -39,7 +49,11 @@ it("200 creates from 16 concurrent clients onto 10 hosts and one quota: every ac
   const containers = (await berth.stores.containers.listByProject("demo")).filter((c) => c.claim && c.host_id);
   const refusedByQuota = statuses.filter((status) => status === 403).length;
   expect(statuses.every((status) => status === 202 || status === 403)).toBe(true);
-  expect(containers.length + refusedByQuota + (await berth.stores.containers.listByProject("demo")).filter((c) => !c.host_id).length).toBe(200);
+  expect(
+    containers.length +
+      refusedByQuota +
+      (await berth.stores.containers.listByProject("demo")).filter((c) => !c.host_id).length,
+  ).toBe(200);
 
   for (const id of hostIds) {
     const host = (await berth.stores.hosts.get(id))!;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
+import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 const TOKENS = {
   "alice-token": { projectId: "project-a", userId: "alice", roles: ["member"] },
@@ -13,7 +13,10 @@ let bobsUuid: string;
 
 beforeAll(async () => {
   berth = await startBerth({ environment: { BERTH_DEV_TOKENS: JSON.stringify(TOKENS) } });
-  const created = await berth.api("POST", "/v1/containers?run=true", { token: "bob-token", body: { name: "bobs", image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 } });
+  const created = await berth.api("POST", "/v1/containers?run=true", {
+    token: "bob-token",
+    body: { name: "bobs", image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 },
+  });
   bobsUuid = created.body.uuid;
   await berth.waitForContainer(bobsUuid, (c) => c.status === "Running", 20_000, "bob-token");
 });
@@ -32,18 +35,28 @@ describe("projects are isolated: another project's container does not exist for 
     ["action log", "GET", () => `/v1/containers/${bobsUuid}/container_actions`],
     ["delete", "DELETE", () => `/v1/containers/${bobsUuid}?stop=true`],
   ])("%s → 404", async (_title, method, path) => {
-    const response = await berth.api(method, path(), { token: "alice-token", body: method === "PATCH" ? { memory: 32 } : undefined });
+    const response = await berth.api(method, path(), {
+      token: "alice-token",
+      body: method === "PATCH" ? { memory: 32 } : undefined,
+    });
     expect(response.status).toBe(404);
   });
 
   it("lists only the caller's own containers", async () => {
     expect((await berth.api("GET", "/v1/containers", { token: "alice-token" })).body.containers).toEqual([]);
-    expect((await berth.api("GET", "/v1/containers?project_id=project-b", { token: "alice-token" })).body.containers).toEqual([]);
-    expect((await berth.api("GET", "/v1/containers", { token: "bob-token" })).body.containers.map((c: any) => c.uuid)).toEqual([bobsUuid]);
+    expect(
+      (await berth.api("GET", "/v1/containers?project_id=project-b", { token: "alice-token" })).body.containers,
+    ).toEqual([]);
+    expect(
+      (await berth.api("GET", "/v1/containers", { token: "bob-token" })).body.containers.map((c: any) => c.uuid),
+    ).toEqual([bobsUuid]);
   });
 
   it("lets two projects use the same name", async () => {
-    const created = await berth.api("POST", "/v1/containers", { token: "alice-token", body: { name: "bobs", image: TEST_IMAGE, memory: 16 } });
+    const created = await berth.api("POST", "/v1/containers", {
+      token: "alice-token",
+      body: { name: "bobs", image: TEST_IMAGE, memory: 16 },
+    });
     expect(created.status).toBe(202);
     await berth.waitForContainer(created.body.uuid, (c) => c.status === "Created", 20_000, "alice-token");
     expect((await berth.api("DELETE", "/v1/containers/bobs", { token: "alice-token" })).status).toBe(204);
@@ -72,6 +85,8 @@ describe("admin-only fields and parameters answer 403 to members", () => {
     const listed = await berth.api("GET", "/v1/containers?all_projects=true", { token: "root-token" });
     expect(listed.body.containers.map((c: any) => c.uuid)).toContain(bobsUuid);
     expect((await berth.api("GET", `/v1/containers/${bobsUuid}`, { token: "root-token" })).status).toBe(404);
-    expect((await berth.api("GET", `/v1/containers/${bobsUuid}?all_projects=true`, { token: "root-token" })).body.uuid).toBe(bobsUuid);
+    expect(
+      (await berth.api("GET", `/v1/containers/${bobsUuid}?all_projects=true`, { token: "root-token" })).body.uuid,
+    ).toBe(bobsUuid);
   });
 });

@@ -25,7 +25,10 @@ let hostA: string;
 let hostB: string;
 
 beforeAll(async () => {
-  berth = await startBerth({ agents: 0, environment: { BERTH_OPERATION_TIMEOUT_SECONDS: "1", BERTH_HOST_DOWN_AFTER_SECONDS: "60" } });
+  berth = await startBerth({
+    agents: 0,
+    environment: { BERTH_OPERATION_TIMEOUT_SECONDS: "1", BERTH_HOST_DOWN_AFTER_SECONDS: "60" },
+  });
   sqs = sqsClientFor(readConfig());
   hostA = (await registerSimulatedHosts(berth.stores.hosts, sqs, { count: 1, prefix: `${berth.deployment}-a` }))[0]!;
   queueUrl = (await berth.stores.hosts.get(hostA!))!.queue_url;
@@ -38,7 +41,9 @@ afterAll(async () => {
 async function drainQueue(url = queueUrl): Promise<HostMessage[]> {
   const messages: HostMessage[] = [];
   for (;;) {
-    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    const received = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
     if (!received.Messages?.length) return messages;
     for (const message of received.Messages) {
       messages.push(JSON.parse(message.Body!));
@@ -50,11 +55,19 @@ async function drainQueue(url = queueUrl): Promise<HostMessage[]> {
 /** Plays the agent finishing a container's work: Running, with a Docker id, settled. */
 async function settleAsRunning(uuid: string): Promise<void> {
   const record = (await berth.stores.containers.get(uuid))!;
-  expect(await berth.stores.containers.recordOutcome(uuid, record.generation, { status: "Running", container_id: `docker-${uuid}`, settled_generation: record.generation })).toBe(true);
+  expect(
+    await berth.stores.containers.recordOutcome(uuid, record.generation, {
+      status: "Running",
+      container_id: `docker-${uuid}`,
+      settled_generation: record.generation,
+    }),
+  ).toBe(true);
 }
 
 async function create(body: Record<string, unknown>): Promise<string> {
-  const created = await berth.api("POST", "/v1/containers?run=true", { body: { image: "busybox:1", cpu: 0.5, memory: 64, ...body } });
+  const created = await berth.api("POST", "/v1/containers?run=true", {
+    body: { image: "busybox:1", cpu: 0.5, memory: 64, ...body },
+  });
   expect(created.status).toBe(202);
   return created.body.uuid;
 }
@@ -81,7 +94,9 @@ describe("work that stops moving", () => {
     const actions = (await berth.api("GET", `/v1/containers/${uuid}/container_actions`)).body.containerActions;
     expect(actions[0]).toMatchObject({ action: "create", message: failed.status_reason });
     // The same failure path as a host's own: the event says the claim was given back.
-    expect((await berth.stores.actions.get(uuid, actions[0].request_id))!.events.at(-1)!.details).toEqual({ released_claim_on: hostA });
+    expect((await berth.stores.actions.get(uuid, actions[0].request_id))!.events.at(-1)!.details).toEqual({
+      released_claim_on: hostA,
+    });
     await expectAccountingAgreement(berth);
     // Nothing is overdue any more: the next run reads no container.
     expect((await reconcile()).overdue).toEqual({ resent: 0, failed: 0, evacuated: 0 });
@@ -95,7 +110,9 @@ describe("work that stops moving", () => {
       await reconcile();
     }
     expect((await berth.stores.containers.get(uuid))!.status).toBe("Error");
-    expect(await berth.stores.containers.recordOutcome(uuid, message!.generation, { status: "Running" }, message)).toBe(false);
+    expect(await berth.stores.containers.recordOutcome(uuid, message!.generation, { status: "Running" }, message)).toBe(
+      false,
+    );
     expect((await berth.stores.containers.get(uuid))!.status).toBe("Error");
   });
 });
@@ -104,7 +121,11 @@ describe("a host that goes down", () => {
   it("has its containers marked Unknown, its auto_heal ones rescheduled, its deletes finished, and a volume's loss reported", async () => {
     const plain = await create({ name: "plain" });
     const healer = await create({ name: "healer", auto_heal: true });
-    const withVolume = await create({ name: "with-volume", auto_heal: true, mounts: [{ size: 1, destination: "/data" }] });
+    const withVolume = await create({
+      name: "with-volume",
+      auto_heal: true,
+      mounts: [{ size: 1, destination: "/data" }],
+    });
     const doomed = await create({ name: "doomed" });
     for (const uuid of [plain, healer, withVolume, doomed]) await settleAsRunning(uuid);
     expect((await berth.api("DELETE", `/v1/containers/${doomed}?stop=true`)).status).toBe(204);
@@ -121,8 +142,12 @@ describe("a host that goes down", () => {
     expect(plainView.status_reason).toMatch(/^host .+ is down \(no heartbeat for 12\d s\)$/);
     const volumeView = (await berth.api("GET", "/v1/containers/with-volume")).body;
     expect(volumeView.status).toBe("Unknown");
-    const volumeUuid = (await berth.stores.containers.get(withVolume))!.mounts.find((mount) => mount.type === "volume")!;
-    expect(volumeView.status_reason).toContain(`not rescheduled: its volumes ${"volume_uuid" in volumeUuid ? volumeUuid.volume_uuid : ""} live only on that host`);
+    const volumeUuid = (await berth.stores.containers.get(withVolume))!.mounts.find(
+      (mount) => mount.type === "volume",
+    )!;
+    expect(volumeView.status_reason).toContain(
+      `not rescheduled: its volumes ${"volume_uuid" in volumeUuid ? volumeUuid.volume_uuid : ""} live only on that host`,
+    );
     expect(await berth.stores.containers.get(doomed)).toBeUndefined();
 
     const moved = (await berth.stores.containers.get(healer))!;
@@ -137,14 +162,21 @@ describe("a host that goes down", () => {
 
     // A second run finds nothing more to do, and reads only the hosts.
     const again = await reconcile();
-    expect(again).toMatchObject({ hostsMarkedDown: 0, containers: { rescheduled: 0, marked_unknown: 0, deleted: 0 }, overdue: { resent: 0, failed: 0, evacuated: 0 } });
+    expect(again).toMatchObject({
+      hostsMarkedDown: 0,
+      containers: { rescheduled: 0, marked_unknown: 0, deleted: 0 },
+      overdue: { resent: 0, failed: 0, evacuated: 0 },
+    });
     expect(again.itemsRead).toBe(2);
   });
 });
 
 describe("auto_heal of a container an admin placed on a named host", () => {
   it("moves it off that host when it dies, dropping the requested host (as Nova does on evacuation), and the reschedule says so", async () => {
-    const [hostC, hostD] = await registerSimulatedHosts(berth.stores.hosts, sqs, { count: 2, prefix: `${berth.deployment}-cd` });
+    const [hostC, hostD] = await registerSimulatedHosts(berth.stores.hosts, sqs, {
+      count: 2,
+      prefix: `${berth.deployment}-cd`,
+    });
     const forced = await create({ name: "forced", auto_heal: true, host: hostC });
     expect((await berth.stores.containers.get(forced))!).toMatchObject({ host_id: hostC, requested_host: hostC });
     await settleAsRunning(forced);
@@ -162,7 +194,11 @@ describe("auto_heal of a container an admin placed on a named host", () => {
     const [reschedule] = (await berth.api("GET", `/v1/containers/${forced}/container_actions`)).body.containerActions;
     expect(reschedule.action).toBe("reschedule");
     const [schedule] = (await berth.stores.actions.get(forced, reschedule.request_id))!.events;
-    expect(schedule).toMatchObject({ event: "schedule", result: "Success", details: { from_host: hostC, requested_host_dropped: hostC } });
+    expect(schedule).toMatchObject({
+      event: "schedule",
+      result: "Success",
+      details: { from_host: hostC, requested_host_dropped: hostC },
+    });
     const target = (await berth.stores.hosts.get(moved.host_id!))!;
     const [sent] = (await drainQueue(target.queue_url)).filter((message) => message.container_uuid === forced);
     expect(sent).toMatchObject({ kind: "create", generation: 2, run: true });
@@ -174,9 +210,19 @@ describe("auto_heal of a container an admin placed on a named host", () => {
 describe("dead letters", () => {
   it("leave work that has moved on alone", async () => {
     const record = (await berth.stores.containers.get((await berth.api("GET", "/v1/containers/healer")).body.uuid))!;
-    const stale: HostMessage = { kind: "stop", container_uuid: record.uuid, generation: record.generation - 1, request_id: "req-old" };
+    const stale: HostMessage = {
+      kind: "stop",
+      container_uuid: record.uuid,
+      generation: record.generation - 1,
+      request_id: "req-old",
+    };
     expect(await settleDeadLetter(stale, berth.stores)).toBe("stale");
-    expect(await settleDeadLetter({ kind: "query", query: "logs", container_uuid: record.uuid, request_id: "req-q", params: {}, answer_by: 0 }, berth.stores)).toBe("reported");
+    expect(
+      await settleDeadLetter(
+        { kind: "query", query: "logs", container_uuid: record.uuid, request_id: "req-q", params: {}, answer_by: 0 },
+        berth.stores,
+      ),
+    ).toBe("reported");
     expect((await berth.stores.containers.get(record.uuid))!.status).toBe("Running");
   });
 });
@@ -187,8 +233,22 @@ describe("the accounting audit", () => {
 
     const db = documentClientFor(readConfig());
     const table = readConfig().tableName;
-    await db.send(new UpdateCommand({ TableName: table, Key: keys.host(hostA!), UpdateExpression: "ADD cpu_used_millis :drift", ExpressionAttributeValues: { ":drift": 700 } }));
-    await db.send(new UpdateCommand({ TableName: table, Key: keys.quota("demo"), UpdateExpression: "ADD used_memory :drift", ExpressionAttributeValues: { ":drift": -64 } }));
+    await db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.host(hostA!),
+        UpdateExpression: "ADD cpu_used_millis :drift",
+        ExpressionAttributeValues: { ":drift": 700 },
+      }),
+    );
+    await db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.quota("demo"),
+        UpdateExpression: "ADD used_memory :drift",
+        ExpressionAttributeValues: { ":drift": -64 },
+      }),
+    );
 
     const lines: string[] = [];
     vi.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));

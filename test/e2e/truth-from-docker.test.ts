@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
+import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 let berth: TestBerth;
 beforeAll(async () => {
@@ -24,7 +24,9 @@ async function recordUntil(uuid: string, until: (record: any) => boolean, timeou
 }
 
 async function run(body: object): Promise<string> {
-  const created = await berth.api("POST", "/v1/containers?run=true", { body: { image: TEST_IMAGE, cpu: 0.1, memory: 32, ...body } });
+  const created = await berth.api("POST", "/v1/containers?run=true", {
+    body: { image: TEST_IMAGE, cpu: 0.1, memory: 32, ...body },
+  });
   expect(created.status).toBe(202);
   return created.body.uuid;
 }
@@ -38,7 +40,10 @@ describe("the record follows Docker's events", () => {
   });
 
   it("a process killed for memory says so", async () => {
-    const uuid = await run({ memory: 8, command: ["sh", "-c", "sleep 1; x=$(head -c 64000000 /dev/zero | tr '\\0' a); sleep 60"] });
+    const uuid = await run({
+      memory: 8,
+      command: ["sh", "-c", "sleep 1; x=$(head -c 64000000 /dev/zero | tr '\\0' a); sleep 60"],
+    });
     const killed = await recordUntil(uuid, (r) => r.status === "Stopped", 15_000);
     expect(killed.status_reason).toBe("exited with code 137 (out of memory)");
   });
@@ -60,14 +65,20 @@ describe("the record follows Docker's events", () => {
     expect(await berth.stores.containers.get(uuid)).toBeUndefined();
     const after = (await berth.stores.hosts.get(before.id))!;
     expect(after.cpu_used_millis).toBe(before.cpu_used_millis);
-    expect((await berth.stores.quotas.getProject("demo")).usage.containers).toBe((await berth.stores.containers.listByHost(before.id)).length);
+    expect((await berth.stores.quotas.getProject("demo")).usage.containers).toBe(
+      (await berth.stores.containers.listByHost(before.id)).length,
+    );
   });
 
   it("auto_heal: a container whose Docker container vanished is rebuilt and running again", async () => {
     const uuid = await run({ command: SLEEPER, auto_heal: true });
     const running = await recordUntil(uuid, (r) => r.status === "Running" && r.settled_generation === r.generation);
     await berth.docker.getContainer(`berth-${uuid}`).remove({ force: true });
-    const healed = await recordUntil(uuid, (r) => r.status === "Running" && r.container_id !== running.container_id && r.settled_generation === r.generation, 15_000);
+    const healed = await recordUntil(
+      uuid,
+      (r) => r.status === "Running" && r.container_id !== running.container_id && r.settled_generation === r.generation,
+      15_000,
+    );
     expect((await berth.docker.getContainer(`berth-${uuid}`).inspect()).State.Running).toBe(true);
     const actions = (await berth.api("GET", `/v1/containers/${uuid}/container_actions`)).body.containerActions;
     expect(actions[0]).toMatchObject({ action: "rebuild", user_id: "berth-agent" });
@@ -75,7 +86,10 @@ describe("the record follows Docker's events", () => {
   });
 
   it("Docker's restart policy restarts a failing container, and the restart count is shown", async () => {
-    const uuid = await run({ command: ["sh", "-c", "sleep 0.3; exit 1"], restart_policy: { Name: "on-failure", MaximumRetryCount: 2 } });
+    const uuid = await run({
+      command: ["sh", "-c", "sleep 0.3; exit 1"],
+      restart_policy: { Name: "on-failure", MaximumRetryCount: 2 },
+    });
     const done = await recordUntil(uuid, (r) => r.restart_count === 2 && r.status === "Stopped", 20_000);
     expect(done.status_reason).toBe("exited with code 1");
     expect((await berth.api("GET", `/v1/containers/${uuid}`)).body.restart_count).toBe(2);
@@ -92,7 +106,8 @@ describe("recovery at the agent's start", () => {
     await berth.docker.getContainer(`berth-${uuid}`).stop({ t: 1 });
     berth.stack.startAgent();
     const deadline = Date.now() + 20_000;
-    while (!(await berth.docker.getContainer(`berth-${uuid}`).inspect()).State.Running && Date.now() < deadline) await sleep(200);
+    while (!(await berth.docker.getContainer(`berth-${uuid}`).inspect()).State.Running && Date.now() < deadline)
+      await sleep(200);
     expect((await berth.docker.getContainer(`berth-${uuid}`).inspect()).State.Running).toBe(true);
     expect((await berth.stores.containers.get(uuid))!.status).toBe("Running");
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
+import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 let berth: TestBerth;
 beforeAll(async () => {
@@ -8,13 +8,19 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await berth?.stop();
-  for (const volume of await berth.docker.listVolumes({ filters: { label: [`berth.deployment=${berth.deployment}`] } }).then((r) => r.Volumes ?? [])) {
-    await berth.docker.getVolume(volume.Name).remove().catch(() => undefined);
+  for (const volume of await berth.docker
+    .listVolumes({ filters: { label: [`berth.deployment=${berth.deployment}`] } })
+    .then((r) => r.Volumes ?? [])) {
+    await berth.docker
+      .getVolume(volume.Name)
+      .remove()
+      .catch(() => undefined);
   }
 });
 
 const exec = async (container: string, command: string) =>
-  (await berth.api("POST", `/v1/containers/${container}/execute?run=true&command=${encodeURIComponent(command)}`)).body as { output: string; exit_code: number };
+  (await berth.api("POST", `/v1/containers/${container}/execute?run=true&command=${encodeURIComponent(command)}`))
+    .body as { output: string; exit_code: number };
 
 async function hostDisk(): Promise<number> {
   return (await berth.stores.hosts.list())[0]!.disk_used;
@@ -54,8 +60,16 @@ describe("volumes and bind mounts", () => {
     const kept = await berth.stores.volumes.get((volumeUuid as { volume_uuid: string }).volume_uuid);
     expect(kept).toMatchObject({ size: 2, container_uuid: null });
 
-    const reader = await berth.api("POST", "/v1/containers?run=true", {
-      body: { name: "reader", image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16, disk: 1, mounts: [{ source: kept!.uuid, destination: "/restored" }] },
+    const _reader = await berth.api("POST", "/v1/containers?run=true", {
+      body: {
+        name: "reader",
+        image: TEST_IMAGE,
+        command: SLEEPER,
+        cpu: 0.1,
+        memory: 16,
+        disk: 1,
+        mounts: [{ source: kept!.uuid, destination: "/restored" }],
+      },
     });
     await berth.waitForContainer("reader", (c) => c.status === "Running");
     expect((await exec("reader", "cat /restored/file")).output).toBe("precious\n");
@@ -64,7 +78,15 @@ describe("volumes and bind mounts", () => {
   it("a container whose start fails is Error with Docker's reason, and the volume it mounts keeps its data", async () => {
     const volume = (await berth.stores.volumes.listByProject("demo"))[0]!;
     const broken = await berth.api("POST", "/v1/containers?run=true", {
-      body: { name: "broken", image: TEST_IMAGE, command: ["/no/such/binary"], cpu: 0.1, memory: 16, disk: 1, mounts: [{ source: volume.uuid, destination: "/data" }] },
+      body: {
+        name: "broken",
+        image: TEST_IMAGE,
+        command: ["/no/such/binary"],
+        cpu: 0.1,
+        memory: 16,
+        disk: 1,
+        mounts: [{ source: volume.uuid, destination: "/data" }],
+      },
     });
     const failed = await berth.waitForContainer(broken.body.uuid, (c) => c.status === "Error");
     expect(failed.status_reason).toMatch(/no such file or directory/);
@@ -77,16 +99,26 @@ describe("volumes and bind mounts", () => {
   it("a volume made with its container goes with it when the container is deleted (auto_remove), releasing its size", async () => {
     const before = await hostDisk();
     const temp = await berth.api("POST", "/v1/containers?run=true", {
-      body: { name: "scratch", image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16, disk: 1, mounts: [{ size: 1, destination: "/scratch" }] },
+      body: {
+        name: "scratch",
+        image: TEST_IMAGE,
+        command: SLEEPER,
+        cpu: 0.1,
+        memory: 16,
+        disk: 1,
+        mounts: [{ size: 1, destination: "/scratch" }],
+      },
     });
     await berth.waitForContainer("scratch", (c) => c.status === "Running");
-    const volumeUuid = ((await berth.stores.containers.get(temp.body.uuid))!.mounts[0] as { volume_uuid: string }).volume_uuid;
+    const volumeUuid = ((await berth.stores.containers.get(temp.body.uuid))!.mounts[0] as { volume_uuid: string })
+      .volume_uuid;
     expect(await hostDisk()).toBe(before + 2);
     await berth.api("DELETE", "/v1/containers/scratch?stop=true");
     await berth.waitForGone(temp.body.uuid);
     expect(await berth.stores.volumes.get(volumeUuid)).toBeUndefined();
     expect(await hostDisk()).toBe(before);
-    const dockerVolumes = (await berth.docker.listVolumes({ filters: { label: [`berth.volume=${volumeUuid}`] } })).Volumes ?? [];
+    const dockerVolumes =
+      (await berth.docker.listVolumes({ filters: { label: [`berth.volume=${volumeUuid}`] } })).Volumes ?? [];
     expect(dockerVolumes).toEqual([]);
   });
 
@@ -104,7 +136,8 @@ describe("volumes and bind mounts", () => {
     expect(await hostDisk()).toBe(before - 3);
     expect((await berth.api("GET", `/v1/volumes/${volume.uuid}`)).status).toBe(404);
     const deadline = Date.now() + 10_000;
-    const dockerVolumes = async () => (await berth.docker.listVolumes({ filters: { label: [`berth.volume=${volume.uuid}`] } })).Volumes ?? [];
+    const dockerVolumes = async () =>
+      (await berth.docker.listVolumes({ filters: { label: [`berth.volume=${volume.uuid}`] } })).Volumes ?? [];
     while ((await dockerVolumes()).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(await dockerVolumes()).toEqual([]);
   });

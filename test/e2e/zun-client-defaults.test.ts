@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
+import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 /** What Zun's own clients and tests send with their default settings, which Zun accepts. */
 let berth: TestBerth;
@@ -28,7 +28,10 @@ describe("version discovery", () => {
 
   it("other routes still refuse a microversion outside the window", async () => {
     for (const version of ["1.0", "1.41", "2.1"]) {
-      const response = await get("/v1/containers", { "openstack-api-version": `container ${version}`, "x-auth-token": "berth-dev-admin" });
+      const response = await get("/v1/containers", {
+        "openstack-api-version": `container ${version}`,
+        "x-auth-token": "berth-dev-admin",
+      });
       expect(response.status, version).toBe(406);
     }
   });
@@ -41,10 +44,14 @@ describe("the seed's create body", () => {
     expect(created.status).toBe(202);
     await berth.waitForContainer(created.body.uuid, (container) => container.status === "Running");
 
-    const other = await berth.api("POST", "/v1/containers", { body: { ...body, name: "seed-body-2", security_groups: ["web"] } });
+    const other = await berth.api("POST", "/v1/containers", {
+      body: { ...body, name: "seed-body-2", security_groups: ["web"] },
+    });
     expect(other.status).toBe(400);
     expect(other.body.errors[0].detail).toContain("security_groups");
-    const nets = await berth.api("POST", "/v1/containers", { body: { ...body, name: "seed-body-3", security_groups: undefined, nets: [{ network: "x" }] } });
+    const nets = await berth.api("POST", "/v1/containers", {
+      body: { ...body, name: "seed-body-3", security_groups: undefined, nets: [{ network: "x" }] },
+    });
     expect(nets.status).toBe(400);
     expect(nets.body.errors[0].detail).toContain("nets");
   });
@@ -52,9 +59,13 @@ describe("the seed's create body", () => {
 
 describe("execute", () => {
   it("takes the command from a JSON body, as zun-tempest-plugin sends it", async () => {
-    const created = await berth.api("POST", "/v1/containers?run=true", { body: { name: "exec-body", image: TEST_IMAGE, command: SLEEPER } });
+    const created = await berth.api("POST", "/v1/containers?run=true", {
+      body: { name: "exec-body", image: TEST_IMAGE, command: SLEEPER },
+    });
     await berth.waitForContainer(created.body.uuid, (container) => container.status === "Running");
-    const inBody = await berth.api("POST", "/v1/containers/exec-body/execute", { body: { command: "echo hello", run: true } });
+    const inBody = await berth.api("POST", "/v1/containers/exec-body/execute", {
+      body: { command: "echo hello", run: true },
+    });
     expect(inBody.status).toBe(200);
     expect(inBody.body).toMatchObject({ output: "hello\n", exit_code: 0 });
     const inQuery = await berth.api("POST", "/v1/containers/exec-body/execute?command=echo%20again&run=true");

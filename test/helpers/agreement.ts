@@ -10,14 +10,23 @@ import type { TestBerth } from "./berth.ts";
  * and every project's quota usage equal what the records add up to.
  * `dockerOf` maps a host id to the engine it drives.
  */
-export async function expectAgreement(berth: TestBerth, dockerOf: (hostId: string) => Docker = () => berth.docker): Promise<void> {
+export async function expectAgreement(
+  berth: TestBerth,
+  dockerOf: (hostId: string) => Docker = () => berth.docker,
+): Promise<void> {
   await expectAccountingAgreement(berth);
   const containers = await berth.stores.containers.listAll();
   for (const host of await berth.stores.hosts.list()) {
     const docker = dockerOf(host.id);
-    const inDocker = await docker.listContainers({ all: true, filters: { label: [`berth.deployment=${berth.deployment}`, `berth.host=${host.id}`] } });
+    const inDocker = await docker.listContainers({
+      all: true,
+      filters: { label: [`berth.deployment=${berth.deployment}`, `berth.host=${host.id}`] },
+    });
     const recorded = containers.filter((container) => container.host_id === host.id && container.container_id);
-    expect(inDocker.map((container) => container.Labels["berth.uuid"]).sort(), `Docker on host ${host.id} against its records`).toEqual(recorded.map((container) => container.uuid).sort());
+    expect(
+      inDocker.map((container) => container.Labels["berth.uuid"]).sort(),
+      `Docker on host ${host.id} against its records`,
+    ).toEqual(recorded.map((container) => container.uuid).sort());
     for (const container of recorded) {
       if (container.status === Status.Error) continue; // an operation failed: the record carries its reason, not Docker's state
       const state = (await docker.getContainer(container.container_id!).inspect()).State;
@@ -43,7 +52,13 @@ export async function expectAccountingAgreement(berth: TestBerth): Promise<void>
     const placed = containers.filter((container) => container.host_id === host.id && container.claim);
     const keptVolumes = volumes.filter((volume) => volume.host_id === host.id && !volume.container_uuid);
     expect(
-      { cpu: host.cpu_used_millis, memory: host.mem_used, disk: host.disk_used, containers: host.total_containers, ports: host.ports_used ?? 0 },
+      {
+        cpu: host.cpu_used_millis,
+        memory: host.mem_used,
+        disk: host.disk_used,
+        containers: host.total_containers,
+        ports: host.ports_used ?? 0,
+      },
       `host ${host.id}'s claimed capacity`,
     ).toEqual({
       cpu: sum(placed.map((container) => container.claim!.cpuMillis)),
@@ -54,7 +69,9 @@ export async function expectAccountingAgreement(berth: TestBerth): Promise<void>
     });
   }
   for (const projectId of new Set(containers.map((container) => container.project_id))) {
-    const claimed = containers.filter((container) => container.project_id === projectId && container.host_id && container.claim);
+    const claimed = containers.filter(
+      (container) => container.project_id === projectId && container.host_id && container.claim,
+    );
     const keptVolumes = volumes.filter((volume) => volume.project_id === projectId && !volume.container_uuid);
     expect((await berth.stores.quotas.getProject(projectId)).usage, `project ${projectId}'s quota usage`).toEqual({
       containers: claimed.length,

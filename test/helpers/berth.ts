@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
-import { dataPaths, localDataDir } from "../../local/data-folder.ts";
-import Docker from "dockerode";
 import { setTimeout as sleep } from "node:timers/promises";
-import { startLocalStack, type LocalStack } from "../../local/stack.ts";
+import Docker from "dockerode";
+import { dataPaths, localDataDir } from "../../local/data-folder.ts";
+import { type LocalStack, startLocalStack } from "../../local/stack.ts";
 import { readConfig } from "../../shared/config.ts";
-import { storesFor, type Stores } from "../../shared/store/stores.ts";
+import { type Stores, storesFor } from "../../shared/store/stores.ts";
 
 export const ADMIN_TOKEN = "berth-dev-admin";
 export const MEMBER_TOKEN = "berth-dev-member";
@@ -22,7 +22,11 @@ export interface TestBerth {
   docker: Docker;
   deployment: string;
   /** A request at microversion `version` (default 1.40; null sends no header). */
-  api(method: string, path: string, options?: { body?: unknown; rawBody?: string; token?: string | null; version?: string | null }): Promise<ApiResponse>;
+  api(
+    method: string,
+    path: string,
+    options?: { body?: unknown; rawBody?: string; token?: string | null; version?: string | null },
+  ): Promise<ApiResponse>;
   /** Polls a container until `until` holds, returning its last view. */
   waitForContainer(id: string, until: (container: any) => boolean, timeoutMs?: number, token?: string): Promise<any>;
   /** Waits until a container's record is gone (its delete finished on the host). */
@@ -33,7 +37,9 @@ export interface TestBerth {
 }
 
 /** A Berth of its own for one test file: its own table and queues, one agent by default. */
-export async function startBerth(options: { agents?: number; environment?: Record<string, string> } = {}): Promise<TestBerth> {
+export async function startBerth(
+  options: { agents?: number; environment?: Record<string, string> } = {},
+): Promise<TestBerth> {
   const stage = `t${randomBytes(4).toString("hex")}`;
   const agents = options.agents ?? 1;
   const stack = await startLocalStack({
@@ -41,7 +47,12 @@ export async function startBerth(options: { agents?: number; environment?: Recor
     agents,
     scheduleEverySeconds: 0,
     agentOutput: process.env.BERTH_TEST_AGENT_LOGS ? "inherit" : "ignore",
-    environment: { BERTH_POLL_WAIT_SECONDS: "2", BERTH_HEARTBEAT_SECONDS: "2", BERTH_QUIET: "1", ...options.environment },
+    environment: {
+      BERTH_POLL_WAIT_SECONDS: "2",
+      BERTH_HEARTBEAT_SECONDS: "2",
+      BERTH_QUIET: "1",
+      ...options.environment,
+    },
   });
   const config = readConfig();
   const stores = storesFor(config);
@@ -57,7 +68,11 @@ export async function startBerth(options: { agents?: number; environment?: Recor
     const headers: Record<string, string> = version === null ? {} : { "openstack-api-version": `container ${version}` };
     if (token !== null) headers["x-auth-token"] = token;
     if (body !== undefined || rawBody !== undefined) headers["content-type"] = "application/json";
-    const response = await fetch(`${stack.apiUrl}${path}`, { method, headers, body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)) });
+    const response = await fetch(`${stack.apiUrl}${path}`, {
+      method,
+      headers,
+      body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
     const text = await response.text();
     let parsed: unknown = text;
     try {
@@ -68,7 +83,8 @@ export async function startBerth(options: { agents?: number; environment?: Recor
     return { status: response.status, headers: response.headers, body: parsed };
   };
 
-  const dockerContainers = () => docker.listContainers({ all: true, filters: { label: [`berth.deployment=${deployment}`] } });
+  const dockerContainers = () =>
+    docker.listContainers({ all: true, filters: { label: [`berth.deployment=${deployment}`] } });
 
   return {
     stack,
@@ -86,7 +102,9 @@ export async function startBerth(options: { agents?: number; environment?: Recor
         if (response.status === 200 && until(last)) return last;
         await sleep(100);
       }
-      throw new Error(`container ${id} did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+      throw new Error(
+        `container ${id} did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last)}`,
+      );
     },
     async waitForGone(uuid, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
@@ -97,9 +115,16 @@ export async function startBerth(options: { agents?: number; environment?: Recor
     },
     async stop() {
       await stack.stop();
-      for (const container of await dockerContainers()) await docker.getContainer(container.Id).remove({ force: true }).catch(() => undefined);
+      for (const container of await dockerContainers())
+        await docker
+          .getContainer(container.Id)
+          .remove({ force: true })
+          .catch(() => undefined);
       for (const network of await docker.listNetworks({ filters: { label: [`berth.deployment=${deployment}`] } })) {
-        await docker.getNetwork(network.Id).remove().catch(() => undefined);
+        await docker
+          .getNetwork(network.Id)
+          .remove()
+          .catch(() => undefined);
       }
       await rm(dataPaths(localDataDir()).agentState(stage), { recursive: true, force: true });
     },

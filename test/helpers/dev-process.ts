@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -42,15 +42,32 @@ function isFree(port: number): Promise<boolean> {
 export function cleanEnvironment(settings: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (value === undefined || name.startsWith("BERTH_") || name.startsWith("AWS_") || name.startsWith("npm_") || name === "VITEST" || name === "NODE_OPTIONS") continue;
+    if (
+      value === undefined ||
+      name.startsWith("BERTH_") ||
+      name.startsWith("AWS_") ||
+      name.startsWith("npm_") ||
+      name === "VITEST" ||
+      name === "NODE_OPTIONS"
+    )
+      continue;
     env[name] = value;
   }
   return { ...env, ...settings };
 }
 
 /** Starts `npm run dev [args]` and waits for its banner. */
-export async function startDev(env: Record<string, string>, args: string[] = [], timeoutMs = 150_000): Promise<DevProcess> {
-  const npm = spawn("npm", ["run", "--silent", "dev", ...(args.length ? ["--", ...args] : [])], { cwd: PROJECT_ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+export async function startDev(
+  env: Record<string, string>,
+  args: string[] = [],
+  timeoutMs = 150_000,
+): Promise<DevProcess> {
+  const npm = spawn("npm", ["run", "--silent", "dev", ...(args.length ? ["--", ...args] : [])], {
+    cwd: PROJECT_ROOT,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   npm.stdout!.on("data", (chunk) => (output += chunk));
   npm.stderr!.on("data", (chunk) => (output += chunk));
@@ -75,7 +92,11 @@ export async function startDev(env: Record<string, string>, args: string[] = [],
     async api(method, path, { body, token = ADMIN_TOKEN } = {}) {
       const headers: Record<string, string> = { "openstack-api-version": "container 1.40", "x-auth-token": token };
       if (body !== undefined) headers["content-type"] = "application/json";
-      const response = await fetch(`${apiUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const response = await fetch(`${apiUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const text = await response.text();
       return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
     },

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -18,7 +18,10 @@ export interface LocalRegistry {
  * auth), holding `images` pushed from the local Docker engine, so pulls with
  * credentials are tested for real without reaching any outside registry.
  */
-export async function startLocalRegistry(docker: Docker, images: Array<{ from: string; repo: string; tag: string }>): Promise<LocalRegistry> {
+export async function startLocalRegistry(
+  docker: Docker,
+  images: Array<{ from: string; repo: string; tag: string }>,
+): Promise<LocalRegistry> {
   const dir = mkdtempSync(join(tmpdir(), "berth-registry-"));
   const port = await freePort();
   const username = "berth";
@@ -33,7 +36,13 @@ export async function startLocalRegistry(docker: Docker, images: Array<{ from: s
   const child: ChildProcess = spawn("docker-registry", ["serve", join(dir, "config.yml")], { stdio: "ignore" });
   const domain = `127.0.0.1:${port}`;
   for (let tries = 0; tries < 100; tries++) {
-    if (await fetch(`http://${domain}/v2/`).then((r) => r.status === 401, () => false)) break;
+    if (
+      await fetch(`http://${domain}/v2/`).then(
+        (r) => r.status === 401,
+        () => false,
+      )
+    )
+      break;
     await sleep(100);
   }
   const auth = { username, password, serveraddress: domain };

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";
@@ -15,7 +15,10 @@ export interface PrivateDockerDaemon {
  * live-restore), so a test can restart Docker without disturbing the engine
  * every other test uses.
  */
-export async function startPrivateDockerDaemon(name: string, images: Array<{ from: Docker; reference: string }>): Promise<PrivateDockerDaemon> {
+export async function startPrivateDockerDaemon(
+  name: string,
+  images: Array<{ from: Docker; reference: string }>,
+): Promise<PrivateDockerDaemon> {
   const root = `/tmp/berth-dockerd-${name}`;
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
@@ -33,15 +36,32 @@ export async function startPrivateDockerDaemon(name: string, images: Array<{ fro
     child = spawn(
       "dockerd",
       [
-        "--data-root", `${root}/data`, "--exec-root", `${root}/exec`, "--pidfile", `${root}/dockerd.pid`, "-H", `unix://${socket}`,
-        "--bridge", bridge, "--iptables=false", "--live-restore",
+        "--data-root",
+        `${root}/data`,
+        "--exec-root",
+        `${root}/exec`,
+        "--pidfile",
+        `${root}/dockerd.pid`,
+        "-H",
+        `unix://${socket}`,
+        "--bridge",
+        bridge,
+        "--iptables=false",
+        "--live-restore",
         // Networks from an address range of its own, not the defaults the main engine and other daemons draw from.
-        "--default-address-pool", `base=10.${subnet}.0.0/16,size=24`,
+        "--default-address-pool",
+        `base=10.${subnet}.0.0/16,size=24`,
       ],
       { stdio: "ignore" },
     );
     for (let tries = 0; tries < 150; tries++) {
-      if (await docker.ping().then(() => true, () => false)) return;
+      if (
+        await docker.ping().then(
+          () => true,
+          () => false,
+        )
+      )
+        return;
       await sleep(200);
     }
     throw new Error("the private Docker daemon did not start");
@@ -65,10 +85,18 @@ export async function startPrivateDockerDaemon(name: string, images: Array<{ fro
       await launch();
     },
     async stop() {
-      for (const container of await docker.listContainers({ all: true }).catch(() => [])) await docker.getContainer(container.Id).remove({ force: true, v: true }).catch(() => undefined);
+      for (const container of await docker.listContainers({ all: true }).catch(() => []))
+        await docker
+          .getContainer(container.Id)
+          .remove({ force: true, v: true })
+          .catch(() => undefined);
       // A stopped daemon leaves its networks' bridges behind in the kernel: remove the networks first.
       for (const network of await docker.listNetworks().catch(() => [])) {
-        if (!["bridge", "host", "none"].includes(network.Name)) await docker.getNetwork(network.Id).remove().catch(() => undefined);
+        if (!["bridge", "host", "none"].includes(network.Name))
+          await docker
+            .getNetwork(network.Id)
+            .remove()
+            .catch(() => undefined);
       }
       await halt();
       run("ip", ["link", "delete", bridge]);
@@ -84,5 +112,6 @@ export async function startPrivateDockerDaemon(name: string, images: Array<{ fro
 
 function run(command: string, args: string[]): void {
   const result = spawnSync(command, args, { encoding: "utf8" });
-  if (result.status !== 0 && !/File exists|Cannot find device/.test(result.stderr)) throw new Error(`${command} ${args.join(" ")}: ${result.stderr}`);
+  if (result.status !== 0 && !/File exists|Cannot find device/.test(result.stderr))
+    throw new Error(`${command} ${args.join(" ")}: ${result.stderr}`);
 }

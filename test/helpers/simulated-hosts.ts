@@ -9,10 +9,23 @@ import type { HostStore } from "../../shared/store/hosts.ts";
 export async function registerSimulatedHosts(
   hosts: HostStore,
   sqs: SQSClient,
-  options: { count: number; prefix: string; cpus?: number; memoryMiB?: number; diskGiB?: number; concurrency?: number; labels?: (index: number) => Record<string, string> },
+  options: {
+    count: number;
+    prefix: string;
+    cpus?: number;
+    memoryMiB?: number;
+    diskGiB?: number;
+    concurrency?: number;
+    labels?: (index: number) => Record<string, string>;
+  },
 ): Promise<string[]> {
-  const queue = await sqs.send(new CreateQueueCommand({ QueueName: `${options.prefix}-simulated.fifo`, Attributes: { FifoQueue: "true" } }));
-  const ids = Array.from({ length: options.count }, (_, index) => `${options.prefix}-sim-${String(index).padStart(5, "0")}`);
+  const queue = await sqs.send(
+    new CreateQueueCommand({ QueueName: `${options.prefix}-simulated.fifo`, Attributes: { FifoQueue: "true" } }),
+  );
+  const ids = Array.from(
+    { length: options.count },
+    (_, index) => `${options.prefix}-sim-${String(index).padStart(5, "0")}`,
+  );
   const cpus = options.cpus ?? 8;
   let next = 0;
   const worker = async () => {

@@ -3,7 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanEnvironment, freePorts, killProcessGroup, startDev, stillRunningAfter, type DevProcess } from "../helpers/dev-process.ts";
+import {
+  cleanEnvironment,
+  type DevProcess,
+  freePorts,
+  killProcessGroup,
+  startDev,
+  stillRunningAfter,
+} from "../helpers/dev-process.ts";
 
 const OWN_TOKENS = { "own-admin": { projectId: "p1", userId: "me", roles: ["admin", "member"] } };
 let dataDir: string;
@@ -49,7 +56,11 @@ describe("npm run dev's configuration", () => {
       if (services.length && services.every((service) => service.state === "down")) break;
     }
     expect(services.map((service) => service.state)).toEqual(["down"]);
-    for (const deadline = Date.now() + 20_000; Date.now() < deadline && !dev!.output().includes('"hostsMarkedDown":1'); ) await sleep(500);
+    for (
+      const deadline = Date.now() + 20_000;
+      Date.now() < deadline && !dev!.output().includes('"hostsMarkedDown":1');
+    )
+      await sleep(500);
     expect(dev!.output()).toContain('"hostsMarkedDown":1');
   }, 60_000);
 

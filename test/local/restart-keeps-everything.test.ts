@@ -4,8 +4,16 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  cleanEnvironment,
+  type DevProcess,
+  freePorts,
+  killProcessGroup,
+  startDev,
+  startedProcesses,
+  stillRunningAfter,
+} from "../helpers/dev-process.ts";
 import { TEST_IMAGE } from "../setup/test-image.ts";
-import { cleanEnvironment, freePorts, killProcessGroup, startDev, startedProcesses, stillRunningAfter, type DevProcess } from "../helpers/dev-process.ts";
 
 const docker = new Docker({ socketPath: "/var/run/docker.sock" });
 const stage = `r${Date.now().toString(36)}`;
@@ -31,9 +39,21 @@ beforeAll(async () => {
 afterAll(async () => {
   if (dev) killProcessGroup(dev);
   const label = { label: [`berth.deployment=${deployment}`] };
-  for (const container of await docker.listContainers({ all: true, filters: label })) await docker.getContainer(container.Id).remove({ force: true }).catch(() => undefined);
-  for (const volume of (await docker.listVolumes({ filters: label })).Volumes ?? []) await docker.getVolume(volume.Name).remove().catch(() => undefined);
-  for (const network of await docker.listNetworks({ filters: label })) await docker.getNetwork(network.Id).remove().catch(() => undefined);
+  for (const container of await docker.listContainers({ all: true, filters: label }))
+    await docker
+      .getContainer(container.Id)
+      .remove({ force: true })
+      .catch(() => undefined);
+  for (const volume of (await docker.listVolumes({ filters: label })).Volumes ?? [])
+    await docker
+      .getVolume(volume.Name)
+      .remove()
+      .catch(() => undefined);
+  for (const network of await docker.listNetworks({ filters: label }))
+    await docker
+      .getNetwork(network.Id)
+      .remove()
+      .catch(() => undefined);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -42,16 +62,25 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs / 1000} s; npm run dev printed:\n${dev?.output()}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} within ${timeoutMs / 1000} s; npm run dev printed:\n${dev?.output()}`);
     await sleep(250);
   }
 }
 
-const hostIsUp = () => waitFor("no host agent came up", async () => ((await dev!.api("GET", "/v1/services")).body?.services ?? []).find((s: any) => s.state === "up"));
+const hostIsUp = () =>
+  waitFor("no host agent came up", async () =>
+    ((await dev!.api("GET", "/v1/services")).body?.services ?? []).find((s: any) => s.state === "up"),
+  );
 const container = async (name: string) => (await dev!.api("GET", `/v1/containers/${name}`)).body;
-const running = (name: string) => waitFor(`${name} was not Running`, async () => ((await container(name)).status === "Running" ? container(name) : undefined));
-const exec = async (name: string, command: string) => (await dev!.api("POST", `/v1/containers/${name}/execute?run=true&command=${encodeURIComponent(command)}`)).body;
-const dockerIdOf = async (uuid: string) => (await docker.listContainers({ filters: { label: [`berth.uuid=${uuid}`] } }))[0]?.Id;
+const running = (name: string) =>
+  waitFor(`${name} was not Running`, async () =>
+    (await container(name)).status === "Running" ? container(name) : undefined,
+  );
+const exec = async (name: string, command: string) =>
+  (await dev!.api("POST", `/v1/containers/${name}/execute?run=true&command=${encodeURIComponent(command)}`)).body;
+const dockerIdOf = async (uuid: string) =>
+  (await docker.listContainers({ filters: { label: [`berth.uuid=${uuid}`] } }))[0]?.Id;
 const volumes = async () => (await dev!.api("GET", "/v1/volumes")).body.volumes;
 
 /** What a restart must keep: the records as the API shows them, and the very Docker container, still running. */
@@ -59,7 +88,14 @@ async function snapshot() {
   const keeper = await running("keeper");
   const inspected = await docker.getContainer((await dockerIdOf(keeper.uuid))!).inspect();
   return {
-    record: { uuid: keeper.uuid, name: keeper.name, host: keeper.host, status: keeper.status, image: keeper.image, command: keeper.command },
+    record: {
+      uuid: keeper.uuid,
+      name: keeper.name,
+      host: keeper.host,
+      status: keeper.status,
+      image: keeper.image,
+      command: keeper.command,
+    },
     volumes: (await volumes()).map((volume: any) => ({ ...volume, attached_to: [...volume.attached_to].sort() })),
     dockerId: inspected.Id,
     dockerRunning: inspected.State.Running,
@@ -69,7 +105,10 @@ async function snapshot() {
 async function stopWithSigterm(alsoStopping: number[] = []): Promise<void> {
   const started = [...dev!.processes(), ...alsoStopping];
   process.kill(dev!.npm.pid!, "SIGTERM");
-  expect(await stillRunningAfter(started, 60_000), `left running after SIGTERM to npm; it printed:\n${dev!.output()}`).toEqual([]);
+  expect(
+    await stillRunningAfter(started, 60_000),
+    `left running after SIGTERM to npm; it printed:\n${dev!.output()}`,
+  ).toEqual([]);
   dev = undefined;
 }
 
@@ -81,7 +120,14 @@ describe("npm run dev keeps everything across restarts", () => {
     expect(dev.output()).toContain(`kept in ${dataDir}`);
     await hostIsUp();
     const created = await dev.api("POST", "/v1/containers?run=true", {
-      body: { name: "keeper", image: TEST_IMAGE, command: ["sleep", "3600"], cpu: 0.1, memory: 32, mounts: [{ type: "volume", size: 1, destination: "/data" }] },
+      body: {
+        name: "keeper",
+        image: TEST_IMAGE,
+        command: ["sleep", "3600"],
+        cpu: 0.1,
+        memory: 32,
+        mounts: [{ type: "volume", size: 1, destination: "/data" }],
+      },
     });
     expect(created.status).toBe(202);
     await running("keeper");
@@ -110,7 +156,14 @@ describe("npm run dev keeps everything across restarts", () => {
 
     const volume = before.volumes[0];
     const reader = await dev.api("POST", "/v1/containers?run=true", {
-      body: { name: "reader", image: TEST_IMAGE, command: ["sleep", "3600"], cpu: 0.1, memory: 32, mounts: [{ source: volume.uuid, destination: "/restored" }] },
+      body: {
+        name: "reader",
+        image: TEST_IMAGE,
+        command: ["sleep", "3600"],
+        cpu: 0.1,
+        memory: 32,
+        mounts: [{ source: volume.uuid, destination: "/restored" }],
+      },
     });
     expect(reader.status).toBe(202);
     await running("reader");
@@ -141,7 +194,9 @@ describe("npm run dev keeps everything across restarts", () => {
     expect(said).toContain("1 Docker volumes, with their data");
     expect((await dev.api("GET", "/v1/containers")).body.containers).toEqual([]);
     expect(await volumes()).toEqual([]);
-    expect(await docker.listContainers({ all: true, filters: { label: [`berth.deployment=${deployment}`] } })).toEqual([]);
+    expect(await docker.listContainers({ all: true, filters: { label: [`berth.deployment=${deployment}`] } })).toEqual(
+      [],
+    );
     await stopWithSigterm();
   }, 240_000);
 });

@@ -3,14 +3,22 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROJECT_ROOT, loadServerlessConfig } from "../../local/serverless-config.ts";
+import { loadServerlessConfig, PROJECT_ROOT } from "../../local/serverless-config.ts";
 
 const ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_BerthCi";
 const APP_CLIENT = "berthciappclient";
 const SECRET_KEY_REFERENCE = "{{resolve:secretsmanager:berth-ci/secret-key}}";
 /** What a deployer might have in their shell: none of the dev-token settings may reach the template. */
-const STRAY_DEV_TOKENS = { BERTH_LOCAL_DEV_TOKENS: "1", BERTH_DEV_TOKENS: JSON.stringify({ "stray-dev-token": { projectId: "p", userId: "u", roles: ["admin"] } }) };
-const DEPLOYER_ENV = { BERTH_JWT_ISSUER: ISSUER, BERTH_JWT_AUDIENCE: APP_CLIENT, BERTH_SECRET_KEY: SECRET_KEY_REFERENCE, ...STRAY_DEV_TOKENS };
+const STRAY_DEV_TOKENS = {
+  BERTH_LOCAL_DEV_TOKENS: "1",
+  BERTH_DEV_TOKENS: JSON.stringify({ "stray-dev-token": { projectId: "p", userId: "u", roles: ["admin"] } }),
+};
+const DEPLOYER_ENV = {
+  BERTH_JWT_ISSUER: ISSUER,
+  BERTH_JWT_AUDIENCE: APP_CLIENT,
+  BERTH_SECRET_KEY: SECRET_KEY_REFERENCE,
+  ...STRAY_DEV_TOKENS,
+};
 
 let packageDir: string;
 let template: any;
@@ -60,7 +68,10 @@ describe("serverless package (osls, offline)", () => {
     const table = template.Resources.BerthTable.Properties;
     expect(table.TableName).toBe("berth-ci");
     expect(table.GlobalSecondaryIndexes.map((index: any) => index.IndexName)).toEqual(["gsi1", "gsi2", "gsi3", "gsi4"]);
-    expect(template.Resources.HostDeadLetterQueue.Properties).toMatchObject({ QueueName: "berth-ci-host-dlq.fifo", FifoQueue: true });
+    expect(template.Resources.HostDeadLetterQueue.Properties).toMatchObject({
+      QueueName: "berth-ci-host-dlq.fifo",
+      FifoQueue: true,
+    });
   });
 
   it("declares every function on nodejs22.x with the routes the local stack serves", () => {
@@ -68,16 +79,29 @@ describe("serverless package (osls, offline)", () => {
     expect(functions.length).toBe(Object.keys(loadServerlessConfigFunctions()).length);
     for (const [, fn] of functions) expect(fn.Properties.Runtime).toBe("nodejs22.x");
     const routes = resourcesOfType("AWS::ApiGatewayV2::Route");
-    const onApi = (api: string) => routes.filter(([, route]) => route.Properties.ApiId?.Ref === api).map(([, route]) => route.Properties.RouteKey).sort();
+    const onApi = (api: string) =>
+      routes
+        .filter(([, route]) => route.Properties.ApiId?.Ref === api)
+        .map(([, route]) => route.Properties.RouteKey)
+        .sort();
     const routeKeys = onApi("HttpApi");
-    const localRoutes = loadServerlessConfig("ci", "us-east-1").routes.map((route) => (route.method === "*" ? "$default" : `${route.method} ${route.path}`)).sort();
+    const localRoutes = loadServerlessConfig("ci", "us-east-1")
+      .routes.map((route) => (route.method === "*" ? "$default" : `${route.method} ${route.path}`))
+      .sort();
     expect(routeKeys).toEqual(localRoutes);
     // Interactive sessions: the WebSocket API's routes are the ones the local websocket gateway serves.
-    expect(onApi("WebsocketsApi")).toEqual(loadServerlessConfig("ci", "us-east-1").websocketRoutes.map((route) => route.route).sort());
+    expect(onApi("WebsocketsApi")).toEqual(
+      loadServerlessConfig("ci", "us-east-1")
+        .websocketRoutes.map((route) => route.route)
+        .sort(),
+    );
     expect(routes).toHaveLength(routeKeys.length + 3);
     expect(resourcesOfType("AWS::Events::Rule")).toHaveLength(2);
     const [[, mapping]] = resourcesOfType("AWS::Lambda::EventSourceMapping") as [[string, any]];
-    expect(mapping.Properties).toMatchObject({ EventSourceArn: { "Fn::GetAtt": ["HostDeadLetterQueue", "Arn"] }, FunctionResponseTypes: ["ReportBatchItemFailures"] });
+    expect(mapping.Properties).toMatchObject({
+      EventSourceArn: { "Fn::GetAtt": ["HostDeadLetterQueue", "Arn"] },
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+    });
   });
 
   it("bundles each handler into a zip that Lambda can load", async () => {
@@ -99,7 +123,10 @@ describe("serverless package (osls, offline)", () => {
 
   it("verifies JWTs in every function: the issuer and its app client reach each one's environment", () => {
     for (const [name, fn] of resourcesOfType("AWS::Lambda::Function")) {
-      expect(fn.Properties.Environment.Variables, name).toMatchObject({ BERTH_JWT_ISSUER: ISSUER, BERTH_JWT_AUDIENCE: APP_CLIENT });
+      expect(fn.Properties.Environment.Variables, name).toMatchObject({
+        BERTH_JWT_ISSUER: ISSUER,
+        BERTH_JWT_AUDIENCE: APP_CLIENT,
+      });
     }
   });
 
@@ -133,7 +160,9 @@ describe("serverless package (osls, offline)", () => {
   it("refuses to package a stage without an identity provider, saying what to set", () => {
     const refused = packageElsewhere({ BERTH_JWT_AUDIENCE: APP_CLIENT });
     expect(refused.status).not.toBe(0);
-    expect(refused.stdout + refused.stderr).toMatch(/identity provider.*BERTH_JWT_ISSUER.*BERTH_IDENTITY_PROVIDER=cognito/s);
+    expect(refused.stdout + refused.stderr).toMatch(
+      /identity provider.*BERTH_JWT_ISSUER.*BERTH_IDENTITY_PROVIDER=cognito/s,
+    );
   }, 120_000);
 
   it("refuses to package a sealing key written out in clear", () => {
@@ -145,13 +174,20 @@ describe("serverless package (osls, offline)", () => {
   }, 120_000);
 
   it("with BERTH_IDENTITY_PROVIDER=cognito, makes a user pool with the project claim and the two groups, and trusts it", () => {
-    const printed = serverless(["print", "--format", "json"], { BERTH_IDENTITY_PROVIDER: "cognito", BERTH_SECRET_KEY: SECRET_KEY_REFERENCE });
+    const printed = serverless(["print", "--format", "json"], {
+      BERTH_IDENTITY_PROVIDER: "cognito",
+      BERTH_SECRET_KEY: SECRET_KEY_REFERENCE,
+    });
     expect(printed.status, printed.stdout + printed.stderr).toBe(0);
     const config = JSON.parse(printed.stdout.slice(printed.stdout.indexOf("{")));
     const resources = config.resources.Resources;
     const pool = Object.values<any>(resources).find((resource) => resource.Type === "AWS::Cognito::UserPool");
-    expect(pool.Properties.Schema).toContainEqual(expect.objectContaining({ Name: "project_id", AttributeDataType: "String" }));
-    const groups = Object.values<any>(resources).filter((resource) => resource.Type === "AWS::Cognito::UserPoolGroup").map((group) => group.Properties.GroupName);
+    expect(pool.Properties.Schema).toContainEqual(
+      expect.objectContaining({ Name: "project_id", AttributeDataType: "String" }),
+    );
+    const groups = Object.values<any>(resources)
+      .filter((resource) => resource.Type === "AWS::Cognito::UserPoolGroup")
+      .map((group) => group.Properties.GroupName);
     expect(groups.sort()).toEqual(["admin", "member"]);
     const client = Object.values<any>(resources).find((resource) => resource.Type === "AWS::Cognito::UserPoolClient");
     expect(client.Properties.WriteAttributes ?? []).not.toContain("custom:project_id");
@@ -167,7 +203,11 @@ describe("serverless package (osls, offline)", () => {
       context.skip("cfn-lint is not installed (pip install cfn-lint)");
     }
     // W3005 is osls's own redundant DependsOn on HTTP API routes.
-    const lint = spawnSync("cfn-lint", ["--ignore-checks", "W3005", "--", join(packageDir, "cloudformation-template-update-stack.json")], { encoding: "utf8" });
+    const lint = spawnSync(
+      "cfn-lint",
+      ["--ignore-checks", "W3005", "--", join(packageDir, "cloudformation-template-update-stack.json")],
+      { encoding: "utf8" },
+    );
     expect(lint.stdout + lint.stderr).toBe("");
     expect(lint.status).toBe(0);
   });
@@ -179,24 +219,39 @@ function runBundledListRegistries(token: string, extra: Record<string, string>):
   try {
     execFileSync("python3", ["-m", "zipfile", "-e", join(PROJECT_ROOT, ".build", "listRegistries.zip"), unzipped]);
     const variables = template.Resources.ListRegistriesLambdaFunction.Properties.Environment.Variables;
-    const lambdaEnv = Object.fromEntries(Object.entries<unknown>(variables).map(([name, value]) => [name, typeof value === "string" ? value : `resolved-${name}`]));
-    const event = { rawPath: "/v1/registries", routeKey: "GET /v1/registries", headers: { "x-auth-token": token }, requestContext: { http: { method: "GET" }, domainName: "x" } };
-    const script = "const m = await import(process.argv[1]); const r = await m.list(JSON.parse(process.argv[2]), { functionName: 'listRegistries' }); console.log('RESPONSE ' + JSON.stringify(r));";
-    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script, join(unzipped, "functions/http/registries.mjs"), JSON.stringify(event)], {
-      encoding: "utf8",
-      timeout: 30_000,
-      env: {
-        PATH: process.env.PATH,
-        ...lambdaEnv,
-        AWS_LAMBDA_FUNCTION_NAME: "berth-ci-listRegistries",
-        AWS_REGION: "us-east-1",
-        AWS_ACCESS_KEY_ID: "none",
-        AWS_SECRET_ACCESS_KEY: "none",
-        // Nothing listens here: a token that got past authentication fails fast instead of reaching AWS.
-        AWS_ENDPOINT_URL: "http://127.0.0.1:9",
-        ...extra,
+    const lambdaEnv = Object.fromEntries(
+      Object.entries<unknown>(variables).map(([name, value]) => [
+        name,
+        typeof value === "string" ? value : `resolved-${name}`,
+      ]),
+    );
+    const event = {
+      rawPath: "/v1/registries",
+      routeKey: "GET /v1/registries",
+      headers: { "x-auth-token": token },
+      requestContext: { http: { method: "GET" }, domainName: "x" },
+    };
+    const script =
+      "const m = await import(process.argv[1]); const r = await m.list(JSON.parse(process.argv[2]), { functionName: 'listRegistries' }); console.log('RESPONSE ' + JSON.stringify(r));";
+    const run = spawnSync(
+      process.execPath,
+      ["--input-type=module", "-e", script, join(unzipped, "functions/http/registries.mjs"), JSON.stringify(event)],
+      {
+        encoding: "utf8",
+        timeout: 30_000,
+        env: {
+          PATH: process.env.PATH,
+          ...lambdaEnv,
+          AWS_LAMBDA_FUNCTION_NAME: "berth-ci-listRegistries",
+          AWS_REGION: "us-east-1",
+          AWS_ACCESS_KEY_ID: "none",
+          AWS_SECRET_ACCESS_KEY: "none",
+          // Nothing listens here: a token that got past authentication fails fast instead of reaching AWS.
+          AWS_ENDPOINT_URL: "http://127.0.0.1:9",
+          ...extra,
+        },
       },
-    });
+    );
     const line = run.stdout.split("\n").find((text) => text.startsWith("RESPONSE "));
     if (!line) throw new Error(`the bundled handler gave no response:\n${run.stdout}${run.stderr}`);
     return { response: JSON.parse(line.slice("RESPONSE ".length)), logs: run.stdout + run.stderr };

@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Docker from "dockerode";
+import type Docker from "dockerode";
 
 /** The image tests run: a static busybox on scratch, built locally because no registry is reachable. */
 export const TEST_IMAGE = "berth-test/busybox:1";
@@ -28,8 +28,12 @@ export async function ensureTestImage(docker: Docker): Promise<void> {
         return false;
       }
     });
-    if (!busybox) throw new Error("Building the test image needs a static busybox (Debian: apt-get install busybox-static).");
-    writeFileSync(join(context, "Dockerfile"), 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nCMD ["sh"]\n');
+    if (!busybox)
+      throw new Error("Building the test image needs a static busybox (Debian: apt-get install busybox-static).");
+    writeFileSync(
+      join(context, "Dockerfile"),
+      'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nCMD ["sh"]\n',
+    );
     const stream = await docker.buildImage({ context, src: ["Dockerfile", "busybox"] }, { t: TEST_IMAGE });
     await new Promise<void>((resolve, reject) =>
       docker.modem.followProgress(stream, (error: Error | null, output: Array<{ error?: string }>) => {

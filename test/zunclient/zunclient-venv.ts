@@ -27,7 +27,11 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv = pr
 }
 
 /** Runs the venv's python with `extra` on top of `base` (this process's environment by default). */
-export function runPython(args: string[], extra: Record<string, string>, base: NodeJS.ProcessEnv = process.env): Promise<Run> {
+export function runPython(
+  args: string[],
+  extra: Record<string, string>,
+  base: NodeJS.ProcessEnv = process.env,
+): Promise<Run> {
   return run(PYTHON, args, { ...base, PYTHONDONTWRITEBYTECODE: "1", ...extra });
 }
 

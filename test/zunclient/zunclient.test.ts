@@ -4,8 +4,10 @@ import { ensureZunclientVenv, runPython } from "./zunclient-venv.ts";
 
 const SUITES = {
   "python-zunclient's library, every operation checked against Docker": "test/zunclient/test_zunclient.py",
-  "the zun and openstack CLIs with their defaults (no version flag), logged in through Berth's Keystone endpoint": "test/zunclient/test_cli_defaults.py",
-  "zun-tempest-plugin's container tests that need neither Neutron nor Glance, at 1.40 and at the legacy 1.19": "test/zunclient/test_tempest_containers.py",
+  "the zun and openstack CLIs with their defaults (no version flag), logged in through Berth's Keystone endpoint":
+    "test/zunclient/test_cli_defaults.py",
+  "zun-tempest-plugin's container tests that need neither Neutron nor Glance, at 1.40 and at the legacy 1.19":
+    "test/zunclient/test_tempest_containers.py",
 };
 
 let berth: TestBerth;
@@ -18,10 +20,20 @@ afterAll(async () => {
 });
 
 describe("Zun's clients against Berth", () => {
-  it.each(Object.entries(SUITES))("%s", async (_title, suite) => {
-    // No OS_* setting of the machine's may choose a version or a cloud for the clients.
-    const environment = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("OS_") && name !== "ZUN_API_VERSION"));
-    const result = await runPython(["-m", "pytest", "-q", "-rxX", "-p", "no:cacheprovider", suite], { BERTH_API_URL: berth.stack.apiUrl, BERTH_TOKEN: ADMIN_TOKEN }, environment);
-    expect(result.code, `pytest exited ${result.code}:\n${result.output}`).toBe(0);
-  }, 400_000);
+  it.each(Object.entries(SUITES))(
+    "%s",
+    async (_title, suite) => {
+      // No OS_* setting of the machine's may choose a version or a cloud for the clients.
+      const environment = Object.fromEntries(
+        Object.entries(process.env).filter(([name]) => !name.startsWith("OS_") && name !== "ZUN_API_VERSION"),
+      );
+      const result = await runPython(
+        ["-m", "pytest", "-q", "-rxX", "-p", "no:cacheprovider", suite],
+        { BERTH_API_URL: berth.stack.apiUrl, BERTH_TOKEN: ADMIN_TOKEN },
+        environment,
+      );
+      expect(result.code, `pytest exited ${result.code}:\n${result.output}`).toBe(0);
+    },
+    400_000,
+  );
 });

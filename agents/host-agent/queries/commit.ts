@@ -17,8 +17,13 @@ export const commit: QueryHandler = async ({ docker, dockerId, params, record })
       if (error instanceof DockerOperationError && error.kind === "not_found") return undefined;
       throw error;
     });
-  if (existing && existing.Config?.Labels?.["berth.project"] !== project) throw new Error(`${repo}:${tag} belongs to another project's image; choose another tag`);
+  if (existing && existing.Config?.Labels?.["berth.project"] !== project)
+    throw new Error(`${repo}:${tag} belongs to another project's image; choose another tag`);
   const changes = `LABEL berth.project=${JSON.stringify(project)}`;
-  const image = (await docker.call("commit", () => docker.docker.getContainer(dockerId).commit({ repo, tag, changes }), 5 * 60_000)) as { Id: string };
+  const image = (await docker.call(
+    "commit",
+    () => docker.docker.getContainer(dockerId).commit({ repo, tag, changes }),
+    5 * 60_000,
+  )) as { Id: string };
   return { uuid: image.Id, repository: repo, tag };
 };

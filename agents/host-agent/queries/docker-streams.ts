@@ -20,7 +20,11 @@ export function demultiplex(buffer: Buffer, tty: boolean): { stdout: string; std
     all.push(frame);
     offset += 8 + size;
   }
-  return { stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), combined: Buffer.concat(all).toString("utf8") };
+  return {
+    stdout: Buffer.concat(out).toString("utf8"),
+    stderr: Buffer.concat(err).toString("utf8"),
+    combined: Buffer.concat(all).toString("utf8"),
+  };
 }
 
 export interface CappedRead {

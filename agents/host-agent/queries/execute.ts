@@ -18,7 +18,11 @@ export const execute: QueryHandler = async ({ docker, dockerId, params, answerBy
   const stream = await docker.call("exec start", () => exec.start({ hijack: true, stdin: false }));
   const read = await readCapped(stream, MAX_OUTPUT_BYTES, answerBy);
   if (read.late) {
-    throw new BerthError("host_timeout", 504, "The command was still running when its answer was due; the host stopped waiting for it.");
+    throw new BerthError(
+      "host_timeout",
+      504,
+      "The command was still running when its answer was due; the host stopped waiting for it.",
+    );
   }
   let output = demultiplex(read.buffer, false).combined;
   if (read.cut) output += `\n[output cut at ${MAX_OUTPUT_BYTES / 1024} KiB]`;

@@ -10,7 +10,8 @@ export const searchImages: QueryHandler = async ({ docker, params }) => {
     for (const reference of image.RepoTags ?? []) {
       const colon = reference.lastIndexOf(":");
       const name = reference.slice(0, colon);
-      if (exact ? name === term : name.includes(term)) found.push({ name, tag: reference.slice(colon + 1), image_id: image.Id, size: image.Size });
+      if (exact ? name === term : name.includes(term))
+        found.push({ name, tag: reference.slice(colon + 1), image_id: image.Id, size: image.Size });
     }
   }
   return found;

@@ -4,12 +4,16 @@ const MIB = 1024 * 1024;
 
 /** One stats sample with Zun's keys. */
 export const stats: QueryHandler = async ({ docker, dockerId, record }) => {
-  const sample = (await docker.call("stats", () => docker.docker.getContainer(dockerId).stats({ stream: false }))) as any;
+  const sample = (await docker.call("stats", () =>
+    docker.docker.getContainer(dockerId).stats({ stream: false }),
+  )) as any;
   const cpuDelta = (sample.cpu_stats?.cpu_usage?.total_usage ?? 0) - (sample.precpu_stats?.cpu_usage?.total_usage ?? 0);
   const systemDelta = (sample.cpu_stats?.system_cpu_usage ?? 0) - (sample.precpu_stats?.system_cpu_usage ?? 0);
   const cpus = sample.cpu_stats?.online_cpus ?? sample.cpu_stats?.cpu_usage?.percpu_usage?.length ?? 1;
   const cpuPercent = systemDelta > 0 && cpuDelta > 0 ? (cpuDelta / systemDelta) * cpus * 100 : 0;
-  const memUsage = (sample.memory_stats?.usage ?? 0) - (sample.memory_stats?.stats?.cache ?? sample.memory_stats?.stats?.inactive_file ?? 0);
+  const memUsage =
+    (sample.memory_stats?.usage ?? 0) -
+    (sample.memory_stats?.stats?.cache ?? sample.memory_stats?.stats?.inactive_file ?? 0);
   const memLimit = sample.memory_stats?.limit ?? 0;
   let blockRead = 0;
   let blockWrite = 0;

@@ -1,35 +1,41 @@
-import { httpHandler } from "../../../shared/http/handler.ts";
-import type { HttpContext, HttpEvent } from "../../../shared/http/context.ts";
-import { baseUrlOf, booleanParameter, pathParameter, stringParameter } from "../../../shared/http/request.ts";
-import { json, type HttpResponse } from "../../../shared/http/responses.ts";
-import { InvalidFieldError, NotFoundError, NotImplementedError, PayloadTooLargeError } from "../../../shared/errors.ts";
 import { archiveFromClient } from "../../../shared/containers/archive-encoding.ts";
 import { containerOfRequest } from "../../../shared/containers/find-container.ts";
 import { queryCallerOf, queryContainer, requiredPath } from "../../../shared/containers/host-queries.ts";
 import { LIFECYCLE_REQUESTS } from "../../../shared/containers/lifecycle-requests.ts";
 import type { ContainerRecord } from "../../../shared/containers/record.ts";
 import { splitCommand } from "../../../shared/containers/split-command.ts";
-import { committedRepository } from "../../../shared/images/committed-images.ts";
 import { ALLOWED_STATUSES } from "../../../shared/containers/statuses.ts";
 import { submitContainerRequest } from "../../../shared/containers/submit-request.ts";
 import { updateContainer } from "../../../shared/containers/update-container.ts";
 import { validateUpdateBody } from "../../../shared/containers/validate-update.ts";
 import { containerView } from "../../../shared/containers/view.ts";
+import { InvalidFieldError, NotFoundError, NotImplementedError, PayloadTooLargeError } from "../../../shared/errors.ts";
+import type { HttpContext, HttpEvent } from "../../../shared/http/context.ts";
+import { httpHandler } from "../../../shared/http/handler.ts";
+import { baseUrlOf, booleanParameter, pathParameter, stringParameter } from "../../../shared/http/request.ts";
+import { type HttpResponse, json } from "../../../shared/http/responses.ts";
+import { committedRepository } from "../../../shared/images/committed-images.ts";
+import { executeInteractively, resizeTerminal } from "../../../shared/sessions/interactive-requests.ts";
 import { sqsClientFor } from "../../../shared/store/clients.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
-import { executeInteractively, resizeTerminal } from "../../../shared/sessions/interactive-requests.ts";
 
 /** SQS takes 256 KiB per message; the archive travels inside one. */
 const MAX_ARCHIVE_BASE64 = 190 * 1024;
 
 interface ContainerAction {
   parameters: string[];
-  run(record: ContainerRecord, query: Record<string, string>, event: HttpEvent, context: HttpContext): Promise<HttpResponse>;
+  run(
+    record: ContainerRecord,
+    query: Record<string, string>,
+    event: HttpEvent,
+    context: HttpContext,
+  ): Promise<HttpResponse>;
 }
 
 /** Zun routes that need Neutron, which Berth does not offer. */
 const REFUSED: Record<string, string> = {
-  network_attach: "Neutron networks are not supported by Berth; each project's containers share a network on their host",
+  network_attach:
+    "Neutron networks are not supported by Berth; each project's containers share a network on their host",
   network_detach: "Neutron networks are not supported by Berth",
 };
 
@@ -39,7 +45,13 @@ const LIFECYCLE_ACTIONS: Record<string, ContainerAction> = Object.fromEntries(
     {
       parameters: lifecycle.parameters,
       async run(record, query, event, { config, caller, requestId }) {
-        const accepted = await submitContainerRequest(record, lifecycle.describe(query, record), { caller, requestId }, storesFor(config), sqsClientFor(config));
+        const accepted = await submitContainerRequest(
+          record,
+          lifecycle.describe(query, record),
+          { caller, requestId },
+          storesFor(config),
+          sqsClientFor(config),
+        );
         return json(202, containerView(accepted, baseUrlOf(event)));
       },
     } satisfies ContainerAction,
@@ -54,7 +66,14 @@ const ACTIONS: Record<string, ContainerAction> = {
     async run(record, query, event, { config, caller, requestId }) {
       const name = stringParameter(query, "name");
       if (name === undefined) throw new InvalidFieldError("name", "is required");
-      const updated = await updateContainer(record, validateUpdateBody({ name }, ["name"]), "rename", { caller, requestId }, storesFor(config), sqsClientFor(config));
+      const updated = await updateContainer(
+        record,
+        validateUpdateBody({ name }, ["name"]),
+        "rename",
+        { caller, requestId },
+        storesFor(config),
+        sqsClientFor(config),
+      );
       return json(200, containerView(updated, baseUrlOf(event)));
     },
   },
@@ -62,7 +81,14 @@ const ACTIONS: Record<string, ContainerAction> = {
   resize_container: {
     parameters: [],
     async run(record, _query, event, { config, caller, requestId, body }) {
-      const updated = await updateContainer(record, validateUpdateBody(body, ["cpu", "memory"]), "resize", { caller, requestId }, storesFor(config), sqsClientFor(config));
+      const updated = await updateContainer(
+        record,
+        validateUpdateBody(body, ["cpu", "memory"]),
+        "resize",
+        { caller, requestId },
+        storesFor(config),
+        sqsClientFor(config),
+      );
       return json(202, containerView(updated, baseUrlOf(event)));
     },
   },
@@ -73,12 +99,26 @@ const ACTIONS: Record<string, ContainerAction> = {
       const query = { ...fieldsOfBody(context.body, ["command", "run", "interactive"]), ...queryOnly };
       const line = stringParameter(query, "command");
       if (line === undefined) throw new InvalidFieldError("command", "is required");
-      if (booleanParameter(query, "interactive")) return json(200, await executeInteractively(record, splitCommand(line), context));
+      if (booleanParameter(query, "interactive"))
+        return json(200, await executeInteractively(record, splitCommand(line), context));
       if (stringParameter(query, "run") !== undefined && !booleanParameter(query, "run")) {
-        throw new NotImplementedError("An execute neither run nor interactive is not supported by Berth; use run=true for a command's output and exit code, or interactive=true for a session.");
+        throw new NotImplementedError(
+          "An execute neither run nor interactive is not supported by Berth; use run=true for a command's output and exit code, or interactive=true for a session.",
+        );
       }
       const rule = { allowedIn: ALLOWED_STATUSES.execute, action: "exec_cmd", verb: "execute" };
-      return json(200, await queryContainer(record, "execute", { command: splitCommand(line) }, rule, queryCallerOf(context), storesFor(context.config), sqsClientFor(context.config)));
+      return json(
+        200,
+        await queryContainer(
+          record,
+          "execute",
+          { command: splitCommand(line) },
+          rule,
+          queryCallerOf(context),
+          storesFor(context.config),
+          sqsClientFor(context.config),
+        ),
+      );
     },
   },
 
@@ -103,9 +143,20 @@ const ACTIONS: Record<string, ContainerAction> = {
     async run(record, query, _event, context) {
       const path = requiredPath(query);
       const data = archiveFromClient((context.body as { data?: unknown } | undefined)?.data, context.apiVersion);
-      if (data.length > MAX_ARCHIVE_BASE64) throw new PayloadTooLargeError(`The archive is ${data.length} base64 characters; at most ${MAX_ARCHIVE_BASE64} fit one host message.`);
+      if (data.length > MAX_ARCHIVE_BASE64)
+        throw new PayloadTooLargeError(
+          `The archive is ${data.length} base64 characters; at most ${MAX_ARCHIVE_BASE64} fit one host message.`,
+        );
       const rule = { allowedIn: ALLOWED_STATUSES.archive, action: "put_archive" };
-      await queryContainer(record, "put_archive", { path, data }, rule, queryCallerOf(context), storesFor(context.config), sqsClientFor(context.config));
+      await queryContainer(
+        record,
+        "put_archive",
+        { path, data },
+        rule,
+        queryCallerOf(context),
+        storesFor(context.config),
+        sqsClientFor(context.config),
+      );
       return json(200, null);
     },
   },
@@ -114,12 +165,25 @@ const ACTIONS: Record<string, ContainerAction> = {
     parameters: ["repository", "tag"],
     async run(record, query, _event, context) {
       const repository = stringParameter(query, "repository");
-      if (!repository || !/^[a-z0-9]+([._/-][a-z0-9]+)*$/.test(repository)) throw new InvalidFieldError("repository", "is required: a lowercase image repository name");
+      if (!repository || !/^[a-z0-9]+([._/-][a-z0-9]+)*$/.test(repository))
+        throw new InvalidFieldError("repository", "is required: a lowercase image repository name");
       const tag = stringParameter(query, "tag");
-      if (tag !== undefined && !/^\w[\w.-]{0,127}$/.test(tag)) throw new InvalidFieldError("tag", `'${tag}' is not an image tag`);
+      if (tag !== undefined && !/^\w[\w.-]{0,127}$/.test(tag))
+        throw new InvalidFieldError("tag", `'${tag}' is not an image tag`);
       const rule = { allowedIn: ALLOWED_STATUSES.commit, action: "commit" };
       const params = { repository: committedRepository(record.project_id, repository), tag };
-      return json(202, await queryContainer(record, "commit", params, rule, queryCallerOf(context), storesFor(context.config), sqsClientFor(context.config)));
+      return json(
+        202,
+        await queryContainer(
+          record,
+          "commit",
+          params,
+          rule,
+          queryCallerOf(context),
+          storesFor(context.config),
+          sqsClientFor(context.config),
+        ),
+      );
     },
   },
 };
@@ -133,7 +197,8 @@ function fieldsOfBody(body: unknown, names: readonly string[]): Record<string, s
   const fields: Record<string, string> = {};
   for (const name of names) {
     const value = (body as Record<string, unknown>)[name];
-    if (typeof value === "string" || typeof value === "boolean" || typeof value === "number") fields[name] = String(value);
+    if (typeof value === "string" || typeof value === "boolean" || typeof value === "number")
+      fields[name] = String(value);
     else if (value !== undefined && value !== null) throw new InvalidFieldError(name, "must be a string");
   }
   return fields;

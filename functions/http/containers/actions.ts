@@ -1,8 +1,8 @@
+import { containerOfRequest } from "../../../shared/containers/find-container.ts";
+import { NotFoundError } from "../../../shared/errors.ts";
 import { httpHandler } from "../../../shared/http/handler.ts";
 import { pathParameter } from "../../../shared/http/request.ts";
 import { json } from "../../../shared/http/responses.ts";
-import { NotFoundError } from "../../../shared/errors.ts";
-import { containerOfRequest } from "../../../shared/containers/find-container.ts";
 import type { ActionRecord } from "../../../shared/store/actions.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
 
@@ -21,7 +21,13 @@ export const show = httpHandler(async (event, context) => {
   if (!action) throw new NotFoundError(`Action ${requestId} of container ${record.uuid} could not be found.`);
   return json(200, {
     ...actionView(action),
-    events: action.events.map(({ event: name, start_time, finish_time, result, traceback }) => ({ event: name, start_time, finish_time, result, traceback })),
+    events: action.events.map(({ event: name, start_time, finish_time, result, traceback }) => ({
+      event: name,
+      start_time,
+      finish_time,
+      result,
+      traceback,
+    })),
   });
 });
 

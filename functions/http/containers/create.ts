@@ -1,10 +1,10 @@
+import { createContainer } from "../../../shared/containers/create-container.ts";
+import { validateCreateBody } from "../../../shared/containers/validate-create.ts";
+import { containerView } from "../../../shared/containers/view.ts";
 import { isAdmin } from "../../../shared/http/context.ts";
 import { httpHandler } from "../../../shared/http/handler.ts";
 import { baseUrlOf, booleanParameter, headerOf, queryParameters } from "../../../shared/http/request.ts";
 import { json } from "../../../shared/http/responses.ts";
-import { createContainer } from "../../../shared/containers/create-container.ts";
-import { validateCreateBody } from "../../../shared/containers/validate-create.ts";
-import { containerView } from "../../../shared/containers/view.ts";
 import { sqsClientFor } from "../../../shared/store/clients.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
 

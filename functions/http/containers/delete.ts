@@ -1,11 +1,11 @@
+import { containerOfRequest } from "../../../shared/containers/find-container.ts";
+import { ALLOWED_STATUSES, Status, TaskState } from "../../../shared/containers/statuses.ts";
+import { submitContainerRequest } from "../../../shared/containers/submit-request.ts";
+import { ContainerStateConflictError, ForbiddenError } from "../../../shared/errors.ts";
 import { isAdmin } from "../../../shared/http/context.ts";
 import { httpHandler } from "../../../shared/http/handler.ts";
 import { booleanParameter } from "../../../shared/http/request.ts";
 import { noContent } from "../../../shared/http/responses.ts";
-import { ContainerStateConflictError, ForbiddenError } from "../../../shared/errors.ts";
-import { containerOfRequest } from "../../../shared/containers/find-container.ts";
-import { ALLOWED_STATUSES, Status, TaskState } from "../../../shared/containers/statuses.ts";
-import { submitContainerRequest } from "../../../shared/containers/submit-request.ts";
 import { sqsClientFor } from "../../../shared/store/clients.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
 
@@ -21,7 +21,11 @@ export const handler = httpHandler(async (event, context) => {
   const stop = booleanParameter(query, "stop");
   if (force && !isAdmin(caller)) throw new ForbiddenError("Only an admin may force a delete (parameter force).");
   const stores = storesFor(config);
-  const allowedIn: readonly Status[] = force ? ALLOWED_STATUSES.deleteWithForce : stop ? ALLOWED_STATUSES.deleteWithStop : ALLOWED_STATUSES.delete;
+  const allowedIn: readonly Status[] = force
+    ? ALLOWED_STATUSES.deleteWithForce
+    : stop
+      ? ALLOWED_STATUSES.deleteWithStop
+      : ALLOWED_STATUSES.delete;
 
   if (!record.host_id) {
     if (!allowedIn.includes(record.status)) throw new ContainerStateConflictError("delete", record.status, record.uuid);

@@ -1,16 +1,16 @@
-import { httpHandler } from "../../../shared/http/handler.ts";
-import type { HttpContext } from "../../../shared/http/context.ts";
-import { booleanParameter, pathParameter, stringParameter } from "../../../shared/http/request.ts";
-import { json, type HttpResponse } from "../../../shared/http/responses.ts";
-import { InvalidFieldError, NotFoundError, NotImplementedError } from "../../../shared/errors.ts";
 import { archiveForClient } from "../../../shared/containers/archive-encoding.ts";
 import { containerOfRequest } from "../../../shared/containers/find-container.ts";
 import { queryCallerOf, queryContainer, requiredPath } from "../../../shared/containers/host-queries.ts";
 import type { ContainerRecord } from "../../../shared/containers/record.ts";
 import { ALLOWED_STATUSES } from "../../../shared/containers/statuses.ts";
+import { InvalidFieldError, NotFoundError, NotImplementedError } from "../../../shared/errors.ts";
+import type { HttpContext } from "../../../shared/http/context.ts";
+import { httpHandler } from "../../../shared/http/handler.ts";
+import { booleanParameter, pathParameter, stringParameter } from "../../../shared/http/request.ts";
+import { type HttpResponse, json } from "../../../shared/http/responses.ts";
+import { attachContainer } from "../../../shared/sessions/interactive-requests.ts";
 import { sqsClientFor } from "../../../shared/store/clients.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
-import { attachContainer } from "../../../shared/sessions/interactive-requests.ts";
 
 interface Inspector {
   parameters: string[];
@@ -22,12 +22,13 @@ const INSPECTORS: Record<string, Inspector> = {
   logs: {
     parameters: ["stdout", "stderr", "timestamps", "tail", "since"],
     async run(record, query, context) {
-    let stdout = query.stdout === undefined || booleanParameter(query, "stdout");
-    let stderr = query.stderr === undefined || booleanParameter(query, "stderr");
-    if (!stdout && !stderr) stdout = stderr = true;
-    const tail = stringParameter(query, "tail");
-    if (tail !== undefined && tail !== "all" && !/^\d+$/.test(tail)) throw new InvalidFieldError("tail", `must be a number of lines or all, got ${JSON.stringify(tail)}`);
-    const since = sinceOf(stringParameter(query, "since"));
+      let stdout = query.stdout === undefined || booleanParameter(query, "stdout");
+      let stderr = query.stderr === undefined || booleanParameter(query, "stderr");
+      if (!stdout && !stderr) stdout = stderr = true;
+      const tail = stringParameter(query, "tail");
+      if (tail !== undefined && tail !== "all" && !/^\d+$/.test(tail))
+        throw new InvalidFieldError("tail", `must be a number of lines or all, got ${JSON.stringify(tail)}`);
+      const since = sinceOf(stringParameter(query, "since"));
       const params = { stdout, stderr, timestamps: booleanParameter(query, "timestamps"), tail: tail ?? "all", since };
       return json(200, await ask(record, "logs", params, ALLOWED_STATUSES.logs, context));
     },
@@ -37,7 +38,8 @@ const INSPECTORS: Record<string, Inspector> = {
     parameters: ["ps_args"],
     async run(record, query, context) {
       const psArgs = stringParameter(query, "ps_args");
-      if (psArgs !== undefined && !/^[\w\s,=-]*$/.test(psArgs)) throw new InvalidFieldError("ps_args", "may hold only letters, digits, spaces and , = -");
+      if (psArgs !== undefined && !/^[\w\s,=-]*$/.test(psArgs))
+        throw new InvalidFieldError("ps_args", "may hold only letters, digits, spaces and , = -");
       return json(200, await ask(record, "top", { ps_args: psArgs }, ALLOWED_STATUSES.top, context));
     },
   },
@@ -56,7 +58,13 @@ const INSPECTORS: Record<string, Inspector> = {
   get_archive: {
     parameters: ["path"],
     async run(record, query, context) {
-      const answer = (await ask(record, "get_archive", { path: requiredPath(query) }, ALLOWED_STATUSES.archive, context)) as { data: string; stat: unknown };
+      const answer = (await ask(
+        record,
+        "get_archive",
+        { path: requiredPath(query) },
+        ALLOWED_STATUSES.archive,
+        context,
+      )) as { data: string; stat: unknown };
       return json(200, { ...answer, data: archiveForClient(answer.data, context.apiVersion) });
     },
   },
@@ -77,8 +85,22 @@ export const handler = httpHandler(async (event, context) => {
   return inspector.run(record, query, context);
 });
 
-function ask(record: ContainerRecord, query: "logs" | "top" | "stats" | "get_archive", params: Record<string, unknown>, allowedIn: readonly string[], context: HttpContext) {
-  return queryContainer(record, query, params, { allowedIn: allowedIn as ContainerRecord["status"][] }, queryCallerOf(context), storesFor(context.config), sqsClientFor(context.config));
+function ask(
+  record: ContainerRecord,
+  query: "logs" | "top" | "stats" | "get_archive",
+  params: Record<string, unknown>,
+  allowedIn: readonly string[],
+  context: HttpContext,
+) {
+  return queryContainer(
+    record,
+    query,
+    params,
+    { allowedIn: allowedIn as ContainerRecord["status"][] },
+    queryCallerOf(context),
+    storesFor(context.config),
+    sqsClientFor(context.config),
+  );
 }
 
 /** `since` is a UNIX timestamp or an ISO date. */
@@ -86,10 +108,12 @@ function sinceOf(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (/^\d+$/.test(value)) {
     // Docker parses an int64: a number JavaScript cannot hold exactly reaches it as "1e+23".
-    if (!Number.isSafeInteger(Number(value))) throw new InvalidFieldError("since", `must be a UNIX timestamp, got ${JSON.stringify(value.slice(0, 40))}`);
+    if (!Number.isSafeInteger(Number(value)))
+      throw new InvalidFieldError("since", `must be a UNIX timestamp, got ${JSON.stringify(value.slice(0, 40))}`);
     return Number(value);
   }
   const parsed = Date.parse(value);
-  if (Number.isNaN(parsed)) throw new InvalidFieldError("since", `must be a UNIX timestamp or an ISO 8601 date, got ${JSON.stringify(value)}`);
+  if (Number.isNaN(parsed))
+    throw new InvalidFieldError("since", `must be a UNIX timestamp or an ISO 8601 date, got ${JSON.stringify(value)}`);
   return Math.floor(parsed / 1000);
 }

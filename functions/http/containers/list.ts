@@ -1,8 +1,8 @@
+import { LIST_PARAMETERS, listContainers } from "../../../shared/containers/list-containers.ts";
+import { containerView } from "../../../shared/containers/view.ts";
 import { httpHandler } from "../../../shared/http/handler.ts";
 import { baseUrlOf, queryParameters } from "../../../shared/http/request.ts";
 import { json } from "../../../shared/http/responses.ts";
-import { LIST_PARAMETERS, listContainers } from "../../../shared/containers/list-containers.ts";
-import { containerView } from "../../../shared/containers/view.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
 
 /** GET /v1/containers: filters, limit/marker pagination, sort_key/sort_dir, and all_projects for admins. */

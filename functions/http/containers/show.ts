@@ -1,14 +1,14 @@
-import { httpHandler } from "../../../shared/http/handler.ts";
-import { baseUrlOf } from "../../../shared/http/request.ts";
-import { json } from "../../../shared/http/responses.ts";
-import { BerthError } from "../../../shared/errors.ts";
 import { askHost } from "../../../shared/containers/ask-host.ts";
 import { containerOfRequest } from "../../../shared/containers/find-container.ts";
 import type { ContainerRecord } from "../../../shared/containers/record.ts";
 import { containerView } from "../../../shared/containers/view.ts";
+import { BerthError } from "../../../shared/errors.ts";
+import { httpHandler } from "../../../shared/http/handler.ts";
+import { baseUrlOf } from "../../../shared/http/request.ts";
+import { json } from "../../../shared/http/responses.ts";
+import { log } from "../../../shared/log.ts";
 import { sqsClientFor } from "../../../shared/store/clients.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
-import { log } from "../../../shared/log.ts";
 
 /** A show never waits long for the host: the stored record is a true answer too, only older. */
 const FRESH_STATE_WAIT_MS = 3_000;
@@ -27,13 +27,21 @@ export const handler = httpHandler(async (event, context) => {
         record,
         "inspect",
         {},
-        { requestId, hostDownAfterSeconds: config.hostDownAfterSeconds, remainingMs: context.getRemainingTimeInMillis?.() ?? 29_000, waitMs: Math.min(FRESH_STATE_WAIT_MS, config.hostAnswerSeconds * 1000) },
+        {
+          requestId,
+          hostDownAfterSeconds: config.hostDownAfterSeconds,
+          remainingMs: context.getRemainingTimeInMillis?.() ?? 29_000,
+          waitMs: Math.min(FRESH_STATE_WAIT_MS, config.hostAnswerSeconds * 1000),
+        },
         stores,
         sqsClientFor(config),
       );
     } catch (error) {
       if (!(error instanceof BerthError)) throw error;
-      log("info", "showing the recorded state: the host did not give a fresh one", { request_id: requestId, reason: error.message });
+      log("info", "showing the recorded state: the host did not give a fresh one", {
+        request_id: requestId,
+        reason: error.message,
+      });
     }
   }
   return json(200, containerView(record, baseUrlOf(event)));

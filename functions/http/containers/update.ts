@@ -1,10 +1,10 @@
-import { httpHandler } from "../../../shared/http/handler.ts";
-import { baseUrlOf } from "../../../shared/http/request.ts";
-import { json } from "../../../shared/http/responses.ts";
 import { containerOfRequest } from "../../../shared/containers/find-container.ts";
 import { updateContainer } from "../../../shared/containers/update-container.ts";
 import { validateUpdateBody } from "../../../shared/containers/validate-update.ts";
 import { containerView } from "../../../shared/containers/view.ts";
+import { httpHandler } from "../../../shared/http/handler.ts";
+import { baseUrlOf } from "../../../shared/http/request.ts";
+import { json } from "../../../shared/http/responses.ts";
 import { sqsClientFor } from "../../../shared/store/clients.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
 
@@ -13,6 +13,13 @@ export const handler = httpHandler(async (event, context) => {
   const { config, caller, requestId, body } = context;
   const update = validateUpdateBody(body);
   const { record } = await containerOfRequest(event, context, []);
-  const updated = await updateContainer(record, update, "update", { caller, requestId }, storesFor(config), sqsClientFor(config));
+  const updated = await updateContainer(
+    record,
+    update,
+    "update",
+    { caller, requestId },
+    storesFor(config),
+    sqsClientFor(config),
+  );
   return json(200, containerView(updated, baseUrlOf(event)));
 });

@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from "@middy/core";
-import { readConfig } from "../../config.ts";
 import { isIdentity } from "../../auth/identity.ts";
 import { verifyJwt } from "../../auth/verify-jwt.ts";
+import { readConfig } from "../../config.ts";
 import { UnauthorizedError } from "../../errors.ts";
 import type { HttpContext, HttpEvent } from "../context.ts";
 import { headerOf } from "../request.ts";
@@ -23,7 +23,8 @@ export function authenticate(): MiddlewareObj<HttpEvent, HttpResponse, Error, Ht
       request.context.config = config;
       const token = tokenOf(request.event);
       if (!token) throw new UnauthorizedError();
-      const identity = config.jwt && JWT_SHAPE.test(token) ? await verifyJwt(token, config.jwt) : config.devTokens.get(token);
+      const identity =
+        config.jwt && JWT_SHAPE.test(token) ? await verifyJwt(token, config.jwt) : config.devTokens.get(token);
       if (!isIdentity(identity)) throw new UnauthorizedError("The token is not valid.");
       request.context.caller = identity;
     },
@@ -37,5 +38,3 @@ function tokenOf(event: HttpEvent): string | undefined {
   const match = authorization?.match(/^Bearer\s+(.+)$/i);
   return match?.[1]?.trim();
 }
-
-

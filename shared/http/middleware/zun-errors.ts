@@ -1,11 +1,11 @@
-import type { MiddlewareObj } from "@middy/core";
 import { randomUUID } from "node:crypto";
+import type { MiddlewareObj } from "@middy/core";
 import { BerthError } from "../../errors.ts";
 import { log } from "../../log.ts";
 import type { HttpContext, HttpEvent } from "../context.ts";
 import { formatVersion, MAX_API_VERSION, MIN_API_VERSION, negotiateVersion } from "../microversion.ts";
 import { headerOf } from "../request.ts";
-import { zunError, type HttpResponse } from "../responses.ts";
+import { type HttpResponse, zunError } from "../responses.ts";
 
 /**
  * Gives each request an OpenStack-style request id and its negotiated
@@ -14,7 +14,9 @@ import { zunError, type HttpResponse } from "../responses.ts";
  * discovery (`negotiate: false`) answers whatever microversion a client sends,
  * as Zun's root controller does: clients discover with the oldest one they know.
  */
-export function zunErrors(options: { negotiate?: boolean } = {}): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
+export function zunErrors(
+  options: { negotiate?: boolean } = {},
+): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
   const negotiate = options.negotiate ?? true;
   return {
     before: (request) => {
@@ -33,7 +35,11 @@ export function zunErrors(options: { negotiate?: boolean } = {}): MiddlewareObj<
         known = error;
       } else {
         log("error", "unhandled error", { request_id: requestId, route: request.event.routeKey, error });
-        known = new BerthError("internal_error", 500, `Internal error; quote request id ${requestId} when reporting it.`);
+        known = new BerthError(
+          "internal_error",
+          500,
+          `Internal error; quote request id ${requestId} when reporting it.`,
+        );
       }
       request.response = stampHeaders(zunError(known, requestId), request.context);
       logRequest(request.event, request.context, known.status);

@@ -3,13 +3,16 @@ import type { HostFilter } from "./filter.ts";
 /** The admin asked for a specific host (by hostname or id). */
 export const requestedHostFilter: HostFilter = {
   name: "requested host",
-  passes: (host, request) => !request.spec.requested_host || [host.hostname, host.id].includes(request.spec.requested_host),
-  explain: (rejected, request) => `${rejected.length === 1 ? "is" : "are"} not the requested host ${request.spec.requested_host}`,
+  passes: (host, request) =>
+    !request.spec.requested_host || [host.hostname, host.id].includes(request.spec.requested_host),
+  explain: (rejected, request) =>
+    `${rejected.length === 1 ? "is" : "are"} not the requested host ${request.spec.requested_host}`,
 };
 
 export const availabilityZoneFilter: HostFilter = {
   name: "availability zone",
-  passes: (host, request) => !request.spec.availability_zone || host.availability_zone === request.spec.availability_zone,
+  passes: (host, request) =>
+    !request.spec.availability_zone || host.availability_zone === request.spec.availability_zone,
   explain: (_rejected, request) => `not in availability zone ${request.spec.availability_zone}`,
 };
 

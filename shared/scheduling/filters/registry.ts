@@ -1,5 +1,5 @@
-import type { HostFilter } from "./filter.ts";
 import { computeFilter } from "./compute.ts";
+import type { HostFilter } from "./filter.ts";
 import { groupAffinityFilter } from "./group-affinity.ts";
 import { availabilityZoneFilter, labelFilter, requestedHostFilter } from "./placement-constraints.ts";
 import { cpuFilter, diskFilter, memoryFilter, portsFilter } from "./resources.ts";

@@ -1,6 +1,6 @@
-import type { Dice } from "./dice.ts";
 import { actionRequest, queryRequest } from "./action-requests.ts";
 import { containerRequest, createRequest, listRequest } from "./container-requests.ts";
+import type { Dice } from "./dice.ts";
 import { imageRequest, inventoryRequest, quotaRequest, registryRequest } from "./other-requests.ts";
 import type { FuzzTargets } from "./targets.ts";
 import type { FuzzRequest } from "./wire.ts";

@@ -1,7 +1,16 @@
 import type { Dice } from "./dice.ts";
 
 /** Names every JavaScript object answers to: a map that takes them as keys must refuse them, not trip over them. */
-export const OBJECT_MEMBER_KEYS = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "prototype", "__defineGetter__", "isPrototypeOf"];
+export const OBJECT_MEMBER_KEYS = [
+  "__proto__",
+  "constructor",
+  "toString",
+  "hasOwnProperty",
+  "valueOf",
+  "prototype",
+  "__defineGetter__",
+  "isPrototypeOf",
+];
 
 /** Strings a field may not expect: empty, huge, unicode, control characters, look-alikes of other types. */
 const HOSTILE_STRINGS = [
@@ -39,11 +48,30 @@ const HOSTILE_STRINGS = [
   "constructor",
 ];
 
-const HOSTILE_NUMBERS = [0, -1, -0.5, 0.05, 0.1, 1, 1.5, 3.14159, 16, 16.01, 4096, 8193, 2 ** 31, 2 ** 53 + 1, -(2 ** 63), 1e308, Number.MIN_VALUE];
+const HOSTILE_NUMBERS = [
+  0,
+  -1,
+  -0.5,
+  0.05,
+  0.1,
+  1,
+  1.5,
+  3.14159,
+  16,
+  16.01,
+  4096,
+  8193,
+  2 ** 31,
+  2 ** 53 + 1,
+  -(2 ** 63),
+  1e308,
+  Number.MIN_VALUE,
+];
 
 /** A string a field would not expect; sometimes very long. */
 export function hostileString(roll: Dice): string {
-  if (roll.chance(0.12)) return roll.pick(["x", "é", "名", "🚀", "%", "/"]).repeat(roll.pick([256, 1024, 4096, 70_000]));
+  if (roll.chance(0.12))
+    return roll.pick(["x", "é", "名", "🚀", "%", "/"]).repeat(roll.pick([256, 1024, 4096, 70_000]));
   return roll.pick(HOSTILE_STRINGS);
 }
 
@@ -79,7 +107,12 @@ export function hostileMap(roll: Dice, depth = 0): Record<string, unknown> {
     return map;
   }
   for (let index = roll.int(0, 4); index > 0; index--) {
-    const key = roll.pick([() => roll.pick(OBJECT_MEMBER_KEYS), () => hostileString(roll), () => "A=B", () => `k${index}`])();
+    const key = roll.pick([
+      () => roll.pick(OBJECT_MEMBER_KEYS),
+      () => hostileString(roll),
+      () => "A=B",
+      () => `k${index}`,
+    ])();
     const value = roll.chance(0.6) ? roll.pick(["v", "", "ünï", "x".repeat(300)]) : hostileValue(roll, depth + 1);
     // A plain assignment to __proto__ would set the prototype, not add the key the wire should carry.
     Object.defineProperty(map, key, { value, enumerable: true, configurable: true, writable: true });

@@ -45,5 +45,6 @@ export function learnFrom(targets: FuzzTargets, route: string, status: number, b
   if (route === "POST /v1/registries") remember(targets.registries, body.registry?.uuid ?? body.uuid);
   if (route === "POST /v1/images") remember(targets.images, body.uuid);
   if (route === "GET /v1/volumes") for (const volume of body.volumes ?? []) remember(targets.volumes, volume.uuid);
-  if (route === "GET /v1/hosts") for (const host of body.hosts ?? []) (remember(targets.hosts, host.uuid), remember(targets.hosts, host.hostname));
+  if (route === "GET /v1/hosts")
+    for (const host of body.hosts ?? []) remember(targets.hosts, host.uuid), remember(targets.hosts, host.hostname);
 }

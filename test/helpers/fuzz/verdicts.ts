@@ -30,7 +30,8 @@ export function contractBreach(request: FuzzRequest, response: FuzzResponse): st
   const { status, body } = response;
   if (status >= 500) {
     const code = body?.errors?.[0]?.code;
-    if (status === 501 && code === "not_implemented" && NOT_OFFERED.has(request.route)) return zunFormatBreach(response);
+    if (status === 501 && code === "not_implemented" && NOT_OFFERED.has(request.route))
+      return zunFormatBreach(response);
     if (status === 504 && code === "host_timeout" && ASKS_A_HOST.has(request.route)) return zunFormatBreach(response);
     return `a ${status} (${code ?? "no Zun error code"})`;
   }
@@ -42,7 +43,8 @@ export function contractBreach(request: FuzzRequest, response: FuzzResponse): st
 function zunFormatBreach({ status, body }: FuzzResponse): string | undefined {
   const error = body?.errors?.[0];
   if (!error || !Array.isArray(body.errors) || body.errors.length !== 1) return `a ${status} not in Zun's error format`;
-  for (const field of ["request_id", "code", "title", "detail"]) if (typeof error[field] !== "string" || error[field] === "") return `a ${status} whose error has no ${field}`;
+  for (const field of ["request_id", "code", "title", "detail"])
+    if (typeof error[field] !== "string" || error[field] === "") return `a ${status} whose error has no ${field}`;
   if (!Array.isArray(error.links)) return `a ${status} whose error has no links`;
   if (error.status !== status) return `a ${status} whose error says status ${JSON.stringify(error.status)}`;
   return undefined;
@@ -68,11 +70,15 @@ export class StatusTally {
     const statuses = [...new Set([...this.counts.values()].flatMap((row) => [...row.keys()]))].sort((a, b) => a - b);
     const header = `| route | ${statuses.join(" | ")} | total |`;
     const rule = `|---|${statuses.map(() => "---:").join("|")}|---:|`;
-    const rows = [...this.counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([route, row]) => {
-      const cells = statuses.map((status) => String(row.get(status) ?? ""));
-      return `| ${route} | ${cells.join(" | ")} | ${[...row.values()].reduce((sum, count) => sum + count, 0)} |`;
-    });
-    const totals = statuses.map((status) => String([...this.counts.values()].reduce((sum, row) => sum + (row.get(status) ?? 0), 0)));
+    const rows = [...this.counts.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([route, row]) => {
+        const cells = statuses.map((status) => String(row.get(status) ?? ""));
+        return `| ${route} | ${cells.join(" | ")} | ${[...row.values()].reduce((sum, count) => sum + count, 0)} |`;
+      });
+    const totals = statuses.map((status) =>
+      String([...this.counts.values()].reduce((sum, row) => sum + (row.get(status) ?? 0), 0)),
+    );
     return [header, rule, ...rows, `| **all** | ${totals.join(" | ")} | ${this.total} |`].join("\n");
   }
 }

@@ -27,18 +27,60 @@ export function credentials(roll: Dice): Record<string, string> {
   if (which < 0.5) headers["x-auth-token"] = ADMIN_TOKEN;
   else if (which < 0.88) headers["x-auth-token"] = MEMBER_TOKEN;
   else if (which < 0.92) return headers;
-  else if (which < 0.96) headers["x-auth-token"] = roll.pick(["bogus", " ", "berth-dev-admin ", "x".repeat(4000), "a.b.c"]);
-  else headers.authorization = roll.pick(["Bearer a.b.c", "Bearer ", "Basic YTpi", "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."]);
-  if (roll.chance(0.04)) headers["openstack-api-version"] = roll.pick(["container 1.19", "container 1.41", "container 2.0", "container latest", "garbage", ""]);
+  else if (which < 0.96)
+    headers["x-auth-token"] = roll.pick(["bogus", " ", "berth-dev-admin ", "x".repeat(4000), "a.b.c"]);
+  else
+    headers.authorization = roll.pick([
+      "Bearer a.b.c",
+      "Bearer ",
+      "Basic YTpi",
+      "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.",
+    ]);
+  if (roll.chance(0.04))
+    headers["openstack-api-version"] = roll.pick([
+      "container 1.19",
+      "container 1.41",
+      "container 2.0",
+      "container latest",
+      "garbage",
+      "",
+    ]);
   return headers;
 }
 
 /** A JSON body, or now and then something that is not one: not JSON, empty, another type, another content type. */
-export function withBody(roll: Dice, headers: Record<string, string>, body: unknown): { headers: Record<string, string>; body?: string } {
-  const contentType = roll.chance(0.9) ? "application/json" : roll.pick(["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json; charset=utf-16", ""]);
+export function withBody(
+  roll: Dice,
+  headers: Record<string, string>,
+  body: unknown,
+): { headers: Record<string, string>; body?: string } {
+  const contentType = roll.chance(0.9)
+    ? "application/json"
+    : roll.pick([
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "application/json; charset=utf-16",
+        "",
+      ]);
   const sent = { ...headers, "content-type": contentType };
   if (roll.chance(0.88)) return { headers: sent, body: JSON.stringify(body) };
-  const raw = roll.pick(["", "not json", "{", '{"a":', "[1,2]", "null", '"a string"', "42", "true", "\u0000\u0001", "{'single': 'quotes'}", "a=b&c=d", '{"image": "x",}', "\uFEFF{}"]);
+  const raw = roll.pick([
+    "",
+    "not json",
+    "{",
+    '{"a":',
+    "[1,2]",
+    "null",
+    '"a string"',
+    "42",
+    "true",
+    "\u0000\u0001",
+    "{'single': 'quotes'}",
+    "a=b&c=d",
+    '{"image": "x",}',
+    "\uFEFF{}",
+  ]);
   return { headers: sent, body: raw };
 }
 
@@ -64,14 +106,18 @@ export function pathSegment(roll: Dice, real: readonly string[]): string {
 
 /** A string as a path segment: a URL cannot carry a lone surrogate, so one becomes U+FFFD, as URLSearchParams does. */
 export function encodedSegment(value: string): string {
-  return encodeURIComponent(value.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD"));
+  return encodeURIComponent(
+    value.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD"),
+  );
 }
 
 /** Query parameters from a route's own names (valued plausibly or not) and now and then one it does not know. */
 export function parameters(roll: Dice, known: Record<string, readonly string[]>): Array<[string, string]> {
   const query: Array<[string, string]> = [];
-  for (const [name, plausible] of Object.entries(known)) if (roll.chance(0.4)) query.push([name, withinUrlLimit(hostileParameter(roll, plausible))]);
-  if (roll.chance(0.08)) query.push([roll.pick(["unknown", "__proto__", "constructor", "a[b]", "", "ü"]), roll.pick(["1", "", "x"])]);
+  for (const [name, plausible] of Object.entries(known))
+    if (roll.chance(0.4)) query.push([name, withinUrlLimit(hostileParameter(roll, plausible))]);
+  if (roll.chance(0.08))
+    query.push([roll.pick(["unknown", "__proto__", "constructor", "a[b]", "", "ü"]), roll.pick(["1", "", "x"])]);
   if (roll.chance(0.04) && query.length > 0) query.push(query[0]!);
   return query;
 }

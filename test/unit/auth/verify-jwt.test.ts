@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from "jose";
-import { readJwtSettings, verifyJwt, type JwtSettings } from "../../../shared/auth/verify-jwt.ts";
+import { type CryptoKey, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type JwtSettings, readJwtSettings, verifyJwt } from "../../../shared/auth/verify-jwt.ts";
 import { UnauthorizedError } from "../../../shared/errors.ts";
 
 const KID = "berth-test-key";
@@ -26,7 +26,15 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // The JWKS URL is left to its default, so the tests also cover `${issuer}/.well-known/jwks.json`.
-  settings = { issuer, audience: AUDIENCE, projectClaim: "custom:project_id", rolesClaim: "cognito:groups", userClaim: "sub", maxAgeSeconds: 86_400, tokenUses: ["access", "id"] };
+  settings = {
+    issuer,
+    audience: AUDIENCE,
+    projectClaim: "custom:project_id",
+    rolesClaim: "cognito:groups",
+    userClaim: "sub",
+    maxAgeSeconds: 86_400,
+    tokenUses: ["access", "id"],
+  };
 });
 
 afterAll(async () => {
@@ -49,7 +57,12 @@ interface TokenOptions {
 function tokenWith(options: TokenOptions = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const without = new Set(options.without ?? []);
-  const jwt = new SignJWT({ "custom:project_id": "project-1", "cognito:groups": ["member"], token_use: "id", ...options.claims })
+  const jwt = new SignJWT({
+    "custom:project_id": "project-1",
+    "cognito:groups": ["member"],
+    token_use: "id",
+    ...options.claims,
+  })
     .setProtectedHeader({ alg: "RS256", kid: options.kid ?? KID })
     .setSubject("user-1")
     .setIssuer(options.issuer ?? issuer);
@@ -81,13 +94,19 @@ describe("verifyJwt", () => {
   });
 
   it("matches roles exactly: a group named Admin or ' admin' is not admin", async () => {
-    const identity = await verifyJwt(await tokenWith({ claims: { "cognito:groups": ["Admin", "ADMIN", " admin", "member"] } }), settings);
+    const identity = await verifyJwt(
+      await tokenWith({ claims: { "cognito:groups": ["Admin", "ADMIN", " admin", "member"] } }),
+      settings,
+    );
     expect(identity.roles).not.toContain("admin");
     expect(identity.roles).toContain("member");
   });
 
   it("accepts roles as a space or comma separated string, exactly as written, without repeats", async () => {
-    const identity = await verifyJwt(await tokenWith({ claims: { "cognito:groups": "Admin, member  Reader,member" } }), settings);
+    const identity = await verifyJwt(
+      await tokenWith({ claims: { "cognito:groups": "Admin, member  Reader,member" } }),
+      settings,
+    );
     expect(identity.roles).toEqual(["Admin", "member", "Reader"]);
   });
 
@@ -98,16 +117,28 @@ describe("verifyJwt", () => {
 
   it("reads the claims the settings name", async () => {
     const token = await tokenWith({ claims: { tenant: "project-2", username: "ada", scope: "admin" } });
-    const identity = await verifyJwt(token, { ...settings, projectClaim: "tenant", userClaim: "username", rolesClaim: "scope" });
+    const identity = await verifyJwt(token, {
+      ...settings,
+      projectClaim: "tenant",
+      userClaim: "username",
+      rolesClaim: "scope",
+    });
     expect(identity).toEqual({ projectId: "project-2", userId: "ada", roles: ["admin"] });
   });
 
   it("accepts a Cognito access token whose client_id is the audience", async () => {
-    await expect(verifyJwt(await accessTokenWith(), settings)).resolves.toEqual({ projectId: "project-1", userId: "user-1", roles: ["member"] });
+    await expect(verifyJwt(await accessTokenWith(), settings)).resolves.toEqual({
+      projectId: "project-1",
+      userId: "user-1",
+      roles: ["member"],
+    });
   });
 
   it("rejects an access token of another app client", async () => {
-    await expectRejected(await accessTokenWith({ client_id: "another-client" }), /another app client|different audience/);
+    await expectRejected(
+      await accessTokenWith({ client_id: "another-client" }),
+      /another app client|different audience/,
+    );
   });
 
   it("rejects an access token without a client_id, whatever its aud", async () => {
@@ -128,7 +159,10 @@ describe("verifyJwt", () => {
 
   it("rejects a token older than the maximum age, even before it expires", async () => {
     const now = Math.floor(Date.now() / 1000);
-    await expectRejected(await tokenWith({ issuedAt: now - 7200, expiresAt: now + 3600 }), /older than/, { ...settings, maxAgeSeconds: 3600 });
+    await expectRejected(await tokenWith({ issuedAt: now - 7200, expiresAt: now + 3600 }), /older than/, {
+      ...settings,
+      maxAgeSeconds: 3600,
+    });
   });
 
   it("rejects a token without token_use", async () => {
@@ -161,11 +195,17 @@ describe("verifyJwt", () => {
   });
 
   it("rejects a token without the project claim", async () => {
-    await expectRejected(await tokenWith({ claims: { "custom:project_id": undefined } }), /missing its project claim \(custom:project_id\)/);
+    await expectRejected(
+      await tokenWith({ claims: { "custom:project_id": undefined } }),
+      /missing its project claim \(custom:project_id\)/,
+    );
   });
 
   it("rejects a token whose user claim is empty", async () => {
-    await expectRejected(await tokenWith({ claims: { username: "" } }), /missing its user claim \(username\)/, { ...settings, userClaim: "username" });
+    await expectRejected(await tokenWith({ claims: { username: "" } }), /missing its user claim \(username\)/, {
+      ...settings,
+      userClaim: "username",
+    });
   });
 
   it("rejects something that is not a JWT", async () => {
@@ -173,7 +213,10 @@ describe("verifyJwt", () => {
   });
 
   it("rejects a token when the issuer's keys cannot be fetched", async () => {
-    await expectRejected(await tokenWith(), /signing keys could not be fetched/, { ...settings, jwksUrl: await closedLoopbackUrl() });
+    await expectRejected(await tokenWith(), /signing keys could not be fetched/, {
+      ...settings,
+      jwksUrl: await closedLoopbackUrl(),
+    });
   });
 });
 
@@ -184,7 +227,12 @@ describe("readJwtSettings", () => {
   });
 
   it("defaults the JWKS URL, the claims, the maximum age and the token uses to Cognito's", () => {
-    expect(readJwtSettings({ BERTH_JWT_ISSUER: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_pool", BERTH_JWT_AUDIENCE: AUDIENCE })).toEqual({
+    expect(
+      readJwtSettings({
+        BERTH_JWT_ISSUER: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_pool",
+        BERTH_JWT_AUDIENCE: AUDIENCE,
+      }),
+    ).toEqual({
       issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_pool",
       audience: AUDIENCE,
       jwksUrl: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_pool/.well-known/jwks.json",
@@ -201,7 +249,13 @@ describe("readJwtSettings", () => {
   });
 
   it("refuses token uses other than access and id", () => {
-    expect(() => readJwtSettings({ BERTH_JWT_ISSUER: "https://id.example.test", BERTH_JWT_AUDIENCE: AUDIENCE, BERTH_JWT_TOKEN_USE: "id,refresh" })).toThrow(/BERTH_JWT_TOKEN_USE/);
+    expect(() =>
+      readJwtSettings({
+        BERTH_JWT_ISSUER: "https://id.example.test",
+        BERTH_JWT_AUDIENCE: AUDIENCE,
+        BERTH_JWT_TOKEN_USE: "id,refresh",
+      }),
+    ).toThrow(/BERTH_JWT_TOKEN_USE/);
   });
 
   it("takes every setting from the environment", () => {
@@ -229,7 +283,9 @@ describe("readJwtSettings", () => {
   });
 
   it("refuses a JWKS URL that is not a URL", () => {
-    expect(() => readJwtSettings({ BERTH_JWT_ISSUER: "issuer", BERTH_JWT_AUDIENCE: AUDIENCE, BERTH_JWT_JWKS_URL: "keys" })).toThrow(/BERTH_JWT_JWKS_URL/);
+    expect(() =>
+      readJwtSettings({ BERTH_JWT_ISSUER: "issuer", BERTH_JWT_AUDIENCE: AUDIENCE, BERTH_JWT_JWKS_URL: "keys" }),
+    ).toThrow(/BERTH_JWT_JWKS_URL/);
   });
 });
 

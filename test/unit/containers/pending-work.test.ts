@@ -14,7 +14,9 @@ describe("work in flight on the overdue index", () => {
       pending_message: stop,
       pending_retries: 0,
     });
-    expect(pendingDeadline({ ...stop, timeout: undefined }, 60, now)).toEqual({ gsi4sk: "2026-11-23T12:01:00.000Z#c1" });
+    expect(pendingDeadline({ ...stop, timeout: undefined }, 60, now)).toEqual({
+      gsi4sk: "2026-11-23T12:01:00.000Z#c1",
+    });
   });
 
   it("sorts overdue entries before the reconciler's bound and later ones after it", () => {

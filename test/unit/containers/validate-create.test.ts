@@ -18,7 +18,14 @@ function fieldOf(body: unknown, options = member): string {
 describe("validateCreateBody", () => {
   it("fills Zun's defaults", () => {
     const spec = validateCreateBody({ image: "nginx:1.27" }, member);
-    expect(spec).toMatchObject({ cpu: 1, memory: 512, disk: 10, image_pull_policy: "ifnotpresent", command: null, restart_policy: null });
+    expect(spec).toMatchObject({
+      cpu: 1,
+      memory: 512,
+      disk: 10,
+      image_pull_policy: "ifnotpresent",
+      command: null,
+      restart_policy: null,
+    });
     expect(spec.name).toMatch(/^berth-[0-9a-f]{8}$/);
   });
 
@@ -27,7 +34,10 @@ describe("validateCreateBody", () => {
   });
 
   it("accepts numeric strings where Zun does", () => {
-    expect(validateCreateBody({ image: "ab", cpu: "0.5", memory: "64" }, member)).toMatchObject({ cpu: 0.5, memory: 64 });
+    expect(validateCreateBody({ image: "ab", cpu: "0.5", memory: "64" }, member)).toMatchObject({
+      cpu: 0.5,
+      memory: 64,
+    });
   });
 
   it.each([
@@ -58,7 +68,16 @@ describe("validateCreateBody", () => {
     [{ image: "ab", nets: [{ network: "x" }] }, "nets"],
     [{ image: "ab", mounts: { source: "v" } }, "mounts"],
     [{ image: "ab", mounts: [{ source: "v", size: 1, destination: "/d" }] }, "mounts[0]"],
-    [{ image: "ab", mounts: [{ size: 1, destination: "/d" }, { size: 1, destination: "/d" }] }, "mounts[1].destination"],
+    [
+      {
+        image: "ab",
+        mounts: [
+          { size: 1, destination: "/d" },
+          { size: 1, destination: "/d" },
+        ],
+      },
+      "mounts[1].destination",
+    ],
     [{ image: "ab", mounts: [{ type: "tmpfs", destination: "/d" }] }, "mounts[0].type"],
     [{ image: "ab", mounts: [{ type: "bind", source: "aGk=", destination: "/d", size: 1 }] }, "mounts[0].size"],
     [{ image: "ab", mounts: [{ source: "v", destination: "/d", auto_remove: false }] }, "mounts[0].auto_remove"],
@@ -71,13 +90,19 @@ describe("validateCreateBody", () => {
   });
 
   it("allows on-failure with a retry count and returns it as given", () => {
-    expect(validateCreateBody({ image: "ab", restart_policy: { Name: "on-failure", MaximumRetryCount: "3" } }, member).restart_policy).toEqual({ Name: "on-failure", MaximumRetryCount: 3 });
+    expect(
+      validateCreateBody({ image: "ab", restart_policy: { Name: "on-failure", MaximumRetryCount: "3" } }, member)
+        .restart_policy,
+    ).toEqual({ Name: "on-failure", MaximumRetryCount: 3 });
   });
 
   it("keeps privileged and host for admins", () => {
     expect(() => validateCreateBody({ image: "ab", privileged: true }, member)).toThrow(ForbiddenError);
     expect(() => validateCreateBody({ image: "ab", host: "h1" }, member)).toThrow(ForbiddenError);
-    expect(validateCreateBody({ image: "ab", privileged: true, host: "h1" }, admin)).toMatchObject({ privileged: true, requested_host: "h1" });
+    expect(validateCreateBody({ image: "ab", privileged: true, host: "h1" }, admin)).toMatchObject({
+      privileged: true,
+      requested_host: "h1",
+    });
   });
 });
 

@@ -18,12 +18,21 @@ describe("a dead-lettered query or volume removal is reported", () => {
       answer_by: 0,
     } as unknown as AnyHostMessage;
     expect(await settleDeadLetter(query, {} as Stores)).toBe("reported");
-    const archive = { ...query, query: "put_archive", params: { path: "/etc", data: "c2VjcmV0LWZpbGU=" } } as unknown as AnyHostMessage;
+    const archive = {
+      ...query,
+      query: "put_archive",
+      params: { path: "/etc", data: "c2VjcmV0LWZpbGU=" },
+    } as unknown as AnyHostMessage;
     expect(await settleDeadLetter(archive, {} as Stores)).toBe("reported");
     expect(lines).toHaveLength(2);
     const logged = lines.join("\n");
     expect(logged).not.toContain("s3cr3t-token");
     expect(logged).not.toContain("c2VjcmV0LWZpbGU=");
-    expect(JSON.parse(lines[0]!)).toMatchObject({ kind: "query", query: "execute", container_uuid: "c-1", request_id: "req-1" });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      kind: "query",
+      query: "execute",
+      container_uuid: "c-1",
+      request_id: "req-1",
+    });
   });
 });

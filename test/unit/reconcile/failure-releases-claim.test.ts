@@ -23,6 +23,23 @@ describe("which failures give a container's claim back", () => {
     expect(failureReleasesClaim(placed, { ...create, kind: "start" })).toBe(false);
     expect(failureReleasesClaim(placed, undefined)).toBe(false);
     expect(failureReleasesClaim({ ...placed, host_id: null, claim: null }, create)).toBe(false);
-    expect(failureReleasesClaim({ ...placed, mounts: [{ type: "volume", volume_uuid: "v1", size: 1, destination: "/d", created_with_container: true, auto_remove: true }] } as unknown as ContainerRecord, create)).toBe(false);
+    expect(
+      failureReleasesClaim(
+        {
+          ...placed,
+          mounts: [
+            {
+              type: "volume",
+              volume_uuid: "v1",
+              size: 1,
+              destination: "/d",
+              created_with_container: true,
+              auto_remove: true,
+            },
+          ],
+        } as unknown as ContainerRecord,
+        create,
+      ),
+    ).toBe(false);
   });
 });

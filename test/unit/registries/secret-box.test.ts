@@ -1,6 +1,6 @@
 import { createCipheriv, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { open, seal, type SecretSettings } from "../../../shared/registries/secret-box.ts";
+import { open, type SecretSettings, seal } from "../../../shared/registries/secret-box.ts";
 
 const keyA = randomBytes(32).toString("base64");
 const keyB = randomBytes(32).toString("base64");
@@ -20,7 +20,9 @@ describe("sealed registry passwords", () => {
     const rotated: SecretSettings = { secretKey: keyB, secretKeyId: "k2", previousSecretKeys: `k1:${keyA}` };
     expect(open(sealed, rotated, "ctx")).toBe("hunter2");
     expect(seal("new", rotated, "ctx")).toMatch(/^v2:k2:/);
-    expect(() => open(sealed, { secretKey: keyB, secretKeyId: "k2", previousSecretKeys: undefined }, "ctx")).toThrow(/BERTH_PREVIOUS_SECRET_KEYS/);
+    expect(() => open(sealed, { secretKey: keyB, secretKeyId: "k2", previousSecretKeys: undefined }, "ctx")).toThrow(
+      /BERTH_PREVIOUS_SECRET_KEYS/,
+    );
   });
 
   it("reads the values sealed before keys had ids", () => {
@@ -32,7 +34,9 @@ describe("sealed registry passwords", () => {
   });
 
   it("refuses a key that is not 32 bytes, naming the setting", () => {
-    expect(() => seal("x", { ...current, secretKey: "c2hvcnQ=" }, "ctx")).toThrow(/BERTH_SECRET_KEY must be 32 random bytes/);
+    expect(() => seal("x", { ...current, secretKey: "c2hvcnQ=" }, "ctx")).toThrow(
+      /BERTH_SECRET_KEY must be 32 random bytes/,
+    );
     expect(() => seal("x", { ...current, previousSecretKeys: "nokey" }, "ctx")).toThrow(/BERTH_PREVIOUS_SECRET_KEYS/);
   });
 });

@@ -1,20 +1,44 @@
 import { describe, expect, it } from "vitest";
-import { chooseCandidates, explainNoValidHost } from "../../../shared/scheduling/choose-candidates.ts";
-import type { PlacementRequest } from "../../../shared/scheduling/filters/filter.ts";
 import { validateCreateBody } from "../../../shared/containers/validate-create.ts";
 import type { HostRecord } from "../../../shared/hosts/record.ts";
+import { chooseCandidates, explainNoValidHost } from "../../../shared/scheduling/choose-candidates.ts";
+import type { PlacementRequest } from "../../../shared/scheduling/filters/filter.ts";
 
 const NOW = 1_000_000_000_000;
 
 function host(id: string, overrides: Partial<HostRecord> = {}): HostRecord {
   return {
-    id, hostname: id, cpus: 4, cpu_total_millis: 4000, cpu_used_millis: 0, mem_total: 4096, mem_used: 0, disk_total: 100, disk_used: 0,
-    total_containers: 0, architecture: "x86_64", os_type: "linux", os: "Debian", kernel_version: "6", labels: {}, runtimes: ["runc"],
-    availability_zone: "nova", queue_url: "q", enabled: true, disabled_reason: null, heartbeat_at: NOW, registered_at: "", ...overrides,
+    id,
+    hostname: id,
+    cpus: 4,
+    cpu_total_millis: 4000,
+    cpu_used_millis: 0,
+    mem_total: 4096,
+    mem_used: 0,
+    disk_total: 100,
+    disk_used: 0,
+    total_containers: 0,
+    architecture: "x86_64",
+    os_type: "linux",
+    os: "Debian",
+    kernel_version: "6",
+    labels: {},
+    runtimes: ["runc"],
+    availability_zone: "nova",
+    queue_url: "q",
+    enabled: true,
+    disabled_reason: null,
+    heartbeat_at: NOW,
+    registered_at: "",
+    ...overrides,
   };
 }
 
-function request(body: Record<string, unknown>, isAdmin = true, extra: Partial<PlacementRequest> = {}): PlacementRequest {
+function request(
+  body: Record<string, unknown>,
+  isAdmin = true,
+  extra: Partial<PlacementRequest> = {},
+): PlacementRequest {
   const spec = validateCreateBody({ image: "ab", ...body }, { isAdmin });
   return {
     spec,
@@ -32,7 +56,10 @@ function request(body: Record<string, unknown>, isAdmin = true, extra: Partial<P
 
 describe("chooseCandidates", () => {
   it("keeps the hosts that fit", () => {
-    const result = chooseCandidates([host("empty"), host("half", { cpu_used_millis: 2000, mem_used: 2048 }), host("full", { mem_used: 4096 })], request({ cpu: 1, memory: 512 }));
+    const result = chooseCandidates(
+      [host("empty"), host("half", { cpu_used_millis: 2000, mem_used: 2048 }), host("full", { mem_used: 4096 })],
+      request({ cpu: 1, memory: 512 }),
+    );
     expect(result.hosts.map((h) => h.id)).toEqual(["empty", "half"]);
   });
 
@@ -40,13 +67,21 @@ describe("chooseCandidates", () => {
     ["enough cpu", host("h", { cpu_used_millis: 3500 }), { cpu: 0.5 }],
     ["enough memory", host("h", { mem_used: 3584 }), { memory: 512 }],
     ["enough disk", host("h", { disk_used: 90 }), { disk: 10 }],
-    ["enough host ports", host("h", { ports_total: 2, ports_used: 0 }), { exposed_ports: { "80/tcp": {}, "443/tcp": {} } }],
+    [
+      "enough host ports",
+      host("h", { ports_total: 2, ports_used: 0 }),
+      { exposed_ports: { "80/tcp": {}, "443/tcp": {} } },
+    ],
     ["its availability zone", host("h", { availability_zone: "east" }), { availability_zone: "east" }],
     ["its runtime", host("h", { runtimes: ["runc", "runsc"] }), { runtime: "runsc" }],
     ["its labels", host("h", { labels: { zone: "b" } }), { hints: { "label:zone": "b" } }],
     ["the requested host by name", host("h"), { host: "h" }],
     ["the volume's host", host("h"), { __extra: { volumeHostId: "h" } }],
-    ["a group's host under affinity", host("h"), { hints: { group: "db", group_policy: "affinity" }, __extra: { groupHostIds: ["h"] } }],
+    [
+      "a group's host under affinity",
+      host("h"),
+      { hints: { group: "db", group_policy: "affinity" }, __extra: { groupHostIds: ["h"] } },
+    ],
   ])("keeps a host with %s", (_title, candidate, body) => {
     const { __extra, ...fields } = body as Record<string, unknown> & { __extra?: Partial<PlacementRequest> };
     expect(chooseCandidates([candidate], request(fields, true, __extra)).hosts).toEqual([candidate]);
@@ -54,21 +89,71 @@ describe("chooseCandidates", () => {
 
   it.each([
     ["a disabled host", host("h", { enabled: false }), {}, "1 unavailable (1 disabled)"],
-    ["a host without a recent heartbeat", host("h", { heartbeat_at: NOW - 181_000 }), {}, "1 unavailable (1 without a heartbeat for 180 s)"],
-    ["not enough cpu", host("h", { cpu_used_millis: 3800 }), { cpu: 0.5 }, "1 insufficient cpu (need 0.50, best has 0.20)"],
-    ["not enough memory", host("h", { mem_used: 4000 }), { memory: 512 }, "1 insufficient memory (need 512 MiB, best has 96 MiB)"],
-    ["not enough disk", host("h", { disk_used: 95 }), { disk: 10 }, "1 insufficient disk (need 10 GiB, best has 5 GiB)"],
-    ["zero capacity", host("h", { cpu_total_millis: 0, mem_total: 0 }), {}, "1 insufficient cpu (need 1.00, best has 0.00)"],
-    ["a label mismatch", host("h", { labels: { zone: "a" } }), { hints: { "label:zone": "b" } }, "1 label mismatch (want zone=b)"],
+    [
+      "a host without a recent heartbeat",
+      host("h", { heartbeat_at: NOW - 181_000 }),
+      {},
+      "1 unavailable (1 without a heartbeat for 180 s)",
+    ],
+    [
+      "not enough cpu",
+      host("h", { cpu_used_millis: 3800 }),
+      { cpu: 0.5 },
+      "1 insufficient cpu (need 0.50, best has 0.20)",
+    ],
+    [
+      "not enough memory",
+      host("h", { mem_used: 4000 }),
+      { memory: 512 },
+      "1 insufficient memory (need 512 MiB, best has 96 MiB)",
+    ],
+    [
+      "not enough disk",
+      host("h", { disk_used: 95 }),
+      { disk: 10 },
+      "1 insufficient disk (need 10 GiB, best has 5 GiB)",
+    ],
+    [
+      "zero capacity",
+      host("h", { cpu_total_millis: 0, mem_total: 0 }),
+      {},
+      "1 insufficient cpu (need 1.00, best has 0.00)",
+    ],
+    [
+      "a label mismatch",
+      host("h", { labels: { zone: "a" } }),
+      { hints: { "label:zone": "b" } },
+      "1 label mismatch (want zone=b)",
+    ],
     ["another availability zone", host("h"), { availability_zone: "east" }, "1 not in availability zone east"],
     ["another requested host", host("h"), { host: "other" }, "1 is not the requested host other"],
     ["a forced-down host", host("h", { forced_down: true }), {}, "1 unavailable (1 without a heartbeat for 180 s)"],
     ["a missing runtime", host("h"), { runtime: "runsc" }, "1 without runtime runsc"],
-    ["too few host ports", host("h", { ports_total: 1, ports_used: 0 }), { exposed_ports: { "80/tcp": {}, "443/tcp": {} } }, "1 insufficient host ports (need 2, best has 1)"],
-    ["a host without the mounted volume", host("h"), { __extra: { volumeHostId: "other" } }, "1 not where the mounted volume is"],
+    [
+      "too few host ports",
+      host("h", { ports_total: 1, ports_used: 0 }),
+      { exposed_ports: { "80/tcp": {}, "443/tcp": {} } },
+      "1 insufficient host ports (need 2, best has 1)",
+    ],
+    [
+      "a host without the mounted volume",
+      host("h"),
+      { __extra: { volumeHostId: "other" } },
+      "1 not where the mounted volume is",
+    ],
     ["a host already tried", host("h"), { __extra: { excludedHostIds: ["h"] } }, "1 already tried for this container"],
-    ["a host with a member of an anti-affinity group", host("h"), { hints: { group: "web", group_policy: "anti-affinity" }, __extra: { groupHostIds: ["h"] } }, "1 already running a member of group web (anti-affinity)"],
-    ["a host away from an affinity group", host("h"), { hints: { group: "db", group_policy: "affinity" }, __extra: { groupHostIds: ["other"] } }, "1 not where group db runs (affinity)"],
+    [
+      "a host with a member of an anti-affinity group",
+      host("h"),
+      { hints: { group: "web", group_policy: "anti-affinity" }, __extra: { groupHostIds: ["h"] } },
+      "1 already running a member of group web (anti-affinity)",
+    ],
+    [
+      "a host away from an affinity group",
+      host("h"),
+      { hints: { group: "db", group_policy: "affinity" }, __extra: { groupHostIds: ["other"] } },
+      "1 not where group db runs (affinity)",
+    ],
   ])("rejects %s and says why", (_title, candidate, body, phrase) => {
     const { __extra, ...fields } = body as Record<string, unknown> & { __extra?: Partial<PlacementRequest> };
     const req = request(fields, true, __extra);
@@ -79,14 +164,25 @@ describe("chooseCandidates", () => {
 
   it("counts each rejected host once, under the first filter it fails", () => {
     const req = request({ memory: 1024 });
-    const hosts = [host("a", { mem_used: 4000 }), host("b", { mem_used: 3900 }), host("c", { enabled: false, mem_used: 4096 })];
+    const hosts = [
+      host("a", { mem_used: 4000 }),
+      host("b", { mem_used: 3900 }),
+      host("c", { enabled: false, mem_used: 4096 }),
+    ];
     const result = chooseCandidates(hosts, req);
-    expect(explainNoValidHost(3, result.rejections, req)).toBe("No valid host was found: 3 hosts: 1 unavailable (1 disabled); 2 insufficient memory (need 1024 MiB, best has 196 MiB).");
+    expect(explainNoValidHost(3, result.rejections, req)).toBe(
+      "No valid host was found: 3 hosts: 1 unavailable (1 disabled); 2 insufficient memory (need 1024 MiB, best has 196 MiB).",
+    );
   });
 
   it("lets an affinity group start anywhere, and an anti-affinity group use every other host", () => {
-    expect(chooseCandidates([host("a"), host("b")], request({ hints: { group: "db", group_policy: "affinity" } })).hosts).toHaveLength(2);
-    const spread = chooseCandidates([host("a"), host("b")], request({ hints: { group: "web" } }, true, { groupHostIds: ["a"] }));
+    expect(
+      chooseCandidates([host("a"), host("b")], request({ hints: { group: "db", group_policy: "affinity" } })).hosts,
+    ).toHaveLength(2);
+    const spread = chooseCandidates(
+      [host("a"), host("b")],
+      request({ hints: { group: "web" } }, true, { groupHostIds: ["a"] }),
+    );
     expect(spread.hosts.map((h) => h.id)).toEqual(["b"]);
   });
 

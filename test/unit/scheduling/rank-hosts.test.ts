@@ -6,9 +6,29 @@ import { STRATEGIES } from "../../../shared/scheduling/weighers/strategies.ts";
 
 function host(id: string, usedShare: number, overrides: Partial<HostRecord> = {}): HostRecord {
   return {
-    id, hostname: id, cpus: 4, cpu_total_millis: 4000, cpu_used_millis: 4000 * usedShare, mem_total: 4000, mem_used: 4000 * usedShare,
-    disk_total: 100, disk_used: 0, total_containers: 0, architecture: "x86_64", os_type: "linux", os: "", kernel_version: "", labels: {},
-    runtimes: [], availability_zone: "nova", queue_url: "", enabled: true, disabled_reason: null, heartbeat_at: 0, registered_at: "", ...overrides,
+    id,
+    hostname: id,
+    cpus: 4,
+    cpu_total_millis: 4000,
+    cpu_used_millis: 4000 * usedShare,
+    mem_total: 4000,
+    mem_used: 4000 * usedShare,
+    disk_total: 100,
+    disk_used: 0,
+    total_containers: 0,
+    architecture: "x86_64",
+    os_type: "linux",
+    os: "",
+    kernel_version: "",
+    labels: {},
+    runtimes: [],
+    availability_zone: "nova",
+    queue_url: "",
+    enabled: true,
+    disabled_reason: null,
+    heartbeat_at: 0,
+    registered_at: "",
+    ...overrides,
   };
 }
 
@@ -33,7 +53,9 @@ describe("weighers", () => {
   });
 
   it("picks at random among the best host_subset_size, and the same request id picks the same", () => {
-    const firsts = new Set(Array.from({ length: 50 }, (_, i) => rankHosts(hosts, "binpack", 3, seededRandom(`req-${i}`))[0]!.host.id));
+    const firsts = new Set(
+      Array.from({ length: 50 }, (_, i) => rankHosts(hosts, "binpack", 3, seededRandom(`req-${i}`))[0]!.host.id),
+    );
     expect([...firsts].sort()).toEqual(["full-ish", "half", "quarter"]);
     const replay = (id: string) => rankHosts(hosts, "random", 2, seededRandom(id)).map((r) => r.host.id);
     expect(replay("req-42")).toEqual(replay("req-42"));
