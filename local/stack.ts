@@ -133,8 +133,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const agentStateDir = (slot: number) => `${stageState}/agent-${slot}`;
   const portRange = environment.BERTH_HOST_PORT_RANGE ?? process.env.BERTH_HOST_PORT_RANGE ?? "30000-32767";
   mkdirSync(stageState, { recursive: true });
-  // Inside the project, where the agent's packages resolve (the data folder may be anywhere).
-  const agentEntry = await bundleHostAgent(`${PROJECT_ROOT}.build/agents/${options.stage}/${AGENT_PROGRAM}`);
+  // Inside the project, where the agent's packages resolve (the data folder may be anywhere),
+  // and outside .build/, which packaging empties.
+  const agentEntry = await bundleHostAgent(`${PROJECT_ROOT}.berth/agent-bundles/${options.stage}/${AGENT_PROGRAM}`);
   const startAgent = (extra: Record<string, string> = {}) => {
     let slot = 0;
     while (slots.has(slot) && isAlive(slots.get(slot)!)) slot++;
