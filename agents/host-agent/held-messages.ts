@@ -75,23 +75,34 @@ export class HeldMessages {
 }
 
 /**
- * At start, before polling: makes the messages a previous run of this agent
- * held visible again at once (ChangeMessageVisibility 0), so their work
- * resumes now rather than after their visibility timeout. Handles of
- * messages since deleted, or received again, are refused by the queue and
- * skipped. Returns how many were handed back.
+ * At start: the receipt handles a previous run of this agent held when it
+ * stopped (none after a first start, or when the file names another queue).
+ * Read before this run's HeldMessages writes the file anew.
  */
-export async function returnHeldMessages(file: string, queueUrl: string, sqs: SQSClient): Promise<number> {
-  let held: HeldFile;
+export async function readHeldMessages(file: string, queueUrl: string): Promise<string[]> {
   try {
-    held = JSON.parse(await readFile(file, "utf8")) as HeldFile;
+    const held = JSON.parse(await readFile(file, "utf8")) as HeldFile;
+    return held.queue_url === queueUrl ? held.handles : [];
   } catch {
-    return 0; // nothing held, or a first start
+    return []; // nothing held, or a first start
   }
-  if (held.queue_url !== queueUrl || held.handles.length === 0) return 0;
+}
+
+/**
+ * Makes the messages a previous run held visible again at once
+ * (ChangeMessageVisibility 0), so their work resumes now rather than after
+ * their visibility timeout. Call it only once a dead run's long poll has
+ * surely ended (`pollWaitSeconds` after this run started): the queue hands a
+ * message made visible during an open long poll to that poll, even when its
+ * caller is gone, and the message is then hidden for a whole visibility
+ * timeout again. Handles of messages since deleted, or received again, are
+ * refused by the queue and skipped. Returns how many were handed back.
+ */
+export async function returnHeldMessages(handles: string[], queueUrl: string, sqs: SQSClient): Promise<number> {
+  if (handles.length === 0) return 0;
   let returned = 0;
-  for (let start = 0; start < held.handles.length; start += 10) {
-    const batch = held.handles.slice(start, start + 10);
+  for (let start = 0; start < handles.length; start += 10) {
+    const batch = handles.slice(start, start + 10);
     try {
       const answer = await sqs.send(
         new ChangeMessageVisibilityBatchCommand({
@@ -106,7 +117,7 @@ export async function returnHeldMessages(file: string, queueUrl: string, sqs: SQ
       });
     }
   }
-  log("info", "returned the messages a previous run of this agent held", { held: held.handles.length, returned });
+  log("info", "returned the messages a previous run of this agent held", { held: handles.length, returned });
   return returned;
 }
 

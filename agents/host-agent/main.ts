@@ -9,7 +9,7 @@ import { DockerEventFollower } from "./docker-events.ts";
 import { Engine } from "./engine.ts";
 import { healerFor } from "./heal-container.ts";
 import { Heartbeat } from "./heartbeat.ts";
-import { HeldMessages, heldMessagesFile, returnHeldMessages } from "./held-messages.ts";
+import { HeldMessages, heldMessagesFile, readHeldMessages, returnHeldMessages } from "./held-messages.ts";
 import { hostIdentity } from "./host-identity.ts";
 import { HostPortAllocator } from "./host-ports.ts";
 import { doImageWork } from "./image-work.ts";
@@ -46,7 +46,7 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   const answerer = new QueryAnswerer(docker, stores, host.id);
   const sessions = new SessionBridges(docker, stores, host.id);
   const heldFile = heldMessagesFile(config.stateDir);
-  await returnHeldMessages(heldFile, host.queue_url, sqs);
+  const previouslyHeld = await readHeldMessages(heldFile, host.queue_url);
   const held = new HeldMessages(heldFile, host.queue_url);
   await held.persist();
   const poller = new Poller(
@@ -78,6 +78,9 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   events.start();
   periodicSync.start();
   poller.start();
+  // A previous run's long poll ends at most pollWaitSeconds after it died, which was before this process began.
+  const longPollsEnded = Math.max(0, (config.pollWaitSeconds + 1) * 1000 - process.uptime() * 1000);
+  const returning = setTimeout(() => void returnHeldMessages(previouslyHeld, host.queue_url, sqs), longPollsEnded);
   log("info", "host agent started", {
     host_id: host.id,
     hostname: host.hostname,
@@ -88,6 +91,7 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   return {
     host,
     async stop() {
+      clearTimeout(returning);
       sessions.closeAll();
       await poller.stop();
       await held.flushed();
