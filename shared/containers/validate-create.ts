@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { ForbiddenError, InvalidFieldError, PayloadTooLargeError } from "../errors.ts";
 import { type ApiVersion, DEFAULT_API_VERSION } from "../http/microversion.ts";
 import { isCommittedImage } from "../images/committed-images.ts";
+import { parseAvailabilityZone } from "../scheduling/forced-host.ts";
 import { isStrategy, STRATEGIES } from "../scheduling/weighers/strategies.ts";
 import { validateMounts } from "../volumes/mounts.ts";
 import { commandField } from "./command-field.ts";
@@ -82,6 +83,10 @@ export function validateCreateBody(
   const requestedHost = input.host === undefined || input.host === null ? null : stringOfLength(input, "host", 1, 255);
   if (requestedHost !== null && !options.isAdmin)
     throw new ForbiddenError("Only an admin may choose the host (field host).");
+  const zone = parseAvailabilityZone(optionalString(input, "availability_zone", 1, 255), {
+    isAdmin: options.isAdmin,
+    requestedHost,
+  });
   const runtime = optionalString(input, "runtime", 1, 255);
   if (runtime !== null && !options.isAdmin)
     throw new ForbiddenError("Only an admin may choose the runtime (field runtime).");
@@ -117,7 +122,7 @@ export function validateCreateBody(
         ? null
         : matches(input, "hostname", stringOfLength(input, "hostname", 2, 63), HOSTNAME_PATTERN),
     runtime,
-    availability_zone: optionalString(input, "availability_zone", 1, 255),
+    availability_zone: zone.zone,
     image_pull_policy:
       input.image_pull_policy === undefined || input.image_pull_policy === null
         ? defaultPullPolicy(image)
@@ -135,7 +140,8 @@ export function validateCreateBody(
     hints: placementHints(input),
     healthcheck: healthcheck(input),
     exposed_ports: exposedPorts(input),
-    requested_host: requestedHost,
+    requested_host: zone.forcedHost ?? requestedHost,
+    forced_host: zone.forcedHost !== null,
     mounts: validateMounts(input.mounts),
     registry: optionalString(input, "registry", 1, 255),
   });

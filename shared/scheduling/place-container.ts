@@ -5,6 +5,7 @@ import type { ClaimOutcome } from "../store/containers.ts";
 import type { HostStore } from "../store/hosts.ts";
 import { chooseCandidates, explainNoValidHost } from "./choose-candidates.ts";
 import type { PlacementRequest } from "./filters/filter.ts";
+import { FILTERS_A_FORCED_HOST_SKIPS } from "./forced-host.ts";
 import { HostSnapshot } from "./host-snapshot.ts";
 import { type RankedHost, rankHosts } from "./rank-hosts.ts";
 import { seededRandom } from "./seeded-random.ts";
@@ -18,6 +19,8 @@ export interface PlacementExplanation {
   candidates: number;
   attempts: number;
   scores: Array<{ host: string; score: number }>;
+  /** An admin forced the host through `availability_zone`: these filters were not run. */
+  forced_host_skipped_filters?: string[];
 }
 
 export type Placement =
@@ -59,7 +62,15 @@ export async function placeContainer(
 
   for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS && ranked.length > 0; attempt++) {
     const { host } = ranked[0]!;
-    const explanation = { strategy: request.strategy, candidates: candidates.length, attempts: attempt, scores };
+    const explanation: PlacementExplanation = {
+      strategy: request.strategy,
+      candidates: candidates.length,
+      attempts: attempt,
+      scores,
+      ...(request.spec.forced_host
+        ? { forced_host_skipped_filters: FILTERS_A_FORCED_HOST_SKIPS.map((filter) => filter.name) }
+        : {}),
+    };
     const outcome = await claimOnHost(host, explanation);
     if (outcome === "placed") {
       snapshot.learn(host.id, withClaim(host, claim));

@@ -461,6 +461,7 @@ export class ContainerStore {
       host_id: host.id,
       host: host.hostname,
       requested_host: null,
+      forced_host: false,
       container_id: null,
       published_ports: null,
       addresses: null,
