@@ -8,6 +8,7 @@ import { ImageStore } from "./images.ts";
 import { QuotaStore } from "./quotas.ts";
 import { RegistryStore } from "./registries.ts";
 import { ReplyStore } from "./replies.ts";
+import { RequestCounterStore } from "./request-counters.ts";
 import { SessionStore } from "./sessions.ts";
 import { TombstoneStore } from "./tombstones.ts";
 import { VolumeStore } from "./volumes.ts";
@@ -23,6 +24,7 @@ export interface Stores {
   registries: RegistryStore;
   tombstones: TombstoneStore;
   sessions: SessionStore;
+  requestCounters: RequestCounterStore;
 }
 
 /** The stores over the shared client, or over `db` (e.g. one whose reads are metered). */
@@ -41,5 +43,6 @@ export function storesFor(config: BerthConfig, db: DynamoDBDocumentClient = docu
     registries: new RegistryStore(db, config.tableName),
     tombstones,
     sessions: new SessionStore(db, config.tableName),
+    requestCounters: new RequestCounterStore(db, config.tableName),
   };
 }
