@@ -76,7 +76,7 @@ async function place(config: ReturnType<typeof readConfig>, project: string, cou
       next++;
       const spec = validateCreateBody(
         { image: "berth-test/busybox:1", cpu: 0.1, memory: 16, disk: 1 },
-        { isAdmin: false },
+        { caller: { projectId: "bench", userId: "bench", roles: ["member"] } },
       );
       const record = await createContainer(
         { spec, run: false, idempotencyKey: undefined, fingerprintOf: null },

@@ -1,7 +1,8 @@
 import type { MiddlewareObj } from "@middy/core";
+import { allows } from "../../auth/policy.ts";
 import { TooManyRequestsError } from "../../errors.ts";
 import { storesFor } from "../../store/stores.ts";
-import { type HttpContext, type HttpEvent, isAdmin } from "../context.ts";
+import type { HttpContext, HttpEvent } from "../context.ts";
 import type { HttpResponse } from "../responses.ts";
 import { requestKindOf } from "../throttle-settings.ts";
 
@@ -19,7 +20,7 @@ export function throttleProjects(): MiddlewareObj<HttpEvent, HttpResponse, Error
   return {
     before: async (request) => {
       const { config, caller } = request.context;
-      if (isAdmin(caller)) return;
+      if (allows(caller, "berth:unthrottled")) return;
       const kind = requestKindOf(request.event.requestContext?.http?.method);
       const windowMs = config.throttle.windowSeconds * 1000;
       const now = Date.now();
