@@ -32,10 +32,19 @@ export function storesFor(config: BerthConfig, db: DynamoDBDocumentClient = docu
   const quotas = new QuotaStore(db, config.tableName);
   const tombstones = new TombstoneStore(db, config.tableName, config.tombstoneDays);
   const volumes = new VolumeStore(db, config.tableName, tombstones);
+  const actions = new ActionStore(db, config.tableName);
   return {
-    containers: new ContainerStore(db, config.tableName, quotas, volumes, tombstones, config.operationTimeoutSeconds),
+    containers: new ContainerStore(
+      db,
+      config.tableName,
+      quotas,
+      volumes,
+      tombstones,
+      actions,
+      config.operationTimeoutSeconds,
+    ),
     hosts: new HostStore(db, config.tableName),
-    actions: new ActionStore(db, config.tableName),
+    actions,
     replies: new ReplyStore(db, config.tableName),
     quotas,
     volumes,

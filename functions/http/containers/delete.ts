@@ -30,6 +30,7 @@ export const handler = httpHandler(async (event, context) => {
   if (!record.host_id) {
     if (!allowedIn.includes(record.status)) throw new ContainerStateConflictError("delete", record.status, record.uuid);
     await stores.containers.removeAndRelease(record);
+    await stores.containers.forgetActionsOfDeleted(record.uuid);
     return noContent();
   }
   await submitContainerRequest(
