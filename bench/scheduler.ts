@@ -161,7 +161,7 @@ async function place(
       const started = performance.now();
       const spec = validateCreateBody(
         { image: "berth-test/busybox:1", cpu: 0.1, memory: 16, disk: 1, ...(strategy ? { hints: { strategy } } : {}) },
-        { isAdmin: false },
+        { caller: { projectId: "bench", userId: "bench", roles: ["member"] } },
       );
       const record = await createContainer(
         { spec, run: false, idempotencyKey: undefined, fingerprintOf: null },

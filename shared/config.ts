@@ -1,6 +1,7 @@
 import type { Identity } from "./auth/identity.ts";
 import { readAuthentication } from "./auth/read-authentication.ts";
 import type { JwtSettings } from "./auth/verify-jwt.ts";
+import { readThrottleSettings, type ThrottleSettings } from "./http/throttle-settings.ts";
 
 export { DEFAULT_DEV_TOKENS } from "./auth/dev-tokens.ts";
 export type { Identity } from "./auth/identity.ts";
@@ -51,6 +52,8 @@ export interface BerthConfig {
   previousSecretKeys: string | undefined;
   /** Bearer JWTs from this issuer are verified when set (e.g. Amazon Cognito). */
   jwt: JwtSettings | undefined;
+  /** Each project's request limits per fixed window (the cloud admin is exempt). */
+  throttle: ThrottleSettings;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
@@ -73,6 +76,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     secretKey: env.BERTH_SECRET_KEY || undefined,
     secretKeyId: env.BERTH_SECRET_KEY_ID || "k1",
     previousSecretKeys: env.BERTH_PREVIOUS_SECRET_KEYS || undefined,
+    throttle: readThrottleSettings(env),
   };
 }
 

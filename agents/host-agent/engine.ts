@@ -204,6 +204,7 @@ const OPERATIONS: Record<ContainerOperation, OperationHandler> = {
       released ? "Success" : "Error",
       released ? null : "the container changed while it was being deleted",
     );
+    await stores.containers.forgetActionsOfDeleted(op.record.uuid);
   },
 };
 

@@ -173,7 +173,7 @@ describe("serverless package (osls, offline)", () => {
     expect(refused.stdout + refused.stderr).not.toContain(key);
   }, 120_000);
 
-  it("with BERTH_IDENTITY_PROVIDER=cognito, makes a user pool with the project claim and the two groups, and trusts it", () => {
+  it("with BERTH_IDENTITY_PROVIDER=cognito, makes a user pool with the project claim and the three role groups, and trusts it", () => {
     const printed = serverless(["print", "--format", "json"], {
       BERTH_IDENTITY_PROVIDER: "cognito",
       BERTH_SECRET_KEY: SECRET_KEY_REFERENCE,
@@ -188,7 +188,7 @@ describe("serverless package (osls, offline)", () => {
     const groups = Object.values<any>(resources)
       .filter((resource) => resource.Type === "AWS::Cognito::UserPoolGroup")
       .map((group) => group.Properties.GroupName);
-    expect(groups.sort()).toEqual(["admin", "member"]);
+    expect(groups.sort()).toEqual(["admin", "member", "project_admin"]);
     const client = Object.values<any>(resources).find((resource) => resource.Type === "AWS::Cognito::UserPoolClient");
     expect(client.Properties.WriteAttributes ?? []).not.toContain("custom:project_id");
     const { BERTH_JWT_ISSUER, BERTH_JWT_AUDIENCE } = config.provider.environment;

@@ -43,7 +43,10 @@ const claim = { cpuMillis: 100, memory: 16, disk: 1 };
 
 function request(requestId: string): PlacementRequest {
   return {
-    spec: validateCreateBody({ image: "ab", cpu: 0.1, memory: 16, disk: 1 }, { isAdmin: false }),
+    spec: validateCreateBody(
+      { image: "ab", cpu: 0.1, memory: 16, disk: 1 },
+      { caller: { projectId: "p", userId: "u", roles: ["member"] } },
+    ),
     cpuMillis: 100,
     now: NOW,
     hostDownAfterSeconds: 180,
