@@ -7,6 +7,7 @@ import { readAgentConfig } from "./config.ts";
 import { DockerDriver } from "./docker-driver.ts";
 import { DockerEventFollower } from "./docker-events.ts";
 import { Engine } from "./engine.ts";
+import { applyHostFirewall, HostFirewallUnavailableError } from "./firewall/host-firewall.ts";
 import { healerFor } from "./heal-container.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { HeldMessages, heldMessagesFile, readHeldMessages, returnHeldMessages } from "./held-messages.ts";
@@ -29,6 +30,11 @@ import { removeVolumeIfDeleted } from "./sweep-volumes.ts";
 export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   const config = readAgentConfig(env);
   const lock = lockStateDir(config.stateDir);
+  // Before any container of this host is started or recovered, and before the host takes work.
+  await applyHostFirewall(config.hostFirewall, config.hostFirewallAllowedPorts).catch((error: unknown) => {
+    lock.release();
+    throw error;
+  });
   const docker = new DockerDriver(config.dockerSocket, config.tableName, deniedNetworks(config.deniedRegistryNetworks));
   const stores = storesFor(config);
   const sqs = sqsClientFor(config);
@@ -106,7 +112,8 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const agent = await startAgent().catch((error: unknown) => {
     log("error", "the host agent could not start", {
-      error: error instanceof StateDirHeldError ? error.message : error,
+      error:
+        error instanceof StateDirHeldError || error instanceof HostFirewallUnavailableError ? error.message : error,
     });
     process.exit(1);
   });
