@@ -91,17 +91,41 @@ describe("a member's container and its host", () => {
 
 describe("the host's isolation rules", () => {
   it("are installed once however often an agent starts, ahead of Docker's own rules", async () => {
+    const jumpsBefore = await isolationJumpsByChain("ipv4");
     await installHostIsolation(iptables, "ipv4", []);
+    const jumps = await isolationJumpsByChain("ipv4");
+    // Agents of other test files may start at the same moment: the count must not grow, whatever it is.
+    expect(jumps).toEqual(jumpsBefore);
     for (const chain of ["INPUT", "DOCKER-USER"]) {
-      const rules = (await iptables.run("ipv4", ["-S", chain])).split("\n").filter((line) => line.startsWith("-A"));
-      expect(rules.slice(0, 2), chain).toEqual([
-        `-A ${chain} -i docker0 -j ${ISOLATION_CHAIN}`,
-        `-A ${chain} -i br-+ -j ${ISOLATION_CHAIN}`,
-      ]);
-      expect(
-        rules.filter((line) => line.includes(ISOLATION_CHAIN)),
-        chain,
-      ).toHaveLength(2);
+      expect(new Set(jumps[chain]!.ours), chain).toEqual(
+        new Set([`-A ${chain} -i docker0 -j ${ISOLATION_CHAIN}`, `-A ${chain} -i br-+ -j ${ISOLATION_CHAIN}`]),
+      );
+      expect(jumps[chain]!.oursFirst, chain).toBe(true);
     }
   });
+
+  it("are installed for IPv6 too where the host has ip6tables, from FORWARD where Docker keeps no DOCKER-USER", async () => {
+    const ip6tables = await iptables.run("ipv6", ["-S"]).catch(() => undefined);
+    if (ip6tables === undefined) return;
+    expect(await hostIsolationInstalled(iptables, "ipv6")).toBe(true);
+    const forwardChain = ip6tables.includes("-N DOCKER-USER") ? "DOCKER-USER" : "FORWARD";
+    const jumps = await isolationJumpsByChain("ipv6", ["INPUT", forwardChain]);
+    expect(jumps[forwardChain]!.ours.length).toBeGreaterThanOrEqual(2);
+    expect(jumps[forwardChain]!.oursFirst).toBe(true);
+    expect(await iptables.run("ipv6", ["-S", ISOLATION_CHAIN])).toContain("-d fd00:ec2::254/128 -j REJECT");
+  });
 });
+
+/** Per chain: the rules jumping to the isolation chain, and whether they all come before any other rule. */
+async function isolationJumpsByChain(
+  family: "ipv4" | "ipv6",
+  chains = ["INPUT", "DOCKER-USER"],
+): Promise<Record<string, { ours: string[]; oursFirst: boolean }>> {
+  const byChain: Record<string, { ours: string[]; oursFirst: boolean }> = {};
+  for (const chain of chains) {
+    const rules = (await iptables.run(family, ["-S", chain])).split("\n").filter((line) => line.startsWith("-A"));
+    const ours = rules.filter((line) => line.endsWith(`-j ${ISOLATION_CHAIN}`));
+    byChain[chain] = { ours, oursFirst: rules.slice(0, ours.length).every((line) => ours.includes(line)) };
+  }
+  return byChain;
+}
