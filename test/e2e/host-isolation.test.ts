@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   hostIsolationInstalled,
@@ -20,7 +21,8 @@ let installedBefore: boolean;
 beforeAll(async () => {
   // The agent keeps its rules when it stops; this test takes away only what it brought.
   installedBefore = await hostIsolationInstalled(iptables, "ipv4");
-  berth = await startBerth();
+  // A short sync period: the agent puts back rules taken away within it.
+  berth = await startBerth({ environment: { BERTH_SYNC_SECONDS: "2" } });
   const web = await berth.api("POST", "/v1/containers?run=true", {
     token: MEMBER_TOKEN,
     body: { name: "web", image: TEST_IMAGE, command: ["httpd", "-f", "-p", "80"], memory: 16, cpu: 0.1 },
@@ -102,6 +104,18 @@ describe("the host's isolation rules", () => {
       );
       expect(jumps[chain]!.oursFirst, chain).toBe(true);
     }
+  });
+
+  it("are put back by the agent when something takes them away", async () => {
+    const jump = ["INPUT", "-i", "br-+", "-j", ISOLATION_CHAIN];
+    while ((await isolationJumpsByChain("ipv4")).INPUT!.ours.includes(`-A ${jump.join(" ")}`))
+      await iptables.run("ipv4", ["-D", ...jump]);
+    const deadline = Date.now() + 15_000;
+    while (!(await isolationJumpsByChain("ipv4")).INPUT!.ours.includes(`-A ${jump.join(" ")}`)) {
+      if (Date.now() > deadline) throw new Error("the agent did not put the INPUT jump back within 15 s");
+      await sleep(250);
+    }
+    expect(await probeReaches(gateway, EMULATOR_PORT)).toBe(false);
   });
 
   it("are installed for IPv6 too where the host has ip6tables, from FORWARD where Docker keeps no DOCKER-USER", async () => {

@@ -55,3 +55,21 @@ export async function applyHostFirewall(
   log("info", "host isolation rules installed", { allowed_host_ports: allowed });
   return "installed";
 }
+
+/**
+ * Puts back what a firewall reload, an administrator or a daemon took away
+ * from rules the agent installed at start; run every BERTH_SYNC_SECONDS.
+ */
+export async function keepHostIsolation(
+  allowed: AllowedHostPort[],
+  iptables: Iptables = systemIptables(),
+): Promise<void> {
+  for (const family of ["ipv4", "ipv6"] as const) {
+    const { jumpsAdded } = await installHostIsolation(iptables, family, allowed).catch((error: unknown) => {
+      if (family === "ipv4") throw error;
+      return { jumpsAdded: 0 };
+    });
+    if (jumpsAdded > 0)
+      log("warn", "host isolation rules had been taken away: put back", { family, jumps: jumpsAdded });
+  }
+}

@@ -18,13 +18,17 @@ export async function installHostIsolation(
   iptables: Iptables,
   family: IpFamily,
   allowed: AllowedHostPort[],
-): Promise<void> {
+): Promise<{ jumpsAdded: number }> {
   await iptables.restore(family, isolationChainRuleset(family, allowed));
   const forwardChain = (await ruleHolds(iptables, family, ["-S", "DOCKER-USER"])) ? "DOCKER-USER" : "FORWARD";
+  let jumpsAdded = 0;
   // Inserted at the top one after the other, the last inserted ends first: go through them backwards.
   for (const jump of isolationJumps(forwardChain).reverse())
-    if (!(await ruleHolds(iptables, family, ["-C", jump.chain, ...jump.spec])))
+    if (!(await ruleHolds(iptables, family, ["-C", jump.chain, ...jump.spec]))) {
       await iptables.run(family, ["-I", jump.chain, "1", ...jump.spec]);
+      jumpsAdded++;
+    }
+  return { jumpsAdded };
 }
 
 /** Whether one family's isolation chain is in place (jumps aside). */

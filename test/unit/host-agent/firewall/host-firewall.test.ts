@@ -3,6 +3,7 @@ import { readAgentConfig } from "../../../../agents/host-agent/config.ts";
 import {
   applyHostFirewall,
   HostFirewallUnavailableError,
+  keepHostIsolation,
 } from "../../../../agents/host-agent/firewall/host-firewall.ts";
 import { type Iptables, IptablesError } from "../../../../agents/host-agent/firewall/iptables.ts";
 
@@ -56,6 +57,15 @@ describe("applyHostFirewall", () => {
     const iptables = fakeIptables();
     expect(await applyHostFirewall("off", [], iptables)).toBe("off");
     expect(iptables.calls).toEqual([]);
+  });
+});
+
+describe("keepHostIsolation", () => {
+  it("refreshes both families; a host that cannot keep its IPv4 rules says so, IPv6 alone does not", async () => {
+    const iptables = fakeIptables();
+    await keepHostIsolation([], iptables);
+    expect(iptables.calls.filter((call) => call.includes(" restore "))).toHaveLength(2);
+    await expect(keepHostIsolation([], fakeIptables(denied))).rejects.toThrow(/Permission denied/);
   });
 });
 
