@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadServerlessConfig, PROJECT_ROOT } from "../../local/serverless-config.ts";
 
@@ -34,10 +34,10 @@ function serverless(command: string[], env: Record<string, string>) {
 }
 
 /** A second packaging into a folder of its own, removed afterwards. */
-function packageElsewhere(env: Record<string, string>) {
+function packageElsewhere(env: Record<string, string>, options: string[] = []) {
   const folder = mkdtempSync(join(tmpdir(), "berth-package-"));
   try {
-    return serverless(["package", "--package", folder], env);
+    return serverless(["package", "--package", folder, ...options], env);
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
@@ -61,6 +61,34 @@ function loadServerlessConfigFunctions(): Record<string, unknown> {
 
 function resourcesOfType(type: string): Array<[string, any]> {
   return Object.entries<any>(template.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+/** The roles the functions run with, by logical id. */
+function functionRoles(): Array<[string, any]> {
+  const ids = new Set(resourcesOfType("AWS::Lambda::Function").map(([, fn]) => fn.Properties.Role["Fn::GetAtt"][0]));
+  return resourcesOfType("AWS::IAM::Role").filter(([id]) => ids.has(id));
+}
+
+function statementsOf(role: any): any[] {
+  return role.Properties.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement);
+}
+
+/** Every action a function's role allows, sorted. */
+function allowedActions(functionId: string): string[] {
+  const role = template.Resources[`${functionId}LambdaRole`];
+  const allowed = statementsOf(role).filter((statement) => statement.Effect === "Allow");
+  return [...new Set(allowed.flatMap((statement) => [statement.Action].flat()))].sort();
+}
+
+/** Packages from a variant of serverless.yml, written beside it for the run and removed afterwards. */
+function packageWithConfig(text: string) {
+  const file = join(PROJECT_ROOT, `serverless.variant-${process.pid}.yml`);
+  writeFileSync(file, text);
+  try {
+    return packageElsewhere({ ...DEPLOYER_ENV }, ["--config", basename(file)]);
+  } finally {
+    rmSync(file, { force: true });
+  }
 }
 
 describe("serverless package (osls, offline)", () => {
@@ -141,6 +169,76 @@ describe("serverless package (osls, offline)", () => {
     expect(text).not.toContain("stray-dev-token");
     expect(text).not.toContain("berth-dev-");
   });
+
+  it("gives every function a role of its own, and makes no shared one", () => {
+    const functions = resourcesOfType("AWS::Lambda::Function");
+    const roleIds = functions.map(([, fn]) => fn.Properties.Role["Fn::GetAtt"][0]);
+    expect(new Set(roleIds).size).toBe(functions.length);
+    for (const id of roleIds) expect(template.Resources[id].Type).toBe("AWS::IAM::Role");
+    expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+    expect(functionRoles()).toHaveLength(functions.length);
+  });
+
+  it("grants no function DynamoDB or SQS on every resource, nor every index or every action", () => {
+    for (const [name, statement] of functionRoles().flatMap(([name, role]) =>
+      statementsOf(role).map((s) => [name, s]),
+    )) {
+      if (statement.Effect !== "Allow") continue;
+      const actions: string[] = [statement.Action].flat();
+      if (!actions.some((action) => /^(dynamodb|sqs):/.test(action))) continue;
+      expect(actions, name).not.toContain("dynamodb:*");
+      expect(actions, name).not.toContain("sqs:*");
+      expect([statement.Resource].flat(), name).not.toContain("*");
+      expect(JSON.stringify(statement.Resource), name).not.toContain("index/*");
+      expect(JSON.stringify(statement.Resource), name).not.toMatch(/"\*"/);
+    }
+  });
+
+  it("gives each function only what it touches: none for version discovery, no writes for a list, the dead letters to one", () => {
+    expect(allowedActions("Versions")).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
+    expect(allowedActions("IssueIdentityToken")).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
+    expect(allowedActions("ListContainers")).toEqual([
+      "dynamodb:GetItem",
+      "dynamodb:Query",
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+    ]);
+    expect(allowedActions("CreateContainer")).toContain("sqs:SendMessage");
+    expect(allowedActions("ShowRegistry")).not.toContain("dynamodb:PutItem");
+    const consumers = functionRoles().filter(([, role]) => JSON.stringify(role).includes("sqs:ReceiveMessage"));
+    expect(consumers.map(([name]) => name)).toEqual(["DeadLettersLambdaRole"]);
+    const relays = functionRoles().filter(([, role]) => JSON.stringify(role).includes("execute-api:ManageConnections"));
+    expect(relays.map(([name]) => name).sort()).toEqual(["SessionDisconnectLambdaRole", "SessionRelayLambdaRole"]);
+    // Indexes by name: the reconciler reads the overdue index, a list of containers does not.
+    expect(JSON.stringify(template.Resources.ReconcileLambdaRole)).toContain('"gsi4"');
+    expect(JSON.stringify(template.Resources.ListContainersLambdaRole)).not.toContain('"gsi4"');
+    // Senders reach the hosts' queues by prefix and are denied the dead-letter queue.
+    const sender = statementsOf(template.Resources.CreateContainerLambdaRole);
+    expect(JSON.stringify(sender)).toContain("berth-ci-host-*");
+    expect(sender).toContainEqual(
+      expect.objectContaining({ Effect: "Deny", Resource: [{ "Fn::GetAtt": ["HostDeadLetterQueue", "Arn"] }] }),
+    );
+  });
+
+  it("refuses to package a function that lists no permissions, or an unknown one, naming it", () => {
+    const config = readFileSync(join(PROJECT_ROOT, "serverless.yml"), "utf8");
+    const withoutPermissions = config.replace(
+      /(\n {2}listHosts:\n {4}handler: [^\n]+\n) {4}permissions: [^\n]+\n/,
+      "$1",
+    );
+    const unknownGrant = config.replace(
+      /(\n {2}showHost:\n {4}handler: [^\n]+\n {4}permissions: \[)/,
+      "$1readsEverythingEverywhere, ",
+    );
+    expect(withoutPermissions).not.toBe(config);
+    expect(unknownGrant).not.toBe(config);
+    const missing = packageWithConfig(withoutPermissions);
+    expect(missing.status).not.toBe(0);
+    expect(missing.stdout + missing.stderr).toMatch(/function listHosts has no `permissions:`/);
+    const unknown = packageWithConfig(unknownGrant);
+    expect(unknown.status).not.toBe(0);
+    expect(unknown.stdout + unknown.stderr).toMatch(/function showHost asks for readsEverythingEverywhere/);
+  }, 120_000);
 
   it("throttles the HTTP API's stage", () => {
     const settings = template.Resources.HttpApiStage.Properties.DefaultRouteSettings;
