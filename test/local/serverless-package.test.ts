@@ -220,6 +220,52 @@ describe("serverless package (osls, offline)", () => {
     );
   });
 
+  it("gives Docker hosts a role of their own with only the agent's actions, and names its instance profile", () => {
+    const role = template.Resources.HostAgentRole;
+    expect(role.Type).toBe("AWS::IAM::Role");
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: ["ec2.amazonaws.com"] }, Action: ["sts:AssumeRole"] },
+    ]);
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    const statements = statementsOf(role);
+    const allowed = statements.filter((statement) => statement.Effect === "Allow");
+    expect([...new Set(allowed.flatMap((statement) => [statement.Action].flat()))].sort()).toEqual([
+      "dynamodb:ConditionCheckItem",
+      "dynamodb:DeleteItem",
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:Query",
+      "dynamodb:UpdateItem",
+      "sqs:ChangeMessageVisibility",
+      "sqs:CreateQueue",
+      "sqs:DeleteMessage",
+      "sqs:GetQueueUrl",
+      "sqs:ReceiveMessage",
+      "sqs:SendMessage",
+    ]);
+    for (const statement of allowed) {
+      expect([statement.Resource].flat()).not.toContain("*");
+      expect(JSON.stringify(statement.Resource)).not.toContain("index/*");
+      if ([statement.Action].flat().some((action: string) => action.startsWith("sqs:")))
+        expect(JSON.stringify(statement.Resource)).toContain("berth-ci-host-*");
+      // Every table or index access is limited to the kinds of items an agent works with.
+      if ([statement.Action].flat().some((action: string) => action.startsWith("dynamodb:"))) {
+        const leading: string[] = statement.Condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"];
+        expect(leading.length).toBeGreaterThan(0);
+        for (const kind of ["QUOTA_CLASS#", "IDEMPOTENCY#", "CONNECTION#", "PROJECT#", "HOSTS", "PENDING"])
+          expect(
+            leading.some((pattern) => kind.startsWith(pattern.replace(/\*$/, ""))),
+            kind,
+          ).toBe(false);
+      }
+    }
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: "Deny", Resource: [{ "Fn::GetAtt": ["HostDeadLetterQueue", "Arn"] }] }),
+    );
+    expect(template.Resources.HostInstanceProfile.Properties.Roles).toEqual([{ Ref: "HostAgentRole" }]);
+    expect(template.Outputs.HostInstanceProfileName.Value).toEqual({ Ref: "HostInstanceProfile" });
+  });
+
   it("refuses to package a function that lists no permissions, or an unknown one, naming it", () => {
     const config = readFileSync(join(PROJECT_ROOT, "serverless.yml"), "utf8");
     const withoutPermissions = config.replace(
