@@ -7,7 +7,7 @@ import { loadServerlessConfig, PROJECT_ROOT } from "../../local/serverless-confi
 
 const ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_BerthCi";
 const APP_CLIENT = "berthciappclient";
-const SECRET_KEY_REFERENCE = "{{resolve:secretsmanager:berth-ci/secret-key}}";
+const SECRET_KEY_PARAMETER = "/berth-ci/sealing-key";
 /** What a deployer might have in their shell: none of the dev-token settings may reach the template. */
 const STRAY_DEV_TOKENS = {
   BERTH_LOCAL_DEV_TOKENS: "1",
@@ -16,7 +16,7 @@ const STRAY_DEV_TOKENS = {
 const DEPLOYER_ENV = {
   BERTH_JWT_ISSUER: ISSUER,
   BERTH_JWT_AUDIENCE: APP_CLIENT,
-  BERTH_SECRET_KEY: SECRET_KEY_REFERENCE,
+  BERTH_SECRET_KEY_PARAMETER: SECRET_KEY_PARAMETER,
   ...STRAY_DEV_TOKENS,
 };
 
@@ -163,7 +163,8 @@ describe("serverless package (osls, offline)", () => {
       const variables = fn.Properties.Environment.Variables;
       expect(Object.keys(variables), name).not.toContain("BERTH_LOCAL_DEV_TOKENS");
       expect(Object.keys(variables), name).not.toContain("BERTH_DEV_TOKENS");
-      expect(variables.BERTH_SECRET_KEY, name).toBe(SECRET_KEY_REFERENCE);
+      expect(Object.keys(variables), name).not.toContain("BERTH_SECRET_KEY");
+      expect(variables.BERTH_SECRET_KEY_PARAMETER, name).toBe(SECRET_KEY_PARAMETER);
     }
     const text = JSON.stringify(template);
     expect(text).not.toContain("stray-dev-token");
@@ -236,12 +237,14 @@ describe("serverless package (osls, offline)", () => {
       "dynamodb:PutItem",
       "dynamodb:Query",
       "dynamodb:UpdateItem",
+      "kms:Decrypt",
       "sqs:ChangeMessageVisibility",
       "sqs:CreateQueue",
       "sqs:DeleteMessage",
       "sqs:GetQueueUrl",
       "sqs:ReceiveMessage",
       "sqs:SendMessage",
+      "ssm:GetParameter",
     ]);
     for (const statement of allowed) {
       expect([statement.Resource].flat()).not.toContain("*");
@@ -309,18 +312,48 @@ describe("serverless package (osls, offline)", () => {
     );
   }, 120_000);
 
-  it("refuses to package a sealing key written out in clear", () => {
+  it("refuses to package with the sealing key itself, from the shell or in a function's environment", () => {
     const key = "c2VhbGluZy1rZXktb2YtdGhpcnR5LXR3by1ieXRlcyE=";
-    const refused = packageElsewhere({ ...DEPLOYER_ENV, BERTH_SECRET_KEY: key });
+    const fromShell = packageElsewhere({ ...DEPLOYER_ENV, BERTH_SECRET_KEY: key });
+    expect(fromShell.status).not.toBe(0);
+    expect(fromShell.stdout + fromShell.stderr).toMatch(/BERTH_SECRET_KEY is set.*BERTH_SECRET_KEY_PARAMETER/s);
+    expect(fromShell.stdout + fromShell.stderr).not.toContain(key);
+    const config = readFileSync(join(PROJECT_ROOT, "serverless.yml"), "utf8");
+    const inFunction = config.replace(
+      /(\n {2}listHosts:\n {4}handler: [^\n]+\n)/,
+      `$1    environment:\n      BERTH_SECRET_KEY: "${key}"\n`,
+    );
+    expect(inFunction).not.toBe(config);
+    const refused = packageWithConfig(inFunction);
     expect(refused.status).not.toBe(0);
-    expect(refused.stdout + refused.stderr).toMatch(/BERTH_SECRET_KEY.*\{\{resolve:secretsmanager:/s);
+    expect(refused.stdout + refused.stderr).toMatch(/function listHosts sets BERTH_SECRET_KEY/);
     expect(refused.stdout + refused.stderr).not.toContain(key);
   }, 120_000);
+
+  it("lets only the registry writers and the hosts read the sealing key's one parameter, decrypted through SSM", () => {
+    const readers = [...functionRoles(), ["HostAgentRole", template.Resources.HostAgentRole] as [string, any]].filter(
+      ([, role]) => JSON.stringify(role).includes("ssm:GetParameter"),
+    );
+    expect(readers.map(([name]) => name).sort()).toEqual([
+      "CreateRegistryLambdaRole",
+      "HostAgentRole",
+      "UpdateRegistryLambdaRole",
+    ]);
+    for (const [name, role] of readers) {
+      const statements = statementsOf(role);
+      const read = statements.find((statement) => [statement.Action].flat().includes("ssm:GetParameter"));
+      expect(JSON.stringify(read.Resource), name).toContain(`:parameter${SECRET_KEY_PARAMETER}`);
+      const decrypt = statements.find((statement) => [statement.Action].flat().includes("kms:Decrypt"));
+      expect(JSON.stringify(decrypt.Condition.StringEquals["kms:ViaService"]), name).toContain("ssm.");
+      expect(JSON.stringify(decrypt.Condition.StringEquals["kms:EncryptionContext:PARAMETER_ARN"]), name).toContain(
+        `:parameter${SECRET_KEY_PARAMETER}`,
+      );
+    }
+  });
 
   it("with BERTH_IDENTITY_PROVIDER=cognito, makes a user pool with the project claim and the two groups, and trusts it", () => {
     const printed = serverless(["print", "--format", "json"], {
       BERTH_IDENTITY_PROVIDER: "cognito",
-      BERTH_SECRET_KEY: SECRET_KEY_REFERENCE,
     });
     expect(printed.status, printed.stdout + printed.stderr).toBe(0);
     const config = JSON.parse(printed.stdout.slice(printed.stdout.indexOf("{")));
