@@ -97,6 +97,15 @@ describe("the sealing key from SSM Parameter Store", () => {
     await expect(sealingSettingsOf({ ...source, secretKeyParameter: plain })).rejects.toThrow(/not a SecureString/);
   });
 
+  it("is read again after a failed read: a parameter created after the first request is found", async () => {
+    const source = { ...readConfig(), secretKey: undefined, secretKeyParameter: `${parameter}-later` };
+    await expect(sealingSettingsOf(source)).rejects.toThrow(/ParameterNotFound/);
+    await ssm.send(
+      new PutParameterCommand({ Name: source.secretKeyParameter, Type: "SecureString", Value: sealingKey }),
+    );
+    expect((await sealingSettingsOf(source)).secretKey).toBe(sealingKey);
+  });
+
   it("is read once per process: with Parameter Store gone, passwords are still sealed and private pulls still work", async () => {
     await moto.stop();
     expect((await createRegistry("again")).status).toBe(201);

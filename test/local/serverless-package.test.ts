@@ -331,6 +331,7 @@ describe("serverless package (osls, offline)", () => {
   }, 120_000);
 
   it("lets only the registry writers and the hosts read the sealing key's one parameter, decrypted through SSM", () => {
+    expect(template.Outputs.SecretKeyParameterName.Value).toBe(SECRET_KEY_PARAMETER);
     const readers = [...functionRoles(), ["HostAgentRole", template.Resources.HostAgentRole] as [string, any]].filter(
       ([, role]) => JSON.stringify(role).includes("ssm:GetParameter"),
     );
