@@ -36,6 +36,9 @@ export interface AgentConfig extends BerthConfig {
   hostPortRange: [number, number];
   /** Networks (CIDRs) no image may be pulled from: the host's own and the cloud's metadata by default. */
   deniedRegistryNetworks: string;
+  /** The image of a capsule's sandbox (the container owning its network namespace), and its command if not the image's. */
+  sandboxImage: string;
+  sandboxCommand: string[] | undefined;
 }
 
 export function readAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
@@ -57,6 +60,8 @@ export function readAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConf
     diskAllocationRatio: positiveNumber(env, "BERTH_DISK_ALLOCATION_RATIO", 1),
     hostPortRange: parsePortRange(env.BERTH_HOST_PORT_RANGE ?? "30000-32767"),
     deniedRegistryNetworks: env.BERTH_DENIED_REGISTRY_NETWORKS ?? DEFAULT_DENIED_REGISTRY_NETWORKS,
+    sandboxImage: env.BERTH_SANDBOX_IMAGE || "registry.k8s.io/pause:3.10",
+    sandboxCommand: env.BERTH_SANDBOX_COMMAND ? env.BERTH_SANDBOX_COMMAND.split(/\s+/).filter(Boolean) : undefined,
   };
 }
 

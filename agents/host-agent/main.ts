@@ -3,6 +3,7 @@ import type { HostMessage } from "../../shared/queue/host-messages.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
 import { storesFor } from "../../shared/store/stores.ts";
 import { QueryAnswerer } from "./answer-queries.ts";
+import { doCapsuleWork } from "./capsule-work.ts";
 import { readAgentConfig } from "./config.ts";
 import { DockerDriver } from "./docker-driver.ts";
 import { DockerEventFollower } from "./docker-events.ts";
@@ -63,6 +64,15 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
       if (message.kind === "query") return answerer.answer(message);
       if (message.kind === "open_session") return sessions.open(message);
       if (message.kind === "delete_volume") return removeVolumeIfDeleted(message.volume_uuid, docker, stores);
+      if (message.kind === "create_capsule" || message.kind === "delete_capsule")
+        return doCapsuleWork(message, {
+          docker,
+          stores,
+          hostId: host.id,
+          deployment: config.tableName,
+          sandbox: { image: config.sandboxImage, command: config.sandboxCommand },
+          initTimeoutMs: config.operationTimeoutSeconds * 1000,
+        });
       if (message.kind === "pull_image" || message.kind === "delete_image")
         return doImageWork(message, docker, stores, host.id, config, privateImages);
       return engine.handle(message as HostMessage, isLastDelivery);

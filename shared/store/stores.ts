@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { BerthConfig } from "../config.ts";
 import { ActionStore } from "./actions.ts";
+import { CapsuleStore } from "./capsules.ts";
 import { documentClientFor } from "./clients.ts";
 import { ContainerStore } from "./containers.ts";
 import { HostStore } from "./hosts.ts";
@@ -14,6 +15,7 @@ import { VolumeStore } from "./volumes.ts";
 
 export interface Stores {
   containers: ContainerStore;
+  capsules: CapsuleStore;
   hosts: HostStore;
   actions: ActionStore;
   replies: ReplyStore;
@@ -32,6 +34,7 @@ export function storesFor(config: BerthConfig, db: DynamoDBDocumentClient = docu
   const volumes = new VolumeStore(db, config.tableName, tombstones);
   return {
     containers: new ContainerStore(db, config.tableName, quotas, volumes, tombstones, config.operationTimeoutSeconds),
+    capsules: new CapsuleStore(db, config.tableName, quotas),
     hosts: new HostStore(db, config.tableName),
     actions: new ActionStore(db, config.tableName),
     replies: new ReplyStore(db, config.tableName),
