@@ -1,12 +1,16 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditAccounting } from "../../shared/reconcile/audit-accounting.ts";
+import { settleDeadLetter } from "../../shared/reconcile/settle-dead-letter.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
 import { TEST_IMAGE } from "../setup/test-image.ts";
 
 const TOKENS = {
   "alice-token": { projectId: "project-a", userId: "alice", roles: ["member"] },
   "bob-token": { projectId: "project-b", userId: "bob", roles: ["member"] },
+  "root-token": { projectId: "ops", userId: "root", roles: ["admin"] },
 };
+const ADMIN = "root-token";
 const ALICE = "alice-token";
 
 let berth: TestBerth;
@@ -139,6 +143,8 @@ describe("capsules", () => {
       cpu: quotaBefore.cpu + 0.5,
       memory: quotaBefore.memory + 64,
     });
+    // The accounting audit adds the capsule's one claim up as its three containers: no drift to correct.
+    expect((await auditAccounting(berth.stores, { settleMs: 100 })).corrections).toEqual([]);
   });
 
   it("its containers share the sandbox's network namespace and its volume: the init container's page is fetched on localhost", async () => {
@@ -187,6 +193,14 @@ describe("capsules", () => {
     expect((await berth.api("GET", `/v1/capsules/${uuid}`, { token: ALICE })).body.status).toBe("Running");
   });
 
+  it("an admin sees every project's capsules with all_projects; a member may not ask", async () => {
+    const all = await berth.api("GET", "/v1/capsules?all_projects=true", { token: ADMIN });
+    expect(all.body.capsules.map((c: any) => c.uuid)).toContain(uuid);
+    expect((await berth.api("GET", `/v1/capsules/${uuid}?all_projects=true`, { token: ADMIN })).status).toBe(200);
+    expect((await berth.api("GET", `/v1/capsules/${uuid}`, { token: ADMIN })).status).toBe(404);
+    expect((await berth.api("GET", "/v1/capsules?all_projects=true", { token: ALICE })).status).toBe(403);
+  });
+
   it("delete removes every Docker part, then the record, and gives back the claim and the quota usage once", async () => {
     const deleted = await berth.api("DELETE", `/v1/capsules/${uuid}`, { token: ALICE });
     expect(deleted.status).toBe(204);
@@ -233,6 +247,60 @@ describe("capsules", () => {
     expect(await quotaInUse()).toEqual(quotaBefore);
     expect((await berth.api("DELETE", `/v1/capsules/${created.body.uuid}`, { token: ALICE })).status).toBe(204);
     expect(await berth.stores.capsules.get(created.body.uuid)).toBeUndefined();
+  });
+
+  it("a capsule deleted while it is still being built is removed whole, its claim released once", async () => {
+    const created = await berth.api("POST", "/v1/capsules", { token: ALICE, body: webCapsule("hasty") });
+    expect(created.status).toBe(202);
+    expect((await berth.api("DELETE", `/v1/capsules/${created.body.uuid}`, { token: ALICE })).status).toBe(204);
+    await waitForCapsuleGone(created.body.uuid);
+    // The create's last steps may land after the delete's removal: nothing of it may be left behind.
+    await sleep(1_000);
+    expect(await partsOf(created.body.uuid)).toEqual([]);
+    expect(await volumesOf(created.body.uuid)).toEqual([]);
+    expect(await hostUsage()).toEqual(usageBefore);
+    expect(await quotaInUse()).toEqual(quotaBefore);
+  });
+
+  it("work its host could not do on any delivery leaves the capsule Error with the reason; a new delete then removes it", async () => {
+    const created = await berth.api("POST", "/v1/capsules", { token: ALICE, body: webCapsule("lettered") });
+    const running = await waitForCapsule(created.body.uuid, (capsule) => capsule.status === "Running");
+    // A delete accepted whose message never reached the host, then dead-lettered.
+    const record = (await berth.stores.capsules.get(running.uuid))!;
+    const deleting = (await berth.stores.capsules.beginDelete(record))!;
+    const work = {
+      kind: "delete_capsule" as const,
+      capsule_uuid: record.uuid,
+      generation: deleting.generation,
+      request_id: "req-lost",
+    };
+    expect(await settleDeadLetter({ ...work, generation: record.generation }, berth.stores)).toBe("stale");
+    expect(await settleDeadLetter(work, berth.stores)).toBe("failed");
+    const failed = (await berth.api("GET", `/v1/capsules/${record.uuid}`, { token: ALICE })).body;
+    expect(failed).toMatchObject({
+      status: "Error",
+      status_reason: "delete_capsule was dead-lettered: the host could not complete it on any delivery",
+    });
+    expect(await settleDeadLetter(work, berth.stores)).toBe("stale");
+    expect((await berth.api("DELETE", `/v1/capsules/${record.uuid}`, { token: ALICE })).status).toBe(204);
+    await waitForCapsuleGone(record.uuid);
+    expect(await partsOf(record.uuid)).toEqual([]);
+    expect(await hostUsage()).toEqual(usageBefore);
+  });
+
+  it("every container counts against the containers quota: a capsule past it is a 403 naming it, and nothing is claimed", async () => {
+    expect((await berth.api("PUT", "/v1/quotas/project-a", { token: ADMIN, body: { containers: 2 } })).status).toBe(
+      200,
+    );
+    try {
+      const refused = await berth.api("POST", "/v1/capsules", { token: ALICE, body: webCapsule("crowded") });
+      expect(refused.status).toBe(403);
+      expect(refused.body.errors[0].detail).toMatch(/^Quota exceeded for containers: need 3/);
+      expect((await berth.api("GET", "/v1/capsules", { token: ALICE })).body.capsules).toEqual([]);
+      expect(await hostUsage()).toEqual(usageBefore);
+    } finally {
+      await berth.api("DELETE", "/v1/quotas/project-a", { token: ADMIN });
+    }
   });
 
   it.each([
