@@ -5,7 +5,8 @@ import type { CapsuleRecord } from "./record.ts";
  * A capsule's status, derived from its containers' (Zun's capsule statuses):
  * Deleting once a delete is accepted; Error if any container failed; Creating
  * until every init container has finished and every container has started;
- * Running while any regular container runs; otherwise Stopped.
+ * Running while any regular container runs (or is being restarted by its
+ * restart policy); otherwise Stopped.
  */
 export function capsuleStatusOf(
   capsule: Pick<CapsuleRecord, "task_state" | "init_containers" | "containers" | "status">,
@@ -18,6 +19,7 @@ export function capsuleStatusOf(
     capsule.containers.some((member) => member.status === Status.Creating || member.status === Status.Created)
   )
     return Status.Creating;
-  if (capsule.containers.some((member) => member.status === Status.Running)) return Status.Running;
+  if (capsule.containers.some((member) => member.status === Status.Running || member.status === Status.Restarting))
+    return Status.Running;
   return Status.Stopped;
 }

@@ -249,6 +249,44 @@ describe("capsules", () => {
     expect(await berth.stores.capsules.get(created.body.uuid)).toBeUndefined();
   });
 
+  it("its status follows its containers in Docker: one that exits is Stopped with its code, and with none running the capsule is Stopped", async () => {
+    const created = await berth.api("POST", "/v1/capsules", {
+      token: ALICE,
+      body: {
+        template: {
+          kind: "capsule",
+          metadata: { name: "brief" },
+          spec: {
+            restartPolicy: "Never",
+            containers: [
+              { name: "short", image: TEST_IMAGE, command: ["sh", "-c", "sleep 1; exit 4"] },
+              {
+                name: "long",
+                image: TEST_IMAGE,
+                command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"],
+              },
+            ],
+          },
+        },
+      },
+    });
+    const capsuleUuid = created.body.uuid;
+    const oneExited = await waitForCapsule(capsuleUuid, (c) => c.containers[0].status === "Stopped");
+    expect(oneExited.status).toBe("Running");
+    expect(oneExited.containers.map((c: any) => [c.name, c.status, c.exit_code])).toEqual([
+      ["short", "Stopped", 4],
+      ["long", "Running", null],
+    ]);
+    // The long one's process dies outside Berth's doing.
+    await berth.docker.getContainer(`berth-capsule-${capsuleUuid}-long`).kill({ signal: "SIGKILL" });
+    const stopped = await waitForCapsule(capsuleUuid, (c) => c.status === "Stopped");
+    expect(stopped.containers[1]).toMatchObject({ status: "Stopped", exit_code: 137 });
+    expect((await berth.api("DELETE", `/v1/capsules/${capsuleUuid}`, { token: ALICE })).status).toBe(204);
+    await waitForCapsuleGone(capsuleUuid);
+    expect(await partsOf(capsuleUuid)).toEqual([]);
+    expect(await hostUsage()).toEqual(usageBefore);
+  });
+
   it("a capsule deleted while it is still being built is removed whole, its claim released once", async () => {
     const created = await berth.api("POST", "/v1/capsules", { token: ALICE, body: webCapsule("hasty") });
     expect(created.status).toBe(202);

@@ -64,6 +64,7 @@ describe("a capsule's status, from its containers'", () => {
     [[], ["Running", "Error"], {}, "Error"],
     [[], ["Stopped", "Running"], {}, "Running"],
     [[], ["Stopped", "Stopped"], {}, "Stopped"],
+    [[], ["Stopped", "Restarting"], {}, "Running"],
     [[], ["Creating"], { status: "Error" as Status }, "Error"],
     [[], ["Running"], { task_state: "deleting" as const }, "Deleting"],
   ] as const)("init %j, containers %j, %j → %s", (init, regular, extra, expected) => {
