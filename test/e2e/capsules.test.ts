@@ -177,6 +177,13 @@ describe("capsules", () => {
     const byName = await berth.api("GET", "/v1/capsules/web", { token: ALICE });
     expect(byName.status).toBe(200);
     expect(byName.body.uuid).toBe(uuid);
+    // Another project's capsule of the same name is not this project's business.
+    const bobs = await berth.api("POST", "/v1/capsules", { token: "bob-token", body: webCapsule("web") });
+    expect(bobs.status).toBe(202);
+    expect((await berth.api("GET", "/v1/capsules/web", { token: ALICE })).body.uuid).toBe(uuid);
+    await waitForCapsule(bobs.body.uuid, (capsule) => capsule.status === "Running", "bob-token");
+    expect((await berth.api("DELETE", `/v1/capsules/${bobs.body.uuid}`, { token: "bob-token" })).status).toBe(204);
+    await waitForCapsuleGone(bobs.body.uuid);
   });
 
   it("another project's capsule does not exist for a member: 404, and it is not listed", async () => {
@@ -285,6 +292,21 @@ describe("capsules", () => {
     await waitForCapsuleGone(capsuleUuid);
     expect(await partsOf(capsuleUuid)).toEqual([]);
     expect(await hostUsage()).toEqual(usageBefore);
+  });
+
+  it("a name two of a project's capsules share is a 409 asking for the uuid", async () => {
+    const twin = () => {
+      const body = webCapsule("twin");
+      body.template.spec.containers[0]!.resources = { requests: { cpu: 8, memory: 8192 } };
+      return body;
+    };
+    const first = (await berth.api("POST", "/v1/capsules", { token: ALICE, body: twin() })).body;
+    const second = (await berth.api("POST", "/v1/capsules", { token: ALICE, body: twin() })).body;
+    const ambiguous = await berth.api("GET", "/v1/capsules/twin", { token: ALICE });
+    expect(ambiguous.status).toBe(409);
+    expect(ambiguous.body.errors[0].detail).toMatch(/Multiple capsules exist with name twin/);
+    for (const capsule of [first, second])
+      expect((await berth.api("DELETE", `/v1/capsules/${capsule.uuid}`, { token: ALICE })).status).toBe(204);
   });
 
   it("a capsule deleted while it is still being built is removed whole, its claim released once", async () => {
