@@ -12,16 +12,16 @@ import { sqsClientFor } from "../../shared/store/clients.ts";
 import { storesFor } from "../../shared/store/stores.ts";
 
 /** POST /v1/capsules: validate the template, place the whole capsule on one host atomically, hand it to that host. */
-export const create = httpHandler(async (event, { config, caller, requestId, body }) => {
+export const create = httpHandler(async (event, { config, caller, requestId, body, apiVersion }) => {
   queryParameters(event, []);
   const spec = validateCapsuleBody(body);
   const record = await createCapsule(spec, { caller, requestId, config }, storesFor(config), sqsClientFor(config));
   const base = baseUrlOf(event);
-  return json(202, capsuleView(record, base), { location: `${base}/v1/capsules/${record.uuid}` });
+  return json(202, capsuleView(record, base, apiVersion), { location: `${base}/v1/capsules/${record.uuid}` });
 });
 
 /** GET /v1/capsules[?all_projects=true]: the project's capsules (every project's, for an admin asking). */
-export const list = httpHandler(async (event, { config, caller }) => {
+export const list = httpHandler(async (event, { config, caller, apiVersion }) => {
   const query = queryParameters(event, ["all_projects", "limit", "marker", "sort_key", "sort_dir"]);
   const allProjects = booleanParameter(query, "all_projects");
   if (allProjects && !isAdmin(caller)) throw new ForbiddenError("Only an admin may use all_projects.");
@@ -29,16 +29,19 @@ export const list = httpHandler(async (event, { config, caller }) => {
   const capsules = allProjects
     ? await stores.capsules.listAll()
     : await stores.capsules.listByProject(caller.projectId);
-  return json(200, { capsules: capsules.map((capsule) => capsuleView(capsule, baseUrlOf(event))), next: null });
+  return json(200, {
+    capsules: capsules.map((capsule) => capsuleView(capsule, baseUrlOf(event), apiVersion)),
+    next: null,
+  });
 });
 
 /** GET /v1/capsules/{id}: by uuid or name. */
-export const show = httpHandler(async (event, { config, caller }) => {
+export const show = httpHandler(async (event, { config, caller, apiVersion }) => {
   const query = queryParameters(event, ["all_projects"]);
   const record = await findCapsule(pathParameter(event, "id"), caller, storesFor(config).capsules, {
     allProjects: booleanParameter(query, "all_projects"),
   });
-  return json(200, capsuleView(record, baseUrlOf(event)));
+  return json(200, capsuleView(record, baseUrlOf(event), apiVersion));
 });
 
 /** DELETE /v1/capsules/{id}: 204; the host removes every part, then the claim is released once. */

@@ -1,7 +1,28 @@
+import { type ApiVersion, atLeast } from "../http/microversion.ts";
 import type { CapsuleMember, CapsuleRecord } from "./record.ts";
 
-/** A capsule as Zun's API shows it (1.32 on: `name`, `labels`, and its containers in full). */
-export function capsuleView(record: CapsuleRecord, baseUrl: string): Record<string, unknown> {
+/**
+ * A capsule as Zun's API shows it: from 1.32 `name`, `labels` and the restart
+ * policy as an object; before, as Zun's legacy view, `meta_name`,
+ * `meta_labels`, the policy's name alone and the empty legacy keys.
+ */
+export function capsuleView(record: CapsuleRecord, baseUrl: string, apiVersion: ApiVersion): Record<string, unknown> {
+  const view = currentView(record, baseUrl);
+  if (atLeast(apiVersion, 1, 32)) return view;
+  const { name, labels, restart_policy, ...rest } = view;
+  return {
+    ...rest,
+    volumes_info: {},
+    containers_uuids: [],
+    init_containers_uuids: [],
+    capsule_version: "",
+    meta_name: name,
+    meta_labels: labels,
+    restart_policy: record.restart_policy.Name,
+  };
+}
+
+function currentView(record: CapsuleRecord, baseUrl: string): Record<string, unknown> {
   const href = `${baseUrl}/v1/capsules/${record.uuid}`;
   const member = (container: CapsuleMember) => memberView(record, container);
   return {

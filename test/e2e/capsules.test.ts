@@ -177,6 +177,11 @@ describe("capsules", () => {
     const byName = await berth.api("GET", "/v1/capsules/web", { token: ALICE });
     expect(byName.status).toBe(200);
     expect(byName.body.uuid).toBe(uuid);
+    // Before 1.32, Zun's legacy view.
+    const legacy = (await berth.api("GET", `/v1/capsules/${uuid}`, { token: ALICE, version: "1.31" })).body;
+    expect(legacy).toMatchObject({ meta_name: "web", meta_labels: { app: "web" }, restart_policy: "always" });
+    expect(legacy).toMatchObject({ volumes_info: {}, containers_uuids: [], capsule_version: "" });
+    expect(legacy.name).toBeUndefined();
     // Another project's capsule of the same name is not this project's business.
     const bobs = await berth.api("POST", "/v1/capsules", { token: "bob-token", body: webCapsule("web") });
     expect(bobs.status).toBe(202);
