@@ -61,6 +61,8 @@ export interface Claim {
   disk: number;
   /** Host ports its exposed_ports need (absent on records made before ports were claimed). */
   ports?: number;
+  /** How many containers the claim is for: a capsule's holds all of them (absent: one). */
+  containers?: number;
 }
 
 /** A container as stored in the table (with its in-flight work, while there is some). */

@@ -21,8 +21,8 @@ export interface QuotaUsage {
 
 export const NO_USAGE: QuotaUsage = { containers: 0, cpuMillis: 0, memory: 0, disk: 0 };
 
-/** The usage one container adds. */
-export function usageOf(claim: Claim, containers = 1): QuotaUsage {
+/** The usage a claim adds: one container's, or a capsule's containers'. */
+export function usageOf(claim: Claim, containers = claim.containers ?? 1): QuotaUsage {
   return { containers, cpuMillis: claim.cpuMillis, memory: claim.memory, disk: claim.disk };
 }
 

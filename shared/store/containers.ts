@@ -692,7 +692,7 @@ function rejectDuplicates(codes: string[], record: ContainerRecord, idempotency?
  * DynamoDB conditions cannot add, so "used + claim <= total" is sent as
  * "total is still T and used <= T - claim".
  */
-function claimHost(table: string, host: HostRecord, claim: Claim): TransactItem {
+export function claimHost(table: string, host: HostRecord, claim: Claim): TransactItem {
   const ports = claim.ports ?? 0;
   const portCondition = ports > 0 ? " AND ports_total = :portsTotal AND ports_used <= :portsRoom" : "";
   return {
@@ -711,7 +711,7 @@ function claimHost(table: string, host: HostRecord, claim: Claim): TransactItem 
         ":cpu": claim.cpuMillis,
         ":mem": claim.memory,
         ":disk": claim.disk,
-        ":one": 1,
+        ":one": claim.containers ?? 1,
         ":true": true,
         ":cpuTotal": host.cpu_total_millis,
         ":cpuRoom": host.cpu_total_millis - claim.cpuMillis,
@@ -748,7 +748,7 @@ function adjustHostClaim(table: string, host: HostRecord, from: Claim, to: Claim
   };
 }
 
-function releaseHost(table: string, hostId: string, claim: Claim): TransactItem {
+export function releaseHost(table: string, hostId: string, claim: Claim): TransactItem {
   return {
     Update: {
       TableName: table,
@@ -759,7 +759,7 @@ function releaseHost(table: string, hostId: string, claim: Claim): TransactItem 
         ":cpu": -claim.cpuMillis,
         ":mem": -claim.memory,
         ":disk": -claim.disk,
-        ":minusOne": -1,
+        ":minusOne": -(claim.containers ?? 1),
         ":ports": -(claim.ports ?? 0),
       },
     },

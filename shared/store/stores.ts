@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { BerthConfig } from "../config.ts";
 import { ActionStore } from "./actions.ts";
+import { CapsuleStore } from "./capsules.ts";
 import { documentClientFor } from "./clients.ts";
 import { ContainerStore } from "./containers.ts";
 import { HostStore } from "./hosts.ts";
@@ -15,6 +16,7 @@ import { VolumeStore } from "./volumes.ts";
 
 export interface Stores {
   containers: ContainerStore;
+  capsules: CapsuleStore;
   hosts: HostStore;
   actions: ActionStore;
   replies: ReplyStore;
@@ -43,6 +45,7 @@ export function storesFor(config: BerthConfig, db: DynamoDBDocumentClient = docu
       actions,
       config.operationTimeoutSeconds,
     ),
+    capsules: new CapsuleStore(db, config.tableName, quotas),
     hosts: new HostStore(db, config.tableName),
     actions,
     replies: new ReplyStore(db, config.tableName),
