@@ -21,7 +21,8 @@ export interface Correction {
 
 /**
  * Adds up, from the container and volume records, what each host and each
- * project should hold: every placed container's claim, and the size of every
+ * project should hold: every placed container's claim, one container for each
+ * record on no host that still counts as one, and the size of every
  * volume its maker left behind (a kept volume holds its disk until deleted).
  */
 export function recomputeAccounting(containers: ContainerRecord[], volumes: VolumeRecord[]): Accounting {
@@ -30,7 +31,10 @@ export function recomputeAccounting(containers: ContainerRecord[], volumes: Volu
   const onHost = (id: string) => hosts.get(id) ?? hosts.set(id, { ...NO_HOST_USAGE }).get(id)!;
   const ofProject = (id: string) => projects.get(id) ?? projects.set(id, { ...NO_USAGE }).get(id)!;
   for (const container of containers) {
-    if (!container.host_id || !container.claim) continue;
+    if (!container.host_id || !container.claim) {
+      if (container.counts_as_container) ofProject(container.project_id).containers += 1;
+      continue;
+    }
     const host = onHost(container.host_id);
     host.cpu_used_millis += container.claim.cpuMillis;
     host.mem_used += container.claim.memory;
