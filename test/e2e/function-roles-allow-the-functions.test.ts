@@ -122,6 +122,15 @@ describe("each function's own role", () => {
     expect((await call("GET", "/v1/quota_classes/default")).status).toBe(200);
     expect((await call("PUT", "/v1/quota_classes/default", { containers: 40 })).status).toBe(200);
 
+    // For the dead-letter consumer below: a container whose host will be gone when a stop is asked.
+    const lettered = await call("POST", "/v1/containers?run=true", {
+      name: "lettered",
+      image: TEST_IMAGE,
+      command: SLEEPER,
+      cpu: 0.1,
+      memory: 16,
+    });
+    await until(async () => (await call("GET", "/v1/containers/lettered")).body.status === "Running", "Running");
     expect((await call("DELETE", "/v1/containers/roles?force=true")).status).toBe(204);
     await berth.waitForGone(created.body.uuid);
     expect((await call("DELETE", `/v1/volumes/${volumes.body.volumes[0].uuid}`)).status).toBeLessThan(500);
@@ -141,6 +150,25 @@ describe("each function's own role", () => {
       }
       expect(proxies.get(name)!.accesses.length, name).toBeGreaterThan(0);
     }
+
+    // The dead-letter consumer, given the work a host never did: its agent is gone when a stop is asked.
+    const agent = berth.stack.agents[0]!;
+    const gone = new Promise((resolve) => agent.once("exit", resolve));
+    agent.kill("SIGKILL");
+    await gone;
+    expect((await call("POST", "/v1/containers/lettered/stop?timeout=1")).status).toBe(202);
+    const record = (await berth.stores.containers.get(lettered.body.uuid)) as { pending_message?: unknown } | undefined;
+    expect(record?.pending_message).toBeTruthy();
+    const before = process.env.AWS_ENDPOINT_URL_DYNAMODB;
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = proxies.get("deadLetters")!.endpoint;
+    try {
+      const { handler } = await import(`${PROJECT_ROOT}functions/dead-letters/dead-letters.ts`);
+      const settled = await handler({ Records: [{ messageId: "m1", body: JSON.stringify(record!.pending_message) }] });
+      expect(settled.batchItemFailures).toEqual([]);
+    } finally {
+      process.env.AWS_ENDPOINT_URL_DYNAMODB = before;
+    }
+    expect(proxies.get("deadLetters")!.accesses.some((access) => access.action !== "dynamodb:GetItem")).toBe(true);
 
     const refused = [...proxies].flatMap(([name, proxy]) => proxy.denials.map((denial) => ({ name, ...denial })));
     expect(refused).toEqual([]);
