@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadServerlessConfig } from "../../local/serverless-config.ts";
 import { readConfig } from "../../shared/config.ts";
 import { keys } from "../../shared/store/keys.ts";
-import { startBerth, type TestBerth } from "../helpers/berth.ts";
+import { removeLeftoverVolumes, startBerth, type TestBerth } from "../helpers/berth.ts";
 import { type HostPolicyProxy, type PolicyStatement, startHostPolicyProxy } from "../helpers/host-policy-proxy.ts";
 import { type LocalRegistry, startLocalRegistry } from "../helpers/local-registry.ts";
 import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
@@ -37,10 +37,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   await berth?.stop();
-  // A refused delete (a role missing a grant) leaves its volume behind: volumes are never deleted by a failure.
-  const { Volumes } =
-    (await berth?.docker.listVolumes({ filters: { label: [`berth.deployment=${berth.deployment}`] } })) ?? {};
-  for (const volume of Volumes ?? []) await berth.docker.getVolume(volume.Name).remove({ force: true });
+  if (berth) await removeLeftoverVolumes(berth);
   await registry?.stop();
   await proxy?.stop();
 });

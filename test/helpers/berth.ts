@@ -130,3 +130,12 @@ export async function startBerth(
     },
   };
 }
+
+/**
+ * Removes the Docker volumes a stopped test Berth left behind: a test whose
+ * delete was refused midway (volumes are never deleted by a failure) cleans up after itself.
+ */
+export async function removeLeftoverVolumes(berth: TestBerth): Promise<void> {
+  const { Volumes } = await berth.docker.listVolumes({ filters: { label: [`berth.deployment=${berth.deployment}`] } });
+  for (const volume of Volumes ?? []) await berth.docker.getVolume(volume.Name).remove({ force: true });
+}

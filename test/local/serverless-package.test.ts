@@ -344,6 +344,11 @@ describe("serverless package (osls, offline)", () => {
     expect(refused.status).not.toBe(0);
     expect(refused.stdout + refused.stderr).toMatch(/function listHosts sets BERTH_SECRET_KEY/);
     expect(refused.stdout + refused.stderr).not.toContain(key);
+    const unnamed = packageElsewhere({ ...DEPLOYER_ENV, BERTH_SECRET_KEY_PARAMETER: "sealing-key" });
+    expect(unnamed.status).not.toBe(0);
+    expect(unnamed.stdout + unnamed.stderr).toMatch(
+      /BERTH_SECRET_KEY_PARAMETER must name an SSM parameter by its full path/,
+    );
   }, 120_000);
 
   it("lets only the registry writers and the hosts read the sealing key's one parameter, decrypted through SSM", () => {
