@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { BerthConfig, Identity } from "../config.ts";
 import { ConflictError, InvalidFieldError } from "../errors.ts";
+import { groupOfHints } from "../groups/group-of-hints.ts";
 import { assertImageUsableBy } from "../images/committed-images.ts";
 import { isServedBy } from "../images/reference.ts";
 import { type HostMessage, sendToHost } from "../queue/host-messages.ts";
@@ -60,8 +61,10 @@ export async function createContainer(
       `registry ${registry.name} is for ${registry.domain}; image ${spec.image} is not pulled from there`,
     );
   }
+  const group = await groupOfHints(spec.hints, who.caller, stores.groups);
   const draft: ContainerRecord = {
     ...spec,
+    group_id: group?.uuid ?? null,
     mounts,
     registry_id: registry?.uuid ?? null,
     uuid: randomUUID(),
@@ -95,9 +98,10 @@ export async function createContainer(
   };
   const quota = await QuotaGuard.check(stores.quotas, who.caller.projectId, usageOf(draft.claim!));
   try {
+    const request = await placementRequestFor(draft, who.config, who.requestId, stores.groups);
     const placement = await placeContainer(
       draft.claim!,
-      { ...(await placementRequestFor(draft, who.config, who.requestId, stores.containers)), volumeHostId },
+      { ...request, volumeHostId },
       stores.hosts,
       (host, explanation) => {
         const action = newAction(actionFields, now, [
@@ -110,6 +114,7 @@ export async function createContainer(
           quota.items,
           create,
           idempotency,
+          request.group?.group,
         );
       },
       {
@@ -128,6 +133,7 @@ export async function createContainer(
       status: Status.Error,
       status_reason: placement.reason,
       claim: null,
+      group_id: null,
       settled_generation: draft.generation,
     };
     const action = {

@@ -85,6 +85,8 @@ export interface ContainerRecord extends Omit<ContainerSpec, "mounts">, Partial<
   host_id: string | null;
   host: string | null;
   claim: Claim | null;
+  /** The server group it holds a place in, with its claim (the place goes when the claim does). */
+  group_id?: string | null;
   /** Docker's id for it, once created. */
   container_id: string | null;
   /** The host port each exposed port is published on, e.g. {"80/tcp": 30123}. */

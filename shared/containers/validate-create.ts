@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { ForbiddenError, InvalidFieldError, PayloadTooLargeError } from "../errors.ts";
+import { GROUP_POLICIES, isGroupPolicy } from "../groups/record.ts";
 import { type ApiVersion, DEFAULT_API_VERSION } from "../http/microversion.ts";
 import { isCommittedImage } from "../images/committed-images.ts";
 import { parseAvailabilityZone } from "../scheduling/forced-host.ts";
@@ -179,8 +180,8 @@ function placementHints(input: Record<string, unknown>): Record<string, string> 
     throw new InvalidFieldError("hints.group", `'${hints.group}' does not match ${NAME_PATTERN.source}`);
   if (hints.group_policy !== undefined) {
     if (hints.group === undefined) throw new InvalidFieldError("hints.group_policy", "needs hints.group");
-    if (!["affinity", "anti-affinity"].includes(hints.group_policy))
-      throw new InvalidFieldError("hints.group_policy", "must be affinity or anti-affinity");
+    if (!isGroupPolicy(hints.group_policy))
+      throw new InvalidFieldError("hints.group_policy", `must be one of ${GROUP_POLICIES.join(", ")}`);
   }
   return hints;
 }

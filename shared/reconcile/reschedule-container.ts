@@ -44,15 +44,16 @@ export async function rescheduleContainer(
   const now = new Date().toISOString();
   let placement;
   try {
+    const request = await placementRequestFor(
+      { ...record, requested_host: null, forced_host: false },
+      config,
+      requestId,
+      stores.groups,
+      [deadHost.id],
+    );
     placement = await placeContainer(
       record.claim!,
-      await placementRequestFor(
-        { ...record, requested_host: null, forced_host: false },
-        config,
-        requestId,
-        stores.containers,
-        [deadHost.id],
-      ),
+      request,
       stores.hosts,
       async (host, explanation) => {
         const action = newAction(
@@ -81,7 +82,7 @@ export async function rescheduleContainer(
             },
           ],
         );
-        const outcome = await stores.containers.moveToHost(record, host, action, create, reason);
+        const outcome = await stores.containers.moveToHost(record, host, action, create, reason, request.group?.group);
         if (outcome === "changed") throw new ContainerMovedOn();
         return outcome;
       },

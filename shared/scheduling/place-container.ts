@@ -5,10 +5,12 @@ import type { ClaimOutcome } from "../store/containers.ts";
 import type { HostStore } from "../store/hosts.ts";
 import { chooseCandidates, explainNoValidHost } from "./choose-candidates.ts";
 import type { PlacementRequest } from "./filters/filter.ts";
+import { groupAffinityFilter } from "./filters/group-affinity.ts";
 import { FILTERS_A_FORCED_HOST_SKIPS } from "./forced-host.ts";
 import { HostSnapshot } from "./host-snapshot.ts";
-import { type RankedHost, rankHosts } from "./rank-hosts.ts";
+import { type RankedHost, rankHosts, ranksBefore } from "./rank-hosts.ts";
 import { seededRandom } from "./seeded-random.ts";
+import { groupPreference } from "./weighers/group-preference.ts";
 
 /** How many claim transactions one placement may try before it gives up. */
 const MAX_CLAIM_ATTEMPTS = 30;
@@ -39,7 +41,9 @@ export type ClaimOnHost = (host: HostRecord, explanation: PlacementExplanation) 
  * survivors (seeded from the request id, so a placement can be replayed), then
  * claims the first. A host that filled up meanwhile is re-read and re-ranked;
  * a quota that moved is re-checked (`onQuotaChanged`, which may refuse with
- * 403); a transaction conflict is retried after a short jittered pause.
+ * 403); a host the server group refuses in the claim (its members moved
+ * meanwhile) is passed over for the next; a transaction conflict is retried
+ * after a short jittered pause.
  */
 export async function placeContainer(
   claim: Claim,
@@ -57,7 +61,8 @@ export async function placeContainer(
     ({ hosts: candidates, rejections } = chooseCandidates(allHosts, request));
   }
   const random = seededRandom(request.requestId);
-  let ranked = rankHosts(candidates, request.strategy, request.hostSubsetSize, random);
+  const preference = groupPreference(request);
+  let ranked = rankHosts(candidates, request.strategy, request.hostSubsetSize, random, preference);
   const scores = ranked.slice(0, 5).map(({ host, score }) => ({ host: host.hostname, score }));
 
   for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS && ranked.length > 0; attempt++) {
@@ -80,13 +85,16 @@ export async function placeContainer(
       await sleep(5 + random() * 20 * Math.min(attempt, 5));
     } else if (outcome === "quota_changed") {
       await options.onQuotaChanged?.();
+    } else if (outcome === "group_full") {
+      ranked = ranked.slice(1);
+      rejections.set(groupAffinityFilter, [...(rejections.get(groupAffinityFilter) ?? []), host]);
     } else {
       const fresh = await hosts.get(host.id);
       snapshot.learn(host.id, fresh);
       ranked = ranked.slice(1);
       const recheck = chooseCandidates(fresh ? [fresh] : [], { ...request, now: Date.now() });
       if (recheck.hosts.length > 0)
-        ranked = reinsert(ranked, rankHosts(recheck.hosts, request.strategy, 1, random)[0]!);
+        ranked = reinsert(ranked, rankHosts(recheck.hosts, request.strategy, 1, random, preference)[0]!);
       else
         for (const [filter, rejected] of recheck.rejections)
           rejections.set(filter, [...(rejections.get(filter) ?? []), ...rejected]);
@@ -111,6 +119,6 @@ function withClaim(host: HostRecord, claim: Claim): HostRecord {
 }
 
 function reinsert(ranked: RankedHost[], host: RankedHost): RankedHost[] {
-  const index = ranked.findIndex((other) => other.score < host.score);
+  const index = ranked.findIndex((other) => ranksBefore(host, other));
   return index < 0 ? [...ranked, host] : [...ranked.slice(0, index), host, ...ranked.slice(index)];
 }

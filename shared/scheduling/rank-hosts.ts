@@ -4,19 +4,24 @@ import { STRATEGIES, type Strategy } from "./weighers/strategies.ts";
 export interface RankedHost {
   host: HostRecord;
   score: number;
+  /** A soft group policy's wish (weighers/group-preference.ts), which outranks the score. */
+  preference?: number;
 }
 
 /**
  * Orders candidates for trying: scored by the strategy, best first, with a
  * random pick among the best `subsetSize` put in front (Nova's
  * host_subset_size), so concurrent placements do not all race for one host.
- * Ties and the pick come from `random`, seeded per request.
+ * Ties and the pick come from `random`, seeded per request. A `preference`
+ * (a soft group policy) ranks first, and the pick stays among the hosts it
+ * likes best.
  */
 export function rankHosts(
   candidates: HostRecord[],
   strategy: Strategy,
   subsetSize: number,
   random: () => number,
+  preference?: (host: HostRecord) => number,
 ): RankedHost[] {
   const shuffled = [...candidates];
   for (let index = shuffled.length - 1; index > 0; index--) {
@@ -24,9 +29,21 @@ export function rankHosts(
     [shuffled[index], shuffled[other]] = [shuffled[other]!, shuffled[index]!];
   }
   const ranked = shuffled
-    .map((host) => ({ host, score: STRATEGIES[strategy](host, random) }))
-    .sort((a, b) => b.score - a.score);
-  const pick = Math.floor(random() * Math.min(Math.max(1, subsetSize), ranked.length));
+    .map((host) => ({
+      host,
+      score: STRATEGIES[strategy](host, random),
+      ...(preference ? { preference: preference(host) } : {}),
+    }))
+    .sort((a, b) => (b.preference ?? 0) - (a.preference ?? 0) || b.score - a.score);
+  const best = ranked.filter((other) => (other.preference ?? 0) === (ranked[0]?.preference ?? 0)).length;
+  const pick = Math.floor(random() * Math.min(Math.max(1, subsetSize), best));
   if (pick > 0) ranked.unshift(...ranked.splice(pick, 1));
   return ranked;
+}
+
+/** Whether `a` ranks before `b`. */
+export function ranksBefore(a: RankedHost, b: RankedHost): boolean {
+  return (
+    (a.preference ?? 0) > (b.preference ?? 0) || ((a.preference ?? 0) === (b.preference ?? 0) && a.score > b.score)
+  );
 }

@@ -22,6 +22,11 @@ export const keys = {
     sk: `ACTION#${requestId}`,
   }),
   actionPrefix: "ACTION#",
+  group: (uuid: string) => ({ pk: `GROUP#${uuid}`, sk: "GROUP" }),
+  /** How many of a group's members one host holds: claimed with the host, in the same transaction. */
+  groupOnHost: (uuid: string, hostId: string) => ({ pk: `GROUP#${uuid}`, sk: `${GROUP_HOST_PREFIX}${hostId}` }),
+  groupHostPrefix: () => GROUP_HOST_PREFIX,
+  projectGroups: (projectId: string) => `PROJECT_GROUPS#${projectId}`,
   registry: (uuid: string) => ({ pk: `REGISTRY#${uuid}`, sk: "REGISTRY" }),
   projectRegistries: (projectId: string) => `PROJECT_REGISTRIES#${projectId}`,
   image: (uuid: string) => ({ pk: `IMAGE#${uuid}`, sk: "IMAGE" }),
@@ -60,6 +65,7 @@ export const keys = {
 } as const;
 
 const PENDING = "PENDING";
+const GROUP_HOST_PREFIX = "HOST#";
 
 const ALL_HOSTS = "HOSTS";
 const ALL_CONTAINERS = "CONTAINERS";

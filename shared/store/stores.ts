@@ -3,6 +3,7 @@ import type { BerthConfig } from "../config.ts";
 import { ActionStore } from "./actions.ts";
 import { documentClientFor } from "./clients.ts";
 import { ContainerStore } from "./containers.ts";
+import { GroupStore } from "./groups.ts";
 import { HostStore } from "./hosts.ts";
 import { ImageStore } from "./images.ts";
 import { QuotaStore } from "./quotas.ts";
@@ -15,6 +16,7 @@ import { VolumeStore } from "./volumes.ts";
 export interface Stores {
   containers: ContainerStore;
   hosts: HostStore;
+  groups: GroupStore;
   actions: ActionStore;
   replies: ReplyStore;
   quotas: QuotaStore;
@@ -33,6 +35,7 @@ export function storesFor(config: BerthConfig, db: DynamoDBDocumentClient = docu
   return {
     containers: new ContainerStore(db, config.tableName, quotas, volumes, tombstones, config.operationTimeoutSeconds),
     hosts: new HostStore(db, config.tableName),
+    groups: new GroupStore(db, config.tableName),
     actions: new ActionStore(db, config.tableName),
     replies: new ReplyStore(db, config.tableName),
     quotas,

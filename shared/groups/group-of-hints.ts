@@ -1,0 +1,59 @@
+import type { Identity } from "../config.ts";
+import { InvalidFieldError } from "../errors.ts";
+import { type GroupStore, implicitGroupUuid } from "../store/groups.ts";
+import { type GroupPolicy, type GroupRecord, isGroupPolicy } from "./record.ts";
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The server group a container joins (`hints.group`: a group's uuid or name).
+ * A name no group of the project has is, as before server groups existed, an
+ * implicit group keyed by project and name, made on first use with
+ * `hints.group_policy` (default anti-affinity); a policy hint must agree with
+ * the group it names.
+ */
+export async function groupOfHints(
+  hints: Record<string, string>,
+  caller: Identity,
+  groups: GroupStore,
+): Promise<GroupRecord | undefined> {
+  const reference = hints.group;
+  if (reference === undefined) return undefined;
+  const policy = hints.group_policy;
+  if (policy !== undefined && !isGroupPolicy(policy))
+    throw new InvalidFieldError("hints.group_policy", `'${policy}' is not a server group policy`);
+  const found =
+    (await groups.find(caller.projectId, reference)) ?? (await implicitGroup(reference, policy, caller, groups));
+  if (found === "ambiguous")
+    throw new InvalidFieldError("hints.group", `several server groups are named ${reference}: give its uuid`);
+  if (policy !== undefined && policy !== found.policy)
+    throw new InvalidFieldError(
+      "hints.group_policy",
+      `server group ${found.name} has policy ${found.policy}, not ${policy}`,
+    );
+  return found;
+}
+
+async function implicitGroup(
+  name: string,
+  policy: GroupPolicy | undefined,
+  caller: Identity,
+  groups: GroupStore,
+): Promise<GroupRecord> {
+  if (UUID_PATTERN.test(name)) throw new InvalidFieldError("hints.group", `no server group ${name} in this project`);
+  const group: GroupRecord = {
+    uuid: implicitGroupUuid(caller.projectId, name),
+    name,
+    policy: policy ?? "anti-affinity",
+    rules: {},
+    project_id: caller.projectId,
+    user_id: caller.userId,
+    implicit: true,
+    created_at: new Date().toISOString(),
+  };
+  if (await groups.create(group)) return group;
+  // A concurrent first use made it.
+  const made = await groups.get(group.uuid);
+  if (!made) throw new Error(`implicit group ${group.uuid} was made and is gone`);
+  return made;
+}
