@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readConfig } from "../../shared/config.ts";
 import type { ContainerRecord } from "../../shared/containers/record.ts";
+import { rescheduleContainer } from "../../shared/reconcile/reschedule-container.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
 import { ADMIN_TOKEN, startBerth, type TestBerth } from "../helpers/berth.ts";
 import { registerSimulatedHosts } from "../helpers/simulated-hosts.ts";
@@ -133,6 +134,77 @@ describe("membership goes with the claim", () => {
     expect((await berth.api("GET", `/v1/server_groups/${group.id}`)).body.server_group.members).toEqual([]);
     expect((await berth.api("DELETE", `/v1/server_groups/${group.id}`)).status).toBe(204);
     expect((await berth.api("GET", `/v1/server_groups/${group.id}`)).status).toBe(404);
+  });
+});
+
+async function createOne(name: string, hints: Record<string, string>): Promise<ContainerRecord> {
+  const response = await berth.api("POST", "/v1/containers", {
+    body: { name, image: TEST_IMAGE, cpu: 0.1, memory: 64, disk: 1, hints },
+  });
+  expect(response.status, JSON.stringify(response.body)).toBe(202);
+  return (await berth.stores.containers.get(response.body.uuid))!;
+}
+
+describe("every release of the claim gives the place back", () => {
+  it("a create failed before Docker leaves the group, and its host takes the next member", async () => {
+    const group = await createGroup({ name: "flaky", policy: "anti-affinity" });
+    const { placed } = await createConcurrently(4, "flaky", { group: group.id });
+    expect(placed).toHaveLength(4);
+    const failed = placed[0]!;
+    expect(await berth.stores.containers.failUnstarted(failed, "simulated pull failure")).toBe(true);
+    expect((await berth.api("GET", `/v1/server_groups/${group.id}`)).body.server_group.members).not.toContain(
+      failed.uuid,
+    );
+    expect((await createOne("flaky-next", { group: "flaky" })).host_id).toBe(failed.host_id);
+  });
+
+  it("a reschedule off a dead host moves the member's count: anti-affinity still holds, and the old host is free", async () => {
+    const group = await createGroup({ name: "moving", policy: "anti-affinity" });
+    const members: ContainerRecord[] = [];
+    for (const index of [0, 1, 2]) members.push(await createOne(`moving-${index}`, { group: group.id }));
+    const [free] = hostIds.filter((id) => !members.some((member) => member.host_id === id));
+    const leaving = members[0]!;
+    const moved = await rescheduleContainer(
+      leaving,
+      { id: leaving.host_id!, hostname: leaving.host! },
+      { stores: berth.stores, sqs: sqsClientFor(readConfig()), config: readConfig() },
+    );
+    expect(moved).toMatchObject({ moved: true, host: { id: free } });
+    expect((await createOne("moving-3", { group: group.id })).host_id).toBe(leaving.host_id);
+    expect((await createOne("moving-4", { group: group.id })).status_reason).toContain("group moving (anti-affinity)");
+  });
+
+  it("an affinity group's only member moving takes the group with it", async () => {
+    await createGroup({ name: "pinned", policy: "affinity" });
+    const only = await createOne("pinned-0", { group: "pinned" });
+    const moved = await rescheduleContainer(
+      only,
+      { id: only.host_id!, hostname: only.host! },
+      { stores: berth.stores, sqs: sqsClientFor(readConfig()), config: readConfig() },
+    );
+    expect(moved.moved).toBe(true);
+    const newHost = (await berth.stores.containers.get(only.uuid))!.host_id;
+    expect(newHost).not.toBe(only.host_id);
+    expect((await createOne("pinned-1", { group: "pinned" })).host_id).toBe(newHost);
+  });
+});
+
+describe("soft policies weigh, they never refuse", () => {
+  it("soft-anti-affinity spreads over every host first, then still places", async () => {
+    await createGroup({ name: "loose", policy: "soft-anti-affinity" });
+    const members: ContainerRecord[] = [];
+    for (const index of [0, 1, 2, 3, 4])
+      members.push(await createOne(`loose-${index}`, { group: "loose", strategy: "binpack" }));
+    expect(new Set(members.slice(0, 4).map((member) => member.host_id)).size).toBe(4);
+    expect(members[4]!.host_id).not.toBeNull();
+  });
+
+  it("soft-affinity keeps members together even under spread", async () => {
+    await createGroup({ name: "close", policy: "soft-affinity" });
+    const members: ContainerRecord[] = [];
+    for (const index of [0, 1, 2, 3])
+      members.push(await createOne(`close-${index}`, { group: "close", strategy: "spread" }));
+    expect(new Set(members.map((member) => member.host_id)).size).toBe(1);
   });
 });
 

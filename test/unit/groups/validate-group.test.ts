@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InvalidFieldError } from "../../../shared/errors.ts";
+import type { InvalidFieldError } from "../../../shared/errors.ts";
 import { validateGroupBody } from "../../../shared/groups/validate-group.ts";
 
 describe("validateGroupBody (Nova 2.64)", () => {
