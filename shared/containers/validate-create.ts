@@ -176,8 +176,11 @@ function placementHints(input: Record<string, unknown>): Record<string, string> 
   const hints = stringMap(input, "hints");
   if (hints.strategy !== undefined && !isStrategy(hints.strategy))
     throw new InvalidFieldError("hints.strategy", `must be one of ${Object.keys(STRATEGIES).join(", ")}`);
-  if (hints.group !== undefined && !NAME_PATTERN.test(hints.group))
-    throw new InvalidFieldError("hints.group", `'${hints.group}' does not match ${NAME_PATTERN.source}`);
+  if (hints.group !== undefined && (hints.group.length > 255 || !NAME_PATTERN.test(hints.group)))
+    throw new InvalidFieldError(
+      "hints.group",
+      `must be a server group's uuid or name (2–255 of ${NAME_PATTERN.source})`,
+    );
   if (hints.group_policy !== undefined) {
     if (hints.group === undefined) throw new InvalidFieldError("hints.group_policy", "needs hints.group");
     if (!isGroupPolicy(hints.group_policy))
