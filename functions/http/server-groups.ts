@@ -54,5 +54,5 @@ async function groupOfRequest(event: Parameters<typeof pathParameter>[0], contex
   const group = await storesFor(context.config).groups.find(context.caller.projectId, id);
   if (group === "ambiguous") throw new ConflictError(`Several server groups are named ${id}: use its id.`, "ambiguous");
   if (!group) throw new NotFoundError(`Server group ${id} could not be found.`);
-  return group;
+  return group.group;
 }

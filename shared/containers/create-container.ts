@@ -64,7 +64,7 @@ export async function createContainer(
   const group = await groupOfHints(spec.hints, who.caller, stores.groups);
   const draft: ContainerRecord = {
     ...spec,
-    group_id: group?.uuid ?? null,
+    group_id: group?.group.uuid ?? null,
     mounts,
     registry_id: registry?.uuid ?? null,
     uuid: randomUUID(),
@@ -98,7 +98,7 @@ export async function createContainer(
   };
   const quota = await QuotaGuard.check(stores.quotas, who.caller.projectId, usageOf(draft.claim!));
   try {
-    const request = await placementRequestFor(draft, who.config, who.requestId, stores.groups);
+    const request = await placementRequestFor(draft, who.config, who.requestId, stores.groups, [], group);
     const placement = await placeContainer(
       draft.claim!,
       { ...request, volumeHostId },

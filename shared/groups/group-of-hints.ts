@@ -1,22 +1,21 @@
 import type { Identity } from "../config.ts";
 import { InvalidFieldError } from "../errors.ts";
-import { type GroupStore, implicitGroupUuid } from "../store/groups.ts";
+import { type GroupState, type GroupStore, implicitGroupUuid, UUID_PATTERN } from "../store/groups.ts";
 import { type GroupPolicy, type GroupRecord, isGroupPolicy } from "./record.ts";
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The server group a container joins (`hints.group`: a group's uuid or name).
  * A name no group of the project has is, as before server groups existed, an
  * implicit group keyed by project and name, made on first use with
  * `hints.group_policy` (default anti-affinity); a policy hint must agree with
- * the group it names.
+ * the group it names. Returns the group with its per-host counts, as
+ * placement needs them.
  */
 export async function groupOfHints(
   hints: Record<string, string>,
   caller: Identity,
   groups: GroupStore,
-): Promise<GroupRecord | undefined> {
+): Promise<GroupState | undefined> {
   const reference = hints.group;
   if (reference === undefined) return undefined;
   const policy = hints.group_policy;
@@ -26,10 +25,10 @@ export async function groupOfHints(
     (await groups.find(caller.projectId, reference)) ?? (await implicitGroup(reference, policy, caller, groups));
   if (found === "ambiguous")
     throw new InvalidFieldError("hints.group", `several server groups are named ${reference}: give its uuid`);
-  if (policy !== undefined && policy !== found.policy)
+  if (policy !== undefined && policy !== found.group.policy)
     throw new InvalidFieldError(
       "hints.group_policy",
-      `server group ${found.name} has policy ${found.policy}, not ${policy}`,
+      `server group ${found.group.name} has policy ${found.group.policy}, not ${policy}`,
     );
   return found;
 }
@@ -39,7 +38,7 @@ async function implicitGroup(
   policy: GroupPolicy | undefined,
   caller: Identity,
   groups: GroupStore,
-): Promise<GroupRecord> {
+): Promise<GroupState> {
   if (UUID_PATTERN.test(name)) throw new InvalidFieldError("hints.group", `no server group ${name} in this project`);
   const group: GroupRecord = {
     uuid: implicitGroupUuid(caller.projectId, name),
@@ -51,9 +50,9 @@ async function implicitGroup(
     implicit: true,
     created_at: new Date().toISOString(),
   };
-  if (await groups.create(group)) return group;
+  if (await groups.create(group)) return { group, membersOnHost: {} };
   // A concurrent first use made it.
-  const made = await groups.get(group.uuid);
+  const made = await groups.state(group.uuid);
   if (!made) throw new Error(`implicit group ${group.uuid} was made and is gone`);
   return made;
 }

@@ -1,6 +1,6 @@
 import type { BerthConfig } from "../config.ts";
 import type { ContainerRecord } from "../containers/record.ts";
-import type { GroupStore } from "../store/groups.ts";
+import type { GroupState, GroupStore } from "../store/groups.ts";
 import type { GroupPlacement, PlacementRequest } from "./filters/filter.ts";
 import { isStrategy, STRATEGIES } from "./weighers/strategies.ts";
 
@@ -15,13 +15,15 @@ export async function placementRequestFor(
   requestId: string,
   groups: GroupStore,
   excludedHostIds: readonly string[] = [],
+  /** The group as the caller just read it, saving a read. */
+  groupState?: GroupState,
 ): Promise<PlacementRequest> {
   const strategy = record.hints.strategy ?? config.placementStrategy;
   if (!isStrategy(strategy))
     throw new Error(
       `configuration: BERTH_PLACEMENT_STRATEGY ${strategy} is not one of ${Object.keys(STRATEGIES).join(", ")}`,
     );
-  const group = record.group_id ? await groupPlacementOf(record, groups) : undefined;
+  const group = record.group_id ? await groupPlacementOf(record, groups, groupState) : undefined;
   return {
     spec: record,
     cpuMillis: record.claim!.cpuMillis,
@@ -35,8 +37,12 @@ export async function placementRequestFor(
   };
 }
 
-async function groupPlacementOf(record: ContainerRecord, groups: GroupStore): Promise<GroupPlacement> {
-  const state = await groups.state(record.group_id!);
+async function groupPlacementOf(
+  record: ContainerRecord,
+  groups: GroupStore,
+  known: GroupState | undefined,
+): Promise<GroupPlacement> {
+  const state = known?.group.uuid === record.group_id ? known : await groups.state(record.group_id!);
   if (!state) throw new Error(`server group ${record.group_id} of container ${record.uuid} is gone`);
   const membersOnHost = { ...state.membersOnHost };
   const isMember = state.group.members?.has(record.uuid) ?? false;

@@ -58,17 +58,19 @@ export class GroupStore {
   }
 
   /**
-   * A project's group by uuid, then the implicit group of that name, then the
-   * one explicit group of that name; "ambiguous" when several share it.
+   * A project's group, with its per-host counts, by uuid or else as the
+   * implicit group of that name (one query either way), else the one explicit
+   * group of that name; "ambiguous" when several share it.
    */
-  async find(projectId: string, uuidOrName: string): Promise<GroupRecord | "ambiguous" | undefined> {
-    for (const uuid of [uuidOrName, implicitGroupUuid(projectId, uuidOrName)]) {
-      const group = await this.get(uuid);
-      if (group?.project_id === projectId) return group;
-    }
+  async find(projectId: string, uuidOrName: string): Promise<GroupState | "ambiguous" | undefined> {
+    const direct = await this.state(
+      UUID_PATTERN.test(uuidOrName) ? uuidOrName : implicitGroupUuid(projectId, uuidOrName),
+    );
+    if (direct?.group.project_id === projectId) return direct;
+    if (UUID_PATTERN.test(uuidOrName)) return undefined;
     const named = (await this.listByProject(projectId)).filter((group) => group.name === uuidOrName);
     if (named.length > 1) return "ambiguous";
-    return named[0] ? ((await this.get(named[0].uuid)) ?? undefined) : undefined;
+    return named[0] ? await this.state(named[0].uuid) : undefined;
   }
 
   /** The group and its per-host member counts, read consistently in one query of its partition. */
@@ -126,6 +128,8 @@ export class GroupStore {
     return true;
   }
 }
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The uuid of the group a `group_policy` hint makes for a name in a project:
