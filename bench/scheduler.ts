@@ -4,16 +4,22 @@ import { startLocalStack } from "../local/stack.ts";
 import { readConfig } from "../shared/config.ts";
 import { createContainer } from "../shared/containers/create-container.ts";
 import { validateCreateBody } from "../shared/containers/validate-create.ts";
+import type { GroupRecord } from "../shared/groups/record.ts";
 import { documentClientFor, sqsClientFor } from "../shared/store/clients.ts";
 import { storesFor } from "../shared/store/stores.ts";
 import { registerSimulatedHosts } from "../test/helpers/simulated-hosts.ts";
 
 const CLIENTS = 16;
+/** Members per anti-affinity group in the groups rows: fewer than the smallest host count, so every one fits. */
+const GROUP_SIZE = 4;
 
 /**
  * Placements per second and DynamoDB requests per placement with 16 concurrent
  * clients at several host counts (simulated host items), next to the raw rate
  * of one TransactWriteItems of the same size on the same emulator: the floor.
+ * Each host count runs twice: without groups, and with every placement in one
+ * of the anti-affinity groups of GROUP_SIZE members (their places claimed in
+ * the same transaction).
  */
 export async function benchScheduler(hostCounts: number[], placementsPerRun: number) {
   const stack = await startLocalStack({
@@ -26,7 +32,7 @@ export async function benchScheduler(hostCounts: number[], placementsPerRun: num
   const config = readConfig();
   const db = documentClientFor(config);
   const requests = countRequests(db);
-  const rows: Array<{ hosts: number; rate: number; requestsPerPlacement: number; floor: number }> = [];
+  const rows: Array<{ hosts: number; groups: string; rate: number; requestsPerPlacement: number; floor: number }> = [];
   try {
     let registered = 0;
     for (const count of hostCounts) {
@@ -34,48 +40,83 @@ export async function benchScheduler(hostCounts: number[], placementsPerRun: num
       await registerSimulatedHosts(stores.hosts, sqsClientFor(config), {
         count: count - registered,
         prefix: `${config.tableName}-${count}`,
+        // Room at 10 hosts for both rows' placements.
+        cpus: 32,
       });
       registered = count;
       const project = `bench-${count}`;
       await stores.quotas.putProject(project, { containers: -1, cpu: -1, memory: -1, disk: -1 });
       const floor = await rawTransactionRate(db, config.tableName, placementsPerRun);
       await place(config, project, 50); // warm the snapshot and the connections
-      requests.reset();
-      const started = performance.now();
-      await place(config, project, placementsPerRun);
-      const seconds = (performance.now() - started) / 1000;
-      rows.push({
-        hosts: count,
-        rate: placementsPerRun / seconds,
-        requestsPerPlacement: requests.total() / placementsPerRun,
-        floor,
-      });
+      for (const groups of [[], await antiAffinityGroups(stores, project, placementsPerRun)]) {
+        requests.reset();
+        const started = performance.now();
+        await place(config, project, placementsPerRun, groups);
+        const seconds = (performance.now() - started) / 1000;
+        rows.push({
+          hosts: count,
+          groups: groups.length ? `${groups.length}×${GROUP_SIZE} anti-affinity` : "none",
+          rate: placementsPerRun / seconds,
+          requestsPerPlacement: requests.total() / placementsPerRun,
+          floor,
+        });
+      }
     }
   } finally {
     await stack.stop();
   }
   console.log(`\nscheduler, ${CLIENTS} concurrent clients, ${placementsPerRun} placements per row`);
   console.log(
-    "  hosts   placements/s   DynamoDB requests/placement   raw TransactWriteItems/s   floor/placement ratio",
+    "  hosts   groups                 placements/s   DynamoDB requests/placement   raw TransactWriteItems/s   floor/placement ratio",
   );
   for (const row of rows) {
     console.log(
-      `  ${String(row.hosts).padStart(5)}   ${row.rate.toFixed(1).padStart(12)}   ${row.requestsPerPlacement.toFixed(2).padStart(27)}   ${row.floor.toFixed(1).padStart(24)}   ${(row.floor / row.rate).toFixed(2).padStart(20)}×`,
+      `  ${String(row.hosts).padStart(5)}   ${row.groups.padEnd(20)}   ${row.rate.toFixed(1).padStart(12)}   ${row.requestsPerPlacement.toFixed(2).padStart(27)}   ${row.floor.toFixed(1).padStart(24)}   ${(row.floor / row.rate).toFixed(2).padStart(20)}×`,
     );
   }
   return rows;
 }
 
-async function place(config: ReturnType<typeof readConfig>, project: string, count: number): Promise<void> {
+/** Enough anti-affinity groups of GROUP_SIZE members for `placements`, made in `project`. */
+async function antiAffinityGroups(
+  stores: ReturnType<typeof storesFor>,
+  project: string,
+  placements: number,
+): Promise<string[]> {
+  const uuids: string[] = [];
+  for (let index = 0; index < Math.ceil(placements / GROUP_SIZE); index++) {
+    const group: GroupRecord = {
+      uuid: randomUUID(),
+      name: `bench-${index}`,
+      policy: "anti-affinity",
+      rules: {},
+      project_id: project,
+      user_id: "bench",
+      created_at: new Date().toISOString(),
+    };
+    await stores.groups.create(group);
+    uuids.push(group.uuid);
+  }
+  return uuids;
+}
+
+async function place(
+  config: ReturnType<typeof readConfig>,
+  project: string,
+  count: number,
+  groups: string[] = [],
+): Promise<void> {
   const stores = storesFor(config);
   const sqs = sqsClientFor(config);
   const caller = { projectId: project, userId: "bench", roles: ["member"] };
   let next = 0;
   const client = async () => {
     while (next < count) {
-      next++;
+      const index = next++;
+      // Consecutive placements share a group, so its members race each other for hosts.
+      const hints = groups.length ? { group: groups[Math.floor(index / GROUP_SIZE) % groups.length]! } : {};
       const spec = validateCreateBody(
-        { image: "berth-test/busybox:1", cpu: 0.1, memory: 16, disk: 1 },
+        { image: "berth-test/busybox:1", cpu: 0.1, memory: 16, disk: 1, hints },
         { isAdmin: false },
       );
       const record = await createContainer(
