@@ -1,7 +1,7 @@
 import type { Identity } from "../config.ts";
-import { InvalidFieldError } from "../errors.ts";
+import { ForbiddenError, InvalidFieldError } from "../errors.ts";
 import { type GroupState, type GroupStore, implicitGroupUuid, UUID_PATTERN } from "../store/groups.ts";
-import { type GroupPolicy, type GroupRecord, isGroupPolicy } from "./record.ts";
+import { type GroupPolicy, type GroupRecord, isGroupPolicy, MAX_GROUP_MEMBERS } from "./record.ts";
 
 /**
  * The server group a container joins (`hints.group`: a group's uuid or name).
@@ -29,6 +29,10 @@ export async function groupOfHints(
     throw new InvalidFieldError(
       "hints.group_policy",
       `server group ${found.group.name} has policy ${found.group.policy}, not ${policy}`,
+    );
+  if ((found.group.members?.size ?? 0) >= MAX_GROUP_MEMBERS)
+    throw new ForbiddenError(
+      `Server group ${found.group.name} has ${MAX_GROUP_MEMBERS} members, the most a group may have (Nova's server_group_members quota).`,
     );
   return found;
 }

@@ -6,6 +6,12 @@ export function isGroupPolicy(value: unknown): value is GroupPolicy {
   return (GROUP_POLICIES as readonly unknown[]).includes(value);
 }
 
+/**
+ * The most members a group may have: its member set lives in one item, far
+ * below DynamoDB's item size at this count (concurrent joins may pass it by a few).
+ */
+export const MAX_GROUP_MEMBERS = 1000;
+
 /** A server group: containers that join it are placed together (affinity) or apart (anti-affinity). */
 export interface GroupRecord {
   uuid: string;
