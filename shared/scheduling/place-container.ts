@@ -23,6 +23,8 @@ export interface PlacementExplanation {
   scores: Array<{ host: string; score: number }>;
   /** An admin forced the host through `availability_zone`: these filters were not run. */
   forced_host_skipped_filters?: string[];
+  /** The server group the container joined with this claim. */
+  server_group?: { id: string; name: string; policy: string };
 }
 
 export type Placement =
@@ -74,6 +76,15 @@ export async function placeContainer(
       scores,
       ...(request.spec.forced_host
         ? { forced_host_skipped_filters: FILTERS_A_FORCED_HOST_SKIPS.map((filter) => filter.name) }
+        : {}),
+      ...(request.group
+        ? {
+            server_group: {
+              id: request.group.group.uuid,
+              name: request.group.group.name,
+              policy: request.group.group.policy,
+            },
+          }
         : {}),
     };
     const outcome = await claimOnHost(host, explanation);

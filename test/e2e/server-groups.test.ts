@@ -189,6 +189,33 @@ describe("every release of the claim gives the place back", () => {
   });
 });
 
+describe("the placement says which group it joined, and a forced host does not break a hard policy", () => {
+  it("the schedule event names the group; an admin forcing a host that holds a member gets no valid host", async () => {
+    const group = await createGroup({ name: "firm", policy: "anti-affinity" });
+    const first = await createOne("firm-0", { group: group.id });
+    const [action] = (await berth.api("GET", `/v1/containers/${first.uuid}/container_actions`)).body.containerActions;
+    const stored = (await berth.stores.actions.get(first.uuid, action.request_id))!;
+    expect(stored.events.find((event) => event.event === "schedule")?.details).toMatchObject({
+      server_group: { id: group.id, name: "firm", policy: "anti-affinity" },
+    });
+
+    const forced = await berth.api("POST", "/v1/containers", {
+      body: {
+        name: "firm-forced",
+        image: TEST_IMAGE,
+        cpu: 0.1,
+        memory: 64,
+        availability_zone: `nova:${first.host}`,
+        hints: { group: group.id },
+      },
+    });
+    expect(forced.status).toBe(202);
+    const record = (await berth.stores.containers.get(forced.body.uuid))!;
+    expect(record.host_id).toBeNull();
+    expect(record.status_reason).toContain("group firm (anti-affinity)");
+  });
+});
+
 describe("soft policies weigh, they never refuse", () => {
   it("soft-anti-affinity spreads over every host first, then still places", async () => {
     await createGroup({ name: "loose", policy: "soft-anti-affinity" });
