@@ -9,7 +9,7 @@ import { type HostMessage, sendToHost } from "../queue/host-messages.ts";
 import { usageOf } from "../quotas/limits.ts";
 import { QuotaGuard } from "../quotas/quota-guard.ts";
 import { placeContainer } from "../scheduling/place-container.ts";
-import { placementRequestFor } from "../scheduling/placement-request.ts";
+import { groupPlacementOf, placementRequestFor } from "../scheduling/placement-request.ts";
 import { type ActionEvent, newAction } from "../store/actions.ts";
 import { DuplicateCreateError, type IdempotencyClaim } from "../store/containers.ts";
 import type { Stores } from "../store/stores.ts";
@@ -121,6 +121,7 @@ export async function createContainer(
         table: who.config.tableName,
         snapshotMaxAgeMs: who.config.hostSnapshotSeconds * 1000,
         onQuotaChanged: () => quota.refresh(),
+        ...(group ? { rereadGroup: () => groupPlacementOf(draft, stores.groups) } : {}),
       },
     );
     if (placement.placed) {

@@ -6,7 +6,7 @@ import { Status } from "../containers/statuses.ts";
 import type { HostRecord } from "../hosts/record.ts";
 import { type HostMessage, sendToHost } from "../queue/host-messages.ts";
 import { placeContainer } from "../scheduling/place-container.ts";
-import { placementRequestFor } from "../scheduling/placement-request.ts";
+import { groupPlacementOf, placementRequestFor } from "../scheduling/placement-request.ts";
 import { newAction } from "../store/actions.ts";
 import type { Stores } from "../store/stores.ts";
 
@@ -86,7 +86,11 @@ export async function rescheduleContainer(
         if (outcome === "changed") throw new ContainerMovedOn();
         return outcome;
       },
-      { table: config.tableName, snapshotMaxAgeMs: config.hostSnapshotSeconds * 1000 },
+      {
+        table: config.tableName,
+        snapshotMaxAgeMs: config.hostSnapshotSeconds * 1000,
+        ...(record.group_id ? { rereadGroup: () => groupPlacementOf(record, stores.groups) } : {}),
+      },
     );
   } catch (error) {
     if (error instanceof ContainerMovedOn)

@@ -4,7 +4,7 @@ import type { HostRecord } from "../hosts/record.ts";
 import type { ClaimOutcome } from "../store/containers.ts";
 import type { HostStore } from "../store/hosts.ts";
 import { chooseCandidates, explainNoValidHost } from "./choose-candidates.ts";
-import type { PlacementRequest } from "./filters/filter.ts";
+import type { GroupPlacement, PlacementRequest } from "./filters/filter.ts";
 import { groupAffinityFilter } from "./filters/group-affinity.ts";
 import { FILTERS_A_FORCED_HOST_SKIPS } from "./forced-host.ts";
 import { HostSnapshot } from "./host-snapshot.ts";
@@ -43,8 +43,9 @@ export type ClaimOnHost = (host: HostRecord, explanation: PlacementExplanation) 
  * survivors (seeded from the request id, so a placement can be replayed), then
  * claims the first. A host that filled up meanwhile is re-read and re-ranked;
  * a quota that moved is re-checked (`onQuotaChanged`, which may refuse with
- * 403); a host the server group refuses in the claim (its members moved
- * meanwhile) is passed over for the next; a transaction conflict is retried
+ * 403); when the server group refuses a host in the claim (its members moved
+ * meanwhile) the group is re-read and every host it now refuses is passed
+ * over, not only that one; a transaction conflict is retried
  * after a short jittered pause.
  */
 export async function placeContainer(
@@ -52,7 +53,13 @@ export async function placeContainer(
   request: PlacementRequest,
   hosts: HostStore,
   claimOnHost: ClaimOnHost,
-  options: { table: string; snapshotMaxAgeMs: number; onQuotaChanged?: () => Promise<void> },
+  options: {
+    table: string;
+    snapshotMaxAgeMs: number;
+    onQuotaChanged?: () => Promise<void>;
+    /** Reads the container's server group again, after its claim refused a host. */
+    rereadGroup?: () => Promise<GroupPlacement>;
+  },
 ): Promise<Placement> {
   const snapshot = HostSnapshot.of(hosts, options.table, options.snapshotMaxAgeMs);
   let allHosts = await snapshot.current();
@@ -97,8 +104,13 @@ export async function placeContainer(
     } else if (outcome === "quota_changed") {
       await options.onQuotaChanged?.();
     } else if (outcome === "group_full") {
-      ranked = ranked.slice(1);
-      rejections.set(groupAffinityFilter, [...(rejections.get(groupAffinityFilter) ?? []), host]);
+      const reread = options.rereadGroup ? { ...request, group: await options.rereadGroup() } : request;
+      const refused = [
+        host,
+        ...ranked.slice(1).flatMap((other) => (groupAffinityFilter.passes(other.host, reread) ? [] : [other.host])),
+      ];
+      ranked = ranked.slice(1).filter((other) => groupAffinityFilter.passes(other.host, reread));
+      rejections.set(groupAffinityFilter, [...(rejections.get(groupAffinityFilter) ?? []), ...refused]);
     } else {
       const fresh = await hosts.get(host.id);
       snapshot.learn(host.id, fresh);

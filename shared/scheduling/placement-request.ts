@@ -37,10 +37,11 @@ export async function placementRequestFor(
   };
 }
 
-async function groupPlacementOf(
+/** The container's server group as placement sees it (read again unless `known` is it). */
+export async function groupPlacementOf(
   record: ContainerRecord,
   groups: GroupStore,
-  known: GroupState | undefined,
+  known?: GroupState,
 ): Promise<GroupPlacement> {
   const state = known?.group.uuid === record.group_id ? known : await groups.state(record.group_id!);
   if (!state) throw new Error(`server group ${record.group_id} of container ${record.uuid} is gone`);
