@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { ForbiddenError, InvalidFieldError, PayloadTooLargeError } from "../errors.ts";
+import type { Identity } from "../auth/identity.ts";
+import { authorize } from "../auth/policy.ts";
+import { InvalidFieldError, PayloadTooLargeError } from "../errors.ts";
 import { GROUP_POLICIES, isGroupPolicy } from "../groups/record.ts";
 import { type ApiVersion, DEFAULT_API_VERSION } from "../http/microversion.ts";
 import { isCommittedImage } from "../images/committed-images.ts";
@@ -67,7 +69,7 @@ const KNOWN_FIELDS = new Set([
  */
 export function validateCreateBody(
   body: unknown,
-  options: { isAdmin: boolean; apiVersion?: ApiVersion },
+  options: { caller: Identity; apiVersion?: ApiVersion },
 ): ContainerSpec {
   if (body === undefined) throw new InvalidFieldError("image", "a request body with at least `image` is required");
   const input = body as Record<string, unknown>;
@@ -79,18 +81,15 @@ export function validateCreateBody(
     throw new InvalidFieldError("image", "'image' is a required property");
 
   const privileged = booleanField(input, "privileged") ?? false;
-  if (privileged && !options.isAdmin)
-    throw new ForbiddenError("Only an admin may create a privileged container (field privileged).");
+  if (privileged) authorize(options.caller, "container:create:privileged");
   const requestedHost = input.host === undefined || input.host === null ? null : stringOfLength(input, "host", 1, 255);
-  if (requestedHost !== null && !options.isAdmin)
-    throw new ForbiddenError("Only an admin may choose the host (field host).");
+  if (requestedHost !== null) authorize(options.caller, "container:create:requested_destination");
   const zone = parseAvailabilityZone(optionalString(input, "availability_zone", 1, 255), {
-    isAdmin: options.isAdmin,
+    caller: options.caller,
     requestedHost,
   });
   const runtime = optionalString(input, "runtime", 1, 255);
-  if (runtime !== null && !options.isAdmin)
-    throw new ForbiddenError("Only an admin may choose the runtime (field runtime).");
+  if (runtime !== null) authorize(options.caller, "container:create:runtime");
 
   const image = matches(input, "image", stringOfLength(input, "image", 2, 255), IMAGE_PATTERN);
   rejectNonEmptyList(

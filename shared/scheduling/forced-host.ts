@@ -1,4 +1,6 @@
-import { ForbiddenError, InvalidFieldError } from "../errors.ts";
+import type { Identity } from "../auth/identity.ts";
+import { authorize } from "../auth/policy.ts";
+import { InvalidFieldError } from "../errors.ts";
 import type { HostFilter, PlacementRequest } from "./filters/filter.ts";
 import { groupAffinityFilter } from "./filters/group-affinity.ts";
 import { availabilityZoneFilter, labelFilter } from "./filters/placement-constraints.ts";
@@ -20,13 +22,12 @@ export interface AvailabilityZoneRequest {
  */
 export function parseAvailabilityZone(
   value: string | null,
-  options: { isAdmin: boolean; requestedHost: string | null },
+  options: { caller: Identity; requestedHost: string | null },
 ): AvailabilityZoneRequest {
   if (value === null || !value.includes(":")) return { zone: value, forcedHost: null };
   const [zone = "", host = "", ...rest] = value.split(":");
   const node = rest.join(":");
-  if (!options.isAdmin)
-    throw new ForbiddenError("Only an admin may force a host (field availability_zone, zone:host[:node]).");
+  authorize(options.caller, "container:create:forced_host");
   if (host && node && host !== node)
     throw new InvalidFieldError(
       "availability_zone",

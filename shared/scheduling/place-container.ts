@@ -8,7 +8,8 @@ import type { GroupPlacement, PlacementRequest } from "./filters/filter.ts";
 import { groupAffinityFilter } from "./filters/group-affinity.ts";
 import { FILTERS_A_FORCED_HOST_SKIPS } from "./forced-host.ts";
 import { HostSnapshot } from "./host-snapshot.ts";
-import { type RankedHost, rankHosts, ranksBefore } from "./rank-hosts.ts";
+import { type PlacementInstance, THIS_INSTANCE } from "./placement-instance.ts";
+import { type RankedHost, rankHosts, ranksBefore, withRandomFront } from "./rank-hosts.ts";
 import { seededRandom } from "./seeded-random.ts";
 import { groupPreference } from "./weighers/group-preference.ts";
 
@@ -41,12 +42,12 @@ export type ClaimOnHost = (host: HostRecord, explanation: PlacementExplanation) 
 /**
  * Places a container: filters the hosts of this instance's snapshot, ranks the
  * survivors (seeded from the request id, so a placement can be replayed), then
- * claims the first. A host that filled up meanwhile is re-read and re-ranked;
- * a quota that moved is re-checked (`onQuotaChanged`, which may refuse with
- * 403); when the server group refuses a host in the claim (its members moved
- * meanwhile) the group is re-read and every host it now refuses is passed
- * over, not only that one; a transaction conflict is retried
- * after a short jittered pause.
+ * claims one picked at random among the best of this instance's contention
+ * window. A host that filled up meanwhile is re-read and re-ranked; a quota
+ * that moved is re-checked (`onQuotaChanged`, which may refuse with 403); when
+ * the server group refuses a host in the claim (its members moved meanwhile)
+ * the group is re-read and every host it now refuses is passed over, not only
+ * that one; a transaction conflict widens the window and moves to a different host.
  */
 export async function placeContainer(
   claim: Claim,
@@ -57,11 +58,13 @@ export async function placeContainer(
     table: string;
     snapshotMaxAgeMs: number;
     onQuotaChanged?: () => Promise<void>;
+    /** Whose memory of the hosts to use: this function instance's unless a benchmark simulates others. */
+    instance?: PlacementInstance;
     /** Reads the container's server group again, after its claim refused a host. */
     rereadGroup?: () => Promise<GroupPlacement>;
   },
 ): Promise<Placement> {
-  const snapshot = HostSnapshot.of(hosts, options.table, options.snapshotMaxAgeMs);
+  const snapshot = HostSnapshot.of(hosts, options.table, options.snapshotMaxAgeMs, options.instance);
   let allHosts = await snapshot.current();
   let { hosts: candidates, rejections } = chooseCandidates(allHosts, request);
   if (candidates.length === 0) {
@@ -71,7 +74,9 @@ export async function placeContainer(
   }
   const random = seededRandom(request.requestId);
   const preference = groupPreference(request);
-  let ranked = rankHosts(candidates, request.strategy, request.hostSubsetSize, random, preference);
+  const window = (options.instance ?? THIS_INSTANCE).windowOf(options.table, request.hostSubsetSize);
+  let ranked = rankHosts(candidates, request.strategy, window.size, random, preference);
+  let contended = false;
   const scores = ranked.slice(0, 5).map(({ host, score }) => ({ host: host.hostname, score }));
 
   for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS && ranked.length > 0; attempt++) {
@@ -96,11 +101,17 @@ export async function placeContainer(
     };
     const outcome = await claimOnHost(host, explanation);
     if (outcome === "placed") {
+      if (!contended) window.claimed();
       snapshot.learn(host.id, withClaim(host, claim));
       return { placed: true, host, explanation };
     }
     if (outcome === "contention") {
-      await sleep(5 + random() * 20 * Math.min(attempt, 5));
+      // Others are claiming this host right now: widen the window and try a different one of
+      // the best, rather than the same host again (it stays a candidate, last).
+      contended = true;
+      window.contended();
+      ranked = withRandomFront([...ranked.slice(1), ranked[0]!], window.size, random);
+      await sleep(random() * 5 * Math.min(attempt, 5));
     } else if (outcome === "quota_changed") {
       await options.onQuotaChanged?.();
     } else if (outcome === "group_full") {

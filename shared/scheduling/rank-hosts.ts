@@ -35,10 +35,20 @@ export function rankHosts(
       ...(preference ? { preference: preference(host) } : {}),
     }))
     .sort((a, b) => (b.preference ?? 0) - (a.preference ?? 0) || b.score - a.score);
-  const best = ranked.filter((other) => (other.preference ?? 0) === (ranked[0]?.preference ?? 0)).length;
+  return withRandomFront(ranked, subsetSize, random);
+}
+
+/**
+ * Moves one of the first `subsetSize` hosts, chosen by `random`, to the front,
+ * never one a soft group policy likes less than the first.
+ */
+export function withRandomFront(ranked: RankedHost[], subsetSize: number, random: () => number): RankedHost[] {
+  const reordered = [...ranked];
+  const liked = reordered.findIndex((other) => (other.preference ?? 0) !== (reordered[0]?.preference ?? 0));
+  const best = liked < 0 ? reordered.length : liked;
   const pick = Math.floor(random() * Math.min(Math.max(1, subsetSize), best));
-  if (pick > 0) ranked.unshift(...ranked.splice(pick, 1));
-  return ranked;
+  if (pick > 0) reordered.unshift(...reordered.splice(pick, 1));
+  return reordered;
 }
 
 /** Whether `a` ranks before `b`. */

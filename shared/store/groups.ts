@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { GroupRecord } from "../groups/record.ts";
 import { GSI1, keys } from "./keys.ts";
 import { queryAll } from "./query-all.ts";
@@ -117,14 +117,8 @@ export class GroupStore {
       ExpressionAttributeValues: { ":pk": keys.group(uuid).pk, ":prefix": keys.groupHostPrefix() },
       ProjectionExpression: "pk, sk",
     });
-    for (let start = 0; start < counts.length; start += 25) {
-      const batch = counts.slice(start, start + 25);
-      await this.db.send(
-        new BatchWriteCommand({
-          RequestItems: { [this.table]: batch.map((Key) => ({ DeleteRequest: { Key: { pk: Key.pk, sk: Key.sk } } })) },
-        }),
-      );
-    }
+    for (const count of counts)
+      await this.db.send(new DeleteCommand({ TableName: this.table, Key: { pk: count.pk, sk: count.sk } }));
     return true;
   }
 }

@@ -8,7 +8,9 @@ import { parseAvailabilityZone } from "../../../shared/scheduling/forced-host.ts
 import { groupPlacement } from "../../helpers/group-placement.ts";
 
 const NOW = 1_000_000_000_000;
-const admin = { isAdmin: true, requestedHost: null };
+const ADMIN = { projectId: "p", userId: "u", roles: ["admin"] };
+const MEMBER = { projectId: "p", userId: "u", roles: ["member"] };
+const admin = { caller: ADMIN, requestedHost: null };
 
 function host(id: string, overrides: Partial<HostRecord> = {}): HostRecord {
   return {
@@ -39,7 +41,7 @@ function host(id: string, overrides: Partial<HostRecord> = {}): HostRecord {
 }
 
 function request(body: Record<string, unknown>, extra: Partial<PlacementRequest> = {}): PlacementRequest {
-  const spec = validateCreateBody({ image: "ab", ...body }, { isAdmin: true });
+  const spec = validateCreateBody({ image: "ab", ...body }, { caller: ADMIN });
   return {
     spec,
     cpuMillis: Math.round(spec.cpu * 1000),
@@ -65,25 +67,25 @@ describe("parseAvailabilityZone (Nova's zone:host:node)", () => {
   });
 
   it("lets only an admin force a host, and refuses what cannot name one host", () => {
-    expect(() => parseAvailabilityZone("nova:h1", { isAdmin: false, requestedHost: null })).toThrow(ForbiddenError);
-    expect(parseAvailabilityZone("nova", { isAdmin: false, requestedHost: null })).toEqual({
+    expect(() => parseAvailabilityZone("nova:h1", { caller: MEMBER, requestedHost: null })).toThrow(ForbiddenError);
+    expect(parseAvailabilityZone("nova", { caller: MEMBER, requestedHost: null })).toEqual({
       zone: "nova",
       forcedHost: null,
     });
     for (const value of ["nova:", "nova::", "nova:h1:h2"])
       expect(() => parseAvailabilityZone(value, admin), value).toThrow(InvalidFieldError);
-    expect(() => parseAvailabilityZone("nova:h1", { isAdmin: true, requestedHost: "h2" })).toThrow(
+    expect(() => parseAvailabilityZone("nova:h1", { caller: ADMIN, requestedHost: "h2" })).toThrow(
       /forces host h1, but field host asks for h2/,
     );
   });
 
   it("becomes the record's zone, requested host and forced flag", () => {
-    expect(validateCreateBody({ image: "ab", availability_zone: "nova:h1" }, { isAdmin: true })).toMatchObject({
+    expect(validateCreateBody({ image: "ab", availability_zone: "nova:h1" }, { caller: ADMIN })).toMatchObject({
       availability_zone: "nova",
       requested_host: "h1",
       forced_host: true,
     });
-    expect(validateCreateBody({ image: "ab", host: "h1" }, { isAdmin: true })).toMatchObject({
+    expect(validateCreateBody({ image: "ab", host: "h1" }, { caller: ADMIN })).toMatchObject({
       requested_host: "h1",
       forced_host: false,
     });

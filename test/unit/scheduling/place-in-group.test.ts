@@ -43,7 +43,10 @@ const hostStore = {
 } as unknown as HostStore;
 
 function request(): PlacementRequest {
-  const spec = validateCreateBody({ image: "ab", hints: { group: "web" } }, { isAdmin: false });
+  const spec = validateCreateBody(
+    { image: "ab", hints: { group: "web" } },
+    { caller: { projectId: "p", userId: "u", roles: ["member"] } },
+  );
   return {
     spec,
     cpuMillis: 1000,
