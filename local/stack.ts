@@ -5,6 +5,7 @@ import { dirname } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
+import { TEST_IMAGE } from "../test/setup/test-image.ts";
 import { bundleHostAgent } from "./agent-bundle.ts";
 import { AGENT_PROGRAM, agentPidFile, portRangeForSlot, waitForLeftoverAgents } from "./agent-slots.ts";
 import { dataPaths, localDataDir } from "./data-folder.ts";
@@ -117,6 +118,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // A developer's own registry usually runs on loopback; the cloud's metadata address stays denied.
   environment.BERTH_DENIED_REGISTRY_NETWORKS ??=
     process.env.BERTH_DENIED_REGISTRY_NETWORKS ?? "169.254.0.0/16,0.0.0.0/8,fe80::/10,fd00:ec2::254/128";
+  // No registry is reachable here: a capsule's sandbox is the walk-through's local busybox, asleep.
+  environment.BERTH_SANDBOX_IMAGE ??= process.env.BERTH_SANDBOX_IMAGE ?? TEST_IMAGE;
+  environment.BERTH_SANDBOX_COMMAND ??= process.env.BERTH_SANDBOX_COMMAND ?? "sleep 2147483647";
   Object.assign(process.env, environment);
 
   const gateway = new LocalGateway(config.routes);

@@ -42,6 +42,9 @@ export interface AgentConfig extends BerthConfig {
   hostFirewall: HostFirewallSetting;
   /** Ports on the host's own addresses containers may still reach (none by default). */
   hostFirewallAllowedPorts: AllowedHostPort[];
+  /** The image of a capsule's sandbox (the container owning its network namespace), and its command if not the image's. */
+  sandboxImage: string;
+  sandboxCommand: string[] | undefined;
 }
 
 export function readAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
@@ -65,6 +68,8 @@ export function readAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConf
     deniedRegistryNetworks: env.BERTH_DENIED_REGISTRY_NETWORKS ?? DEFAULT_DENIED_REGISTRY_NETWORKS,
     hostFirewall: parseHostFirewall(env.BERTH_HOST_FIREWALL || "on"),
     hostFirewallAllowedPorts: parseAllowedHostPorts(env.BERTH_HOST_FIREWALL_ALLOWED_PORTS ?? ""),
+    sandboxImage: env.BERTH_SANDBOX_IMAGE || "registry.k8s.io/pause:3.10",
+    sandboxCommand: env.BERTH_SANDBOX_COMMAND ? env.BERTH_SANDBOX_COMMAND.split(/\s+/).filter(Boolean) : undefined,
   };
 }
 

@@ -200,12 +200,14 @@ export class DockerDriver {
     }));
   }
 
-  /** The volumes this deployment made on this Docker engine: Docker name and Berth volume uuid. */
+  /** The volumes this deployment made on this Docker engine for Berth volumes (not capsules'): Docker name and uuid. */
   async volumesMade(): Promise<Array<{ name: string; uuid: string }>> {
     const listed = await this.call("list volumes", () =>
       this.docker.listVolumes({ filters: { label: [`berth.deployment=${this.deployment}`] } }),
     );
-    return (listed.Volumes ?? []).map((volume) => ({ name: volume.Name, uuid: volume.Labels?.["berth.volume"] ?? "" }));
+    return (listed.Volumes ?? [])
+      .filter((volume) => !volume.Labels?.["berth.capsule"])
+      .map((volume) => ({ name: volume.Name, uuid: volume.Labels?.["berth.volume"] ?? "" }));
   }
 
   /** Docker's view of a container by id or name, or undefined when it does not exist. */
@@ -332,7 +334,7 @@ function createOptions(
  * number of processes and rotated logs, so none can exhaust the host's pids
  * or disk by itself.
  */
-const RESTRICTED_DEFAULTS = {
+export const RESTRICTED_DEFAULTS = {
   PidsLimit: 1024,
   LogConfig: { Type: "json-file", Config: { "max-size": "10m", "max-file": "3" } },
 };
@@ -342,7 +344,7 @@ const RESTRICTED_DEFAULTS = {
  * no raw sockets (ARP and DNS spoofing on the project network), no gaining
  * privileges through setuid binaries. An admin's privileged container is left as asked.
  */
-const UNPRIVILEGED_LIMITS = {
+export const UNPRIVILEGED_LIMITS = {
   CapDrop: ["NET_RAW"],
   SecurityOpt: ["no-new-privileges:true"],
 };

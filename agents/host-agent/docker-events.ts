@@ -28,6 +28,8 @@ export class DockerEventFollower {
     private readonly operations: { isBusy(uuid: string): boolean; idle(uuid: string): Promise<void> },
     /** Called when the stream is back after breaking, to catch up on what it missed (e.g. a daemon restart). */
     private readonly onReconnect: () => Promise<void>,
+    /** Told of events about a capsule's containers, which have no record of their own. */
+    private readonly capsules?: { follow(capsuleUuid: string): unknown },
   ) {}
 
   start(): void {
@@ -88,13 +90,16 @@ export class DockerEventFollower {
   private onEvent(line: string): void {
     let uuid: string | undefined;
     let action: string | undefined;
+    let capsule: string | undefined;
     try {
       const event = JSON.parse(line) as { Action?: string; Actor?: { Attributes?: Record<string, string> } };
       uuid = event.Actor?.Attributes?.["berth.uuid"];
+      capsule = event.Actor?.Attributes?.["berth.capsule"];
       action = event.Action;
     } catch {
       return;
     }
+    if (capsule && action !== "destroy") void this.capsules?.follow(capsule);
     if (!uuid) return;
     // A start the engine is making records itself, from Docker, when it settles.
     if (action === "start" && this.operations.isBusy(uuid)) return;

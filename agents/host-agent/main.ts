@@ -3,6 +3,8 @@ import type { HostMessage } from "../../shared/queue/host-messages.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
 import { storesFor } from "../../shared/store/stores.ts";
 import { QueryAnswerer } from "./answer-queries.ts";
+import { CapsuleStatusFollower } from "./capsule-status.ts";
+import { doCapsuleWork } from "./capsule-work.ts";
 import { readAgentConfig } from "./config.ts";
 import { DockerDriver } from "./docker-driver.ts";
 import { DockerEventFollower } from "./docker-events.ts";
@@ -52,6 +54,7 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
     host.id,
   );
   const answerer = new QueryAnswerer(docker, stores, host.id);
+  const capsuleStatuses = new CapsuleStatusFollower(docker, stores, host.id);
   const sessions = new SessionBridges(docker, stores, host.id);
   const heldFile = heldMessagesFile(config.stateDir);
   const previouslyHeld = await readHeldMessages(heldFile, host.queue_url);
@@ -71,6 +74,15 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
       if (message.kind === "query") return answerer.answer(message);
       if (message.kind === "open_session") return sessions.open(message);
       if (message.kind === "delete_volume") return removeVolumeIfDeleted(message.volume_uuid, docker, stores);
+      if (message.kind === "create_capsule" || message.kind === "delete_capsule")
+        return doCapsuleWork(message, {
+          docker,
+          stores,
+          hostId: host.id,
+          deployment: config.tableName,
+          sandbox: { image: config.sandboxImage, command: config.sandboxCommand },
+          initTimeoutMs: config.operationTimeoutSeconds * 1000,
+        }).then(() => void capsuleStatuses.follow(message.capsule_uuid));
       if (message.kind === "pull_image" || message.kind === "delete_image")
         return doImageWork(message, docker, stores, host.id, config, privateImages);
       return engine.handle(message as HostMessage, isLastDelivery);
@@ -80,7 +92,16 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   const heal = healerFor(host.id, stores, sqs);
   await syncHost(host.id, docker, stores, heal, { restartWanted: true });
   const syncAll = () => syncHost(host.id, docker, stores, heal, { restartWanted: false });
-  const events = new DockerEventFollower(host.id, docker, stores, config.tableName, heal, engine, syncAll);
+  const events = new DockerEventFollower(
+    host.id,
+    docker,
+    stores,
+    config.tableName,
+    heal,
+    engine,
+    syncAll,
+    capsuleStatuses,
+  );
   const periodicSync = new PeriodicSync(syncAll, config.syncSeconds);
   const firewallKept =
     firewall === "installed"

@@ -61,6 +61,8 @@ export interface Claim {
   disk: number;
   /** Host ports its exposed_ports need (absent on records made before ports were claimed). */
   ports?: number;
+  /** How many containers the claim is for: a capsule's holds all of them (absent: one). */
+  containers?: number;
 }
 
 /** A container as stored in the table (with its in-flight work, while there is some). */
@@ -87,6 +89,13 @@ export interface ContainerRecord extends Omit<ContainerSpec, "mounts">, Partial<
   claim: Claim | null;
   /** The server group it holds a place in, with its claim (the place goes when the claim does). */
   group_id?: string | null;
+  /**
+   * True on a record that is on no host yet still holds one container of its
+   * project's quota (a create that found no host, one failed before it
+   * started): a member cannot pile up Error containers past the limit, and
+   * the delete gives the one container back.
+   */
+  counts_as_container?: boolean;
   /** Docker's id for it, once created. */
   container_id: string | null;
   /** The host port each exposed port is published on, e.g. {"80/tcp": 30123}. */

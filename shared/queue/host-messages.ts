@@ -82,6 +82,14 @@ export interface SessionOpening {
   end_by: number;
 }
 
+/** Create or delete a capsule: all its parts, in order, conditioned on the capsule's generation. */
+export interface CapsuleWork {
+  kind: "create_capsule" | "delete_capsule";
+  capsule_uuid: string;
+  generation: number;
+  request_id: string;
+}
+
 export function hostQueueName(queuePrefix: string, hostId: string): string {
   return `${queuePrefix}-host-${hostId}.fifo`;
 }
@@ -91,7 +99,7 @@ export function hostQueueName(queuePrefix: string, hostId: string): string {
  * container's operations in order (a query gets a group of its own, so it never
  * waits behind an operation); the request id deduplicates a retried send.
  */
-export type AnyHostMessage = HostMessage | HostQuery | VolumeRemoval | ImageWork | SessionOpening;
+export type AnyHostMessage = HostMessage | HostQuery | VolumeRemoval | ImageWork | SessionOpening | CapsuleWork;
 
 export async function sendToHost(
   sqs: SQSClient,
@@ -108,7 +116,9 @@ export async function sendToHost(
           ? `image-${message.image_uuid}`
           : message.kind === "open_session"
             ? `session-${message.session_id}`
-            : (message as HostMessage).container_uuid;
+            : message.kind === "create_capsule" || message.kind === "delete_capsule"
+              ? `capsule-${message.capsule_uuid}`
+              : (message as HostMessage).container_uuid;
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: queueUrl,

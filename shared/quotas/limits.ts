@@ -21,10 +21,13 @@ export interface QuotaUsage {
 
 export const NO_USAGE: QuotaUsage = { containers: 0, cpuMillis: 0, memory: 0, disk: 0 };
 
-/** The usage one container adds. */
-export function usageOf(claim: Claim, containers = 1): QuotaUsage {
+/** The usage a claim adds: one container's, or a capsule's containers'. */
+export function usageOf(claim: Claim, containers = claim.containers ?? 1): QuotaUsage {
   return { containers, cpuMillis: claim.cpuMillis, memory: claim.memory, disk: claim.disk };
 }
+
+/** What a record on no host holds: one container, nothing else. */
+export const ONE_CONTAINER: QuotaUsage = { containers: 1, cpuMillis: 0, memory: 0, disk: 0 };
 
 /** Each resource's limit in usage units (cpu in millicores), or UNLIMITED. */
 export function limitInUsageUnits(limits: QuotaLimits, resource: QuotaResource): number {

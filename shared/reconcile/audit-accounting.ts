@@ -21,21 +21,29 @@ export interface Correction {
 
 /**
  * Adds up, from the container and volume records, what each host and each
- * project should hold: every placed container's claim, and the size of every
- * volume its maker left behind (a kept volume holds its disk until deleted).
+ * project should hold: every placed container's (and capsule's) claim, one
+ * container for each record on no host that still counts as one, and the size
+ * of every volume its maker left behind (a kept volume holds its disk until
+ * deleted). A capsule's one claim counts all its containers.
  */
-export function recomputeAccounting(containers: ContainerRecord[], volumes: VolumeRecord[]): Accounting {
+export function recomputeAccounting(
+  containers: Array<Pick<ContainerRecord, "host_id" | "claim" | "project_id" | "counts_as_container">>,
+  volumes: VolumeRecord[],
+): Accounting {
   const hosts = new Map<string, HostUsage>();
   const projects = new Map<string, QuotaUsage>();
   const onHost = (id: string) => hosts.get(id) ?? hosts.set(id, { ...NO_HOST_USAGE }).get(id)!;
   const ofProject = (id: string) => projects.get(id) ?? projects.set(id, { ...NO_USAGE }).get(id)!;
   for (const container of containers) {
-    if (!container.host_id || !container.claim) continue;
+    if (!container.host_id || !container.claim) {
+      if (container.counts_as_container) ofProject(container.project_id).containers += 1;
+      continue;
+    }
     const host = onHost(container.host_id);
     host.cpu_used_millis += container.claim.cpuMillis;
     host.mem_used += container.claim.memory;
     host.disk_used += container.claim.disk;
-    host.total_containers += 1;
+    host.total_containers += container.claim.containers ?? 1;
     host.ports_used += container.claim.ports ?? 0;
     const project = ofProject(container.project_id);
     const usage = usageOf(container.claim);
@@ -83,7 +91,8 @@ export async function auditAccounting(
 
 async function findDrift(stores: Stores): Promise<{ hosts: number; projects: number; drift: Correction[] }> {
   const before = await readCounters(stores);
-  const expected = recomputeAccounting(await stores.containers.listAll(), await stores.volumes.listAll());
+  const claims = [...(await stores.containers.listAll()), ...(await stores.capsules.listAll())];
+  const expected = recomputeAccounting(claims, await stores.volumes.listAll());
   const after = await readCounters(stores);
   const drift: Correction[] = [];
   for (const [id, recorded] of after.hosts) {

@@ -1,5 +1,6 @@
+import { Status } from "../containers/statuses.ts";
 import { log } from "../log.ts";
-import type { AnyHostMessage, HostMessage } from "../queue/host-messages.ts";
+import type { AnyHostMessage, CapsuleWork, HostMessage } from "../queue/host-messages.ts";
 import type { Stores } from "../store/stores.ts";
 import { isConditionFailure } from "../store/transactions.ts";
 import { failOperation } from "./fail-operation.ts";
@@ -10,7 +11,8 @@ export type DeadLetterOutcome = "failed" | "stale" | "image_failed" | "reported"
  * What a message that exhausted its deliveries leaves behind: its container's
  * operation fails (`Error`, the reason, its claims released if it never
  * reached Docker) unless newer work or an outcome has been recorded since;
- * an image pull or delete is marked as failed; a volume removal or a query
+ * an image pull or delete is marked as failed, and so is a capsule's create
+ * or delete (which a new delete may then retry); a volume removal or a query
  * (whose asker stopped waiting long ago) is reported in the log.
  */
 export async function settleDeadLetter(message: AnyHostMessage, stores: Stores): Promise<DeadLetterOutcome> {
@@ -27,11 +29,25 @@ export async function settleDeadLetter(message: AnyHostMessage, stores: Stores):
       throw error;
     }
   }
+  if (message.kind === "create_capsule" || message.kind === "delete_capsule") return failCapsuleWork(message, stores);
   const work = message as HostMessage;
   const record = await stores.containers.get(work.container_uuid);
   if (!record || record.generation !== work.generation || record.settled_generation >= work.generation) return "stale";
   const reason = `${work.kind} was dead-lettered: the host could not complete it on any delivery`;
   return (await failOperation(record, reason, stores)) ? "failed" : "stale";
+}
+
+/** A capsule whose work its host could not do is Error with the reason, its parts and claim kept until it is deleted. */
+async function failCapsuleWork(work: CapsuleWork, stores: Stores): Promise<DeadLetterOutcome> {
+  const record = await stores.capsules.get(work.capsule_uuid);
+  if (!record || record.generation !== work.generation || record.task_state === null) return "stale";
+  const reason = `${work.kind} was dead-lettered: the host could not complete it on any delivery`;
+  const failed = await stores.capsules.recordProgress(record, {
+    status: Status.Error,
+    status_reason: reason,
+    task_state: null,
+  });
+  return failed ? "failed" : "stale";
 }
 
 /** Logs what the work was, never what it carried: a query's parameters hold users' commands and files. */

@@ -148,7 +148,7 @@ function withClaim(host: HostRecord, claim: Claim): HostRecord {
     cpu_used_millis: host.cpu_used_millis + claim.cpuMillis,
     mem_used: host.mem_used + claim.memory,
     disk_used: host.disk_used + claim.disk,
-    total_containers: host.total_containers + 1,
+    total_containers: host.total_containers + (claim.containers ?? 1),
   };
 }
 

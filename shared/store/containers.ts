@@ -7,7 +7,7 @@ import { ConflictError, NameTakenError } from "../errors.ts";
 import type { GroupRecord } from "../groups/record.ts";
 import type { HostRecord } from "../hosts/record.ts";
 import type { HostMessage } from "../queue/host-messages.ts";
-import { usageOf } from "../quotas/limits.ts";
+import { ONE_CONTAINER, usageOf } from "../quotas/limits.ts";
 import type { VolumeRecord } from "../volumes/record.ts";
 import type { ActionRecord, ActionStore } from "./actions.ts";
 import { joinGroupItems, leaveGroupItems, moveInGroupItems } from "./group-membership.ts";
@@ -81,15 +81,28 @@ export class ContainerStore {
     }
   }
 
-  /** Stores a container that could not be placed (status Error), with its name and action. */
-  async createUnplaced(record: ContainerRecord, action: ActionRecord, idempotency?: IdempotencyClaim): Promise<void> {
+  /**
+   * Stores a container that could not be placed (status Error), with its name
+   * and action, and takes the one container it holds of the quota
+   * (`quotaItems`) in the same transaction. False when the quota moved
+   * meanwhile or another transaction held it (read it again and retry).
+   */
+  async createUnplaced(
+    record: ContainerRecord,
+    action: ActionRecord,
+    quotaItems: TransactItem[],
+    idempotency?: IdempotencyClaim,
+  ): Promise<boolean> {
+    const items = this.newContainerItems(record, action, idempotency);
     try {
-      await this.db.send(
-        new TransactWriteCommand({ TransactItems: this.newContainerItems(record, action, idempotency) }),
-      );
+      await this.db.send(new TransactWriteCommand({ TransactItems: [...items, ...quotaItems] }));
+      return true;
     } catch (error) {
       const codes = cancellationCodes(error);
-      if (codes) rejectDuplicates(codes, record, idempotency);
+      if (!codes) throw error;
+      rejectDuplicates(codes, record, idempotency);
+      if (codes.slice(items.length).includes("ConditionalCheckFailed") || codes.includes("TransactionConflict"))
+        return false;
       throw error;
     }
   }
@@ -410,6 +423,7 @@ export class ContainerStore {
         host_id: null,
         host: null,
         claim: null,
+        counts_as_container: true,
         published_ports: null,
         addresses: null,
         settled_generation: record.generation,
@@ -437,7 +451,8 @@ export class ContainerStore {
               },
             },
             releaseHost(this.table, record.host_id, record.claim),
-            this.quotas.adjustItem(record.project_id, negate(usageOf(record.claim))),
+            // The record stays, so it keeps holding its one container.
+            this.quotas.adjustItem(record.project_id, negate(usageOf(record.claim, 0))),
             ...(record.group_id ? leaveGroupItems(this.table, record.group_id, record.host_id, record.uuid) : []),
           ],
         }),
@@ -559,6 +574,8 @@ export class ContainerStore {
           this.quotas.adjustItem(record.project_id, negate(usageOf(released))),
           ...(record.group_id ? leaveGroupItems(this.table, record.group_id, record.host_id, record.uuid) : []),
         );
+      } else if (record.counts_as_container) {
+        items.push(this.quotas.adjustItem(record.project_id, negate(ONE_CONTAINER)));
       }
       try {
         await this.db.send(new TransactWriteCommand({ TransactItems: items }));
@@ -705,7 +722,7 @@ function rejectDuplicates(codes: string[], record: ContainerRecord, idempotency?
  * DynamoDB conditions cannot add, so "used + claim <= total" is sent as
  * "total is still T and used <= T - claim".
  */
-function claimHost(table: string, host: HostRecord, claim: Claim): TransactItem {
+export function claimHost(table: string, host: HostRecord, claim: Claim): TransactItem {
   const ports = claim.ports ?? 0;
   const portCondition = ports > 0 ? " AND ports_total = :portsTotal AND ports_used <= :portsRoom" : "";
   return {
@@ -724,7 +741,7 @@ function claimHost(table: string, host: HostRecord, claim: Claim): TransactItem 
         ":cpu": claim.cpuMillis,
         ":mem": claim.memory,
         ":disk": claim.disk,
-        ":one": 1,
+        ":one": claim.containers ?? 1,
         ":true": true,
         ":cpuTotal": host.cpu_total_millis,
         ":cpuRoom": host.cpu_total_millis - claim.cpuMillis,
@@ -761,7 +778,7 @@ function adjustHostClaim(table: string, host: HostRecord, from: Claim, to: Claim
   };
 }
 
-function releaseHost(table: string, hostId: string, claim: Claim): TransactItem {
+export function releaseHost(table: string, hostId: string, claim: Claim): TransactItem {
   return {
     Update: {
       TableName: table,
@@ -772,7 +789,7 @@ function releaseHost(table: string, hostId: string, claim: Claim): TransactItem 
         ":cpu": -claim.cpuMillis,
         ":mem": -claim.memory,
         ":disk": -claim.disk,
-        ":minusOne": -1,
+        ":minusOne": -(claim.containers ?? 1),
         ":ports": -(claim.ports ?? 0),
       },
     },

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { UUID_PATTERN } from "../containers/find-container.ts";
 import type { GroupRecord } from "../groups/record.ts";
 import { GSI1, keys } from "./keys.ts";
 import { queryAll } from "./query-all.ts";
@@ -122,8 +123,6 @@ export class GroupStore {
     return true;
   }
 }
-
-export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The uuid of the group a `group_policy` hint makes for a name in a project:

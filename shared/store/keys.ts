@@ -27,6 +27,16 @@ export const keys = {
   groupOnHost: (uuid: string, hostId: string) => ({ pk: `GROUP#${uuid}`, sk: `${GROUP_HOST_PREFIX}${hostId}` }),
   groupHostPrefix: () => GROUP_HOST_PREFIX,
   projectGroups: (projectId: string) => `PROJECT_GROUPS#${projectId}`,
+  capsule: (uuid: string) => ({ pk: `CAPSULE#${uuid}`, sk: "CAPSULE" }),
+  /** A capsule is listed in its project (gsi1) and among all capsules, for admins and the audit (gsi2). */
+  capsuleIndexes: (projectId: string, createdAt: string, uuid: string) => ({
+    gsi1pk: `PROJECT_CAPSULES#${projectId}`,
+    gsi1sk: `${createdAt}#${uuid}`,
+    gsi2pk: "CAPSULES",
+    gsi2sk: `${createdAt}#${uuid}`,
+  }),
+  projectCapsules: (projectId: string) => `PROJECT_CAPSULES#${projectId}`,
+  allCapsules: () => "CAPSULES",
   registry: (uuid: string) => ({ pk: `REGISTRY#${uuid}`, sk: "REGISTRY" }),
   projectRegistries: (projectId: string) => `PROJECT_REGISTRIES#${projectId}`,
   image: (uuid: string) => ({ pk: `IMAGE#${uuid}`, sk: "IMAGE" }),

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { BerthConfig } from "../config.ts";
 import { ActionStore } from "./actions.ts";
+import { CapsuleStore } from "./capsules.ts";
 import { documentClientFor } from "./clients.ts";
 import { ContainerStore } from "./containers.ts";
 import { GroupStore } from "./groups.ts";
@@ -16,6 +17,7 @@ import { VolumeStore } from "./volumes.ts";
 
 export interface Stores {
   containers: ContainerStore;
+  capsules: CapsuleStore;
   hosts: HostStore;
   groups: GroupStore;
   actions: ActionStore;
@@ -45,6 +47,7 @@ export function storesFor(config: BerthConfig, db: DynamoDBDocumentClient = docu
       actions,
       config.operationTimeoutSeconds,
     ),
+    capsules: new CapsuleStore(db, config.tableName, quotas),
     hosts: new HostStore(db, config.tableName),
     groups: new GroupStore(db, config.tableName),
     actions,

@@ -8,6 +8,10 @@ const SUITES = {
     "test/zunclient/test_cli_defaults.py",
   "zun-tempest-plugin's container tests that need neither Neutron nor Glance, at 1.40 and at the legacy 1.19":
     "test/zunclient/test_tempest_containers.py",
+  "zun-tempest-plugin's capsule tests (create, full, with a volume, with an init container), at 1.40":
+    "test/zunclient/test_tempest_capsules.py",
+  "zun capsule-create -f template.yaml, capsule-list, capsule-describe and capsule-delete, through the CLI":
+    "test/zunclient/test_cli_capsules.py",
 };
 
 let berth: TestBerth;

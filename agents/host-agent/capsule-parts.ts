@@ -1,0 +1,147 @@
+import type Docker from "dockerode";
+import type { CapsuleMember, CapsuleRecord } from "../../shared/capsules/record.ts";
+import { type DockerDriver, DockerOperationError, RESTRICTED_DEFAULTS, UNPRIVILEGED_LIMITS } from "./docker-driver.ts";
+
+const MIB = 1024 * 1024;
+
+/**
+ * A capsule's Docker parts carry `berth.capsule` and their deployment's
+ * label (so a fresh start removes them), but not `berth.uuid` or
+ * `berth.host`, and the volume listing of the sweeps skips them: the
+ * container sweeps and events never mistake them for containers or volumes
+ * of their own, and the capsule's record alone decides what becomes of them.
+ */
+export const CAPSULE_LABEL = "berth.capsule";
+
+export function sandboxName(capsule: Pick<CapsuleRecord, "uuid">): string {
+  return `berth-capsule-${capsule.uuid}`;
+}
+
+export function memberName(capsule: Pick<CapsuleRecord, "uuid">, member: Pick<CapsuleMember, "name">): string {
+  return `berth-capsule-${capsule.uuid}-${member.name}`;
+}
+
+export function capsuleVolumeName(capsule: Pick<CapsuleRecord, "uuid">, volume: string): string {
+  return `berth-capsule-${capsule.uuid}-${volume}`;
+}
+
+function labelsOf(capsule: CapsuleRecord, deployment: string): Record<string, string> {
+  return {
+    ...capsule.labels,
+    [CAPSULE_LABEL]: capsule.uuid,
+    "berth.deployment": deployment,
+    "berth.project": capsule.project_id,
+  };
+}
+
+/** The capsule's volumes, made once (a redelivered create finds them). */
+export async function ensureCapsuleVolumes(docker: DockerDriver, capsule: CapsuleRecord, deployment: string) {
+  for (const volume of capsule.volumes) {
+    const name = capsuleVolumeName(capsule, volume.name);
+    await docker.call(`create volume ${name}`, () =>
+      docker.docker.createVolume({ Name: name, Labels: labelsOf(capsule, deployment) }),
+    );
+  }
+}
+
+/**
+ * The sandbox: the container that owns the capsule's network namespace on its
+ * project's network (so the capsule has one IP, and its containers reach each
+ * other on localhost). Returns its id, reusing one a redelivered create made.
+ */
+export async function ensureSandbox(
+  docker: DockerDriver,
+  capsule: CapsuleRecord,
+  wiring: { network: string; image: string; command: string[] | undefined; deployment: string },
+): Promise<string> {
+  return createOrReuse(docker, sandboxName(capsule), {
+    name: sandboxName(capsule),
+    Image: wiring.image,
+    Cmd: wiring.command,
+    Hostname: capsule.name.slice(0, 63),
+    Labels: { ...labelsOf(capsule, wiring.deployment), "berth.capsule.part": "sandbox" },
+    NetworkingConfig: { EndpointsConfig: { [wiring.network]: { NetworkID: wiring.network, Aliases: [capsule.name] } } },
+    HostConfig: {
+      NetworkMode: wiring.network,
+      RestartPolicy: { Name: "always", MaximumRetryCount: 0 },
+      NanoCpus: 10_000_000,
+      Memory: 16 * MIB,
+      ...RESTRICTED_DEFAULTS,
+      ...UNPRIVILEGED_LIMITS,
+    },
+  });
+}
+
+/** One of the capsule's containers, in the sandbox's network namespace, with the capsule's volumes it mounts. */
+export async function ensureMember(
+  docker: DockerDriver,
+  capsule: CapsuleRecord,
+  member: CapsuleMember,
+  options: { sandboxId: string; init: boolean; deployment: string },
+): Promise<string> {
+  const restart = options.init
+    ? undefined
+    : { Name: capsule.restart_policy.Name === "no" ? "" : capsule.restart_policy.Name, MaximumRetryCount: 0 };
+  return createOrReuse(docker, memberName(capsule, member), {
+    name: memberName(capsule, member),
+    Image: member.image,
+    Cmd: member.command ?? undefined,
+    WorkingDir: member.workdir ?? undefined,
+    Env: Object.entries(member.environment).map(([key, value]) => `${key}=${value}`),
+    Labels: {
+      ...labelsOf(capsule, options.deployment),
+      "berth.capsule.part": options.init ? "init" : "container",
+      "berth.capsule.member": member.uuid,
+    },
+    HostConfig: {
+      NetworkMode: `container:${options.sandboxId}`,
+      NanoCpus: Math.round(member.cpu * 1000) * 1e6,
+      Memory: member.memory * MIB,
+      Mounts: member.volume_mounts.map((mount) => ({
+        Type: "volume" as const,
+        Source: capsuleVolumeName(capsule, mount.name),
+        Target: mount.mount_path,
+      })),
+      RestartPolicy: restart,
+      ...RESTRICTED_DEFAULTS,
+      ...UNPRIVILEGED_LIMITS,
+    },
+  });
+}
+
+/** Waits for an init container to exit, up to `timeoutMs`; its exit code. */
+export async function waitForExit(docker: DockerDriver, id: string, timeoutMs: number): Promise<number> {
+  const result = await docker.call(`wait ${id}`, () => docker.docker.getContainer(id).wait(), timeoutMs);
+  return Number((result as { StatusCode?: number }).StatusCode ?? -1);
+}
+
+/** Removes every Docker part of a capsule: its containers (the sandbox last), then its volumes. */
+export async function removeCapsuleParts(docker: DockerDriver, capsuleUuid: string): Promise<void> {
+  const filters = { label: [`${CAPSULE_LABEL}=${capsuleUuid}`] };
+  const containers = await docker.call("list capsule containers", () =>
+    docker.docker.listContainers({ all: true, filters }),
+  );
+  const sandboxLast = [...containers].sort(
+    (a, b) =>
+      Number(a.Labels["berth.capsule.part"] === "sandbox") - Number(b.Labels["berth.capsule.part"] === "sandbox"),
+  );
+  for (const container of sandboxLast) await docker.remove(container.Id);
+  const volumes = await docker.call("list capsule volumes", () => docker.docker.listVolumes({ filters }));
+  for (const volume of volumes.Volumes ?? [])
+    await docker
+      .call(`remove volume ${volume.Name}`, () => docker.docker.getVolume(volume.Name).remove({ force: true }))
+      .catch((error: unknown) => {
+        if (!(error instanceof DockerOperationError && error.kind === "not_found")) throw error;
+      });
+}
+
+async function createOrReuse(
+  docker: DockerDriver,
+  name: string,
+  options: Docker.ContainerCreateOptions,
+): Promise<string> {
+  const existing = await docker.inspect(name);
+  if (existing) return existing.Id as string;
+  const created = await docker.call(`create ${name}`, () => docker.docker.createContainer(options));
+  return created.id;
+}

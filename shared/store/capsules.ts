@@ -1,0 +1,183 @@
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { CapsuleRecord } from "../capsules/record.ts";
+import { capsuleStatusOf } from "../capsules/statuses.ts";
+import type { HostRecord } from "../hosts/record.ts";
+import { usageOf } from "../quotas/limits.ts";
+import { type ClaimOutcome, claimHost, releaseHost } from "./containers.ts";
+import { GSI1, GSI2, keys } from "./keys.ts";
+import { queryAll } from "./query-all.ts";
+import { negate, type QuotaStore } from "./quotas.ts";
+import { cancellationCodes, isConditionFailure } from "./transactions.ts";
+import { updateExpression } from "./update-expression.ts";
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
+
+/** Capsules: one record each, whose one claim on its host is taken and released in the transaction that stores or deletes it. */
+export class CapsuleStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly quotas: QuotaStore,
+  ) {}
+
+  /** Stores a new capsule with its claim on the host and its quota usage, all or nothing. */
+  async createPlaced(record: CapsuleRecord, host: HostRecord, quotaItems: TransactItem[]): Promise<ClaimOutcome> {
+    if (!record.claim || record.host_id !== host.id) throw new Error("createPlaced needs the record's claim and host");
+    const items = [claimHost(this.table, host, record.claim), ...quotaItems, this.putItem(record)];
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return "placed";
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (!codes) throw error;
+      if (codes[0] === "ConditionalCheckFailed") return "host_full";
+      if (codes.slice(1, 1 + quotaItems.length).includes("ConditionalCheckFailed")) return "quota_changed";
+      if (codes.includes("TransactionConflict")) return "contention";
+      throw error;
+    }
+  }
+
+  /** Stores a capsule no host could take (status Error, no claim). */
+  async createUnplaced(record: CapsuleRecord): Promise<void> {
+    await this.db.send(new TransactWriteCommand({ TransactItems: [this.putItem(record)] }));
+  }
+
+  async get(uuid: string): Promise<CapsuleRecord | undefined> {
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.capsule(uuid), ConsistentRead: true }),
+    );
+    return result.Item as CapsuleRecord | undefined;
+  }
+
+  /** A project's capsules, oldest first. */
+  listByProject(projectId: string): Promise<CapsuleRecord[]> {
+    return this.queryIndex(GSI1, "gsi1pk", keys.projectCapsules(projectId));
+  }
+
+  /** Every project's capsules, oldest first (for admins and the accounting audit). */
+  listAll(): Promise<CapsuleRecord[]> {
+    return this.queryIndex(GSI2, "gsi2pk", keys.allCapsules());
+  }
+
+  /**
+   * Records what the host did, only while the capsule is still at `generation`
+   * (a delete accepted meanwhile makes the create's late writes no-ops); the
+   * status is derived here from the containers', the one place it is. Returns
+   * false for a stale write.
+   */
+  async recordProgress(
+    current: CapsuleRecord,
+    changes: Partial<Omit<CapsuleRecord, "status">> & { status?: CapsuleRecord["status"] },
+  ): Promise<boolean> {
+    const next = { ...current, ...changes };
+    const update = updateExpression({
+      ...changes,
+      status: capsuleStatusOf(next),
+      updated_at: new Date().toISOString(),
+    });
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.capsule(current.uuid),
+          UpdateExpression: update.expression,
+          ConditionExpression: "generation = :generation",
+          ExpressionAttributeNames: update.names,
+          ExpressionAttributeValues: { ...update.values, ":generation": current.generation },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Accepts a delete: Deleting, with a new generation, unless another request moved the capsule first. */
+  async beginDelete(record: CapsuleRecord): Promise<CapsuleRecord | undefined> {
+    const deleting: CapsuleRecord = {
+      ...record,
+      task_state: "deleting",
+      status: "Deleting",
+      generation: record.generation + 1,
+      updated_at: new Date().toISOString(),
+    };
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.capsule(record.uuid),
+          UpdateExpression: "SET task_state = :deleting, #status = :status, generation = :next, updated_at = :now",
+          ConditionExpression: "generation = :generation",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":deleting": "deleting",
+            ":status": "Deleting",
+            ":next": deleting.generation,
+            ":now": deleting.updated_at,
+            ":generation": record.generation,
+          },
+        }),
+      );
+      return deleting;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Removes the capsule and gives back its claim and quota usage in one
+   * transaction conditioned on its generation: a duplicate delete finds
+   * nothing, so the claim is released exactly once. Returns whether it did.
+   */
+  async removeAndRelease(record: CapsuleRecord): Promise<boolean> {
+    const items: TransactItem[] = [
+      {
+        Delete: {
+          TableName: this.table,
+          Key: keys.capsule(record.uuid),
+          ConditionExpression: "generation = :generation",
+          ExpressionAttributeValues: { ":generation": record.generation },
+        },
+      },
+    ];
+    if (record.host_id && record.claim)
+      items.push(
+        releaseHost(this.table, record.host_id, record.claim),
+        this.quotas.adjustItem(record.project_id, negate(usageOf(record.claim))),
+      );
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      if (cancellationCodes(error)?.[0] === "ConditionalCheckFailed") return false;
+      throw error;
+    }
+  }
+
+  private putItem(record: CapsuleRecord): TransactItem {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: {
+          ...record,
+          ...keys.capsule(record.uuid),
+          ...keys.capsuleIndexes(record.project_id, record.created_at, record.uuid),
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    };
+  }
+
+  private queryIndex(index: string, keyName: string, key: string): Promise<CapsuleRecord[]> {
+    return queryAll<CapsuleRecord>(this.db, {
+      TableName: this.table,
+      IndexName: index,
+      KeyConditionExpression: "#key = :key",
+      ExpressionAttributeNames: { "#key": keyName },
+      ExpressionAttributeValues: { ":key": key },
+    });
+  }
+}
