@@ -4,6 +4,7 @@ import { startLocalStack } from "../local/stack.ts";
 import { readConfig } from "../shared/config.ts";
 import { createContainer } from "../shared/containers/create-container.ts";
 import { validateCreateBody } from "../shared/containers/validate-create.ts";
+import type { GroupRecord } from "../shared/groups/record.ts";
 import { PlacementInstance } from "../shared/scheduling/placement-instance.ts";
 import { documentClientFor, sqsClientFor } from "../shared/store/clients.ts";
 import { storesFor } from "../shared/store/stores.ts";
@@ -11,11 +12,17 @@ import { registerSimulatedHosts } from "../test/helpers/simulated-hosts.ts";
 import { percentile } from "./stats.ts";
 
 const CLIENTS = 16;
+/** Members per anti-affinity group in the groups rows: few enough for the hosts still with room at 10 hosts. */
+const GROUP_SIZE = 2;
 
 /**
  * Placements per second and DynamoDB requests per placement with 16 concurrent
  * clients at several host counts (simulated host items), next to the raw rate
  * of one TransactWriteItems of the same size on the same emulator: the floor.
+ * Each host count then places a quarter as many again with every placement in
+ * an anti-affinity group of GROUP_SIZE members placed back to back (their
+ * places claimed in the same transaction), and removes them, so the hosts fill
+ * as they did before groups were measured.
  */
 export async function benchScheduler(hostCounts: number[], placementsPerRun: number) {
   const stack = await startLocalStack({
@@ -29,7 +36,7 @@ export async function benchScheduler(hostCounts: number[], placementsPerRun: num
   const config = { ...readConfig(), hostDownAfterSeconds: 24 * 3600 };
   const db = documentClientFor(config);
   const requests = countRequests(db);
-  const rows: Array<{ hosts: number; rate: number; requestsPerPlacement: number; floor: number }> = [];
+  const rows: Array<{ hosts: number; groups: string; rate: number; requestsPerPlacement: number; floor: number }> = [];
   let contention: ContentionRow[] = [];
   let contentionHosts = 0;
   try {
@@ -51,10 +58,14 @@ export async function benchScheduler(hostCounts: number[], placementsPerRun: num
       const seconds = (performance.now() - started) / 1000;
       rows.push({
         hosts: count,
+        groups: "none",
         rate: placementsPerRun / seconds,
         requestsPerPlacement: requests.total() / placementsPerRun,
         floor,
       });
+      rows.push(
+        await benchGroups(config, count, Math.max(GROUP_SIZE, Math.floor(placementsPerRun / 4)), requests, floor),
+      );
     }
     contention = await benchContention(config, db, requests);
     contentionHosts = registered;
@@ -63,11 +74,11 @@ export async function benchScheduler(hostCounts: number[], placementsPerRun: num
   }
   console.log(`\nscheduler, ${CLIENTS} concurrent clients, ${placementsPerRun} placements per row`);
   console.log(
-    "  hosts   placements/s   DynamoDB requests/placement   raw TransactWriteItems/s   floor/placement ratio",
+    "  hosts   groups                 placements/s   DynamoDB requests/placement   raw TransactWriteItems/s   floor/placement ratio",
   );
   for (const row of rows) {
     console.log(
-      `  ${String(row.hosts).padStart(5)}   ${row.rate.toFixed(1).padStart(12)}   ${row.requestsPerPlacement.toFixed(2).padStart(27)}   ${row.floor.toFixed(1).padStart(24)}   ${(row.floor / row.rate).toFixed(2).padStart(20)}×`,
+      `  ${String(row.hosts).padStart(5)}   ${row.groups.padEnd(20)}   ${row.rate.toFixed(1).padStart(12)}   ${row.requestsPerPlacement.toFixed(2).padStart(27)}   ${row.floor.toFixed(1).padStart(24)}   ${(row.floor / row.rate).toFixed(2).padStart(20)}×`,
     );
   }
   printContention(contention, contentionHosts);
@@ -144,6 +155,47 @@ function printContention(rows: ContentionRow[], hostCount: number): void {
     );
 }
 
+/** Placements in anti-affinity groups of GROUP_SIZE, measured, then removed again. */
+async function benchGroups(
+  config: ReturnType<typeof readConfig>,
+  hostCount: number,
+  count: number,
+  requests: ReturnType<typeof countRequests>,
+  floor: number,
+) {
+  const stores = storesFor(config);
+  const project = `bench-groups-${hostCount}`;
+  await stores.quotas.putProject(project, { containers: -1, cpu: -1, memory: -1, disk: -1 });
+  const groups: string[] = [];
+  for (let index = 0; index < Math.ceil(count / GROUP_SIZE); index++) {
+    const group: GroupRecord = {
+      uuid: randomUUID(),
+      name: `bench-${index}`,
+      policy: "anti-affinity",
+      rules: {},
+      project_id: project,
+      user_id: "bench",
+      created_at: new Date().toISOString(),
+    };
+    await stores.groups.create(group);
+    groups.push(group.uuid);
+  }
+  requests.reset();
+  const started = performance.now();
+  await place(config, project, count, CLIENTS, "one", undefined, groups);
+  const seconds = (performance.now() - started) / 1000;
+  const row = {
+    hosts: hostCount,
+    groups: `${groups.length}×${GROUP_SIZE} anti-affinity`,
+    rate: count / seconds,
+    requestsPerPlacement: requests.total() / count,
+    floor,
+  };
+  for (const container of await stores.containers.listByProject(project))
+    await stores.containers.removeAndRelease(container);
+  return row;
+}
+
 async function place(
   config: ReturnType<typeof readConfig>,
   project: string,
@@ -151,6 +203,7 @@ async function place(
   clients = CLIENTS,
   instances: "one" | "one per client" = "one",
   strategy?: "binpack" | "spread",
+  groups: string[] = [],
 ): Promise<number[]> {
   const stores = storesFor(config);
   const sqs = sqsClientFor(config);
@@ -160,10 +213,13 @@ async function place(
   const client = async () => {
     const instance = instances === "one" ? undefined : new PlacementInstance();
     while (next < count) {
-      next++;
+      const index = next++;
       const started = performance.now();
+      // Consecutive placements share a group, so its members race each other for hosts.
+      const group = groups.length ? { group: groups[Math.floor(index / GROUP_SIZE) % groups.length]! } : {};
+      const hints = { ...(strategy ? { strategy } : {}), ...group };
       const spec = validateCreateBody(
-        { image: "berth-test/busybox:1", cpu: 0.1, memory: 16, disk: 1, ...(strategy ? { hints: { strategy } } : {}) },
+        { image: "berth-test/busybox:1", cpu: 0.1, memory: 16, disk: 1, hints },
         { caller: { projectId: "bench", userId: "bench", roles: ["member"] } },
       );
       const record = await createContainer(

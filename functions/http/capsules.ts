@@ -4,7 +4,6 @@ import { deleteCapsule } from "../../shared/capsules/delete-capsule.ts";
 import { findCapsule } from "../../shared/capsules/find-capsule.ts";
 import { validateCapsuleBody } from "../../shared/capsules/validate-template.ts";
 import { capsuleView } from "../../shared/capsules/view.ts";
-import { ForbiddenError } from "../../shared/errors.ts";
 import { httpHandler } from "../../shared/http/handler.ts";
 import { baseUrlOf, booleanParameter, pathParameter, queryParameters } from "../../shared/http/request.ts";
 import { json, noContent } from "../../shared/http/responses.ts";

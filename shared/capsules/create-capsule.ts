@@ -71,7 +71,6 @@ export async function createCapsule(
       strategy,
       hostSubsetSize: who.config.hostSubsetSize,
       excludedHostIds: [],
-      groupHostIds: [],
     },
     stores.hosts,
     (host) => stores.capsules.createPlaced({ ...draft, host_id: host.id, host: host.hostname }, host, quota.items),

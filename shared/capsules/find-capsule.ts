@@ -1,7 +1,7 @@
 import { authorize } from "../auth/policy.ts";
 import type { Identity } from "../config.ts";
 import { UUID_PATTERN } from "../containers/find-container.ts";
-import { ConflictError, ForbiddenError, NotFoundError } from "../errors.ts";
+import { ConflictError, NotFoundError } from "../errors.ts";
 import type { CapsuleStore } from "../store/capsules.ts";
 import type { CapsuleRecord } from "./record.ts";
 

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { BerthConfig, Identity } from "../config.ts";
 import { ConflictError, InvalidFieldError } from "../errors.ts";
+import { groupOfHints } from "../groups/group-of-hints.ts";
 import { assertImageUsableBy } from "../images/committed-images.ts";
 import { isServedBy } from "../images/reference.ts";
 import { type HostMessage, sendToHost } from "../queue/host-messages.ts";
@@ -9,7 +10,7 @@ import { ONE_CONTAINER, usageOf } from "../quotas/limits.ts";
 import { QuotaGuard } from "../quotas/quota-guard.ts";
 import { placeContainer } from "../scheduling/place-container.ts";
 import type { PlacementInstance } from "../scheduling/placement-instance.ts";
-import { placementRequestFor } from "../scheduling/placement-request.ts";
+import { groupPlacementOf, placementRequestFor } from "../scheduling/placement-request.ts";
 import { type ActionEvent, newAction } from "../store/actions.ts";
 import { DuplicateCreateError, type IdempotencyClaim } from "../store/containers.ts";
 import type { Stores } from "../store/stores.ts";
@@ -61,8 +62,10 @@ export async function createContainer(
       `registry ${registry.name} is for ${registry.domain}; image ${spec.image} is not pulled from there`,
     );
   }
+  const group = await groupOfHints(spec.hints, who.caller, stores.groups);
   const draft: ContainerRecord = {
     ...spec,
+    group_id: group?.group.uuid ?? null,
     mounts,
     registry_id: registry?.uuid ?? null,
     uuid: randomUUID(),
@@ -96,9 +99,10 @@ export async function createContainer(
   };
   const quota = await QuotaGuard.check(stores.quotas, who.caller.projectId, usageOf(draft.claim!));
   try {
+    const request = await placementRequestFor(draft, who.config, who.requestId, stores.groups, [], group);
     const placement = await placeContainer(
       draft.claim!,
-      { ...(await placementRequestFor(draft, who.config, who.requestId, stores.containers)), volumeHostId },
+      { ...request, volumeHostId },
       stores.hosts,
       (host, explanation) => {
         const action = newAction(actionFields, now, [
@@ -111,6 +115,7 @@ export async function createContainer(
           quota.items,
           create,
           idempotency,
+          request.group?.group,
         );
       },
       {
@@ -118,6 +123,7 @@ export async function createContainer(
         snapshotMaxAgeMs: who.config.hostSnapshotSeconds * 1000,
         onQuotaChanged: () => quota.refresh(),
         instance: who.instance,
+        ...(group ? { rereadGroup: () => groupPlacementOf(draft, stores.groups) } : {}),
       },
     );
     if (placement.placed) {
@@ -130,6 +136,7 @@ export async function createContainer(
       status: Status.Error,
       status_reason: placement.reason,
       claim: null,
+      group_id: null,
       counts_as_container: true,
       settled_generation: draft.generation,
     };

@@ -87,6 +87,8 @@ export interface ContainerRecord extends Omit<ContainerSpec, "mounts">, Partial<
   host_id: string | null;
   host: string | null;
   claim: Claim | null;
+  /** The server group it holds a place in, with its claim (the place goes when the claim does). */
+  group_id?: string | null;
   /**
    * True on a record that is on no host yet still holds one container of its
    * project's quota (a create that found no host, one failed before it

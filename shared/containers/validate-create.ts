@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Identity } from "../auth/identity.ts";
 import { authorize } from "../auth/policy.ts";
 import { InvalidFieldError, PayloadTooLargeError } from "../errors.ts";
+import { GROUP_POLICIES, isGroupPolicy } from "../groups/record.ts";
 import { type ApiVersion, DEFAULT_API_VERSION } from "../http/microversion.ts";
 import { isCommittedImage } from "../images/committed-images.ts";
 import { parseAvailabilityZone } from "../scheduling/forced-host.ts";
@@ -174,12 +175,15 @@ function placementHints(input: Record<string, unknown>): Record<string, string> 
   const hints = stringMap(input, "hints");
   if (hints.strategy !== undefined && !isStrategy(hints.strategy))
     throw new InvalidFieldError("hints.strategy", `must be one of ${Object.keys(STRATEGIES).join(", ")}`);
-  if (hints.group !== undefined && !NAME_PATTERN.test(hints.group))
-    throw new InvalidFieldError("hints.group", `'${hints.group}' does not match ${NAME_PATTERN.source}`);
+  if (hints.group !== undefined && (hints.group.length > 255 || !NAME_PATTERN.test(hints.group)))
+    throw new InvalidFieldError(
+      "hints.group",
+      `must be a server group's uuid or name (2–255 of ${NAME_PATTERN.source})`,
+    );
   if (hints.group_policy !== undefined) {
     if (hints.group === undefined) throw new InvalidFieldError("hints.group_policy", "needs hints.group");
-    if (!["affinity", "anti-affinity"].includes(hints.group_policy))
-      throw new InvalidFieldError("hints.group_policy", "must be affinity or anti-affinity");
+    if (!isGroupPolicy(hints.group_policy))
+      throw new InvalidFieldError("hints.group_policy", `must be one of ${GROUP_POLICIES.join(", ")}`);
   }
   return hints;
 }

@@ -6,7 +6,7 @@ import { Status } from "../containers/statuses.ts";
 import type { HostRecord } from "../hosts/record.ts";
 import { type HostMessage, sendToHost } from "../queue/host-messages.ts";
 import { placeContainer } from "../scheduling/place-container.ts";
-import { placementRequestFor } from "../scheduling/placement-request.ts";
+import { groupPlacementOf, placementRequestFor } from "../scheduling/placement-request.ts";
 import { newAction } from "../store/actions.ts";
 import type { Stores } from "../store/stores.ts";
 
@@ -44,15 +44,16 @@ export async function rescheduleContainer(
   const now = new Date().toISOString();
   let placement;
   try {
+    const request = await placementRequestFor(
+      { ...record, requested_host: null, forced_host: false },
+      config,
+      requestId,
+      stores.groups,
+      [deadHost.id],
+    );
     placement = await placeContainer(
       record.claim!,
-      await placementRequestFor(
-        { ...record, requested_host: null, forced_host: false },
-        config,
-        requestId,
-        stores.containers,
-        [deadHost.id],
-      ),
+      request,
       stores.hosts,
       async (host, explanation) => {
         const action = newAction(
@@ -81,11 +82,15 @@ export async function rescheduleContainer(
             },
           ],
         );
-        const outcome = await stores.containers.moveToHost(record, host, action, create, reason);
+        const outcome = await stores.containers.moveToHost(record, host, action, create, reason, request.group?.group);
         if (outcome === "changed") throw new ContainerMovedOn();
         return outcome;
       },
-      { table: config.tableName, snapshotMaxAgeMs: config.hostSnapshotSeconds * 1000 },
+      {
+        table: config.tableName,
+        snapshotMaxAgeMs: config.hostSnapshotSeconds * 1000,
+        ...(record.group_id ? { rereadGroup: () => groupPlacementOf(record, stores.groups) } : {}),
+      },
     );
   } catch (error) {
     if (error instanceof ContainerMovedOn)

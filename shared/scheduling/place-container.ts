@@ -4,12 +4,14 @@ import type { HostRecord } from "../hosts/record.ts";
 import type { ClaimOutcome } from "../store/containers.ts";
 import type { HostStore } from "../store/hosts.ts";
 import { chooseCandidates, explainNoValidHost } from "./choose-candidates.ts";
-import type { PlacementRequest } from "./filters/filter.ts";
+import type { GroupPlacement, PlacementRequest } from "./filters/filter.ts";
+import { groupAffinityFilter } from "./filters/group-affinity.ts";
 import { FILTERS_A_FORCED_HOST_SKIPS } from "./forced-host.ts";
 import { HostSnapshot } from "./host-snapshot.ts";
 import { type PlacementInstance, THIS_INSTANCE } from "./placement-instance.ts";
-import { type RankedHost, rankHosts, withRandomFront } from "./rank-hosts.ts";
+import { type RankedHost, rankHosts, ranksBefore, withRandomFront } from "./rank-hosts.ts";
 import { seededRandom } from "./seeded-random.ts";
+import { groupPreference } from "./weighers/group-preference.ts";
 
 /** How many claim transactions one placement may try before it gives up. */
 const MAX_CLAIM_ATTEMPTS = 30;
@@ -22,6 +24,8 @@ export interface PlacementExplanation {
   scores: Array<{ host: string; score: number }>;
   /** An admin forced the host through `availability_zone`: these filters were not run. */
   forced_host_skipped_filters?: string[];
+  /** The server group the container joined with this claim. */
+  server_group?: { id: string; name: string; policy: string };
 }
 
 export type Placement =
@@ -40,8 +44,10 @@ export type ClaimOnHost = (host: HostRecord, explanation: PlacementExplanation) 
  * survivors (seeded from the request id, so a placement can be replayed), then
  * claims one picked at random among the best of this instance's contention
  * window. A host that filled up meanwhile is re-read and re-ranked; a quota
- * that moved is re-checked (`onQuotaChanged`, which may refuse with 403); a
- * transaction conflict widens the window and moves to a different host.
+ * that moved is re-checked (`onQuotaChanged`, which may refuse with 403); when
+ * the server group refuses a host in the claim (its members moved meanwhile)
+ * the group is re-read and every host it now refuses is passed over, not only
+ * that one; a transaction conflict widens the window and moves to a different host.
  */
 export async function placeContainer(
   claim: Claim,
@@ -54,6 +60,8 @@ export async function placeContainer(
     onQuotaChanged?: () => Promise<void>;
     /** Whose memory of the hosts to use: this function instance's unless a benchmark simulates others. */
     instance?: PlacementInstance;
+    /** Reads the container's server group again, after its claim refused a host. */
+    rereadGroup?: () => Promise<GroupPlacement>;
   },
 ): Promise<Placement> {
   const snapshot = HostSnapshot.of(hosts, options.table, options.snapshotMaxAgeMs, options.instance);
@@ -65,8 +73,9 @@ export async function placeContainer(
     ({ hosts: candidates, rejections } = chooseCandidates(allHosts, request));
   }
   const random = seededRandom(request.requestId);
+  const preference = groupPreference(request);
   const window = (options.instance ?? THIS_INSTANCE).windowOf(options.table, request.hostSubsetSize);
-  let ranked = rankHosts(candidates, request.strategy, window.size, random);
+  let ranked = rankHosts(candidates, request.strategy, window.size, random, preference);
   let contended = false;
   const scores = ranked.slice(0, 5).map(({ host, score }) => ({ host: host.hostname, score }));
 
@@ -79,6 +88,15 @@ export async function placeContainer(
       scores,
       ...(request.spec.forced_host
         ? { forced_host_skipped_filters: FILTERS_A_FORCED_HOST_SKIPS.map((filter) => filter.name) }
+        : {}),
+      ...(request.group
+        ? {
+            server_group: {
+              id: request.group.group.uuid,
+              name: request.group.group.name,
+              policy: request.group.group.policy,
+            },
+          }
         : {}),
     };
     const outcome = await claimOnHost(host, explanation);
@@ -96,13 +114,21 @@ export async function placeContainer(
       await sleep(random() * 5 * Math.min(attempt, 5));
     } else if (outcome === "quota_changed") {
       await options.onQuotaChanged?.();
+    } else if (outcome === "group_full") {
+      const reread = options.rereadGroup ? { ...request, group: await options.rereadGroup() } : request;
+      const refused = [
+        host,
+        ...ranked.slice(1).flatMap((other) => (groupAffinityFilter.passes(other.host, reread) ? [] : [other.host])),
+      ];
+      ranked = ranked.slice(1).filter((other) => groupAffinityFilter.passes(other.host, reread));
+      rejections.set(groupAffinityFilter, [...(rejections.get(groupAffinityFilter) ?? []), ...refused]);
     } else {
       const fresh = await hosts.get(host.id);
       snapshot.learn(host.id, fresh);
       ranked = ranked.slice(1);
       const recheck = chooseCandidates(fresh ? [fresh] : [], { ...request, now: Date.now() });
       if (recheck.hosts.length > 0)
-        ranked = reinsert(ranked, rankHosts(recheck.hosts, request.strategy, 1, random)[0]!);
+        ranked = reinsert(ranked, rankHosts(recheck.hosts, request.strategy, 1, random, preference)[0]!);
       else
         for (const [filter, rejected] of recheck.rejections)
           rejections.set(filter, [...(rejections.get(filter) ?? []), ...rejected]);
@@ -127,6 +153,6 @@ function withClaim(host: HostRecord, claim: Claim): HostRecord {
 }
 
 function reinsert(ranked: RankedHost[], host: RankedHost): RankedHost[] {
-  const index = ranked.findIndex((other) => other.score < host.score);
+  const index = ranked.findIndex((other) => ranksBefore(host, other));
   return index < 0 ? [...ranked, host] : [...ranked.slice(0, index), host, ...ranked.slice(index)];
 }

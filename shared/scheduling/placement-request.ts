@@ -1,37 +1,29 @@
 import type { BerthConfig } from "../config.ts";
 import type { ContainerRecord } from "../containers/record.ts";
-import type { ContainerStore } from "../store/containers.ts";
-import type { PlacementRequest } from "./filters/filter.ts";
-import { GROUP_HINT } from "./filters/group-affinity.ts";
+import type { GroupState, GroupStore } from "../store/groups.ts";
+import type { GroupPlacement, PlacementRequest } from "./filters/filter.ts";
 import { isStrategy, STRATEGIES } from "./weighers/strategies.ts";
 
 /**
  * What placing a container asks of the hosts: its spec and size, the
- * deployment's (or its hints') strategy, where its group already runs, and
+ * deployment's (or its hints') strategy, its server group's members per host, and
  * the hosts it must not go back to (a reschedule off a dead host).
  */
 export async function placementRequestFor(
   record: ContainerRecord,
   config: Pick<BerthConfig, "placementStrategy" | "hostDownAfterSeconds" | "hostSubsetSize">,
   requestId: string,
-  containers: ContainerStore,
+  groups: GroupStore,
   excludedHostIds: readonly string[] = [],
+  /** The group as the caller just read it, saving a read. */
+  groupState?: GroupState,
 ): Promise<PlacementRequest> {
   const strategy = record.hints.strategy ?? config.placementStrategy;
   if (!isStrategy(strategy))
     throw new Error(
       `configuration: BERTH_PLACEMENT_STRATEGY ${strategy} is not one of ${Object.keys(STRATEGIES).join(", ")}`,
     );
-  const group = record.hints[GROUP_HINT];
-  const groupHostIds = group
-    ? [
-        ...new Set(
-          (await containers.listByProject(record.project_id))
-            .filter((c) => c.uuid !== record.uuid && c.hints?.[GROUP_HINT] === group && c.host_id)
-            .map((c) => c.host_id!),
-        ),
-      ]
-    : [];
+  const group = record.group_id ? await groupPlacementOf(record, groups, groupState) : undefined;
   return {
     spec: record,
     cpuMillis: record.claim!.cpuMillis,
@@ -41,6 +33,21 @@ export async function placementRequestFor(
     strategy,
     hostSubsetSize: config.hostSubsetSize,
     excludedHostIds,
-    groupHostIds,
+    ...(group ? { group } : {}),
   };
+}
+
+/** The container's server group as placement sees it (read again unless `known` is it). */
+export async function groupPlacementOf(
+  record: ContainerRecord,
+  groups: GroupStore,
+  known?: GroupState,
+): Promise<GroupPlacement> {
+  const state = known?.group.uuid === record.group_id ? known : await groups.state(record.group_id!);
+  if (!state) throw new Error(`server group ${record.group_id} of container ${record.uuid} is gone`);
+  const membersOnHost = { ...state.membersOnHost };
+  const isMember = state.group.members?.has(record.uuid) ?? false;
+  // A member being moved (a reschedule) does not count against the hosts it may move to.
+  if (isMember && record.host_id && membersOnHost[record.host_id]) membersOnHost[record.host_id]! -= 1;
+  return { group: state.group, membersOnHost, otherMembers: (state.group.members?.size ?? 0) - (isMember ? 1 : 0) };
 }

@@ -4,11 +4,13 @@ import { PENDING_ATTRIBUTES, pendingDeadline, pendingWork } from "../containers/
 import type { Claim, ContainerRecord } from "../containers/record.ts";
 import type { Status } from "../containers/statuses.ts";
 import { ConflictError, NameTakenError } from "../errors.ts";
+import type { GroupRecord } from "../groups/record.ts";
 import type { HostRecord } from "../hosts/record.ts";
 import type { HostMessage } from "../queue/host-messages.ts";
 import { ONE_CONTAINER, usageOf } from "../quotas/limits.ts";
 import type { VolumeRecord } from "../volumes/record.ts";
 import type { ActionRecord, ActionStore } from "./actions.ts";
+import { joinGroupItems, leaveGroupItems, moveInGroupItems } from "./group-membership.ts";
 import { walkIndex } from "./index-pages.ts";
 import { GSI1, GSI2, GSI3, GSI4, keys } from "./keys.ts";
 import { queryAll } from "./query-all.ts";
@@ -21,7 +23,7 @@ import type { VolumeStore } from "./volumes.ts";
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
 
 /** The outcome of trying to claim a host for a new container. */
-export type ClaimOutcome = "placed" | "host_full" | "quota_changed" | "contention";
+export type ClaimOutcome = "placed" | "host_full" | "group_full" | "quota_changed" | "contention";
 
 export class ContainerStore {
   constructor(
@@ -36,8 +38,9 @@ export class ContainerStore {
   ) {}
 
   /**
-   * Stores a new container, its name, its create action and its claim on a host
-   * in one transaction: either all of it happens or none of it does.
+   * Stores a new container, its name, its create action, its claim on a host
+   * and its place in its server group (`group`, as record.group_id names) in
+   * one transaction: either all of it happens or none of it does.
    */
   async createPlaced(
     record: ContainerRecord,
@@ -46,8 +49,10 @@ export class ContainerStore {
     quotaItems: TransactItem[],
     create: HostMessage,
     idempotency?: IdempotencyClaim,
+    group?: GroupRecord,
   ): Promise<ClaimOutcome> {
     if (!record.claim || record.host_id !== host.id) throw new Error("createPlaced needs the record's claim and host");
+    if ((record.group_id ?? undefined) !== group?.uuid) throw new Error("createPlaced needs the record's group");
     const volumeItems = this.volumeItemsFor(record);
     const pending = { ...record, ...pendingWork(create, this.operationTimeoutSeconds) };
     const items = [
@@ -56,18 +61,21 @@ export class ContainerStore {
       ...this.newContainerItems(pending, action, idempotency),
       ...volumeItems,
     ];
+    const groupStart = items.length;
+    if (group) items.push(...joinGroupItems(this.table, group, host.id, record.uuid));
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return "placed";
     } catch (error) {
       const codes = cancellationCodes(error);
       if (!codes) throw error;
-      if (codes.slice(items.length - volumeItems.length).includes("ConditionalCheckFailed")) {
+      if (codes.slice(groupStart - volumeItems.length, groupStart).includes("ConditionalCheckFailed")) {
         throw new ConflictError("A volume this container mounts was deleted while it was being placed.", "volume_gone");
       }
       rejectDuplicates(codes.slice(1 + quotaItems.length), record, idempotency);
       if (codes[0] === "ConditionalCheckFailed") return "host_full";
       if (codes.slice(1, 1 + quotaItems.length).includes("ConditionalCheckFailed")) return "quota_changed";
+      if (codes.slice(groupStart).includes("ConditionalCheckFailed")) return "group_full";
       if (codes.includes("TransactionConflict")) return "contention";
       throw error;
     }
@@ -445,6 +453,7 @@ export class ContainerStore {
             releaseHost(this.table, record.host_id, record.claim),
             // The record stays, so it keeps holding its one container.
             this.quotas.adjustItem(record.project_id, negate(usageOf(record.claim, 0))),
+            ...(record.group_id ? leaveGroupItems(this.table, record.group_id, record.host_id, record.uuid) : []),
           ],
         }),
       );
@@ -459,7 +468,7 @@ export class ContainerStore {
    * Moves a container off a host that died onto `host`, in one transaction:
    * the record (a new generation, Creating again, no Docker container yet,
    * `create` as its work, no requested host any more), the claim taken on the
-   * new host and given back on the old one, and the action. The quota does not
+   * new host and given back on the old one (its place in `group` with it), and the action. The quota does not
    * change: the container is the same. "changed" means the container moved on meanwhile.
    */
   async moveToHost(
@@ -468,6 +477,7 @@ export class ContainerStore {
     action: ActionRecord,
     create: HostMessage,
     reason: string,
+    group?: GroupRecord,
   ): Promise<ClaimOutcome | "changed"> {
     if (!record.host_id || !record.claim) throw new Error("moveToHost needs a placed container");
     const update = updateExpression({
@@ -511,6 +521,7 @@ export class ContainerStore {
         },
       },
     ];
+    if (group) items.push(...moveInGroupItems(this.table, group, record.host_id, host.id));
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return "placed";
@@ -519,6 +530,7 @@ export class ContainerStore {
       if (!codes) throw error;
       if (codes[0] === "ConditionalCheckFailed" || codes[3] === "ConditionalCheckFailed") return "changed";
       if (codes[1] === "ConditionalCheckFailed") return "host_full";
+      if (codes.slice(4).includes("ConditionalCheckFailed")) return "group_full";
       if (codes.includes("TransactionConflict")) return "contention";
       throw error;
     }
@@ -526,7 +538,7 @@ export class ContainerStore {
 
   /**
    * Removes a container record and its name, and returns its claim to the host
-   * and its usage to the quota, in one transaction conditioned on the record
+   * (and its place to its server group) and its usage to the quota, in one transaction conditioned on the record
    * still being at `generation`: a duplicate or stale delete finds nothing to
    * release, so a claim is released exactly once. Volumes it made for itself
    * go with it when asked to (and no other container uses them); the others
@@ -560,6 +572,7 @@ export class ContainerStore {
         items.push(
           releaseHost(this.table, record.host_id, released),
           this.quotas.adjustItem(record.project_id, negate(usageOf(released))),
+          ...(record.group_id ? leaveGroupItems(this.table, record.group_id, record.host_id, record.uuid) : []),
         );
       } else if (record.counts_as_container) {
         items.push(this.quotas.adjustItem(record.project_id, negate(ONE_CONTAINER)));

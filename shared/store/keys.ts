@@ -22,6 +22,11 @@ export const keys = {
     sk: `ACTION#${requestId}`,
   }),
   actionPrefix: "ACTION#",
+  group: (uuid: string) => ({ pk: `GROUP#${uuid}`, sk: "GROUP" }),
+  /** How many of a group's members one host holds: claimed with the host, in the same transaction. */
+  groupOnHost: (uuid: string, hostId: string) => ({ pk: `GROUP#${uuid}`, sk: `${GROUP_HOST_PREFIX}${hostId}` }),
+  groupHostPrefix: () => GROUP_HOST_PREFIX,
+  projectGroups: (projectId: string) => `PROJECT_GROUPS#${projectId}`,
   capsule: (uuid: string) => ({ pk: `CAPSULE#${uuid}`, sk: "CAPSULE" }),
   /** A capsule is listed in its project (gsi1) and among all capsules, for admins and the audit (gsi2). */
   capsuleIndexes: (projectId: string, createdAt: string, uuid: string) => ({
@@ -75,6 +80,7 @@ export const keys = {
 } as const;
 
 const PENDING = "PENDING";
+const GROUP_HOST_PREFIX = "HOST#";
 
 const ALL_HOSTS = "HOSTS";
 const ALL_CONTAINERS = "CONTAINERS";

@@ -4,6 +4,7 @@ import { ActionStore } from "./actions.ts";
 import { CapsuleStore } from "./capsules.ts";
 import { documentClientFor } from "./clients.ts";
 import { ContainerStore } from "./containers.ts";
+import { GroupStore } from "./groups.ts";
 import { HostStore } from "./hosts.ts";
 import { ImageStore } from "./images.ts";
 import { QuotaStore } from "./quotas.ts";
@@ -18,6 +19,7 @@ export interface Stores {
   containers: ContainerStore;
   capsules: CapsuleStore;
   hosts: HostStore;
+  groups: GroupStore;
   actions: ActionStore;
   replies: ReplyStore;
   quotas: QuotaStore;
@@ -47,6 +49,7 @@ export function storesFor(config: BerthConfig, db: DynamoDBDocumentClient = docu
     ),
     capsules: new CapsuleStore(db, config.tableName, quotas),
     hosts: new HostStore(db, config.tableName),
+    groups: new GroupStore(db, config.tableName),
     actions,
     replies: new ReplyStore(db, config.tableName),
     quotas,

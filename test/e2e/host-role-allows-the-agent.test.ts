@@ -79,6 +79,8 @@ describe("HostAgentRole", () => {
         command: SLEEPER,
         cpu: 0.1,
         memory: 16,
+        // Its delete gives its place in the group back, in the agent's transaction.
+        hints: { group: "workers", group_policy: "anti-affinity" },
       },
     });
     await berth.waitForContainer(privately.body.uuid, (c) => c.status === "Running", 30_000);
@@ -88,6 +90,7 @@ describe("HostAgentRole", () => {
       await berth.waitForGone(uuid);
     }
     expect(proxy.denials).toEqual([]);
+    expect((await berth.api("GET", "/v1/server_groups/workers")).body.server_group.members).toEqual([]);
     // It did see the agent's work: transactions, its containers by host, its project's registries.
     const seen = new Set(proxy.accesses.map((access) => `${access.action} ${access.resource}`));
     for (const access of ["dynamodb:UpdateItem table", "dynamodb:Query index/gsi3", "dynamodb:Query index/gsi1"])

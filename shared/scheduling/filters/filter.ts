@@ -1,4 +1,5 @@
 import type { ContainerSpec } from "../../containers/record.ts";
+import type { GroupRecord } from "../../groups/record.ts";
 import type { HostRecord } from "../../hosts/record.ts";
 import type { Strategy } from "../weighers/strategies.ts";
 
@@ -14,8 +15,8 @@ export interface PlacementRequest {
   hostSubsetSize: number;
   /** Hosts already tried for this container (a reschedule), skipped by the retry filter. */
   excludedHostIds: readonly string[];
-  /** Hosts where the container's group (hints `group`) already has members. */
-  groupHostIds: readonly string[];
+  /** The server group the container joins, as read before placing (its claim checks it again). */
+  group?: GroupPlacement;
   /** The host of the existing volumes the container mounts, if any. */
   volumeHostId?: string | null;
 }
@@ -28,4 +29,11 @@ export interface HostFilter {
   name: string;
   passes(host: HostRecord, request: PlacementRequest): boolean;
   explain(rejected: HostRecord[], request: PlacementRequest): string;
+}
+
+/** A group's members as placement sees them: the container being placed is not counted. */
+export interface GroupPlacement {
+  group: GroupRecord;
+  membersOnHost: Readonly<Record<string, number>>;
+  otherMembers: number;
 }

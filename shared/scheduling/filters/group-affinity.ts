@@ -1,23 +1,30 @@
+import { maxMembersPerHost } from "../../groups/record.ts";
 import type { HostFilter } from "./filter.ts";
 
 export const GROUP_HINT = "group";
 export const GROUP_POLICY_HINT = "group_policy";
 
 /**
- * Server-group placement (hints `group` and `group_policy`): with `affinity`
- * the group's containers share one host, with `anti-affinity` each is on a
- * host of its own (ECS's distinctInstance).
+ * A server group's hard policy (hints `group`): with `affinity` its members
+ * share one host, with `anti-affinity` a host holds at most
+ * `max_server_per_host` of them (default 1). The soft policies weigh instead
+ * (weighers/group-preference.ts). This filter reads the group as it was
+ * before placing; the claim transaction checks it again.
  */
 export const groupAffinityFilter: HostFilter = {
   name: "group",
   passes: (host, request) => {
-    if (!request.spec.hints[GROUP_HINT]) return true;
-    const members = request.groupHostIds;
-    if (request.spec.hints[GROUP_POLICY_HINT] === "affinity") return members.length === 0 || members.includes(host.id);
-    return !members.includes(host.id);
+    const placement = request.group;
+    if (!placement) return true;
+    const { group, membersOnHost, otherMembers } = placement;
+    if (group.policy === "affinity") return otherMembers === 0 || !group.host || group.host === host.id;
+    if (group.policy === "anti-affinity") return (membersOnHost[host.id] ?? 0) < maxMembersPerHost(group);
+    return true;
   },
-  explain: (_rejected, request) =>
-    request.spec.hints[GROUP_POLICY_HINT] === "affinity"
-      ? `not where group ${request.spec.hints[GROUP_HINT]} runs (affinity)`
-      : `already running a member of group ${request.spec.hints[GROUP_HINT]} (anti-affinity)`,
+  explain: (_rejected, request) => {
+    const group = request.group!.group;
+    if (group.policy === "affinity") return `not where group ${group.name} runs (affinity)`;
+    const max = maxMembersPerHost(group);
+    return `already running ${max === 1 ? "a member" : `${max} members`} of group ${group.name} (anti-affinity)`;
+  },
 };

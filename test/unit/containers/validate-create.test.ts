@@ -84,6 +84,10 @@ describe("validateCreateBody", () => {
     [{ image: "ab", security_groups: ["default", "web"] }, "security_groups"],
     [{ image: "ab", security_groups: "default" }, "security_groups"],
     [{ image: "ab", bogus: 1 }, "bogus"],
+    [{ image: "ab", hints: { group: "x".repeat(256) } }, "hints.group"],
+    [{ image: "ab", hints: { group: "a b" } }, "hints.group"],
+    [{ image: "ab", hints: { group_policy: "affinity" } }, "hints.group_policy"],
+    [{ image: "ab", hints: { group: "web", group_policy: "together" } }, "hints.group_policy"],
     [{ name: "no-image" }, "image"],
   ])("%j is refused naming %s", (body, field) => {
     expect(fieldOf(body)).toBe(field);

@@ -3,6 +3,7 @@ import { validateCreateBody } from "../../../shared/containers/validate-create.t
 import type { HostRecord } from "../../../shared/hosts/record.ts";
 import { chooseCandidates, explainNoValidHost } from "../../../shared/scheduling/choose-candidates.ts";
 import type { PlacementRequest } from "../../../shared/scheduling/filters/filter.ts";
+import { groupPlacement } from "../../helpers/group-placement.ts";
 
 const NOW = 1_000_000_000_000;
 
@@ -52,7 +53,6 @@ function request(
     strategy: "binpack",
     hostSubsetSize: 1,
     excludedHostIds: [],
-    groupHostIds: [],
     ...extra,
   };
 }
@@ -83,7 +83,20 @@ describe("chooseCandidates", () => {
     [
       "a group's host under affinity",
       host("h"),
-      { hints: { group: "db", group_policy: "affinity" }, __extra: { groupHostIds: ["h"] } },
+      { hints: { group: "db" }, __extra: { group: groupPlacement("db", "affinity", { h: 2 }) } },
+    ],
+    [
+      "room left under max_server_per_host",
+      host("h"),
+      {
+        hints: { group: "web" },
+        __extra: { group: groupPlacement("web", "anti-affinity", { h: 1 }, { maxPerHost: 2 }) },
+      },
+    ],
+    [
+      "members of a soft-anti-affinity group (it weighs, not filters)",
+      host("h"),
+      { hints: { group: "web" }, __extra: { group: groupPlacement("web", "soft-anti-affinity", { h: 3 }) } },
     ],
   ])("keeps a host with %s", (_title, candidate, body) => {
     const { __extra, ...fields } = body as Record<string, unknown> & { __extra?: Partial<PlacementRequest> };
@@ -148,13 +161,22 @@ describe("chooseCandidates", () => {
     [
       "a host with a member of an anti-affinity group",
       host("h"),
-      { hints: { group: "web", group_policy: "anti-affinity" }, __extra: { groupHostIds: ["h"] } },
+      { hints: { group: "web" }, __extra: { group: groupPlacement("web", "anti-affinity", { h: 1 }) } },
       "1 already running a member of group web (anti-affinity)",
+    ],
+    [
+      "a host at max_server_per_host",
+      host("h"),
+      {
+        hints: { group: "web" },
+        __extra: { group: groupPlacement("web", "anti-affinity", { h: 2 }, { maxPerHost: 2 }) },
+      },
+      "1 already running 2 members of group web (anti-affinity)",
     ],
     [
       "a host away from an affinity group",
       host("h"),
-      { hints: { group: "db", group_policy: "affinity" }, __extra: { groupHostIds: ["other"] } },
+      { hints: { group: "db" }, __extra: { group: groupPlacement("db", "affinity", { other: 1 }) } },
       "1 not where group db runs (affinity)",
     ],
   ])("rejects %s and says why", (_title, candidate, body, phrase) => {
@@ -180,11 +202,16 @@ describe("chooseCandidates", () => {
 
   it("lets an affinity group start anywhere, and an anti-affinity group use every other host", () => {
     expect(
-      chooseCandidates([host("a"), host("b")], request({ hints: { group: "db", group_policy: "affinity" } })).hosts,
+      chooseCandidates(
+        [host("a"), host("b")],
+        request({ hints: { group: "db" } }, true, {
+          group: groupPlacement("db", "affinity", {}, { affinityHost: "a" }),
+        }),
+      ).hosts,
     ).toHaveLength(2);
     const spread = chooseCandidates(
       [host("a"), host("b")],
-      request({ hints: { group: "web" } }, true, { groupHostIds: ["a"] }),
+      request({ hints: { group: "web" } }, true, { group: groupPlacement("web", "anti-affinity", { a: 1 }) }),
     );
     expect(spread.hosts.map((h) => h.id)).toEqual(["b"]);
   });

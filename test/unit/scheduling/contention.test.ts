@@ -54,7 +54,6 @@ function request(requestId: string): PlacementRequest {
     strategy: "binpack",
     hostSubsetSize: 3,
     excludedHostIds: [],
-    groupHostIds: [],
   };
 }
 

@@ -5,6 +5,7 @@ import type { HostRecord } from "../../../shared/hosts/record.ts";
 import { chooseCandidates } from "../../../shared/scheduling/choose-candidates.ts";
 import type { PlacementRequest } from "../../../shared/scheduling/filters/filter.ts";
 import { parseAvailabilityZone } from "../../../shared/scheduling/forced-host.ts";
+import { groupPlacement } from "../../helpers/group-placement.ts";
 
 const NOW = 1_000_000_000_000;
 const ADMIN = { projectId: "p", userId: "u", roles: ["admin"] };
@@ -50,7 +51,6 @@ function request(body: Record<string, unknown>, extra: Partial<PlacementRequest>
     strategy: "binpack",
     hostSubsetSize: 1,
     excludedHostIds: [],
-    groupHostIds: [],
     ...extra,
   };
 }
@@ -99,7 +99,7 @@ describe("a forced host skips the filters of preference, not those of capacity",
     const h1 = host("h1", { availability_zone: "other" });
     const forced = request(
       { availability_zone: "nova:h1", hints: { "label:gpu": "yes", group: "web" } },
-      { groupHostIds: ["h1"], excludedHostIds: ["h1"] },
+      { group: groupPlacement("web", "anti-affinity", { h1: 1 }), excludedHostIds: ["h1"] },
     );
     expect(chooseCandidates([h1, host("h2")], forced).hosts.map((h) => h.id)).toEqual(["h1"]);
     // The same host asked for through `host` runs every filter, as Nova's requested destination does.

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import type { HostRecord } from "../../../shared/hosts/record.ts";
+import { rankHosts } from "../../../shared/scheduling/rank-hosts.ts";
+import { seededRandom } from "../../../shared/scheduling/seeded-random.ts";
+import { groupPreference } from "../../../shared/scheduling/weighers/group-preference.ts";
+import { groupPlacement } from "../../helpers/group-placement.ts";
+
+function host(id: string, usedShare: number): HostRecord {
+  return {
+    id,
+    hostname: id,
+    cpus: 4,
+    cpu_total_millis: 4000,
+    cpu_used_millis: 4000 * usedShare,
+    mem_total: 4000,
+    mem_used: 4000 * usedShare,
+    disk_total: 100,
+    disk_used: 0,
+    total_containers: 0,
+    architecture: "x86_64",
+    os_type: "linux",
+    os: "",
+    kernel_version: "",
+    labels: {},
+    runtimes: [],
+    availability_zone: "nova",
+    queue_url: "",
+    enabled: true,
+    disabled_reason: null,
+    heartbeat_at: 0,
+    registered_at: "",
+  };
+}
+
+const hosts = [host("empty", 0), host("half", 0.5), host("busy", 0.8)];
+const members = { busy: 2, half: 1 };
+
+describe("soft group policies weigh before the strategy", () => {
+  it("soft-affinity puts the host with most members first, even against spread and a wide subset", () => {
+    const preference = groupPreference({ group: groupPlacement("g", "soft-affinity", members) });
+    for (const seed of ["a", "b", "c", "d"])
+      expect(rankHosts(hosts, "spread", 3, seededRandom(seed), preference).map(({ host }) => host.id)).toEqual([
+        "busy",
+        "half",
+        "empty",
+      ]);
+  });
+
+  it("soft-anti-affinity puts hosts without members first, even against binpack", () => {
+    const preference = groupPreference({ group: groupPlacement("g", "soft-anti-affinity", members) });
+    expect(rankHosts(hosts, "binpack", 3, seededRandom("x"), preference)[0]!.host.id).toBe("empty");
+  });
+
+  it("the subset pick stays among the hosts the policy likes best", () => {
+    const preference = groupPreference({ group: groupPlacement("g", "soft-anti-affinity", { busy: 1 }) });
+    const firsts = new Set(
+      ["a", "b", "c", "d", "e", "f", "g", "h"].map(
+        (seed) => rankHosts(hosts, "binpack", 3, seededRandom(seed), preference)[0]!.host.id,
+      ),
+    );
+    expect([...firsts].sort()).toEqual(["empty", "half"]);
+  });
+
+  it("hard policies and no group leave ranking to the strategy", () => {
+    expect(groupPreference({})).toBeUndefined();
+    expect(groupPreference({ group: groupPlacement("g", "anti-affinity", members) })).toBeUndefined();
+    expect(groupPreference({ group: groupPlacement("g", "affinity", members) })).toBeUndefined();
+  });
+});

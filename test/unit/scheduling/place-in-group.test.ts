@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import { validateCreateBody } from "../../../shared/containers/validate-create.ts";
+import type { HostRecord } from "../../../shared/hosts/record.ts";
+import type { PlacementRequest } from "../../../shared/scheduling/filters/filter.ts";
+import { placeContainer } from "../../../shared/scheduling/place-container.ts";
+import type { HostStore } from "../../../shared/store/hosts.ts";
+import { groupPlacement } from "../../helpers/group-placement.ts";
+
+const NOW = Date.now();
+
+function host(id: string): HostRecord {
+  return {
+    id,
+    hostname: id,
+    cpus: 4,
+    cpu_total_millis: 4000,
+    cpu_used_millis: 0,
+    mem_total: 4096,
+    mem_used: 0,
+    disk_total: 100,
+    disk_used: 0,
+    total_containers: 0,
+    architecture: "x86_64",
+    os_type: "linux",
+    os: "Debian",
+    kernel_version: "6",
+    labels: {},
+    runtimes: ["runc"],
+    availability_zone: "nova",
+    queue_url: "q",
+    enabled: true,
+    disabled_reason: null,
+    heartbeat_at: NOW,
+    registered_at: "",
+  };
+}
+
+const hosts = ["a", "b", "c", "d"].map(host);
+/** The hosts as the table holds them: no claim in these tests changes them. */
+const hostStore = {
+  list: async () => hosts,
+  get: async (id: string) => hosts.find((h) => h.id === id),
+} as unknown as HostStore;
+
+function request(): PlacementRequest {
+  const spec = validateCreateBody(
+    { image: "ab", hints: { group: "web" } },
+    { caller: { projectId: "p", userId: "u", roles: ["member"] } },
+  );
+  return {
+    spec,
+    cpuMillis: 1000,
+    now: NOW,
+    hostDownAfterSeconds: 180,
+    requestId: "req-group",
+    strategy: "binpack",
+    hostSubsetSize: 1,
+    excludedHostIds: [],
+    group: groupPlacement("web", "anti-affinity"),
+  };
+}
+
+describe("a claim the group refuses", () => {
+  it("re-reads the group and skips every host a concurrent member took, not only the one tried", async () => {
+    const tried: string[] = [];
+    const placement = await placeContainer(
+      { cpuMillis: 1000, memory: 512, disk: 10 },
+      request(),
+      hostStore,
+      async (candidate) => {
+        tried.push(candidate.id);
+        return tried.length === 1 ? "group_full" : "placed";
+      },
+      {
+        table: "t-reread",
+        snapshotMaxAgeMs: 60_000,
+        // Meanwhile concurrent members took every host.
+        rereadGroup: async () => groupPlacement("web", "anti-affinity", { a: 1, b: 1, c: 1, d: 1 }),
+      },
+    );
+    expect(tried).toHaveLength(1);
+    expect(placement).toMatchObject({ placed: false });
+    expect(placement.placed ? "" : placement.reason).toBe(
+      "No valid host was found: 4 hosts: 4 already running a member of group web (anti-affinity).",
+    );
+  });
+
+  it("goes straight to the host still free", async () => {
+    const tried: string[] = [];
+    let free = "";
+    const placement = await placeContainer(
+      { cpuMillis: 1000, memory: 512, disk: 10 },
+      request(),
+      hostStore,
+      async (candidate) => {
+        tried.push(candidate.id);
+        return tried.length === 1 ? "group_full" : "placed";
+      },
+      {
+        table: "t-free",
+        snapshotMaxAgeMs: 60_000,
+        rereadGroup: async () => {
+          free = hosts.map((h) => h.id).find((id) => id !== tried[0])!;
+          return groupPlacement(
+            "web",
+            "anti-affinity",
+            Object.fromEntries(hosts.filter((h) => h.id !== free).map((h) => [h.id, 1])),
+          );
+        },
+      },
+    );
+    expect(tried).toEqual([tried[0], free]);
+    expect(placement).toMatchObject({ placed: true, host: { id: free } });
+  });
+});
