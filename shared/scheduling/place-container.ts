@@ -99,11 +99,17 @@ export async function placeContainer(
           }
         : {}),
     };
-    const outcome = await claimOnHost(host, explanation);
+    const letGo = snapshot.hold(host.id, claim);
+    const outcome = await claimOnHost(host, explanation).finally(letGo);
     if (outcome === "placed") {
       if (!contended) window.claimed();
-      snapshot.learn(host.id, withClaim(host, claim));
+      snapshot.learnClaim(host.id, claim);
       return { placed: true, host, explanation };
+    }
+    if (outcome === "host_full") {
+      // Filled by others since this instance last looked: the same crowd as a conflict.
+      contended = true;
+      window.contended();
     }
     if (outcome === "contention") {
       // Others are claiming this host right now: widen the window and try a different one of
@@ -140,16 +146,6 @@ export async function placeContainer(
       reason: `No valid host was found: gave up after ${MAX_CLAIM_ATTEMPTS} attempts under contention.`,
     };
   return { placed: false, reason: explainNoValidHost(allHosts.length, rejections, request) };
-}
-
-function withClaim(host: HostRecord, claim: Claim): HostRecord {
-  return {
-    ...host,
-    cpu_used_millis: host.cpu_used_millis + claim.cpuMillis,
-    mem_used: host.mem_used + claim.memory,
-    disk_used: host.disk_used + claim.disk,
-    total_containers: host.total_containers + (claim.containers ?? 1),
-  };
 }
 
 function reinsert(ranked: RankedHost[], host: RankedHost): RankedHost[] {

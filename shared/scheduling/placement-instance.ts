@@ -1,3 +1,4 @@
+import type { Claim } from "../containers/record.ts";
 import type { HostRecord } from "../hosts/record.ts";
 import { ContentionWindow } from "./contention-window.ts";
 
@@ -6,6 +7,8 @@ export interface Snapshot {
   hosts: Map<string, HostRecord>;
   readAt: number;
   refreshing: Promise<void> | undefined;
+  /** Claims this instance's placements are making right now, by host: counted in its view until they settle. */
+  held: Map<string, Claim[]>;
 }
 
 /**
@@ -21,7 +24,7 @@ export class PlacementInstance {
   snapshotOf(table: string): Snapshot {
     let snapshot = this.snapshots.get(table);
     if (!snapshot) {
-      snapshot = { hosts: new Map(), readAt: 0, refreshing: undefined };
+      snapshot = { hosts: new Map(), readAt: 0, refreshing: undefined, held: new Map() };
       this.snapshots.set(table, snapshot);
     }
     return snapshot;

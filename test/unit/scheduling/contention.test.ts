@@ -110,3 +110,52 @@ describe("placement under contention", () => {
     expect((await firstTries(new PlacementInstance(), 2)).size).toBeGreaterThan(10);
   });
 });
+
+describe("claims in flight", () => {
+  it("concurrent placements in one instance see a host fill as they reach for it, so none is refused for room", async () => {
+    // Three hosts with room for one claim each; the best (h0) is what binpack picks first.
+    const tight = ["h0", "h1", "h2"].map((id, index) => host(id, 7900 - index));
+    const taken = new Set<string>();
+    const read = (h: HostRecord) => (taken.has(h.id) ? { ...h, cpu_used_millis: 8000 } : h);
+    const store = {
+      list: async () => tight.map(read),
+      get: async (id: string) => tight.map(read).find((h) => h.id === id),
+    };
+    const refused: string[] = [];
+    const claimOnHost: ClaimOnHost = async (h) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (taken.has(h.id)) {
+        refused.push(h.id);
+        return "host_full";
+      }
+      taken.add(h.id);
+      return "placed";
+    };
+    const instance = new PlacementInstance();
+    const placeOne = (id: string) =>
+      placeContainer(
+        claim,
+        { ...request(`req-${id}`), hostSubsetSize: 1 },
+        store as unknown as HostStore,
+        claimOnHost,
+        {
+          table: "tight",
+          snapshotMaxAgeMs: 60_000,
+          instance,
+        },
+      );
+    // Each starts while the one before is still claiming.
+    const first = placeOne("a");
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    const second = placeOne("b");
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    const placements = await Promise.all([first, second, placeOne("c")]);
+    expect(placements.map((placement) => (placement.placed ? placement.host.id : placement.reason))).toEqual([
+      "h0",
+      "h1",
+      "h2",
+    ]);
+    expect([...taken].sort()).toEqual(["h0", "h1", "h2"]);
+    expect(refused).toEqual([]);
+  });
+});
