@@ -72,7 +72,10 @@ async function seedContainers(
   stale: number,
 ): Promise<void> {
   const db = documentClientFor(config);
-  const spec = validateCreateBody({ image: "berth-test/busybox:1", cpu: 0.1, memory: 16, disk: 1 }, { isAdmin: false });
+  const spec = validateCreateBody(
+    { image: "berth-test/busybox:1", cpu: 0.1, memory: 16, disk: 1 },
+    { caller: { projectId: "bench", userId: "bench", roles: ["member"] } },
+  );
   const now = new Date().toISOString();
   const items = Array.from({ length: count }, (_, index) => {
     const uuid = randomUUID();

@@ -1,7 +1,7 @@
 // An osls plugin: refuses to package a stage that would run open or leak its
 // secrets. Every packaged stage is a deployed one (the local stack does not
 // package), so each needs an identity provider, no dev tokens, and the sealing
-// key only as a reference CloudFormation resolves at deploy time.
+// key only by the name of the SSM parameter that holds it.
 "use strict";
 
 const DEV_TOKEN_SETTINGS = ["BERTH_LOCAL_DEV_TOKENS", "BERTH_DEV_TOKENS"];
@@ -31,11 +31,20 @@ class BerthRefusesInsecureStages {
         if (name in environment) problems.push(`${where} sets ${name}: dev tokens are for the local stack only`);
       }
     }
-    const key = provider.BERTH_SECRET_KEY;
-    if (typeof key === "string" && key !== "" && !key.startsWith("{{resolve:")) {
+    const keyInstead =
+      "keep the key in an SSM SecureString parameter and name it in BERTH_SECRET_KEY_PARAMETER " +
+      "(functions and agents read it at run time)";
+    for (const [where, environment] of environments(service, provider)) {
+      if ("BERTH_SECRET_KEY" in environment)
+        problems.push(`${where} sets BERTH_SECRET_KEY, which would put the sealing key in the template: ${keyInstead}`);
+    }
+    if (!isEmpty(process.env.BERTH_SECRET_KEY)) {
+      problems.push(`BERTH_SECRET_KEY is set here, but a deployed stage never takes the key itself: ${keyInstead}`);
+    }
+    const parameter = provider.BERTH_SECRET_KEY_PARAMETER;
+    if (typeof parameter !== "string" || !/^\/[A-Za-z0-9_.\-/]+$/.test(parameter)) {
       problems.push(
-        "BERTH_SECRET_KEY would be written into the template in clear: keep the key in AWS Secrets Manager " +
-          "and set BERTH_SECRET_KEY='{{resolve:secretsmanager:<secret name>}}'",
+        "BERTH_SECRET_KEY_PARAMETER must name an SSM parameter by its full path, e.g. /berth-prod/secret-key",
       );
     }
     if (problems.length > 0) {

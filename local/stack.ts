@@ -111,7 +111,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...credentials,
     ...options.environment,
   };
-  environment.BERTH_SECRET_KEY ||= localSecretKey(paths.secretKey);
+  // The data folder's key, unless this stack was told to read one from a parameter as a deployed stage does.
+  if (!options.environment?.BERTH_SECRET_KEY_PARAMETER)
+    environment.BERTH_SECRET_KEY ||= localSecretKey(paths.secretKey);
   environment.BERTH_LOCAL_DEV_TOKENS ||= "1";
   // A developer's own registry usually runs on loopback; the cloud's metadata address stays denied.
   environment.BERTH_DENIED_REGISTRY_NETWORKS ??=

@@ -1,6 +1,7 @@
 import type { Identity } from "./auth/identity.ts";
 import { readAuthentication } from "./auth/read-authentication.ts";
 import type { JwtSettings } from "./auth/verify-jwt.ts";
+import { readThrottleSettings, type ThrottleSettings } from "./http/throttle-settings.ts";
 
 export { DEFAULT_DEV_TOKENS } from "./auth/dev-tokens.ts";
 export type { Identity } from "./auth/identity.ts";
@@ -15,6 +16,7 @@ export interface BerthConfig {
   /** Where DynamoDB and SQS are; undefined means the SDK's default (AWS itself). */
   dynamodbEndpoint: string | undefined;
   sqsEndpoint: string | undefined;
+  ssmEndpoint: string | undefined;
   tableName: string;
   /** Host queues are named `<queuePrefix>-host-<hostId>.fifo`. */
   queuePrefix: string;
@@ -43,14 +45,18 @@ export interface BerthConfig {
   hostSnapshotSeconds: number;
   /** Static token → identity map, for the local stack only (BERTH_LOCAL_DEV_TOKENS); empty elsewhere. */
   devTokens: ReadonlyMap<string, Identity>;
-  /** Seals registry passwords (32 bytes, base64); registries cannot be stored without it. */
+  /** Seals registry passwords (32 bytes, base64); the local stack's `.berth/secret.key`. */
   secretKey: string | undefined;
+  /** Deployed: the SSM SecureString parameter that holds the sealing key, read at run time (BERTH_SECRET_KEY_PARAMETER). */
+  secretKeyParameter: string | undefined;
   /** The id written with each value the current key seals, so keys can be rotated. */
   secretKeyId: string;
   /** Keys that sealed older values (`id:base64,…`), still read after a rotation. */
   previousSecretKeys: string | undefined;
   /** Bearer JWTs from this issuer are verified when set (e.g. Amazon Cognito). */
   jwt: JwtSettings | undefined;
+  /** Each project's request limits per fixed window (the cloud admin is exempt). */
+  throttle: ThrottleSettings;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
@@ -59,6 +65,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     region: env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1",
     dynamodbEndpoint: env.AWS_ENDPOINT_URL_DYNAMODB || generic,
     sqsEndpoint: env.AWS_ENDPOINT_URL_SQS || generic,
+    ssmEndpoint: env.AWS_ENDPOINT_URL_SSM || generic,
     tableName: required(env, "BERTH_TABLE"),
     queuePrefix: required(env, "BERTH_QUEUE_PREFIX"),
     hostDeadLetterQueueArn: env.BERTH_HOST_DLQ_ARN || undefined,
@@ -71,8 +78,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     hostAnswerSeconds: Math.min(25, positiveNumber(env, "BERTH_HOST_ANSWER_SECONDS", 25)),
     ...readAuthentication(env),
     secretKey: env.BERTH_SECRET_KEY || undefined,
+    secretKeyParameter: env.BERTH_SECRET_KEY_PARAMETER || undefined,
     secretKeyId: env.BERTH_SECRET_KEY_ID || "k1",
     previousSecretKeys: env.BERTH_PREVIOUS_SECRET_KEYS || undefined,
+    throttle: readThrottleSettings(env),
   };
 }
 

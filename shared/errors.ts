@@ -110,3 +110,13 @@ export class PayloadTooLargeError extends BerthError {
     super("payload_too_large", 413, message);
   }
 }
+
+/** The caller's project has used up its requests of this kind for now; `retryAfterSeconds` says when to try again. */
+export class TooManyRequestsError extends BerthError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super("too_many_requests", 429, message);
+  }
+}

@@ -1,6 +1,8 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { type BerthConfig, positiveNumber, readConfig } from "../../shared/config.ts";
+import { HOST_FIREWALL_SETTINGS, type HostFirewallSetting } from "./firewall/host-firewall.ts";
+import { type AllowedHostPort, parseAllowedHostPorts } from "./firewall/isolation-rules.ts";
 import { DEFAULT_DENIED_REGISTRY_NETWORKS } from "./registry-guard.ts";
 
 export interface AgentConfig extends BerthConfig {
@@ -36,6 +38,10 @@ export interface AgentConfig extends BerthConfig {
   hostPortRange: [number, number];
   /** Networks (CIDRs) no image may be pulled from: the host's own and the cloud's metadata by default. */
   deniedRegistryNetworks: string;
+  /** Whether the agent installs the rules keeping containers off the host's own addresses and the metadata address. */
+  hostFirewall: HostFirewallSetting;
+  /** Ports on the host's own addresses containers may still reach (none by default). */
+  hostFirewallAllowedPorts: AllowedHostPort[];
   /** The image of a capsule's sandbox (the container owning its network namespace), and its command if not the image's. */
   sandboxImage: string;
   sandboxCommand: string[] | undefined;
@@ -60,6 +66,8 @@ export function readAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConf
     diskAllocationRatio: positiveNumber(env, "BERTH_DISK_ALLOCATION_RATIO", 1),
     hostPortRange: parsePortRange(env.BERTH_HOST_PORT_RANGE ?? "30000-32767"),
     deniedRegistryNetworks: env.BERTH_DENIED_REGISTRY_NETWORKS ?? DEFAULT_DENIED_REGISTRY_NETWORKS,
+    hostFirewall: parseHostFirewall(env.BERTH_HOST_FIREWALL || "on"),
+    hostFirewallAllowedPorts: parseAllowedHostPorts(env.BERTH_HOST_FIREWALL_ALLOWED_PORTS ?? ""),
     sandboxImage: env.BERTH_SANDBOX_IMAGE || "registry.k8s.io/pause:3.10",
     sandboxCommand: env.BERTH_SANDBOX_COMMAND ? env.BERTH_SANDBOX_COMMAND.split(/\s+/).filter(Boolean) : undefined,
   };
@@ -80,6 +88,13 @@ function parseLabels(raw: string): Record<string, string> {
     labels[key] = rest.join("=");
   }
   return labels;
+}
+
+function parseHostFirewall(raw: string): HostFirewallSetting {
+  const setting = HOST_FIREWALL_SETTINGS.find((known) => known === raw.trim());
+  if (!setting)
+    throw new Error(`configuration: BERTH_HOST_FIREWALL ${raw} is not one of ${HOST_FIREWALL_SETTINGS.join(", ")}`);
+  return setting;
 }
 
 function parsePortRange(raw: string): [number, number] {

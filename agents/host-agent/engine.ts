@@ -3,7 +3,7 @@ import type { ContainerRecord } from "../../shared/containers/record.ts";
 import { TaskState } from "../../shared/containers/statuses.ts";
 import { log } from "../../shared/log.ts";
 import type { ContainerOperation, HostMessage } from "../../shared/queue/host-messages.ts";
-import type { SecretSettings } from "../../shared/registries/secret-box.ts";
+import type { SealingKeySource } from "../../shared/registries/sealing-key.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import { crashPoint } from "./crash-points.ts";
 import { type DockerDriver, DockerOperationError } from "./docker-driver.ts";
@@ -23,7 +23,7 @@ export interface EngineParts {
   ports: HostPortAllocator;
   deployment: string;
   /** Unseal registry passwords for pulls. */
-  secrets: SecretSettings;
+  secrets: SealingKeySource;
   /** Which credentials proved access to the images pulled here privately. */
   privateImages?: PrivateImages;
 }
@@ -204,6 +204,7 @@ const OPERATIONS: Record<ContainerOperation, OperationHandler> = {
       released ? "Success" : "Error",
       released ? null : "the container changed while it was being deleted",
     );
+    await stores.containers.forgetActionsOfDeleted(op.record.uuid);
   },
 };
 

@@ -1,6 +1,6 @@
 import { log } from "../../shared/log.ts";
 import type { ImageWork } from "../../shared/queue/host-messages.ts";
-import type { SecretSettings } from "../../shared/registries/secret-box.ts";
+import type { SealingKeySource } from "../../shared/registries/sealing-key.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import { type DockerDriver, DockerOperationError } from "./docker-driver.ts";
 import { type PrivateImages, proofOf } from "./private-images.ts";
@@ -16,7 +16,7 @@ export async function doImageWork(
   docker: DockerDriver,
   stores: Stores,
   hostId: string,
-  secrets: SecretSettings,
+  secrets: SealingKeySource,
   privateImages?: PrivateImages,
 ): Promise<void> {
   const image = await stores.images.get(work.image_uuid);

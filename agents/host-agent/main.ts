@@ -9,6 +9,7 @@ import { readAgentConfig } from "./config.ts";
 import { DockerDriver } from "./docker-driver.ts";
 import { DockerEventFollower } from "./docker-events.ts";
 import { Engine } from "./engine.ts";
+import { applyHostFirewall, HostFirewallUnavailableError, keepHostIsolation } from "./firewall/host-firewall.ts";
 import { healerFor } from "./heal-container.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { HeldMessages, heldMessagesFile, readHeldMessages, returnHeldMessages } from "./held-messages.ts";
@@ -31,6 +32,13 @@ import { removeVolumeIfDeleted } from "./sweep-volumes.ts";
 export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   const config = readAgentConfig(env);
   const lock = lockStateDir(config.stateDir);
+  // Before any container of this host is started or recovered, and before the host takes work.
+  const firewall = await applyHostFirewall(config.hostFirewall, config.hostFirewallAllowedPorts).catch(
+    (error: unknown) => {
+      lock.release();
+      throw error;
+    },
+  );
   const docker = new DockerDriver(config.dockerSocket, config.tableName, deniedNetworks(config.deniedRegistryNetworks));
   const stores = storesFor(config);
   const sqs = sqsClientFor(config);
@@ -95,9 +103,14 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
     capsuleStatuses,
   );
   const periodicSync = new PeriodicSync(syncAll, config.syncSeconds);
+  const firewallKept =
+    firewall === "installed"
+      ? new PeriodicSync(() => keepHostIsolation(config.hostFirewallAllowedPorts), config.syncSeconds)
+      : undefined;
   heartbeat.start();
   events.start();
   periodicSync.start();
+  firewallKept?.start();
   poller.start();
   // A previous run's long poll ends at most pollWaitSeconds after it died, which was before this process began.
   const longPollsEnded = Math.max(0, (config.pollWaitSeconds + 1) * 1000 - process.uptime() * 1000);
@@ -117,6 +130,7 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
       await poller.stop();
       await held.flushed();
       periodicSync.stop();
+      firewallKept?.stop();
       events.stop();
       heartbeat.stop();
       lock.release();
@@ -127,7 +141,8 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const agent = await startAgent().catch((error: unknown) => {
     log("error", "the host agent could not start", {
-      error: error instanceof StateDirHeldError ? error.message : error,
+      error:
+        error instanceof StateDirHeldError || error instanceof HostFirewallUnavailableError ? error.message : error,
     });
     process.exit(1);
   });

@@ -1,6 +1,7 @@
 import { isServedBy, registryDomainOf } from "../../shared/images/reference.ts";
 import type { RegistryRecord } from "../../shared/registries/record.ts";
-import { open, registryPasswordContext, type SecretSettings } from "../../shared/registries/secret-box.ts";
+import { type SealingKeySource, sealingSettingsOf } from "../../shared/registries/sealing-key.ts";
+import { open, registryPasswordContext } from "../../shared/registries/secret-box.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import { PullRefusedError } from "./registry-guard.ts";
 
@@ -17,7 +18,7 @@ export interface RegistryAuth {
  */
 export async function credentialsFor(
   stores: Stores,
-  secrets: SecretSettings,
+  secrets: SealingKeySource,
   request: { registryId?: string | null; projectId: string; image: string },
 ): Promise<RegistryAuth | undefined> {
   let registry: RegistryRecord | undefined;
@@ -36,7 +37,7 @@ export async function credentialsFor(
     );
   let password: string;
   try {
-    password = open(registry.password_sealed, secrets, registryPasswordContext(registry));
+    password = open(registry.password_sealed, await sealingSettingsOf(secrets), registryPasswordContext(registry));
   } catch (error) {
     throw new PullRefusedError(
       `the password of registry ${registry.name} could not be unsealed: ${(error as Error).message}`,

@@ -53,6 +53,7 @@ async function containerIsMissing(record: ContainerRecord, stores: Stores, heal?
   if (record.auto_remove) {
     if ((await stores.containers.removeAndRelease(record)).released)
       log("info", "auto_remove: the container is gone from Docker, so from Berth too", { container: record.uuid });
+    await stores.containers.forgetActionsOfDeleted(record.uuid);
     return { ...record, status: Status.Deleted };
   }
   if (record.auto_heal && heal) {

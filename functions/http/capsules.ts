@@ -1,10 +1,9 @@
+import { authorize } from "../../shared/auth/policy.ts";
 import { createCapsule } from "../../shared/capsules/create-capsule.ts";
 import { deleteCapsule } from "../../shared/capsules/delete-capsule.ts";
 import { findCapsule } from "../../shared/capsules/find-capsule.ts";
 import { validateCapsuleBody } from "../../shared/capsules/validate-template.ts";
 import { capsuleView } from "../../shared/capsules/view.ts";
-import { ForbiddenError } from "../../shared/errors.ts";
-import { isAdmin } from "../../shared/http/context.ts";
 import { httpHandler } from "../../shared/http/handler.ts";
 import { baseUrlOf, booleanParameter, pathParameter, queryParameters } from "../../shared/http/request.ts";
 import { json, noContent } from "../../shared/http/responses.ts";
@@ -24,7 +23,7 @@ export const create = httpHandler(async (event, { config, caller, requestId, bod
 export const list = httpHandler(async (event, { config, caller, apiVersion }) => {
   const query = queryParameters(event, ["all_projects", "limit", "marker", "sort_key", "sort_dir"]);
   const allProjects = booleanParameter(query, "all_projects");
-  if (allProjects && !isAdmin(caller)) throw new ForbiddenError("Only an admin may use all_projects.");
+  if (allProjects) authorize(caller, "capsule:get_all_all_projects");
   const stores = storesFor(config);
   const capsules = allProjects
     ? await stores.capsules.listAll()
@@ -50,6 +49,7 @@ export const remove = httpHandler(async (event, { config, caller, requestId }) =
   const stores = storesFor(config);
   const record = await findCapsule(pathParameter(event, "id"), caller, stores.capsules, {
     allProjects: booleanParameter(query, "all_projects"),
+    rule: "capsule:delete_all_projects",
   });
   await deleteCapsule(record, requestId, stores, sqsClientFor(config));
   return noContent();

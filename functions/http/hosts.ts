@@ -1,6 +1,6 @@
-import { ForbiddenError, NotFoundError } from "../../shared/errors.ts";
+import { authorize } from "../../shared/auth/policy.ts";
+import { NotFoundError } from "../../shared/errors.ts";
 import { hostView } from "../../shared/hosts/views.ts";
-import { type HttpContext, isAdmin } from "../../shared/http/context.ts";
 import { httpHandler } from "../../shared/http/handler.ts";
 import {
   baseUrlOf,
@@ -15,7 +15,7 @@ import { storesFor } from "../../shared/store/stores.ts";
 /** GET /v1/hosts (admin): every registered host with its capacity and what is claimed on it. */
 export const list = httpHandler(async (event, context) => {
   const query = queryParameters(event, ["limit", "marker", "sort_key", "sort_dir"]);
-  requireAdmin(context);
+  authorize(context.caller, "host:get");
   const hosts = (await storesFor(context.config).hosts.list()).sort(
     (a, b) => a.hostname.localeCompare(b.hostname) || a.id.localeCompare(b.id),
   );
@@ -34,14 +34,10 @@ export const list = httpHandler(async (event, context) => {
 /** GET /v1/hosts/{id} (admin): by uuid or hostname. */
 export const show = httpHandler(async (event, context) => {
   queryParameters(event, []);
-  requireAdmin(context);
+  authorize(context.caller, "host:get");
   const id = pathParameter(event, "id");
   const hosts = storesFor(context.config).hosts;
   const host = (await hosts.get(id)) ?? (await hosts.list()).find((candidate) => candidate.hostname === id);
   if (!host) throw new NotFoundError(`Host ${id} could not be found.`);
   return json(200, hostView(host, baseUrlOf(event)));
 });
-
-export function requireAdmin(context: HttpContext): void {
-  if (!isAdmin(context.caller)) throw new ForbiddenError("Only an admin may see hosts and services.");
-}

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { allows, authorize } from "../../shared/auth/policy.ts";
 import { askHostItself } from "../../shared/containers/ask-host.ts";
 import { IMAGE_PATTERN } from "../../shared/containers/validate-create.ts";
 import { BerthError, ConflictError, InvalidFieldError, NotFoundError } from "../../shared/errors.ts";
 import { isHostUp } from "../../shared/hosts/record.ts";
-import { isAdmin } from "../../shared/http/context.ts";
+import type { HttpContext } from "../../shared/http/context.ts";
 import { httpHandler } from "../../shared/http/handler.ts";
 import {
   baseUrlOf,
@@ -19,12 +20,11 @@ import { repositoryAndTag } from "../../shared/images/reference.ts";
 import { sendToHost } from "../../shared/queue/host-messages.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
 import { storesFor } from "../../shared/store/stores.ts";
-import { requireAdmin } from "./hosts.ts";
 
 /** POST /v1/images {repo, tag, host} (admin): pull an image onto a host; 202, the pull's progress shows in the image's reason. */
 export const pull = httpHandler(async (event, context) => {
   queryParameters(event, []);
-  requireAdmin(context);
+  authorize(context.caller, "image:manage");
   const body = (context.body ?? {}) as Record<string, unknown>;
   for (const field of Object.keys(body))
     if (!["repo", "tag", "host", "image_driver"].includes(field))
@@ -75,7 +75,7 @@ export const pull = httpHandler(async (event, context) => {
 /** GET /v1/images (admin). */
 export const list = httpHandler(async (event, context) => {
   queryParameters(event, []);
-  requireAdmin(context);
+  authorize(context.caller, "image:manage");
   const images = await storesFor(context.config).images.list();
   return json(200, { images: images.map((image) => imageView(image, baseUrlOf(event))) });
 });
@@ -83,14 +83,14 @@ export const list = httpHandler(async (event, context) => {
 /** GET /v1/images/{id} (admin). */
 export const show = httpHandler(async (event, context) => {
   queryParameters(event, []);
-  requireAdmin(context);
+  authorize(context.caller, "image:manage");
   return json(200, imageView(await imageOf(pathParameter(event, "id"), context), baseUrlOf(event)));
 });
 
 /** DELETE /v1/images/{id} (admin): its host removes it, unless a container still uses it. */
 export const remove = httpHandler(async (event, context) => {
   queryParameters(event, []);
-  requireAdmin(context);
+  authorize(context.caller, "image:manage");
   const image = await imageOf(pathParameter(event, "id"), context);
   if (image.status === "pulling") throw new ConflictError(`Image ${image.uuid} is still being pulled.`, "image_busy");
   const stores = storesFor(context.config);
@@ -115,7 +115,8 @@ export const remove = httpHandler(async (event, context) => {
 export const search = httpHandler(async (event, context) => {
   // python-zunclient sends `exact_match`; `exact` is Zun's own name.
   const query = queryParameters(event, ["exact", "exact_match", "image_driver", "host"]);
-  const visible = (name: string) => isAdmin(context.caller) || isUsableBy(name, context.caller.projectId);
+  const visible = (name: string) =>
+    allows(context.caller, "image:search_all_projects") || isUsableBy(name, context.caller.projectId);
   const term = pathParameter(event, "image");
   const onlyHost = stringParameter(query, "host");
   const stores = storesFor(context.config);
@@ -150,7 +151,7 @@ export const search = httpHandler(async (event, context) => {
   return json(200, { images: answers.flat() });
 });
 
-async function imageOf(id: string, context: Parameters<typeof requireAdmin>[0]): Promise<ImageRecord> {
+async function imageOf(id: string, context: HttpContext): Promise<ImageRecord> {
   const image = await storesFor(context.config).images.get(id);
   if (!image) throw new NotFoundError(`Image ${id} could not be found.`);
   return image;

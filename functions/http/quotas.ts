@@ -1,6 +1,6 @@
+import { authorize } from "../../shared/auth/policy.ts";
 import type { Identity } from "../../shared/config.ts";
-import { ForbiddenError, NotFoundError } from "../../shared/errors.ts";
-import { isAdmin } from "../../shared/http/context.ts";
+import { NotFoundError } from "../../shared/errors.ts";
 import { httpHandler } from "../../shared/http/handler.ts";
 import { booleanParameter, pathParameter, queryParameters } from "../../shared/http/request.ts";
 import { json, noContent } from "../../shared/http/responses.ts";
@@ -55,7 +55,7 @@ export const showClass = httpHandler(async (event, { config }) => {
 export const updateClass = httpHandler(async (event, { config, caller, body }) => {
   queryParameters(event, []);
   defaultClassOf(event);
-  if (!isAdmin(caller)) throw new ForbiddenError("Only an admin may change the default quotas.");
+  authorize(caller, "quota_class:update");
   const { quotas } = storesFor(config);
   await quotas.putClass(validateLimits(body));
   return json(200, (await quotas.getClass(true)).limits);
@@ -63,9 +63,8 @@ export const updateClass = httpHandler(async (event, { config, caller, body }) =
 
 function projectOf(event: Parameters<typeof pathParameter>[0], caller: Identity, access: "read" | "write"): string {
   const projectId = pathParameter(event, "project_id");
-  if (access === "write" && !isAdmin(caller)) throw new ForbiddenError("Only an admin may change quotas.");
-  if (!isAdmin(caller) && projectId !== caller.projectId)
-    throw new ForbiddenError("A member may read only their own project's quotas.");
+  if (access === "write") authorize(caller, "quota:update");
+  if (projectId !== caller.projectId) authorize(caller, "quota:get_other_project");
   return projectId;
 }
 

@@ -6,6 +6,7 @@ import { httpHandler } from "../../shared/http/handler.ts";
 import { baseUrlOf, pathParameter, queryParameters } from "../../shared/http/request.ts";
 import { json, noContent } from "../../shared/http/responses.ts";
 import { type RegistryRecord, registryView } from "../../shared/registries/record.ts";
+import { sealingSettingsOf } from "../../shared/registries/sealing-key.ts";
 import { registryPasswordContext, seal } from "../../shared/registries/secret-box.ts";
 import { storesFor } from "../../shared/store/stores.ts";
 
@@ -25,7 +26,7 @@ export const create = httpHandler(async (event, context) => {
     username: fields.username,
     password_sealed: seal(
       fields.password,
-      context.config,
+      await sealingSettingsOf(context.config),
       registryPasswordContext({ project_id: context.caller.projectId, uuid }),
     ),
     project_id: context.caller.projectId,
@@ -63,7 +64,7 @@ export const update = httpHandler(async (event, context) => {
     ...registry,
     ...fields,
     ...(password !== undefined
-      ? { password_sealed: seal(password, context.config, registryPasswordContext(registry)) }
+      ? { password_sealed: seal(password, await sealingSettingsOf(context.config), registryPasswordContext(registry)) }
       : {}),
     updated_at: new Date().toISOString(),
   };

@@ -1,3 +1,4 @@
+import { authorize } from "../../shared/auth/policy.ts";
 import { BadRequestError, ConflictError, InvalidFieldError, NotFoundError } from "../../shared/errors.ts";
 import { COMPUTE_BINARY, serviceView } from "../../shared/hosts/views.ts";
 import { httpHandler } from "../../shared/http/handler.ts";
@@ -5,12 +6,11 @@ import { pathParameter, queryParameters, stringParameter } from "../../shared/ht
 import { json, noContent } from "../../shared/http/responses.ts";
 import type { HostStore } from "../../shared/store/hosts.ts";
 import { storesFor } from "../../shared/store/stores.ts";
-import { requireAdmin } from "./hosts.ts";
 
 /** GET /v1/services (admin): one zun-compute service per host agent, up or down by its heartbeat. */
 export const list = httpHandler(async (event, context) => {
   queryParameters(event, []);
-  requireAdmin(context);
+  authorize(context.caller, "zun_service:manage");
   const hosts = await storesFor(context.config).hosts.list();
   return json(200, { services: hosts.map((host) => serviceView(host, context.config.hostDownAfterSeconds)) });
 });
@@ -22,7 +22,7 @@ export const list = httpHandler(async (event, context) => {
  */
 export const update = httpHandler(async (event, context) => {
   queryParameters(event, []);
-  requireAdmin(context);
+  authorize(context.caller, "zun_service:manage");
   const action = pathParameter(event, "action");
   const body = (context.body ?? {}) as Record<string, unknown>;
   const { hosts } = storesFor(context.config);
@@ -55,7 +55,7 @@ export const update = httpHandler(async (event, context) => {
 /** DELETE /v1/services?host=&binary= (admin): forgets a host that holds no containers. */
 export const remove = httpHandler(async (event, context) => {
   const query = queryParameters(event, ["host", "binary"]);
-  requireAdmin(context);
+  authorize(context.caller, "zun_service:manage");
   const { hosts } = storesFor(context.config);
   const host = await computeHost(hosts, stringParameter(query, "host"), stringParameter(query, "binary"));
   if (!(await hosts.remove(host.id)))

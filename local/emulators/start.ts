@@ -33,11 +33,12 @@ const EMULATORS = (
     folder: "dynamodb",
     port: dynamodbPort,
     keptIn: paths?.dynamodb,
+    // Its own ServerRunner has no bind option and Jetty's default is every interface: ours binds it to loopback.
     args: (lib) => [
       `-Djava.library.path=${lib}`,
       "-cp",
       `${lib}/*`,
-      "com.amazonaws.services.dynamodbv2.local.main.ServerRunner",
+      `${HERE}dynamodb/LoopbackServerRunner.java`,
       ...(paths ? ["-dbPath", paths.dynamodb] : ["-inMemory"]),
       "-sharedDb",
       "-port",

@@ -1,4 +1,4 @@
-/** Who is calling: the project they act in, who they are, and their roles (`admin`, `member`), matched exactly. */
+/** Who is calling: the project they act in, who they are, and their roles (`admin`, `project_admin`, `member`: see policy.ts), matched exactly. */
 export interface Identity {
   projectId: string;
   userId: string;

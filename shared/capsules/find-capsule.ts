@@ -1,7 +1,7 @@
-import type { Identity } from "../config.ts";
+import type { Identity } from "../auth/identity.ts";
+import { authorize, type PolicyRule } from "../auth/policy.ts";
 import { UUID_PATTERN } from "../containers/find-container.ts";
-import { ConflictError, ForbiddenError, NotFoundError } from "../errors.ts";
-import { isAdmin } from "../http/context.ts";
+import { ConflictError, NotFoundError } from "../errors.ts";
 import type { CapsuleStore } from "../store/capsules.ts";
 import type { CapsuleRecord } from "./record.ts";
 
@@ -15,9 +15,9 @@ export async function findCapsule(
   id: string,
   caller: Identity,
   capsules: CapsuleStore,
-  options: { allProjects?: boolean } = {},
+  options: { allProjects?: boolean; rule?: PolicyRule } = {},
 ): Promise<CapsuleRecord> {
-  if (options.allProjects && !isAdmin(caller)) throw new ForbiddenError("Only an admin may use all_projects.");
+  if (options.allProjects) authorize(caller, options.rule ?? "capsule:get_one_all_projects");
   let record: CapsuleRecord | undefined;
   if (UUID_PATTERN.test(id)) record = await capsules.get(id.toLowerCase());
   else {

@@ -8,6 +8,7 @@ import { type HostMessage, sendToHost } from "../queue/host-messages.ts";
 import { usageOf } from "../quotas/limits.ts";
 import { QuotaGuard } from "../quotas/quota-guard.ts";
 import { placeContainer } from "../scheduling/place-container.ts";
+import type { PlacementInstance } from "../scheduling/placement-instance.ts";
 import { placementRequestFor } from "../scheduling/placement-request.ts";
 import { type ActionEvent, newAction } from "../store/actions.ts";
 import { DuplicateCreateError, type IdempotencyClaim } from "../store/containers.ts";
@@ -37,7 +38,7 @@ export interface CreateRequest {
  */
 export async function createContainer(
   request: CreateRequest,
-  who: { caller: Identity; requestId: string; config: BerthConfig },
+  who: { caller: Identity; requestId: string; config: BerthConfig; instance?: PlacementInstance },
   stores: Stores,
   sqs: SQSClient,
 ): Promise<ContainerRecord> {
@@ -116,6 +117,7 @@ export async function createContainer(
         table: who.config.tableName,
         snapshotMaxAgeMs: who.config.hostSnapshotSeconds * 1000,
         onQuotaChanged: () => quota.refresh(),
+        instance: who.instance,
       },
     );
     if (placement.placed) {

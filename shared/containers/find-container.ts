@@ -1,6 +1,7 @@
+import { authorize } from "../auth/policy.ts";
 import type { Identity } from "../config.ts";
-import { ForbiddenError, NotFoundError } from "../errors.ts";
-import { type HttpContext, type HttpEvent, isAdmin } from "../http/context.ts";
+import { NotFoundError } from "../errors.ts";
+import type { HttpContext, HttpEvent } from "../http/context.ts";
 import { booleanParameter, pathParameter, queryParameters } from "../http/request.ts";
 import type { ContainerStore } from "../store/containers.ts";
 import { storesFor } from "../store/stores.ts";
@@ -37,7 +38,7 @@ export async function containerOfRequest(
 ): Promise<{ record: ContainerRecord; query: Record<string, string> }> {
   const query = queryParameters(event, [...allowed, "all_projects"]);
   const anyProject = booleanParameter(query, "all_projects");
-  if (anyProject && !isAdmin(context.caller)) throw new ForbiddenError("Only an admin may use all_projects.");
+  if (anyProject) authorize(context.caller, "container:get_one_all_projects");
   const record = await findContainer(pathParameter(event, "id"), context.caller, storesFor(context.config).containers, {
     anyProject,
   });

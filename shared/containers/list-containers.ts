@@ -1,6 +1,6 @@
+import { authorize } from "../auth/policy.ts";
 import type { Identity } from "../config.ts";
-import { ForbiddenError, InvalidFieldError } from "../errors.ts";
-import { isAdmin } from "../http/context.ts";
+import { InvalidFieldError } from "../errors.ts";
 import { booleanParameter, integerParameter, stringParameter } from "../http/request.ts";
 import type { ContainerStore } from "../store/containers.ts";
 import { UUID_PATTERN } from "./find-container.ts";
@@ -54,8 +54,7 @@ export async function listContainers(
   containers: ContainerStore,
 ): Promise<ContainerPage> {
   const allProjects = booleanParameter(query, "all_projects");
-  if (allProjects && !isAdmin(caller))
-    throw new ForbiddenError("Only an admin may list all projects' containers (parameter all_projects).");
+  if (allProjects) authorize(caller, "container:get_all_all_projects");
   const limit = integerParameter(query, "limit", 1, MAX_PAGE) ?? MAX_PAGE;
   const marker = stringParameter(query, "marker");
   // Read as a key, anything but a uuid can only miss, and a long one fails DynamoDB's key size limit.

@@ -44,6 +44,11 @@ export interface ContainerSpec {
   exposed_ports: Record<string, Record<string, never>>;
   /** Admin only: place on this host (the create body's `host`). */
   requested_host: string | null;
+  /**
+   * Admin only: the host came from `availability_zone` (`zone:host[:node]`),
+   * Nova's forced host, which skips the filters of preference (forced-host.ts).
+   */
+  forced_host?: boolean;
   mounts: MountSpec[];
   /** A stored registry's name or uuid, whose credentials pull the image. */
   registry: string | null;

@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { ForbiddenError, InvalidFieldError, PayloadTooLargeError } from "../errors.ts";
+import type { Identity } from "../auth/identity.ts";
+import { authorize } from "../auth/policy.ts";
+import { InvalidFieldError, PayloadTooLargeError } from "../errors.ts";
 import { type ApiVersion, DEFAULT_API_VERSION } from "../http/microversion.ts";
 import { isCommittedImage } from "../images/committed-images.ts";
+import { parseAvailabilityZone } from "../scheduling/forced-host.ts";
 import { isStrategy, STRATEGIES } from "../scheduling/weighers/strategies.ts";
 import { validateMounts } from "../volumes/mounts.ts";
 import { commandField } from "./command-field.ts";
@@ -65,7 +68,7 @@ const KNOWN_FIELDS = new Set([
  */
 export function validateCreateBody(
   body: unknown,
-  options: { isAdmin: boolean; apiVersion?: ApiVersion },
+  options: { caller: Identity; apiVersion?: ApiVersion },
 ): ContainerSpec {
   if (body === undefined) throw new InvalidFieldError("image", "a request body with at least `image` is required");
   const input = body as Record<string, unknown>;
@@ -77,14 +80,15 @@ export function validateCreateBody(
     throw new InvalidFieldError("image", "'image' is a required property");
 
   const privileged = booleanField(input, "privileged") ?? false;
-  if (privileged && !options.isAdmin)
-    throw new ForbiddenError("Only an admin may create a privileged container (field privileged).");
+  if (privileged) authorize(options.caller, "container:create:privileged");
   const requestedHost = input.host === undefined || input.host === null ? null : stringOfLength(input, "host", 1, 255);
-  if (requestedHost !== null && !options.isAdmin)
-    throw new ForbiddenError("Only an admin may choose the host (field host).");
+  if (requestedHost !== null) authorize(options.caller, "container:create:requested_destination");
+  const zone = parseAvailabilityZone(optionalString(input, "availability_zone", 1, 255), {
+    caller: options.caller,
+    requestedHost,
+  });
   const runtime = optionalString(input, "runtime", 1, 255);
-  if (runtime !== null && !options.isAdmin)
-    throw new ForbiddenError("Only an admin may choose the runtime (field runtime).");
+  if (runtime !== null) authorize(options.caller, "container:create:runtime");
 
   const image = matches(input, "image", stringOfLength(input, "image", 2, 255), IMAGE_PATTERN);
   rejectNonEmptyList(
@@ -117,7 +121,7 @@ export function validateCreateBody(
         ? null
         : matches(input, "hostname", stringOfLength(input, "hostname", 2, 63), HOSTNAME_PATTERN),
     runtime,
-    availability_zone: optionalString(input, "availability_zone", 1, 255),
+    availability_zone: zone.zone,
     image_pull_policy:
       input.image_pull_policy === undefined || input.image_pull_policy === null
         ? defaultPullPolicy(image)
@@ -135,7 +139,8 @@ export function validateCreateBody(
     hints: placementHints(input),
     healthcheck: healthcheck(input),
     exposed_ports: exposedPorts(input),
-    requested_host: requestedHost,
+    requested_host: zone.forcedHost ?? requestedHost,
+    forced_host: zone.forcedHost !== null,
     mounts: validateMounts(input.mounts),
     registry: optionalString(input, "registry", 1, 255),
   });

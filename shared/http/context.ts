@@ -13,7 +13,3 @@ export interface HttpContext extends Context {
 }
 
 export type HttpEvent = APIGatewayProxyEventV2;
-
-export function isAdmin(caller: Identity): boolean {
-  return caller.roles.includes("admin");
-}

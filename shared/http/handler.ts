@@ -2,6 +2,7 @@ import middy from "@middy/core";
 import type { HttpContext, HttpEvent } from "./context.ts";
 import { authenticate } from "./middleware/authenticate.ts";
 import { jsonBody } from "./middleware/json-body.ts";
+import { throttleProjects } from "./middleware/throttle-projects.ts";
 import { zunErrors } from "./middleware/zun-errors.ts";
 import type { HttpResponse } from "./responses.ts";
 
@@ -12,5 +13,6 @@ export function httpHandler(lambda: HttpLambda) {
   return middy<HttpEvent, HttpResponse, Error, HttpContext>(lambda)
     .use(zunErrors())
     .use(authenticate())
+    .use(throttleProjects())
     .use(jsonBody());
 }

@@ -47,6 +47,7 @@ export async function evacuateContainer(
       "Success",
       `${why}: deleted in the records; the host removes what is left when it returns`,
     );
+    await stores.containers.forgetActionsOfDeleted(record.uuid);
     return "deleted";
   }
   if (!unsettled && (record.status === Status.Unknown || record.status === Status.Error)) return "unchanged";

@@ -46,9 +46,13 @@ export async function rescheduleContainer(
   try {
     placement = await placeContainer(
       record.claim!,
-      await placementRequestFor({ ...record, requested_host: null }, config, requestId, stores.containers, [
-        deadHost.id,
-      ]),
+      await placementRequestFor(
+        { ...record, requested_host: null, forced_host: false },
+        config,
+        requestId,
+        stores.containers,
+        [deadHost.id],
+      ),
       stores.hosts,
       async (host, explanation) => {
         const action = newAction(

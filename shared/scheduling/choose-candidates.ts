@@ -1,6 +1,7 @@
 import type { HostRecord } from "../hosts/record.ts";
 import type { HostFilter, PlacementRequest } from "./filters/filter.ts";
 import { FILTERS } from "./filters/registry.ts";
+import { filtersFor } from "./forced-host.ts";
 
 export interface Candidates {
   /** Hosts that passed every filter (ranking them is rank-hosts' job). */
@@ -9,7 +10,11 @@ export interface Candidates {
   rejections: Map<HostFilter, HostRecord[]>;
 }
 
-export function chooseCandidates(hosts: HostRecord[], request: PlacementRequest, filters = FILTERS): Candidates {
+export function chooseCandidates(
+  hosts: HostRecord[],
+  request: PlacementRequest,
+  filters = filtersFor(request),
+): Candidates {
   const rejections = new Map<HostFilter, HostRecord[]>();
   const passed: HostRecord[] = [];
   for (const host of hosts) {

@@ -1,14 +1,6 @@
 import type { HostRecord } from "../hosts/record.ts";
 import type { HostStore } from "../store/hosts.ts";
-
-interface Snapshot {
-  hosts: Map<string, HostRecord>;
-  readAt: number;
-  refreshing: Promise<void> | undefined;
-}
-
-/** One snapshot per table, shared by every placement in this function instance. */
-const snapshots = new Map<string, Snapshot>();
+import { type Snapshot, THIS_INSTANCE } from "./placement-instance.ts";
 
 /**
  * The hosts as this function instance last read them, re-read at most every
@@ -23,13 +15,9 @@ export class HostSnapshot {
     private readonly maxAgeMs: number,
   ) {}
 
-  static of(hosts: HostStore, table: string, maxAgeMs: number): HostSnapshot {
-    let snapshot = snapshots.get(table);
-    if (!snapshot) {
-      snapshot = { hosts: new Map(), readAt: 0, refreshing: undefined };
-      snapshots.set(table, snapshot);
-    }
-    return new HostSnapshot(hosts, snapshot, maxAgeMs);
+  /** One snapshot per table, shared by every placement in this function instance. */
+  static of(hosts: HostStore, table: string, maxAgeMs: number, instance = THIS_INSTANCE): HostSnapshot {
+    return new HostSnapshot(hosts, instance.snapshotOf(table), maxAgeMs);
   }
 
   /** The hosts, re-read when the snapshot is older than allowed (or `fresh` asks for it). */

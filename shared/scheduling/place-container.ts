@@ -5,8 +5,10 @@ import type { ClaimOutcome } from "../store/containers.ts";
 import type { HostStore } from "../store/hosts.ts";
 import { chooseCandidates, explainNoValidHost } from "./choose-candidates.ts";
 import type { PlacementRequest } from "./filters/filter.ts";
+import { FILTERS_A_FORCED_HOST_SKIPS } from "./forced-host.ts";
 import { HostSnapshot } from "./host-snapshot.ts";
-import { type RankedHost, rankHosts } from "./rank-hosts.ts";
+import { type PlacementInstance, THIS_INSTANCE } from "./placement-instance.ts";
+import { type RankedHost, rankHosts, withRandomFront } from "./rank-hosts.ts";
 import { seededRandom } from "./seeded-random.ts";
 
 /** How many claim transactions one placement may try before it gives up. */
@@ -18,6 +20,8 @@ export interface PlacementExplanation {
   candidates: number;
   attempts: number;
   scores: Array<{ host: string; score: number }>;
+  /** An admin forced the host through `availability_zone`: these filters were not run. */
+  forced_host_skipped_filters?: string[];
 }
 
 export type Placement =
@@ -34,18 +38,25 @@ export type ClaimOnHost = (host: HostRecord, explanation: PlacementExplanation) 
 /**
  * Places a container: filters the hosts of this instance's snapshot, ranks the
  * survivors (seeded from the request id, so a placement can be replayed), then
- * claims the first. A host that filled up meanwhile is re-read and re-ranked;
- * a quota that moved is re-checked (`onQuotaChanged`, which may refuse with
- * 403); a transaction conflict is retried after a short jittered pause.
+ * claims one picked at random among the best of this instance's contention
+ * window. A host that filled up meanwhile is re-read and re-ranked; a quota
+ * that moved is re-checked (`onQuotaChanged`, which may refuse with 403); a
+ * transaction conflict widens the window and moves to a different host.
  */
 export async function placeContainer(
   claim: Claim,
   request: PlacementRequest,
   hosts: HostStore,
   claimOnHost: ClaimOnHost,
-  options: { table: string; snapshotMaxAgeMs: number; onQuotaChanged?: () => Promise<void> },
+  options: {
+    table: string;
+    snapshotMaxAgeMs: number;
+    onQuotaChanged?: () => Promise<void>;
+    /** Whose memory of the hosts to use: this function instance's unless a benchmark simulates others. */
+    instance?: PlacementInstance;
+  },
 ): Promise<Placement> {
-  const snapshot = HostSnapshot.of(hosts, options.table, options.snapshotMaxAgeMs);
+  const snapshot = HostSnapshot.of(hosts, options.table, options.snapshotMaxAgeMs, options.instance);
   let allHosts = await snapshot.current();
   let { hosts: candidates, rejections } = chooseCandidates(allHosts, request);
   if (candidates.length === 0) {
@@ -54,19 +65,35 @@ export async function placeContainer(
     ({ hosts: candidates, rejections } = chooseCandidates(allHosts, request));
   }
   const random = seededRandom(request.requestId);
-  let ranked = rankHosts(candidates, request.strategy, request.hostSubsetSize, random);
+  const window = (options.instance ?? THIS_INSTANCE).windowOf(options.table, request.hostSubsetSize);
+  let ranked = rankHosts(candidates, request.strategy, window.size, random);
+  let contended = false;
   const scores = ranked.slice(0, 5).map(({ host, score }) => ({ host: host.hostname, score }));
 
   for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS && ranked.length > 0; attempt++) {
     const { host } = ranked[0]!;
-    const explanation = { strategy: request.strategy, candidates: candidates.length, attempts: attempt, scores };
+    const explanation: PlacementExplanation = {
+      strategy: request.strategy,
+      candidates: candidates.length,
+      attempts: attempt,
+      scores,
+      ...(request.spec.forced_host
+        ? { forced_host_skipped_filters: FILTERS_A_FORCED_HOST_SKIPS.map((filter) => filter.name) }
+        : {}),
+    };
     const outcome = await claimOnHost(host, explanation);
     if (outcome === "placed") {
+      if (!contended) window.claimed();
       snapshot.learn(host.id, withClaim(host, claim));
       return { placed: true, host, explanation };
     }
     if (outcome === "contention") {
-      await sleep(5 + random() * 20 * Math.min(attempt, 5));
+      // Others are claiming this host right now: widen the window and try a different one of
+      // the best, rather than the same host again (it stays a candidate, last).
+      contended = true;
+      window.contended();
+      ranked = withRandomFront([...ranked.slice(1), ranked[0]!], window.size, random);
+      await sleep(random() * 5 * Math.min(attempt, 5));
     } else if (outcome === "quota_changed") {
       await options.onQuotaChanged?.();
     } else {

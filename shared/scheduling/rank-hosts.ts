@@ -26,7 +26,13 @@ export function rankHosts(
   const ranked = shuffled
     .map((host) => ({ host, score: STRATEGIES[strategy](host, random) }))
     .sort((a, b) => b.score - a.score);
-  const pick = Math.floor(random() * Math.min(Math.max(1, subsetSize), ranked.length));
-  if (pick > 0) ranked.unshift(...ranked.splice(pick, 1));
-  return ranked;
+  return withRandomFront(ranked, subsetSize, random);
+}
+
+/** Moves one of the first `subsetSize` hosts, chosen by `random`, to the front. */
+export function withRandomFront(ranked: RankedHost[], subsetSize: number, random: () => number): RankedHost[] {
+  const reordered = [...ranked];
+  const pick = Math.floor(random() * Math.min(Math.max(1, subsetSize), reordered.length));
+  if (pick > 0) reordered.unshift(...reordered.splice(pick, 1));
+  return reordered;
 }

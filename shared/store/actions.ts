@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { keys } from "./keys.ts";
@@ -39,6 +40,9 @@ export function newAction(
   };
 }
 
+/** How many action expiries are written in parallel. */
+const EXPIRIES_AT_ONCE = 10;
+
 export class ActionStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -78,6 +82,48 @@ export class ActionStore {
         ExpressionAttributeValues: values,
       }),
     );
+  }
+
+  /**
+   * Gives every action of a deleted container an expiry, so the table's TTL
+   * forgets the log with the container's tombstone. Idempotent: a retried
+   * delete sets the same kind of expiry again, and an action already gone
+   * is not brought back.
+   */
+  async expireAll(containerUuid: string, expiresAt: number): Promise<void> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+          ExpressionAttributeValues: { ":pk": keys.container(containerUuid).pk, ":prefix": keys.actionPrefix },
+          ProjectionExpression: "pk, sk",
+          ExclusiveStartKey: start,
+        }),
+      );
+      const items = page.Items ?? [];
+      for (let index = 0; index < items.length; index += EXPIRIES_AT_ONCE) {
+        await Promise.all(items.slice(index, index + EXPIRIES_AT_ONCE).map((item) => this.expire(item, expiresAt)));
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+
+  private async expire(key: Record<string, unknown>, expiresAt: number): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: key.pk, sk: key.sk },
+          UpdateExpression: "SET expires_at = :expires",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeValues: { ":expires": expiresAt },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async get(containerUuid: string, requestId: string): Promise<ActionRecord | undefined> {

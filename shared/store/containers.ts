@@ -8,7 +8,7 @@ import type { HostRecord } from "../hosts/record.ts";
 import type { HostMessage } from "../queue/host-messages.ts";
 import { usageOf } from "../quotas/limits.ts";
 import type { VolumeRecord } from "../volumes/record.ts";
-import type { ActionRecord } from "./actions.ts";
+import type { ActionRecord, ActionStore } from "./actions.ts";
 import { walkIndex } from "./index-pages.ts";
 import { GSI1, GSI2, GSI3, GSI4, keys } from "./keys.ts";
 import { queryAll } from "./query-all.ts";
@@ -30,6 +30,7 @@ export class ContainerStore {
     private readonly quotas: QuotaStore,
     private readonly volumes: VolumeStore,
     private readonly tombstones: TombstoneStore,
+    private readonly actions: ActionStore,
     /** How long an operation may stand still before the reconciler steps in. */
     private readonly operationTimeoutSeconds: number,
   ) {}
@@ -461,6 +462,7 @@ export class ContainerStore {
       host_id: host.id,
       host: host.hostname,
       requested_host: null,
+      forced_host: false,
       container_id: null,
       published_ports: null,
       addresses: null,
@@ -556,6 +558,18 @@ export class ContainerStore {
         throw error;
       }
     }
+  }
+
+  /**
+   * Once a delete has recorded its outcome: a container whose record is gone
+   * has its action log expire with its tombstone. Every path that deletes a
+   * record calls it last, and again when it runs again (a redelivered delete
+   * finds the record gone and still gets here); a container still recorded
+   * keeps its log.
+   */
+  async forgetActionsOfDeleted(uuid: string): Promise<void> {
+    if (await this.get(uuid)) return;
+    await this.actions.expireAll(uuid, this.tombstones.expiresAt());
   }
 
   /** New volumes' records and attachments of existing ones, for a container placed on its host. */

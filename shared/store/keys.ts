@@ -47,6 +47,11 @@ export const keys = {
   idempotencyKey: (projectId: string, key: string) => ({ pk: `IDEMPOTENCY#${projectId}#${key}`, sk: "IDEMPOTENCY" }),
   /** What remains of a deleted container or volume, until its TTL: the evidence a host needs to remove a copy. */
   tombstone: (kind: "container" | "volume", uuid: string) => ({ pk: `TOMBSTONE#${kind}#${uuid}`, sk: "TOMBSTONE" }),
+  /** A project's count of requests of one kind in one throttling window (epoch ms of its start), until its TTL. */
+  requestCounter: (projectId: string, kind: string, windowStart: number) => ({
+    pk: `THROTTLE#${projectId}#${kind}`,
+    sk: `WINDOW#${windowStart}`,
+  }),
   reply: (requestId: string) => ({ pk: `REPLY#${requestId}`, sk: "REPLY" }),
   session: (sessionId: string) => ({ pk: `SESSION#${sessionId}`, sk: "SESSION" }),
   /** An interactive session is listed in its project (sparse gsi1) until it ends, to bound how many are open. */

@@ -9,6 +9,7 @@ import { ImageStore } from "./images.ts";
 import { QuotaStore } from "./quotas.ts";
 import { RegistryStore } from "./registries.ts";
 import { ReplyStore } from "./replies.ts";
+import { RequestCounterStore } from "./request-counters.ts";
 import { SessionStore } from "./sessions.ts";
 import { TombstoneStore } from "./tombstones.ts";
 import { VolumeStore } from "./volumes.ts";
@@ -25,6 +26,7 @@ export interface Stores {
   registries: RegistryStore;
   tombstones: TombstoneStore;
   sessions: SessionStore;
+  requestCounters: RequestCounterStore;
 }
 
 /** The stores over the shared client, or over `db` (e.g. one whose reads are metered). */
@@ -32,11 +34,20 @@ export function storesFor(config: BerthConfig, db: DynamoDBDocumentClient = docu
   const quotas = new QuotaStore(db, config.tableName);
   const tombstones = new TombstoneStore(db, config.tableName, config.tombstoneDays);
   const volumes = new VolumeStore(db, config.tableName, tombstones);
+  const actions = new ActionStore(db, config.tableName);
   return {
-    containers: new ContainerStore(db, config.tableName, quotas, volumes, tombstones, config.operationTimeoutSeconds),
+    containers: new ContainerStore(
+      db,
+      config.tableName,
+      quotas,
+      volumes,
+      tombstones,
+      actions,
+      config.operationTimeoutSeconds,
+    ),
     capsules: new CapsuleStore(db, config.tableName, quotas),
     hosts: new HostStore(db, config.tableName),
-    actions: new ActionStore(db, config.tableName),
+    actions,
     replies: new ReplyStore(db, config.tableName),
     quotas,
     volumes,
@@ -44,5 +55,6 @@ export function storesFor(config: BerthConfig, db: DynamoDBDocumentClient = docu
     registries: new RegistryStore(db, config.tableName),
     tombstones,
     sessions: new SessionStore(db, config.tableName),
+    requestCounters: new RequestCounterStore(db, config.tableName),
   };
 }

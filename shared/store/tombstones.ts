@@ -28,6 +28,11 @@ export class TombstoneStore {
     private readonly keepDays: number,
   ) {}
 
+  /** When a tombstone left `now` expires (epoch seconds); what else a delete leaves behind goes with it. */
+  expiresAt(now = Date.now()): number {
+    return Math.floor(now / 1000) + Math.round(this.keepDays * 24 * 3600);
+  }
+
   /** The transaction item leaving a tombstone for a record deleted in the same transaction. */
   putItem(kind: TombstoneKind, uuid: string, hostId: string | null, now = Date.now()): TransactItem {
     const tombstone: Tombstone = {
@@ -35,7 +40,7 @@ export class TombstoneStore {
       uuid,
       host_id: hostId,
       deleted_at: new Date(now).toISOString(),
-      expires_at: Math.floor(now / 1000) + Math.round(this.keepDays * 24 * 3600),
+      expires_at: this.expiresAt(now),
     };
     return { Put: { TableName: this.table, Item: { ...keys.tombstone(kind, uuid), ...tombstone } } };
   }

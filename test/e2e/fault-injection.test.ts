@@ -154,7 +154,10 @@ it("a function that stops between its transaction and its enqueue: the reconcile
   const lostSend = {
     send: async () => Promise.reject(new Error("the function stopped before its enqueue")),
   } as unknown as SQSClient;
-  const spec = validateCreateBody({ image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 }, { isAdmin: false });
+  const spec = validateCreateBody(
+    { image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 },
+    { caller: { projectId: "demo", userId: "member", roles: ["member"] } },
+  );
   const since = Date.now();
   const caller = { projectId: "demo", userId: "member", roles: ["member"] };
   const requestId = `req-crash-${since}`;

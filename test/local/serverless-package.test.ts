@@ -1,13 +1,13 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadServerlessConfig, PROJECT_ROOT } from "../../local/serverless-config.ts";
 
 const ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_BerthCi";
 const APP_CLIENT = "berthciappclient";
-const SECRET_KEY_REFERENCE = "{{resolve:secretsmanager:berth-ci/secret-key}}";
+const SECRET_KEY_PARAMETER = "/berth-ci/sealing-key";
 /** What a deployer might have in their shell: none of the dev-token settings may reach the template. */
 const STRAY_DEV_TOKENS = {
   BERTH_LOCAL_DEV_TOKENS: "1",
@@ -16,7 +16,7 @@ const STRAY_DEV_TOKENS = {
 const DEPLOYER_ENV = {
   BERTH_JWT_ISSUER: ISSUER,
   BERTH_JWT_AUDIENCE: APP_CLIENT,
-  BERTH_SECRET_KEY: SECRET_KEY_REFERENCE,
+  BERTH_SECRET_KEY_PARAMETER: SECRET_KEY_PARAMETER,
   ...STRAY_DEV_TOKENS,
 };
 
@@ -34,10 +34,10 @@ function serverless(command: string[], env: Record<string, string>) {
 }
 
 /** A second packaging into a folder of its own, removed afterwards. */
-function packageElsewhere(env: Record<string, string>) {
+function packageElsewhere(env: Record<string, string>, options: string[] = []) {
   const folder = mkdtempSync(join(tmpdir(), "berth-package-"));
   try {
-    return serverless(["package", "--package", folder], env);
+    return serverless(["package", "--package", folder, ...options], env);
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
@@ -61,6 +61,34 @@ function loadServerlessConfigFunctions(): Record<string, unknown> {
 
 function resourcesOfType(type: string): Array<[string, any]> {
   return Object.entries<any>(template.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+/** The roles the functions run with, by logical id. */
+function functionRoles(): Array<[string, any]> {
+  const ids = new Set(resourcesOfType("AWS::Lambda::Function").map(([, fn]) => fn.Properties.Role["Fn::GetAtt"][0]));
+  return resourcesOfType("AWS::IAM::Role").filter(([id]) => ids.has(id));
+}
+
+function statementsOf(role: any): any[] {
+  return role.Properties.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement);
+}
+
+/** Every action a function's role allows, sorted. */
+function allowedActions(functionId: string): string[] {
+  const role = template.Resources[`${functionId}LambdaRole`];
+  const allowed = statementsOf(role).filter((statement) => statement.Effect === "Allow");
+  return [...new Set(allowed.flatMap((statement) => [statement.Action].flat()))].sort();
+}
+
+/** Packages from a variant of serverless.yml, written beside it for the run and removed afterwards. */
+function packageWithConfig(text: string) {
+  const file = join(PROJECT_ROOT, `serverless.variant-${process.pid}.yml`);
+  writeFileSync(file, text);
+  try {
+    return packageElsewhere({ ...DEPLOYER_ENV }, ["--config", basename(file)]);
+  } finally {
+    rmSync(file, { force: true });
+  }
 }
 
 describe("serverless package (osls, offline)", () => {
@@ -135,12 +163,131 @@ describe("serverless package (osls, offline)", () => {
       const variables = fn.Properties.Environment.Variables;
       expect(Object.keys(variables), name).not.toContain("BERTH_LOCAL_DEV_TOKENS");
       expect(Object.keys(variables), name).not.toContain("BERTH_DEV_TOKENS");
-      expect(variables.BERTH_SECRET_KEY, name).toBe(SECRET_KEY_REFERENCE);
+      expect(Object.keys(variables), name).not.toContain("BERTH_SECRET_KEY");
+      expect(variables.BERTH_SECRET_KEY_PARAMETER, name).toBe(SECRET_KEY_PARAMETER);
     }
     const text = JSON.stringify(template);
     expect(text).not.toContain("stray-dev-token");
     expect(text).not.toContain("berth-dev-");
   });
+
+  it("gives every function a role of its own, and makes no shared one", () => {
+    const functions = resourcesOfType("AWS::Lambda::Function");
+    const roleIds = functions.map(([, fn]) => fn.Properties.Role["Fn::GetAtt"][0]);
+    expect(new Set(roleIds).size).toBe(functions.length);
+    for (const id of roleIds) expect(template.Resources[id].Type).toBe("AWS::IAM::Role");
+    expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+    expect(functionRoles()).toHaveLength(functions.length);
+  });
+
+  it("grants no function DynamoDB or SQS on every resource, nor every index or every action", () => {
+    for (const [name, statement] of functionRoles().flatMap(([name, role]) =>
+      statementsOf(role).map((s) => [name, s]),
+    )) {
+      if (statement.Effect !== "Allow") continue;
+      const actions: string[] = [statement.Action].flat();
+      if (!actions.some((action) => /^(dynamodb|sqs):/.test(action))) continue;
+      expect(actions, name).not.toContain("dynamodb:*");
+      expect(actions, name).not.toContain("sqs:*");
+      expect([statement.Resource].flat(), name).not.toContain("*");
+      expect(JSON.stringify(statement.Resource), name).not.toContain("index/*");
+      expect(JSON.stringify(statement.Resource), name).not.toMatch(/"\*"/);
+    }
+  });
+
+  it("gives each function only what it touches: none for version discovery, no writes for a list, the dead letters to one", () => {
+    expect(allowedActions("Versions")).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
+    expect(allowedActions("IssueIdentityToken")).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
+    expect(allowedActions("ListContainers")).toEqual([
+      "dynamodb:GetItem",
+      "dynamodb:Query",
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+    ]);
+    expect(allowedActions("CreateContainer")).toContain("sqs:SendMessage");
+    expect(allowedActions("ShowRegistry")).not.toContain("dynamodb:PutItem");
+    const consumers = functionRoles().filter(([, role]) => JSON.stringify(role).includes("sqs:ReceiveMessage"));
+    expect(consumers.map(([name]) => name)).toEqual(["DeadLettersLambdaRole"]);
+    const relays = functionRoles().filter(([, role]) => JSON.stringify(role).includes("execute-api:ManageConnections"));
+    expect(relays.map(([name]) => name).sort()).toEqual(["SessionDisconnectLambdaRole", "SessionRelayLambdaRole"]);
+    // Indexes by name: the reconciler reads the overdue index, a list of containers does not.
+    expect(JSON.stringify(template.Resources.ReconcileLambdaRole)).toContain('"gsi4"');
+    expect(JSON.stringify(template.Resources.ListContainersLambdaRole)).not.toContain('"gsi4"');
+    // Senders reach the hosts' queues by prefix and are denied the dead-letter queue.
+    const sender = statementsOf(template.Resources.CreateContainerLambdaRole);
+    expect(JSON.stringify(sender)).toContain("berth-ci-host-*");
+    expect(sender).toContainEqual(
+      expect.objectContaining({ Effect: "Deny", Resource: [{ "Fn::GetAtt": ["HostDeadLetterQueue", "Arn"] }] }),
+    );
+  });
+
+  it("gives Docker hosts a role of their own with only the agent's actions, and names its instance profile", () => {
+    const role = template.Resources.HostAgentRole;
+    expect(role.Type).toBe("AWS::IAM::Role");
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: ["ec2.amazonaws.com"] }, Action: ["sts:AssumeRole"] },
+    ]);
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    const statements = statementsOf(role);
+    const allowed = statements.filter((statement) => statement.Effect === "Allow");
+    expect([...new Set(allowed.flatMap((statement) => [statement.Action].flat()))].sort()).toEqual([
+      "dynamodb:ConditionCheckItem",
+      "dynamodb:DeleteItem",
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:Query",
+      "dynamodb:UpdateItem",
+      "kms:Decrypt",
+      "sqs:ChangeMessageVisibility",
+      "sqs:CreateQueue",
+      "sqs:DeleteMessage",
+      "sqs:GetQueueUrl",
+      "sqs:ReceiveMessage",
+      "sqs:SendMessage",
+      "ssm:GetParameter",
+    ]);
+    for (const statement of allowed) {
+      expect([statement.Resource].flat()).not.toContain("*");
+      expect(JSON.stringify(statement.Resource)).not.toContain("index/*");
+      if ([statement.Action].flat().some((action: string) => action.startsWith("sqs:")))
+        expect(JSON.stringify(statement.Resource)).toContain("berth-ci-host-*");
+      // Every table or index access is limited to the kinds of items an agent works with.
+      if ([statement.Action].flat().some((action: string) => action.startsWith("dynamodb:"))) {
+        const leading: string[] = statement.Condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"];
+        expect(leading.length).toBeGreaterThan(0);
+        for (const kind of ["QUOTA_CLASS#", "IDEMPOTENCY#", "CONNECTION#", "PROJECT#", "HOSTS", "PENDING"])
+          expect(
+            leading.some((pattern) => kind.startsWith(pattern.replace(/\*$/, ""))),
+            kind,
+          ).toBe(false);
+      }
+    }
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: "Deny", Resource: [{ "Fn::GetAtt": ["HostDeadLetterQueue", "Arn"] }] }),
+    );
+    expect(template.Resources.HostInstanceProfile.Properties.Roles).toEqual([{ Ref: "HostAgentRole" }]);
+    expect(template.Outputs.HostInstanceProfileName.Value).toEqual({ Ref: "HostInstanceProfile" });
+  });
+
+  it("refuses to package a function that lists no permissions, or an unknown one, naming it", () => {
+    const config = readFileSync(join(PROJECT_ROOT, "serverless.yml"), "utf8");
+    const withoutPermissions = config.replace(
+      /(\n {2}listHosts:\n {4}handler: [^\n]+\n) {4}permissions: [^\n]+\n/,
+      "$1",
+    );
+    const unknownGrant = config.replace(
+      /(\n {2}showHost:\n {4}handler: [^\n]+\n {4}permissions: \[)/,
+      "$1readsEverythingEverywhere, ",
+    );
+    expect(withoutPermissions).not.toBe(config);
+    expect(unknownGrant).not.toBe(config);
+    const missing = packageWithConfig(withoutPermissions);
+    expect(missing.status).not.toBe(0);
+    expect(missing.stdout + missing.stderr).toMatch(/function listHosts has no `permissions:`/);
+    const unknown = packageWithConfig(unknownGrant);
+    expect(unknown.status).not.toBe(0);
+    expect(unknown.stdout + unknown.stderr).toMatch(/function showHost asks for readsEverythingEverywhere/);
+  }, 120_000);
 
   it("throttles the HTTP API's stage", () => {
     const settings = template.Resources.HttpApiStage.Properties.DefaultRouteSettings;
@@ -165,18 +312,49 @@ describe("serverless package (osls, offline)", () => {
     );
   }, 120_000);
 
-  it("refuses to package a sealing key written out in clear", () => {
+  it("refuses to package with the sealing key itself, from the shell or in a function's environment", () => {
     const key = "c2VhbGluZy1rZXktb2YtdGhpcnR5LXR3by1ieXRlcyE=";
-    const refused = packageElsewhere({ ...DEPLOYER_ENV, BERTH_SECRET_KEY: key });
+    const fromShell = packageElsewhere({ ...DEPLOYER_ENV, BERTH_SECRET_KEY: key });
+    expect(fromShell.status).not.toBe(0);
+    expect(fromShell.stdout + fromShell.stderr).toMatch(/BERTH_SECRET_KEY is set.*BERTH_SECRET_KEY_PARAMETER/s);
+    expect(fromShell.stdout + fromShell.stderr).not.toContain(key);
+    const config = readFileSync(join(PROJECT_ROOT, "serverless.yml"), "utf8");
+    const inFunction = config.replace(
+      /(\n {2}listHosts:\n {4}handler: [^\n]+\n)/,
+      `$1    environment:\n      BERTH_SECRET_KEY: "${key}"\n`,
+    );
+    expect(inFunction).not.toBe(config);
+    const refused = packageWithConfig(inFunction);
     expect(refused.status).not.toBe(0);
-    expect(refused.stdout + refused.stderr).toMatch(/BERTH_SECRET_KEY.*\{\{resolve:secretsmanager:/s);
+    expect(refused.stdout + refused.stderr).toMatch(/function listHosts sets BERTH_SECRET_KEY/);
     expect(refused.stdout + refused.stderr).not.toContain(key);
   }, 120_000);
 
-  it("with BERTH_IDENTITY_PROVIDER=cognito, makes a user pool with the project claim and the two groups, and trusts it", () => {
+  it("lets only the registry writers and the hosts read the sealing key's one parameter, decrypted through SSM", () => {
+    expect(template.Outputs.SecretKeyParameterName.Value).toBe(SECRET_KEY_PARAMETER);
+    const readers = [...functionRoles(), ["HostAgentRole", template.Resources.HostAgentRole] as [string, any]].filter(
+      ([, role]) => JSON.stringify(role).includes("ssm:GetParameter"),
+    );
+    expect(readers.map(([name]) => name).sort()).toEqual([
+      "CreateRegistryLambdaRole",
+      "HostAgentRole",
+      "UpdateRegistryLambdaRole",
+    ]);
+    for (const [name, role] of readers) {
+      const statements = statementsOf(role);
+      const read = statements.find((statement) => [statement.Action].flat().includes("ssm:GetParameter"));
+      expect(JSON.stringify(read.Resource), name).toContain(`:parameter${SECRET_KEY_PARAMETER}`);
+      const decrypt = statements.find((statement) => [statement.Action].flat().includes("kms:Decrypt"));
+      expect(JSON.stringify(decrypt.Condition.StringEquals["kms:ViaService"]), name).toContain("ssm.");
+      expect(JSON.stringify(decrypt.Condition.StringEquals["kms:EncryptionContext:PARAMETER_ARN"]), name).toContain(
+        `:parameter${SECRET_KEY_PARAMETER}`,
+      );
+    }
+  });
+
+  it("with BERTH_IDENTITY_PROVIDER=cognito, makes a user pool with the project claim and the three role groups, and trusts it", () => {
     const printed = serverless(["print", "--format", "json"], {
       BERTH_IDENTITY_PROVIDER: "cognito",
-      BERTH_SECRET_KEY: SECRET_KEY_REFERENCE,
     });
     expect(printed.status, printed.stdout + printed.stderr).toBe(0);
     const config = JSON.parse(printed.stdout.slice(printed.stdout.indexOf("{")));
@@ -188,7 +366,7 @@ describe("serverless package (osls, offline)", () => {
     const groups = Object.values<any>(resources)
       .filter((resource) => resource.Type === "AWS::Cognito::UserPoolGroup")
       .map((group) => group.Properties.GroupName);
-    expect(groups.sort()).toEqual(["admin", "member"]);
+    expect(groups.sort()).toEqual(["admin", "member", "project_admin"]);
     const client = Object.values<any>(resources).find((resource) => resource.Type === "AWS::Cognito::UserPoolClient");
     expect(client.Properties.WriteAttributes ?? []).not.toContain("custom:project_id");
     const { BERTH_JWT_ISSUER, BERTH_JWT_AUDIENCE } = config.provider.environment;

@@ -1,7 +1,6 @@
 import { createContainer } from "../../../shared/containers/create-container.ts";
 import { validateCreateBody } from "../../../shared/containers/validate-create.ts";
 import { containerView } from "../../../shared/containers/view.ts";
-import { isAdmin } from "../../../shared/http/context.ts";
 import { httpHandler } from "../../../shared/http/handler.ts";
 import { baseUrlOf, booleanParameter, headerOf, queryParameters } from "../../../shared/http/request.ts";
 import { json } from "../../../shared/http/responses.ts";
@@ -11,7 +10,7 @@ import { storesFor } from "../../../shared/store/stores.ts";
 /** POST /v1/containers[?run=true]: validate, place and claim atomically, then hand the create to the host. */
 export const handler = httpHandler(async (event, { config, caller, requestId, body, apiVersion }) => {
   const run = booleanParameter(queryParameters(event, ["run"]), "run");
-  const spec = validateCreateBody(body, { isAdmin: isAdmin(caller), apiVersion });
+  const spec = validateCreateBody(body, { caller, apiVersion });
   const record = await createContainer(
     { spec, run, idempotencyKey: headerOf(event, "idempotency-key"), fingerprintOf: { body, run } },
     { caller, requestId, config },

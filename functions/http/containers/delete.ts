@@ -1,8 +1,8 @@
+import { authorize } from "../../../shared/auth/policy.ts";
 import { containerOfRequest } from "../../../shared/containers/find-container.ts";
 import { ALLOWED_STATUSES, Status, TaskState } from "../../../shared/containers/statuses.ts";
 import { submitContainerRequest } from "../../../shared/containers/submit-request.ts";
-import { ContainerStateConflictError, ForbiddenError } from "../../../shared/errors.ts";
-import { isAdmin } from "../../../shared/http/context.ts";
+import { ContainerStateConflictError } from "../../../shared/errors.ts";
 import { httpHandler } from "../../../shared/http/handler.ts";
 import { booleanParameter } from "../../../shared/http/request.ts";
 import { noContent } from "../../../shared/http/responses.ts";
@@ -19,7 +19,7 @@ export const handler = httpHandler(async (event, context) => {
   const { record, query } = await containerOfRequest(event, context, ["force", "stop"]);
   const force = booleanParameter(query, "force");
   const stop = booleanParameter(query, "stop");
-  if (force && !isAdmin(caller)) throw new ForbiddenError("Only an admin may force a delete (parameter force).");
+  if (force) authorize(caller, "container:delete_force");
   const stores = storesFor(config);
   const allowedIn: readonly Status[] = force
     ? ALLOWED_STATUSES.deleteWithForce
@@ -30,6 +30,7 @@ export const handler = httpHandler(async (event, context) => {
   if (!record.host_id) {
     if (!allowedIn.includes(record.status)) throw new ContainerStateConflictError("delete", record.status, record.uuid);
     await stores.containers.removeAndRelease(record);
+    await stores.containers.forgetActionsOfDeleted(record.uuid);
     return noContent();
   }
   await submitContainerRequest(

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { MiddlewareObj } from "@middy/core";
-import { BerthError } from "../../errors.ts";
+import { BerthError, TooManyRequestsError } from "../../errors.ts";
 import { log } from "../../log.ts";
 import type { HttpContext, HttpEvent } from "../context.ts";
 import { formatVersion, MAX_API_VERSION, MIN_API_VERSION, negotiateVersion } from "../microversion.ts";
@@ -42,6 +42,8 @@ export function zunErrors(
         );
       }
       request.response = stampHeaders(zunError(known, requestId), request.context);
+      if (known instanceof TooManyRequestsError)
+        request.response.headers["retry-after"] = String(known.retryAfterSeconds);
       logRequest(request.event, request.context, known.status);
     },
   };

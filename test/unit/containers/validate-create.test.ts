@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { defaultPullPolicy, validateCreateBody } from "../../../shared/containers/validate-create.ts";
 import { ForbiddenError, InvalidFieldError } from "../../../shared/errors.ts";
 
-const member = { isAdmin: false };
-const admin = { isAdmin: true };
+const member = { caller: { projectId: "p", userId: "m", roles: ["member"] } };
+const admin = { caller: { projectId: "ops", userId: "root", roles: ["admin"] } };
 
 function fieldOf(body: unknown, options = member): string {
   try {

@@ -39,7 +39,10 @@ function request(
   isAdmin = true,
   extra: Partial<PlacementRequest> = {},
 ): PlacementRequest {
-  const spec = validateCreateBody({ image: "ab", ...body }, { isAdmin });
+  const spec = validateCreateBody(
+    { image: "ab", ...body },
+    { caller: { projectId: "p", userId: "u", roles: isAdmin ? ["admin"] : ["member"] } },
+  );
   return {
     spec,
     cpuMillis: Math.round(spec.cpu * 1000),

@@ -1,0 +1,40 @@
+import type { HostRecord } from "../hosts/record.ts";
+import { ContentionWindow } from "./contention-window.ts";
+
+/** This instance's view of one table's hosts. */
+export interface Snapshot {
+  hosts: Map<string, HostRecord>;
+  readAt: number;
+  refreshing: Promise<void> | undefined;
+}
+
+/**
+ * What one function instance remembers between placements, per table: its view
+ * of the hosts and how widely it spreads its claims among the best of them.
+ * A Lambda instance has one (`THIS_INSTANCE`); the scheduler benchmark makes
+ * one per simulated instance.
+ */
+export class PlacementInstance {
+  private readonly snapshots = new Map<string, Snapshot>();
+  private readonly windows = new Map<string, ContentionWindow>();
+
+  snapshotOf(table: string): Snapshot {
+    let snapshot = this.snapshots.get(table);
+    if (!snapshot) {
+      snapshot = { hosts: new Map(), readAt: 0, refreshing: undefined };
+      this.snapshots.set(table, snapshot);
+    }
+    return snapshot;
+  }
+
+  windowOf(table: string, base: number): ContentionWindow {
+    let window = this.windows.get(table);
+    if (!window) {
+      window = new ContentionWindow(base);
+      this.windows.set(table, window);
+    }
+    return window;
+  }
+}
+
+export const THIS_INSTANCE = new PlacementInstance();
