@@ -101,9 +101,12 @@ async function benchContention(
   const rows: ContentionRow[] = [];
   const only = process.env.BENCH_CLIENTS?.split(",").map(Number);
   for (const clients of only ?? [16, 64, 256]) {
-    const count = Math.max(400, clients * 8);
+    const count = Math.max(400, clients * 4);
     const floor = await rawTransactionRate(db, config.tableName, count, clients);
     for (const instances of ["one", "one per client"] as const) {
+      // An instance per client re-reads every host per instance: past 64 of them the emulator
+      // spends minutes on snapshots alone (the host-state cost this table does not yet solve).
+      if (instances === "one per client" && clients > 64) continue;
       for (const strategy of ["binpack", "spread"] as const) {
         const project = `bench-c${clients}-${instances === "one" ? "1" : "n"}-${strategy}`;
         await stores.quotas.putProject(project, { containers: -1, cpu: -1, memory: -1, disk: -1 });

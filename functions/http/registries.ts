@@ -1,15 +1,24 @@
 import { randomUUID } from "node:crypto";
+import { UUID_PATTERN } from "../../shared/containers/find-container.ts";
 import { NAME_PATTERN } from "../../shared/containers/validate-create.ts";
 import { BadRequestError, InvalidFieldError, NotFoundError } from "../../shared/errors.ts";
 import type { HttpContext } from "../../shared/http/context.ts";
 import { httpHandler } from "../../shared/http/handler.ts";
-import { baseUrlOf, pathParameter, queryParameters } from "../../shared/http/request.ts";
+import {
+  baseUrlOf,
+  integerParameter,
+  pathParameter,
+  queryParameters,
+  stringParameter,
+} from "../../shared/http/request.ts";
 import { json, noContent } from "../../shared/http/responses.ts";
 import { type RegistryRecord, registryView } from "../../shared/registries/record.ts";
 import { sealingSettingsOf } from "../../shared/registries/sealing-key.ts";
 import { registryPasswordContext, seal } from "../../shared/registries/secret-box.ts";
 import { storesFor } from "../../shared/store/stores.ts";
 
+/** Zun's max_limit: a page holds at most this many. */
+const MAX_PAGE = 1000;
 const DOMAIN_PATTERN = /^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(:\d{1,5})?$/;
 type RegistryFields = Pick<RegistryRecord, "name" | "domain" | "username"> & { password: string };
 
@@ -38,10 +47,31 @@ export const create = httpHandler(async (event, context) => {
   return json(201, { registry: registryView(registry, baseUrlOf(event)) });
 });
 
+/** GET /v1/registries[?limit=&marker=]: the project's registries in creation order, a page at a time (at most 1000, Zun's max_limit). */
 export const list = httpHandler(async (event, context) => {
-  queryParameters(event, []);
-  const registries = await storesFor(context.config).registries.listByProject(context.caller.projectId);
-  return json(200, { registries: registries.map((registry) => registryView(registry, baseUrlOf(event))) });
+  const query = queryParameters(event, ["limit", "marker"]);
+  const limit = integerParameter(query, "limit", 1, MAX_PAGE) ?? MAX_PAGE;
+  const marker = stringParameter(query, "marker");
+  const { registries } = storesFor(context.config);
+  let after: RegistryRecord | undefined;
+  if (marker !== undefined) {
+    // Read as a key, anything but a uuid can only miss, and a long one fails DynamoDB's key size limit.
+    if (!UUID_PATTERN.test(marker))
+      throw new InvalidFieldError("marker", "must be the uuid of the last registry of the previous page");
+    after = await registries.get(marker);
+    if (after?.project_id !== context.caller.projectId)
+      throw new InvalidFieldError("marker", `no registry ${marker} in this listing`);
+  }
+  const page = await registries.page(context.caller.projectId, { after, limit });
+  const base = baseUrlOf(event);
+  const last = page.registries.at(-1);
+  return json(200, {
+    registries: page.registries.map((registry) => registryView(registry, base)),
+    next:
+      page.more && last
+        ? `${base}/v1/registries?${new URLSearchParams({ ...query, marker: last.uuid }).toString()}`
+        : null,
+  });
 });
 
 export const show = httpHandler(async (event, context) => {

@@ -5,7 +5,7 @@ import { ConflictError, InvalidFieldError } from "../errors.ts";
 import { assertImageUsableBy } from "../images/committed-images.ts";
 import { isServedBy } from "../images/reference.ts";
 import { type HostMessage, sendToHost } from "../queue/host-messages.ts";
-import { usageOf } from "../quotas/limits.ts";
+import { ONE_CONTAINER, usageOf } from "../quotas/limits.ts";
 import { QuotaGuard } from "../quotas/quota-guard.ts";
 import { placeContainer } from "../scheduling/place-container.ts";
 import type { PlacementInstance } from "../scheduling/placement-instance.ts";
@@ -130,6 +130,7 @@ export async function createContainer(
       status: Status.Error,
       status_reason: placement.reason,
       claim: null,
+      counts_as_container: true,
       settled_generation: draft.generation,
     };
     const action = {
@@ -137,8 +138,12 @@ export async function createContainer(
       finish_time: now,
       message: placement.reason,
     };
-    await stores.containers.createUnplaced(record, action, idempotency);
-    return record;
+    const holdsOne = await QuotaGuard.check(stores.quotas, who.caller.projectId, ONE_CONTAINER);
+    for (let attempt = 0; ; attempt++) {
+      if (await stores.containers.createUnplaced(record, action, holdsOne.items, idempotency)) return record;
+      if (attempt === 5) throw new ConflictError("The project's quota kept changing; try again.", "quota_contention");
+      await holdsOne.refresh();
+    }
   } catch (error) {
     if (error instanceof DuplicateCreateError && idempotency) {
       const earlier = await replayOf(idempotency, who.caller, stores);

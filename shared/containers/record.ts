@@ -87,6 +87,13 @@ export interface ContainerRecord extends Omit<ContainerSpec, "mounts">, Partial<
   host_id: string | null;
   host: string | null;
   claim: Claim | null;
+  /**
+   * True on a record that is on no host yet still holds one container of its
+   * project's quota (a create that found no host, one failed before it
+   * started): a member cannot pile up Error containers past the limit, and
+   * the delete gives the one container back.
+   */
+  counts_as_container?: boolean;
   /** Docker's id for it, once created. */
   container_id: string | null;
   /** The host port each exposed port is published on, e.g. {"80/tcp": 30123}. */

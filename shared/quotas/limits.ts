@@ -26,6 +26,9 @@ export function usageOf(claim: Claim, containers = claim.containers ?? 1): Quota
   return { containers, cpuMillis: claim.cpuMillis, memory: claim.memory, disk: claim.disk };
 }
 
+/** What a record on no host holds: one container, nothing else. */
+export const ONE_CONTAINER: QuotaUsage = { containers: 1, cpuMillis: 0, memory: 0, disk: 0 };
+
 /** Each resource's limit in usage units (cpu in millicores), or UNLIMITED. */
 export function limitInUsageUnits(limits: QuotaLimits, resource: QuotaResource): number {
   const limit = limits[resource];

@@ -21,12 +21,13 @@ export interface Correction {
 
 /**
  * Adds up, from the container and volume records, what each host and each
- * project should hold: every placed container's (and capsule's) claim, and the
- * size of every volume its maker left behind (a kept volume holds its disk
- * until deleted). A capsule's one claim counts all its containers.
+ * project should hold: every placed container's (and capsule's) claim, one
+ * container for each record on no host that still counts as one, and the size
+ * of every volume its maker left behind (a kept volume holds its disk until
+ * deleted). A capsule's one claim counts all its containers.
  */
 export function recomputeAccounting(
-  containers: Array<Pick<ContainerRecord, "host_id" | "claim" | "project_id">>,
+  containers: Array<Pick<ContainerRecord, "host_id" | "claim" | "project_id" | "counts_as_container">>,
   volumes: VolumeRecord[],
 ): Accounting {
   const hosts = new Map<string, HostUsage>();
@@ -34,7 +35,10 @@ export function recomputeAccounting(
   const onHost = (id: string) => hosts.get(id) ?? hosts.set(id, { ...NO_HOST_USAGE }).get(id)!;
   const ofProject = (id: string) => projects.get(id) ?? projects.set(id, { ...NO_USAGE }).get(id)!;
   for (const container of containers) {
-    if (!container.host_id || !container.claim) continue;
+    if (!container.host_id || !container.claim) {
+      if (container.counts_as_container) ofProject(container.project_id).containers += 1;
+      continue;
+    }
     const host = onHost(container.host_id);
     host.cpu_used_millis += container.claim.cpuMillis;
     host.mem_used += container.claim.memory;

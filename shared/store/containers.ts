@@ -6,7 +6,7 @@ import type { Status } from "../containers/statuses.ts";
 import { ConflictError, NameTakenError } from "../errors.ts";
 import type { HostRecord } from "../hosts/record.ts";
 import type { HostMessage } from "../queue/host-messages.ts";
-import { usageOf } from "../quotas/limits.ts";
+import { ONE_CONTAINER, usageOf } from "../quotas/limits.ts";
 import type { VolumeRecord } from "../volumes/record.ts";
 import type { ActionRecord, ActionStore } from "./actions.ts";
 import { walkIndex } from "./index-pages.ts";
@@ -73,15 +73,28 @@ export class ContainerStore {
     }
   }
 
-  /** Stores a container that could not be placed (status Error), with its name and action. */
-  async createUnplaced(record: ContainerRecord, action: ActionRecord, idempotency?: IdempotencyClaim): Promise<void> {
+  /**
+   * Stores a container that could not be placed (status Error), with its name
+   * and action, and takes the one container it holds of the quota
+   * (`quotaItems`) in the same transaction. False when the quota moved
+   * meanwhile or another transaction held it (read it again and retry).
+   */
+  async createUnplaced(
+    record: ContainerRecord,
+    action: ActionRecord,
+    quotaItems: TransactItem[],
+    idempotency?: IdempotencyClaim,
+  ): Promise<boolean> {
+    const items = this.newContainerItems(record, action, idempotency);
     try {
-      await this.db.send(
-        new TransactWriteCommand({ TransactItems: this.newContainerItems(record, action, idempotency) }),
-      );
+      await this.db.send(new TransactWriteCommand({ TransactItems: [...items, ...quotaItems] }));
+      return true;
     } catch (error) {
       const codes = cancellationCodes(error);
-      if (codes) rejectDuplicates(codes, record, idempotency);
+      if (!codes) throw error;
+      rejectDuplicates(codes, record, idempotency);
+      if (codes.slice(items.length).includes("ConditionalCheckFailed") || codes.includes("TransactionConflict"))
+        return false;
       throw error;
     }
   }
@@ -402,6 +415,7 @@ export class ContainerStore {
         host_id: null,
         host: null,
         claim: null,
+        counts_as_container: true,
         published_ports: null,
         addresses: null,
         settled_generation: record.generation,
@@ -429,7 +443,8 @@ export class ContainerStore {
               },
             },
             releaseHost(this.table, record.host_id, record.claim),
-            this.quotas.adjustItem(record.project_id, negate(usageOf(record.claim))),
+            // The record stays, so it keeps holding its one container.
+            this.quotas.adjustItem(record.project_id, negate(usageOf(record.claim, 0))),
           ],
         }),
       );
@@ -546,6 +561,8 @@ export class ContainerStore {
           releaseHost(this.table, record.host_id, released),
           this.quotas.adjustItem(record.project_id, negate(usageOf(released))),
         );
+      } else if (record.counts_as_container) {
+        items.push(this.quotas.adjustItem(record.project_id, negate(ONE_CONTAINER)));
       }
       try {
         await this.db.send(new TransactWriteCommand({ TransactItems: items }));

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { RegistryRecord } from "../registries/record.ts";
+import { walkIndex } from "./index-pages.ts";
 import { GSI1, keys } from "./keys.ts";
 
 export class RegistryStore {
@@ -39,6 +40,33 @@ export class RegistryStore {
       }),
     );
     return (result.Items ?? []) as RegistryRecord[];
+  }
+
+  /**
+   * One page of a project's registries in creation order, after `after` (the
+   * last of the previous page): reads about `limit` items, not the project.
+   */
+  async page(
+    projectId: string,
+    options: { after?: RegistryRecord; limit: number },
+  ): Promise<{ registries: RegistryRecord[]; more: boolean }> {
+    const after = options.after && {
+      ...keys.registry(options.after.uuid),
+      gsi1pk: keys.projectRegistries(projectId),
+      gsi1sk: `${options.after.created_at}#${options.after.uuid}`,
+    };
+    const registries: RegistryRecord[] = [];
+    for await (const registry of walkIndex<RegistryRecord>(this.db, this.table, {
+      index: GSI1,
+      partition: { name: "gsi1pk", value: keys.projectRegistries(projectId) },
+      ascending: true,
+      after,
+      batch: options.limit + 1,
+    })) {
+      if (registries.length === options.limit) return { registries, more: true };
+      registries.push(registry);
+    }
+    return { registries, more: false };
   }
 
   /** A project's registry by uuid, or by name when exactly one has it. */

@@ -30,7 +30,7 @@ async function storedActions(uuid: string): Promise<Array<Record<string, any>>> 
 }
 
 /** The host gives the log its expiry once it has recorded the delete's outcome, just after the record goes. */
-async function onceAllExpire(uuid: string, timeoutMs = 10_000): Promise<Array<Record<string, any>>> {
+async function onceAllExpire(uuid: string, timeoutMs = 30_000): Promise<Array<Record<string, any>>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const actions = await storedActions(uuid);
@@ -52,25 +52,27 @@ describe("a deleted container's action log is forgotten by the table's TTL", () 
     const created = await berth.api("POST", "/v1/containers", {
       body: { image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 },
     });
-    await berth.waitForContainer(created.body.uuid, (c) => c.status === "Created");
+    await berth.waitForContainer(created.body.uuid, (c) => c.status === "Created", 40_000);
     const actions = await storedActions(created.body.uuid);
     expect(actions.length).toBe(1);
     expect(actions[0]!.expires_at).toBeUndefined();
     expect((await berth.api("DELETE", `/v1/containers/${created.body.uuid}`)).status).toBe(204);
-    await berth.waitForGone(created.body.uuid);
+    await berth.waitForGone(created.body.uuid, 40_000);
   });
 
-  it("a placed container deleted through its host: every action expires with its tombstone", async () => {
+  it("a placed container deleted through its host: every action expires with its tombstone", {
+    timeout: 150_000,
+  }, async () => {
     const created = await berth.api("POST", "/v1/containers?run=true", {
       body: { image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 },
     });
     const uuid = created.body.uuid;
-    await berth.waitForContainer(uuid, (c) => c.status === "Running");
+    await berth.waitForContainer(uuid, (c) => c.status === "Running", 40_000);
     expect((await berth.api("POST", `/v1/containers/${uuid}/stop`)).status).toBe(202);
-    await berth.waitForContainer(uuid, (c) => c.status === "Stopped" && c.task_state === null);
+    await berth.waitForContainer(uuid, (c) => c.status === "Stopped" && c.task_state === null, 40_000);
     const deletedAt = Date.now();
     expect((await berth.api("DELETE", `/v1/containers/${uuid}`)).status).toBe(204);
-    await berth.waitForGone(uuid);
+    await berth.waitForGone(uuid, 40_000);
     const actions = await onceAllExpire(uuid);
     expect(actions.map((action) => action.action).sort()).toEqual(["create", "delete", "stop"]);
     expectExpiringWithTheTombstone(actions, deletedAt);
@@ -81,7 +83,7 @@ describe("a deleted container's action log is forgotten by the table's TTL", () 
       body: { image: TEST_IMAGE, availability_zone: "nowhere" },
     });
     const uuid = created.body.uuid;
-    await berth.waitForContainer(uuid, (c) => c.status === "Error");
+    await berth.waitForContainer(uuid, (c) => c.status === "Error", 40_000);
     const deletedAt = Date.now();
     expect((await berth.api("DELETE", `/v1/containers/${uuid}`)).status).toBe(204);
     const actions = await storedActions(uuid);

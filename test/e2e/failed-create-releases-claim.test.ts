@@ -21,7 +21,7 @@ afterAll(async () => {
 const UNPULLABLE = "127.0.0.1:1/berth-test/absent:1";
 
 describe("a create that fails before Docker has the container", () => {
-  it("a failed pull ends Error with the reason, its host claim and quota usage released and its host unset, and the action says why", async () => {
+  it("a failed pull ends Error with the reason, its host claim and quota usage released (but the one container its record holds) and its host unset, and the action says why", async () => {
     const [host] = await berth.stores.hosts.list();
     const hostBefore = hostUsageOf(host!);
     const quotaBefore = (await berth.stores.quotas.getProject("demo")).usage;
@@ -49,9 +49,18 @@ describe("a create that fails before Docker has the container", () => {
     expect(failed.host).toBeNull();
 
     const record = (await berth.stores.containers.get(created.body.uuid))!;
-    expect(record).toMatchObject({ host_id: null, claim: null, settled_generation: record.generation });
+    expect(record).toMatchObject({
+      host_id: null,
+      claim: null,
+      counts_as_container: true,
+      settled_generation: record.generation,
+    });
     expect(hostUsageOf((await berth.stores.hosts.get(host!.id))!)).toEqual(hostBefore);
-    expect((await berth.stores.quotas.getProject("demo")).usage).toEqual(quotaBefore);
+    // The Error record stays until deleted, holding one container of the quota and nothing else.
+    expect((await berth.stores.quotas.getProject("demo")).usage).toEqual({
+      ...quotaBefore,
+      containers: quotaBefore.containers + 1,
+    });
     const shown = (await berth.api("GET", `/v1/hosts/${host!.id}`)).body;
     expect({
       cpu_used: shown.cpu_used,

@@ -1,3 +1,4 @@
+import { networkInterfaces } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -61,6 +62,16 @@ describe("a member's container and its host", () => {
   it("cannot reach a service listening on the host, on the host's address on its own network", async () => {
     expect(gateway).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     expect(await probeReaches(gateway, EMULATOR_PORT)).toBe(false);
+  });
+
+  it("cannot reach it on any other of the host's own addresses either", async () => {
+    const hostAddresses = Object.values(networkInterfaces())
+      .flat()
+      .filter((address) => address !== undefined && address.family === "IPv4" && !address.internal)
+      .map((address) => address!.address)
+      .filter((address) => address !== gateway);
+    for (const address of hostAddresses)
+      expect(await probeReaches(address, EMULATOR_PORT), `${address}:${EMULATOR_PORT}`).toBe(false);
   });
 
   it("cannot reach the instance metadata address", async () => {

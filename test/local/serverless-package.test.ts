@@ -198,9 +198,11 @@ describe("serverless package (osls, offline)", () => {
   it("gives each function only what it touches: none for version discovery, no writes for a list, the dead letters to one", () => {
     expect(allowedActions("Versions")).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
     expect(allowedActions("IssueIdentityToken")).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
+    // A list writes nothing but its project's request counter (see the throttling test below).
     expect(allowedActions("ListContainers")).toEqual([
       "dynamodb:GetItem",
       "dynamodb:Query",
+      "dynamodb:UpdateItem",
       "logs:CreateLogStream",
       "logs:PutLogEvents",
     ]);
@@ -219,6 +221,20 @@ describe("serverless package (osls, offline)", () => {
     expect(sender).toContainEqual(
       expect.objectContaining({ Effect: "Deny", Resource: [{ "Fn::GetAtt": ["HostDeadLetterQueue", "Arn"] }] }),
     );
+  });
+
+  it("lets every function that authenticates count its project's requests, and only in the counters' items", () => {
+    const authenticating = functionRoles().filter(([, role]) => JSON.stringify(role).includes("dynamodb:GetItem"));
+    expect(authenticating.length).toBeGreaterThan(30);
+    for (const [name, role] of authenticating) {
+      const counts = statementsOf(role).find(
+        (statement) =>
+          [statement.Action].flat().includes("dynamodb:UpdateItem") &&
+          statement.Condition?.["ForAllValues:StringLike"]?.["dynamodb:LeadingKeys"],
+      );
+      if (JSON.stringify(role).includes("dynamodb:PutItem")) continue; // writers update any record anyway
+      expect(counts?.Condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"], name).toEqual(["THROTTLE#*"]);
+    }
   });
 
   it("gives Docker hosts a role of their own with only the agent's actions, and names its instance profile", () => {

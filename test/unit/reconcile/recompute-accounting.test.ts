@@ -45,6 +45,20 @@ describe("what the records say hosts and projects hold", () => {
     expect(projects.size).toBe(0);
   });
 
+  it("counts one container, and nothing else, for a record on no host that still counts as one", () => {
+    const { hosts, projects } = recomputeAccounting(
+      [
+        container({ host_id: null, claim: null, counts_as_container: true }),
+        container({ host_id: null, claim: null, counts_as_container: true, project_id: "p2" }),
+        container({ host_id: null, claim: null }),
+      ],
+      [],
+    );
+    expect(hosts.size).toBe(0);
+    expect(projects.get("p1")).toEqual({ containers: 1, cpuMillis: 0, memory: 0, disk: 0 });
+    expect(projects.get("p2")).toEqual({ containers: 1, cpuMillis: 0, memory: 0, disk: 0 });
+  });
+
   it("counts a kept volume's size once its maker is gone, and not while it lives (its size is in the maker's claim)", () => {
     const { hosts, projects } = recomputeAccounting([], [volume({}), volume({ container_uuid: "maker" })]);
     expect(hosts.get("h1")!.disk_used).toBe(2);
