@@ -49,6 +49,7 @@ export const remove = httpHandler(async (event, { config, caller, requestId }) =
   const stores = storesFor(config);
   const record = await findCapsule(pathParameter(event, "id"), caller, stores.capsules, {
     allProjects: booleanParameter(query, "all_projects"),
+    rule: "capsule:delete_all_projects",
   });
   await deleteCapsule(record, requestId, stores, sqsClientFor(config));
   return noContent();

@@ -25,6 +25,15 @@ export const POLICY = {
     what: "list all projects' containers (parameter all_projects)",
   },
   "container:get_one_all_projects": { grant: "cloud_admin", what: "use all_projects" },
+  "capsule:get_all_all_projects": {
+    grant: "cloud_admin",
+    what: "list all projects' capsules (parameter all_projects)",
+  },
+  "capsule:get_one_all_projects": { grant: "cloud_admin", what: "use all_projects" },
+  "capsule:delete_all_projects": {
+    grant: "cloud_admin",
+    what: "delete another project's capsule (parameter all_projects)",
+  },
   "container:create:privileged": { grant: "cloud_admin", what: "create a privileged container (field privileged)" },
   "container:create:requested_destination": { grant: "cloud_admin", what: "choose the host (field host)" },
   "container:create:forced_host": {
@@ -32,11 +41,6 @@ export const POLICY = {
     what: "force a host (field availability_zone, zone:host[:node])",
   },
   "container:create:runtime": { grant: "cloud_admin", what: "choose the runtime (field runtime)" },
-  "capsule:get_all_all_projects": {
-    grant: "cloud_admin",
-    what: "list all projects' capsules (parameter all_projects)",
-  },
-  "capsule:get_one_all_projects": { grant: "cloud_admin", what: "use all_projects" },
   "container:delete_force": { grant: "project_admin", what: "force a delete (parameter force)" },
   "host:get": { grant: "cloud_admin", what: "see hosts and services" },
   "zun_service:manage": { grant: "cloud_admin", what: "see hosts and services" },

@@ -3,6 +3,7 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { BerthConfig, Identity } from "../config.ts";
 import type { ContainerSpec } from "../containers/record.ts";
 import { Status } from "../containers/statuses.ts";
+import { ConflictError } from "../errors.ts";
 import { assertImageUsableBy } from "../images/committed-images.ts";
 import { sendToHost } from "../queue/host-messages.ts";
 import { usageOf } from "../quotas/limits.ts";
@@ -16,7 +17,8 @@ import { type CapsuleMember, type CapsuleRecord, type CapsuleSpec, claimOfCapsul
  * Zun's capsule create: the whole capsule is placed on one host, its claim
  * (see claimOfCapsule) and every container's quota usage taken in the one
  * transaction that stores it; then that host is asked to build it. When no
- * host fits, it is stored as Error saying why, holding nothing.
+ * host fits, it is stored as Error saying why, holding only its containers'
+ * count in the quota (as an unplaced container holds one), until deleted.
  */
 export async function createCapsule(
   spec: Omit<CapsuleSpec, "name"> & { name: string | null },
@@ -90,15 +92,26 @@ export async function createCapsule(
     });
     return record;
   }
+  const held = claim.containers ?? 1;
   const record: CapsuleRecord = {
     ...draft,
     status: Status.Error,
     status_reason: placement.reason,
     task_state: null,
     claim: null,
+    held_containers: held,
   };
-  await stores.capsules.createUnplaced(record);
-  return record;
+  const holds = await QuotaGuard.check(stores.quotas, who.caller.projectId, {
+    containers: held,
+    cpuMillis: 0,
+    memory: 0,
+    disk: 0,
+  });
+  for (let attempt = 0; ; attempt++) {
+    if (await stores.capsules.createUnplaced(record, holds.items)) return record;
+    if (attempt === 5) throw new ConflictError("The project's quota kept changing; try again.", "quota_contention");
+    await holds.refresh();
+  }
 }
 
 /** What the scheduler's filters read of a capsule: its size and zone, as if it were one container. */

@@ -1,5 +1,5 @@
-import { authorize } from "../auth/policy.ts";
-import type { Identity } from "../config.ts";
+import type { Identity } from "../auth/identity.ts";
+import { authorize, type PolicyRule } from "../auth/policy.ts";
 import { UUID_PATTERN } from "../containers/find-container.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import type { CapsuleStore } from "../store/capsules.ts";
@@ -15,9 +15,9 @@ export async function findCapsule(
   id: string,
   caller: Identity,
   capsules: CapsuleStore,
-  options: { allProjects?: boolean } = {},
+  options: { allProjects?: boolean; rule?: PolicyRule } = {},
 ): Promise<CapsuleRecord> {
-  if (options.allProjects) authorize(caller, "capsule:get_one_all_projects");
+  if (options.allProjects) authorize(caller, options.rule ?? "capsule:get_one_all_projects");
   let record: CapsuleRecord | undefined;
   if (UUID_PATTERN.test(id)) record = await capsules.get(id.toLowerCase());
   else {

@@ -52,6 +52,8 @@ export interface CapsuleRecord extends Omit<CapsuleSpec, "init_containers" | "co
   host_id: string | null;
   host: string | null;
   claim: Claim | null;
+  /** A capsule no host took still holds its containers in the containers quota (as an unplaced container holds one). */
+  held_containers?: number;
   /** Docker's id of the sandbox container that owns the capsule's network namespace. */
   sandbox_id: string | null;
   addresses: Record<string, NetworkAddress[]> | null;

@@ -27,7 +27,9 @@ export interface Correction {
  * deleted). A capsule's one claim counts all its containers.
  */
 export function recomputeAccounting(
-  containers: Array<Pick<ContainerRecord, "host_id" | "claim" | "project_id" | "counts_as_container">>,
+  containers: Array<
+    Pick<ContainerRecord, "host_id" | "claim" | "project_id"> & { counts_as_container?: boolean | number }
+  >,
   volumes: VolumeRecord[],
 ): Accounting {
   const hosts = new Map<string, HostUsage>();
@@ -36,7 +38,9 @@ export function recomputeAccounting(
   const ofProject = (id: string) => projects.get(id) ?? projects.set(id, { ...NO_USAGE }).get(id)!;
   for (const container of containers) {
     if (!container.host_id || !container.claim) {
-      if (container.counts_as_container) ofProject(container.project_id).containers += 1;
+      if (container.counts_as_container)
+        ofProject(container.project_id).containers +=
+          container.counts_as_container === true ? 1 : container.counts_as_container;
       continue;
     }
     const host = onHost(container.host_id);
@@ -91,7 +95,11 @@ export async function auditAccounting(
 
 async function findDrift(stores: Stores): Promise<{ hosts: number; projects: number; drift: Correction[] }> {
   const before = await readCounters(stores);
-  const claims = [...(await stores.containers.listAll()), ...(await stores.capsules.listAll())];
+  const capsules = (await stores.capsules.listAll()).map((capsule) => ({
+    ...capsule,
+    counts_as_container: capsule.held_containers,
+  }));
+  const claims = [...(await stores.containers.listAll()), ...capsules];
   const expected = recomputeAccounting(claims, await stores.volumes.listAll());
   const after = await readCounters(stores);
   const drift: Correction[] = [];

@@ -38,9 +38,21 @@ export class CapsuleStore {
     }
   }
 
-  /** Stores a capsule no host could take (status Error, no claim). */
-  async createUnplaced(record: CapsuleRecord): Promise<void> {
-    await this.db.send(new TransactWriteCommand({ TransactItems: [this.putItem(record)] }));
+  /**
+   * Stores a capsule no host could take (status Error, no claim) with its
+   * containers' count in the project's quota; false when the quota moved
+   * meanwhile (the caller checks again).
+   */
+  async createUnplaced(record: CapsuleRecord, quotaItems: TransactItem[]): Promise<boolean> {
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: [this.putItem(record), ...quotaItems] }));
+      return true;
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes?.slice(1).some((code) => code === "ConditionalCheckFailed" || code === "TransactionConflict"))
+        return false;
+      throw error;
+    }
   }
 
   async get(uuid: string): Promise<CapsuleRecord | undefined> {
@@ -147,6 +159,15 @@ export class CapsuleStore {
       items.push(
         releaseHost(this.table, record.host_id, record.claim),
         this.quotas.adjustItem(record.project_id, negate(usageOf(record.claim))),
+      );
+    else if (record.held_containers)
+      items.push(
+        this.quotas.adjustItem(record.project_id, {
+          containers: -record.held_containers,
+          cpuMillis: 0,
+          memory: 0,
+          disk: 0,
+        }),
       );
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));

@@ -27,6 +27,9 @@ describe("the policy table", () => {
   it.each([
     "container:get_all_all_projects",
     "container:get_one_all_projects",
+    "capsule:get_all_all_projects",
+    "capsule:get_one_all_projects",
+    "capsule:delete_all_projects",
     "container:create:privileged",
     "container:create:requested_destination",
     "container:create:runtime",

@@ -82,4 +82,13 @@ describe("the accounting audit", () => {
     expect(hosts.get("h")).toMatchObject({ cpu_used_millis: 400, mem_used: 32, total_containers: 3 });
     expect(projects.get("p")).toEqual({ containers: 3, cpuMillis: 400, memory: 32, disk: 0 });
   });
+
+  it("counts an unplaced capsule's held containers in its project only", () => {
+    const { hosts, projects } = recomputeAccounting(
+      [{ host_id: null, project_id: "p", claim: null, counts_as_container: 3 }],
+      [],
+    );
+    expect(hosts.size).toBe(0);
+    expect(projects.get("p")).toEqual({ containers: 3, cpuMillis: 0, memory: 0, disk: 0 });
+  });
 });
