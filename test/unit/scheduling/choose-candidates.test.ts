@@ -4,36 +4,10 @@ import type { HostRecord } from "../../../shared/hosts/record.ts";
 import { chooseCandidates, explainNoValidHost } from "../../../shared/scheduling/choose-candidates.ts";
 import type { PlacementRequest } from "../../../shared/scheduling/filters/filter.ts";
 import { groupPlacement } from "../../helpers/group-placement.ts";
+import { hostRecord } from "../../helpers/host-record.ts";
 
 const NOW = 1_000_000_000_000;
-
-function host(id: string, overrides: Partial<HostRecord> = {}): HostRecord {
-  return {
-    id,
-    hostname: id,
-    cpus: 4,
-    cpu_total_millis: 4000,
-    cpu_used_millis: 0,
-    mem_total: 4096,
-    mem_used: 0,
-    disk_total: 100,
-    disk_used: 0,
-    total_containers: 0,
-    architecture: "x86_64",
-    os_type: "linux",
-    os: "Debian",
-    kernel_version: "6",
-    labels: {},
-    runtimes: ["runc"],
-    availability_zone: "nova",
-    queue_url: "q",
-    enabled: true,
-    disabled_reason: null,
-    heartbeat_at: NOW,
-    registered_at: "",
-    ...overrides,
-  };
-}
+const host = (id: string, overrides: Partial<HostRecord> = {}) => hostRecord(id, { heartbeat_at: NOW, ...overrides });
 
 function request(
   body: Record<string, unknown>,

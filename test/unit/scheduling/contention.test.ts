@@ -6,35 +6,12 @@ import type { PlacementRequest } from "../../../shared/scheduling/filters/filter
 import { type ClaimOnHost, placeContainer } from "../../../shared/scheduling/place-container.ts";
 import { PlacementInstance } from "../../../shared/scheduling/placement-instance.ts";
 import type { HostStore } from "../../../shared/store/hosts.ts";
+import { hostRecord } from "../../helpers/host-record.ts";
 
 const NOW = Date.now();
-
-function host(id: string, usedMillis: number): HostRecord {
-  return {
-    id,
-    hostname: id,
-    cpus: 8,
-    cpu_total_millis: 8000,
-    cpu_used_millis: usedMillis,
-    mem_total: 16384,
-    mem_used: 0,
-    disk_total: 100,
-    disk_used: 0,
-    total_containers: 0,
-    architecture: "x86_64",
-    os_type: "linux",
-    os: "",
-    kernel_version: "",
-    labels: {},
-    runtimes: ["runc"],
-    availability_zone: "nova",
-    queue_url: "",
-    enabled: true,
-    disabled_reason: null,
-    heartbeat_at: NOW,
-    registered_at: "",
-  };
-}
+/** An 8-cpu, 16 GiB host with `usedMillis` of its cpu claimed. */
+const host = (id: string, usedMillis: number) =>
+  hostRecord(id, { cpus: 8, cpu_total_millis: 8000, cpu_used_millis: usedMillis, mem_total: 16384, heartbeat_at: NOW });
 
 // Fullest first: binpack ranks h0 best, then h1, …
 const HOSTS = Array.from({ length: 40 }, (_, index) => host(`h${index}`, 4000 - index * 50));

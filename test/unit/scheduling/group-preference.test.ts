@@ -4,35 +4,9 @@ import { rankHosts } from "../../../shared/scheduling/rank-hosts.ts";
 import { seededRandom } from "../../../shared/scheduling/seeded-random.ts";
 import { groupPreference } from "../../../shared/scheduling/weighers/group-preference.ts";
 import { groupPlacement } from "../../helpers/group-placement.ts";
+import { hostUsing } from "../../helpers/host-record.ts";
 
-function host(id: string, usedShare: number): HostRecord {
-  return {
-    id,
-    hostname: id,
-    cpus: 4,
-    cpu_total_millis: 4000,
-    cpu_used_millis: 4000 * usedShare,
-    mem_total: 4000,
-    mem_used: 4000 * usedShare,
-    disk_total: 100,
-    disk_used: 0,
-    total_containers: 0,
-    architecture: "x86_64",
-    os_type: "linux",
-    os: "",
-    kernel_version: "",
-    labels: {},
-    runtimes: [],
-    availability_zone: "nova",
-    queue_url: "",
-    enabled: true,
-    disabled_reason: null,
-    heartbeat_at: 0,
-    registered_at: "",
-  };
-}
-
-const hosts = [host("empty", 0), host("half", 0.5), host("busy", 0.8)];
+const hosts = [hostUsing("empty", 0), hostUsing("half", 0.5), hostUsing("busy", 0.8)];
 const members = { busy: 2, half: 1 };
 
 describe("soft group policies weigh before the strategy", () => {

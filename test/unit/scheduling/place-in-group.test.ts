@@ -5,37 +5,11 @@ import type { PlacementRequest } from "../../../shared/scheduling/filters/filter
 import { placeContainer } from "../../../shared/scheduling/place-container.ts";
 import type { HostStore } from "../../../shared/store/hosts.ts";
 import { groupPlacement } from "../../helpers/group-placement.ts";
+import { hostRecord } from "../../helpers/host-record.ts";
 
 const NOW = Date.now();
 
-function host(id: string): HostRecord {
-  return {
-    id,
-    hostname: id,
-    cpus: 4,
-    cpu_total_millis: 4000,
-    cpu_used_millis: 0,
-    mem_total: 4096,
-    mem_used: 0,
-    disk_total: 100,
-    disk_used: 0,
-    total_containers: 0,
-    architecture: "x86_64",
-    os_type: "linux",
-    os: "Debian",
-    kernel_version: "6",
-    labels: {},
-    runtimes: ["runc"],
-    availability_zone: "nova",
-    queue_url: "q",
-    enabled: true,
-    disabled_reason: null,
-    heartbeat_at: NOW,
-    registered_at: "",
-  };
-}
-
-const hosts = ["a", "b", "c", "d"].map(host);
+const hosts = ["a", "b", "c", "d"].map((id) => hostRecord(id, { heartbeat_at: NOW }));
 /** The hosts as the table holds them: no claim in these tests changes them. */
 const hostStore = {
   list: async () => hosts,
