@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { HostRecord } from "../../../shared/hosts/record.ts";
 import { rankHosts } from "../../../shared/scheduling/rank-hosts.ts";
 import { seededRandom } from "../../../shared/scheduling/seeded-random.ts";
 import { groupPreference } from "../../../shared/scheduling/weighers/group-preference.ts";

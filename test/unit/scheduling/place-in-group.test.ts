@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { validateCreateBody } from "../../../shared/containers/validate-create.ts";
-import type { HostRecord } from "../../../shared/hosts/record.ts";
 import type { PlacementRequest } from "../../../shared/scheduling/filters/filter.ts";
 import { placeContainer } from "../../../shared/scheduling/place-container.ts";
 import type { HostStore } from "../../../shared/store/hosts.ts";
