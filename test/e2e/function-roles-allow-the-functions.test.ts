@@ -18,11 +18,15 @@ import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 let berth: TestBerth;
 const proxies = new Map<string, HostPolicyProxy>();
 const routes = loadServerlessConfig("ci", "us-east-1").routes;
+const PULLED_REPO = "berth-test/roles-pulled";
 let hostname: string;
 
 beforeAll(async () => {
   berth = await startBerth();
   hostname = (await berth.stores.hosts.list())[0]!.hostname;
+  // The image this test pulls and deletes is a tag of its own: deleting an image removes its tag
+  // from the host's Docker, and the tag every other test file runs must stay.
+  await berth.docker.getImage(TEST_IMAGE).tag({ repo: PULLED_REPO, tag: "1" });
   const raw = yaml.load(readFileSync(`${PROJECT_ROOT}serverless.yml`, "utf8")) as any;
   const target = readConfig().dynamodbEndpoint!;
   for (const [name, definition] of Object.entries<any>(raw.functions)) {
@@ -35,6 +39,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await berth?.stop();
   if (berth) await removeLeftoverVolumes(berth);
+  await berth?.docker
+    .getImage(`${PULLED_REPO}:1`)
+    .remove()
+    .catch(() => undefined);
   for (const proxy of proxies.values()) await proxy.stop();
 });
 
@@ -102,7 +110,7 @@ describe("each function's own role", () => {
     expect((await call("PATCH", "/v1/registries/reg", { registry: { password: "q" } })).status).toBe(200);
     expect((await call("DELETE", "/v1/registries/reg")).status).toBe(204);
 
-    const pulled = await call("POST", "/v1/images", { repo: TEST_IMAGE.split(":")[0], tag: "1", host: hostname });
+    const pulled = await call("POST", "/v1/images", { repo: PULLED_REPO, tag: "1", host: hostname });
     expect(pulled.status).toBeLessThan(300);
     expect((await call("GET", "/v1/images")).status).toBe(200);
     expect((await call("GET", `/v1/images/${pulled.body.uuid}`)).status).toBe(200);
