@@ -3,12 +3,13 @@ import type { Claim } from "../containers/record.ts";
 import type { HostRecord } from "../hosts/record.ts";
 import type { ClaimOutcome } from "../store/containers.ts";
 import type { HostStore } from "../store/hosts.ts";
-import { chooseCandidates, explainNoValidHost } from "./choose-candidates.ts";
+import { chooseCandidates } from "./choose-candidates.ts";
 import type { GroupPlacement, PlacementRequest } from "./filters/filter.ts";
 import { groupAffinityFilter } from "./filters/group-affinity.ts";
 import { FILTERS_A_FORCED_HOST_SKIPS } from "./forced-host.ts";
 import { HostSnapshot } from "./host-snapshot.ts";
 import { type PlacementInstance, THIS_INSTANCE } from "./placement-instance.ts";
+import { filteredOf, type PlacementRecord, reasonOf, SCORED_HOSTS_KEPT } from "./placement-record.ts";
 import { type RankedHost, rankHosts, ranksBefore, withRandomFront } from "./rank-hosts.ts";
 import { seededRandom } from "./seeded-random.ts";
 import { groupPreference } from "./weighers/group-preference.ts";
@@ -16,28 +17,16 @@ import { groupPreference } from "./weighers/group-preference.ts";
 /** How many claim transactions one placement may try before it gives up. */
 const MAX_CLAIM_ATTEMPTS = 30;
 
-/** Why a host was chosen: what the action's schedule event records. */
-export interface PlacementExplanation {
-  strategy: string;
-  candidates: number;
-  attempts: number;
-  scores: Array<{ host: string; score: number }>;
-  /** An admin forced the host through `availability_zone`: these filters were not run. */
-  forced_host_skipped_filters?: string[];
-  /** The server group the container joined with this claim. */
-  server_group?: { id: string; name: string; policy: string };
-}
-
 export type Placement =
-  | { placed: true; host: HostRecord; explanation: PlacementExplanation }
-  | { placed: false; reason: string };
+  | { placed: true; host: HostRecord; decision: PlacementRecord }
+  | { placed: false; reason: string; decision: PlacementRecord };
 
 /**
  * Tries to take one host for the container, in the same transaction that
  * records it there: the caller decides what else that transaction holds (a
  * new container and its quota usage, or a container moving off a dead host).
  */
-export type ClaimOnHost = (host: HostRecord, explanation: PlacementExplanation) => Promise<ClaimOutcome>;
+export type ClaimOnHost = (host: HostRecord, decision: PlacementRecord) => Promise<ClaimOutcome>;
 
 /**
  * Places a container: filters the hosts of this instance's snapshot, ranks the
@@ -77,34 +66,44 @@ export async function placeContainer(
   const window = (options.instance ?? THIS_INSTANCE).windowOf(options.table, request.hostSubsetSize);
   let ranked = rankHosts(candidates, request.strategy, window.size, random, preference);
   let contended = false;
-  const scores = ranked.slice(0, 5).map(({ host, score }) => ({ host: host.hostname, score }));
+  const scores = ranked.slice(0, SCORED_HOSTS_KEPT).map(({ host, score, preference }) => ({
+    host: host.hostname,
+    score,
+    ...(preference === undefined ? {} : { preference }),
+  }));
+  /** The record of this placement as it stands at `attempts`. */
+  const decisionAt = (attempts: number, outcome: PlacementRecord["outcome"] = "placed"): PlacementRecord => ({
+    outcome,
+    strategy: request.strategy,
+    hosts_evaluated: allHosts.length,
+    candidates: candidates.length,
+    filtered: filteredOf(rejections, request),
+    scores,
+    attempts,
+    ...(request.spec.forced_host
+      ? { forced_host_skipped_filters: FILTERS_A_FORCED_HOST_SKIPS.map((filter) => filter.name) }
+      : {}),
+    ...(request.group
+      ? {
+          server_group: {
+            id: request.group.group.uuid,
+            name: request.group.group.name,
+            policy: request.group.group.policy,
+          },
+        }
+      : {}),
+  });
 
-  for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS && ranked.length > 0; attempt++) {
+  let attempt = 1;
+  for (; attempt <= MAX_CLAIM_ATTEMPTS && ranked.length > 0; attempt++) {
     const { host } = ranked[0]!;
-    const explanation: PlacementExplanation = {
-      strategy: request.strategy,
-      candidates: candidates.length,
-      attempts: attempt,
-      scores,
-      ...(request.spec.forced_host
-        ? { forced_host_skipped_filters: FILTERS_A_FORCED_HOST_SKIPS.map((filter) => filter.name) }
-        : {}),
-      ...(request.group
-        ? {
-            server_group: {
-              id: request.group.group.uuid,
-              name: request.group.group.name,
-              policy: request.group.group.policy,
-            },
-          }
-        : {}),
-    };
+    const decision = decisionAt(attempt);
     const letGo = snapshot.hold(host.id, claim);
-    const outcome = await claimOnHost(host, explanation).finally(letGo);
+    const outcome = await claimOnHost(host, decision).finally(letGo);
     if (outcome === "placed") {
       if (!contended) window.claimed();
       snapshot.learnClaim(host.id, claim);
-      return { placed: true, host, explanation };
+      return { placed: true, host, decision };
     }
     if (outcome === "host_full") {
       // Filled by others since this instance last looked: the same crowd as a conflict.
@@ -140,12 +139,8 @@ export async function placeContainer(
           rejections.set(filter, [...(rejections.get(filter) ?? []), ...rejected]);
     }
   }
-  if (ranked.length > 0)
-    return {
-      placed: false,
-      reason: `No valid host was found: gave up after ${MAX_CLAIM_ATTEMPTS} attempts under contention.`,
-    };
-  return { placed: false, reason: explainNoValidHost(allHosts.length, rejections, request) };
+  const decision = decisionAt(attempt - 1, ranked.length > 0 ? "gave_up" : "no_valid_host");
+  return { placed: false, reason: reasonOf(decision), decision };
 }
 
 function reinsert(ranked: RankedHost[], host: RankedHost): RankedHost[] {
