@@ -12,7 +12,7 @@ import { type PlacementInstance, THIS_INSTANCE } from "./placement-instance.ts";
 import { filteredOf, type PlacementRecord, reasonOf, SCORED_HOSTS_KEPT } from "./placement-record.ts";
 import { type RankedHost, rankHosts, ranksBefore, withRandomFront } from "./rank-hosts.ts";
 import { seededRandom } from "./seeded-random.ts";
-import { groupPreference } from "./weighers/group-preference.ts";
+import { multipliersFor, weighingOf } from "./weighers/weigh-hosts.ts";
 
 /** How many claim transactions one placement may try before it gives up. */
 const MAX_CLAIM_ATTEMPTS = 30;
@@ -62,19 +62,21 @@ export async function placeContainer(
     ({ hosts: candidates, rejections } = chooseCandidates(allHosts, request));
   }
   const random = seededRandom(request.requestId);
-  const preference = groupPreference(request);
+  const weigh = weighingOf(candidates, request);
   const window = (options.instance ?? THIS_INSTANCE).windowOf(options.table, request.hostSubsetSize);
-  let ranked = rankHosts(candidates, request.strategy, window.size, random, preference);
+  let ranked = rankHosts(candidates, weigh, window.size, random);
   let contended = false;
-  const scores = ranked.slice(0, SCORED_HOSTS_KEPT).map(({ host, score, preference }) => ({
+  const scores = ranked.slice(0, SCORED_HOSTS_KEPT).map(({ host, score, weighers, preference }) => ({
     host: host.hostname,
     score,
+    weighers,
     ...(preference === undefined ? {} : { preference }),
   }));
   /** The record of this placement as it stands at `attempts`. */
   const decisionAt = (attempts: number, outcome: PlacementRecord["outcome"] = "placed"): PlacementRecord => ({
     outcome,
     strategy: request.strategy,
+    multipliers: multipliersFor(request),
     hosts_evaluated: allHosts.length,
     candidates: candidates.length,
     filtered: filteredOf(rejections, request),
@@ -132,8 +134,7 @@ export async function placeContainer(
       snapshot.learn(host.id, fresh);
       ranked = ranked.slice(1);
       const recheck = chooseCandidates(fresh ? [fresh] : [], { ...request, now: Date.now() });
-      if (recheck.hosts.length > 0)
-        ranked = reinsert(ranked, rankHosts(recheck.hosts, request.strategy, 1, random, preference)[0]!);
+      if (recheck.hosts.length > 0) ranked = reinsert(ranked, rankHosts(recheck.hosts, weigh, 1, random)[0]!);
       else
         for (const [filter, rejected] of recheck.rejections)
           rejections.set(filter, [...(rejections.get(filter) ?? []), ...rejected]);

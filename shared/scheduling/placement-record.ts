@@ -1,6 +1,7 @@
 import type { HostRecord } from "../hosts/record.ts";
 import type { HostFilter, PlacementRequest } from "./filters/filter.ts";
 import { FILTERS } from "./filters/registry.ts";
+import type { Multipliers, WeigherName } from "./weighers/weigher.ts";
 
 /** How many of the best-ranked hosts a record keeps the scores of. */
 export const SCORED_HOSTS_KEPT = 5;
@@ -12,11 +13,12 @@ export interface FilterRejections {
   reason: string;
 }
 
-/** One of the best-ranked hosts and how it scored. */
+/** One of the best-ranked hosts and how it scored (in millionths): the sum, and each weigher's part. */
 export interface HostScore {
   host: string;
   score: number;
-  /** A soft group policy's wish, which outranks the score. */
+  weighers: Partial<Record<WeigherName, number>>;
+  /** The soft group policy's part, which ranks before the sum. */
   preference?: number;
 }
 
@@ -29,6 +31,8 @@ export interface HostScore {
 export interface PlacementRecord {
   outcome: "placed" | "no_valid_host" | "gave_up";
   strategy: string;
+  /** The weighers' multipliers: the strategy's preset with the deployment's on top. */
+  multipliers: Multipliers;
   /** Hosts the filters looked at. */
   hosts_evaluated: number;
   /** Hosts that passed every filter. */

@@ -4,6 +4,7 @@ import type { HostRecord } from "../../../shared/hosts/record.ts";
 import { chooseCandidates } from "../../../shared/scheduling/choose-candidates.ts";
 import type { HostFilter, PlacementRequest } from "../../../shared/scheduling/filters/filter.ts";
 import { filteredOf, reasonOf } from "../../../shared/scheduling/placement-record.ts";
+import { multipliersFor } from "../../../shared/scheduling/weighers/weigh-hosts.ts";
 import { groupPlacement } from "../../helpers/group-placement.ts";
 import { hostRecord } from "../../helpers/host-record.ts";
 
@@ -37,6 +38,7 @@ function explainNoValidHost(hostCount: number, rejections: Map<HostFilter, HostR
   return reasonOf({
     outcome: "no_valid_host",
     strategy: req.strategy,
+    multipliers: multipliersFor(req),
     hosts_evaluated: hostCount,
     candidates: 0,
     filtered: filteredOf(rejections, req),

@@ -73,6 +73,12 @@ describe("the placement record", () => {
     // binpack: the fuller of the two that fit scores higher.
     expect(placement.decision.scores.map(({ host }) => host)).toEqual(["fits", "empty"]);
     expect(placement.decision.scores[0]!.score).toBeGreaterThan(placement.decision.scores[1]!.score);
+    // Each weigher's part, normalised across the two: the fuller host has the least free memory and equal cpu.
+    expect(placement.decision.multipliers).toEqual({ free_memory: -1, free_cpu: -1, container_count: 0, group: 1 });
+    expect(placement.decision.scores.map(({ weighers }) => weighers)).toEqual([
+      { free_memory: 0, free_cpu: 0 },
+      { free_memory: -1_000_000, free_cpu: 0 },
+    ]);
   });
 
   it("renders the no-valid-host reason from the record, with no claim attempted", async () => {
