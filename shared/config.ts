@@ -2,6 +2,8 @@ import type { Identity } from "./auth/identity.ts";
 import { readAuthentication } from "./auth/read-authentication.ts";
 import type { JwtSettings } from "./auth/verify-jwt.ts";
 import { readThrottleSettings, type ThrottleSettings } from "./http/throttle-settings.ts";
+import { readWeigherMultipliers } from "./scheduling/weighers/multipliers.ts";
+import type { Multipliers } from "./scheduling/weighers/weigher.ts";
 
 export { DEFAULT_DEV_TOKENS } from "./auth/dev-tokens.ts";
 export type { Identity } from "./auth/identity.ts";
@@ -39,6 +41,8 @@ export interface BerthConfig {
   hostAnswerSeconds: number;
   /** How hosts are ranked: binpack, spread or random (a request's hints `strategy` overrides it). */
   placementStrategy: string;
+  /** Weigher multipliers over the strategy's preset (BERTH_WEIGHER_<NAME>_MULTIPLIER). */
+  weigherMultipliers: Partial<Multipliers>;
   /** A placement picks at random among this many best-ranked hosts (Nova's host_subset_size). */
   hostSubsetSize: number;
   /** How old a function's snapshot of the hosts may be before it is read again. */
@@ -73,6 +77,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     operationTimeoutSeconds: positiveNumber(env, "BERTH_OPERATION_TIMEOUT_SECONDS", 300),
     tombstoneDays: positiveNumber(env, "BERTH_TOMBSTONE_DAYS", 42),
     placementStrategy: env.BERTH_PLACEMENT_STRATEGY || "binpack",
+    weigherMultipliers: readWeigherMultipliers(env),
     hostSubsetSize: positiveNumber(env, "BERTH_HOST_SUBSET_SIZE", 3),
     hostSnapshotSeconds: positiveNumber(env, "BERTH_HOST_SNAPSHOT_SECONDS", 5),
     hostAnswerSeconds: Math.min(25, positiveNumber(env, "BERTH_HOST_ANSWER_SECONDS", 25)),

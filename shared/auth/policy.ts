@@ -50,6 +50,10 @@ export const POLICY = {
   "quota:update": { grant: "cloud_admin", what: "change quotas" },
   "quota_class:update": { grant: "cloud_admin", what: "change the default quotas" },
   "berth:unthrottled": { grant: "cloud_admin", what: "go past a project's request limits" },
+  "berth:event_details": {
+    grant: "cloud_admin",
+    what: "read the details of an action's events (how a container was placed: hosts, filters, scores)",
+  },
 } as const satisfies Record<string, { grant: Grant; what: string }>;
 
 export type PolicyRule = keyof typeof POLICY;

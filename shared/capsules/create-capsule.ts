@@ -71,6 +71,7 @@ export async function createCapsule(
       hostDownAfterSeconds: who.config.hostDownAfterSeconds,
       requestId: who.requestId,
       strategy,
+      multipliers: who.config.weigherMultipliers,
       hostSubsetSize: who.config.hostSubsetSize,
       excludedHostIds: [],
     },

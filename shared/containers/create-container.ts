@@ -104,9 +104,9 @@ export async function createContainer(
       draft.claim!,
       { ...request, volumeHostId },
       stores.hosts,
-      (host, explanation) => {
+      (host, decision) => {
         const action = newAction(actionFields, now, [
-          scheduleEvent(now, "Success", null, { host: host.hostname, host_id: host.id, ...explanation }),
+          scheduleEvent(now, "Success", null, { host: host.hostname, host_id: host.id, ...decision }),
         ]);
         return stores.containers.createPlaced(
           { ...draft, host_id: host.id, host: host.hostname },
@@ -141,7 +141,7 @@ export async function createContainer(
       settled_generation: draft.generation,
     };
     const action = {
-      ...newAction(actionFields, now, [scheduleEvent(now, "Error", placement.reason)]),
+      ...newAction(actionFields, now, [scheduleEvent(now, "Error", placement.reason, { ...placement.decision })]),
       finish_time: now,
       message: placement.reason,
     };

@@ -55,7 +55,7 @@ export async function rescheduleContainer(
       record.claim!,
       request,
       stores.hosts,
-      async (host, explanation) => {
+      async (host, decision) => {
         const action = newAction(
           {
             action: "reschedule",
@@ -77,7 +77,7 @@ export async function rescheduleContainer(
                 host_id: host.id,
                 from_host: deadHost.hostname,
                 ...(dropped ? { requested_host_dropped: dropped } : {}),
-                ...explanation,
+                ...decision,
               },
             },
           ],

@@ -3,41 +3,30 @@ import type { Claim } from "../containers/record.ts";
 import type { HostRecord } from "../hosts/record.ts";
 import type { ClaimOutcome } from "../store/containers.ts";
 import type { HostStore } from "../store/hosts.ts";
-import { chooseCandidates, explainNoValidHost } from "./choose-candidates.ts";
+import { chooseCandidates } from "./choose-candidates.ts";
 import type { GroupPlacement, PlacementRequest } from "./filters/filter.ts";
 import { groupAffinityFilter } from "./filters/group-affinity.ts";
 import { FILTERS_A_FORCED_HOST_SKIPS } from "./forced-host.ts";
 import { HostSnapshot } from "./host-snapshot.ts";
 import { type PlacementInstance, THIS_INSTANCE } from "./placement-instance.ts";
+import { filteredOf, type PlacementRecord, reasonOf, SCORED_HOSTS_KEPT } from "./placement-record.ts";
 import { type RankedHost, rankHosts, ranksBefore, withRandomFront } from "./rank-hosts.ts";
 import { seededRandom } from "./seeded-random.ts";
-import { groupPreference } from "./weighers/group-preference.ts";
+import { multipliersFor, weighingOf } from "./weighers/weigh-hosts.ts";
 
 /** How many claim transactions one placement may try before it gives up. */
 const MAX_CLAIM_ATTEMPTS = 30;
 
-/** Why a host was chosen: what the action's schedule event records. */
-export interface PlacementExplanation {
-  strategy: string;
-  candidates: number;
-  attempts: number;
-  scores: Array<{ host: string; score: number }>;
-  /** An admin forced the host through `availability_zone`: these filters were not run. */
-  forced_host_skipped_filters?: string[];
-  /** The server group the container joined with this claim. */
-  server_group?: { id: string; name: string; policy: string };
-}
-
 export type Placement =
-  | { placed: true; host: HostRecord; explanation: PlacementExplanation }
-  | { placed: false; reason: string };
+  | { placed: true; host: HostRecord; decision: PlacementRecord }
+  | { placed: false; reason: string; decision: PlacementRecord };
 
 /**
  * Tries to take one host for the container, in the same transaction that
  * records it there: the caller decides what else that transaction holds (a
  * new container and its quota usage, or a container moving off a dead host).
  */
-export type ClaimOnHost = (host: HostRecord, explanation: PlacementExplanation) => Promise<ClaimOutcome>;
+export type ClaimOnHost = (host: HostRecord, decision: PlacementRecord) => Promise<ClaimOutcome>;
 
 /**
  * Places a container: filters the hosts of this instance's snapshot, ranks the
@@ -73,38 +62,50 @@ export async function placeContainer(
     ({ hosts: candidates, rejections } = chooseCandidates(allHosts, request));
   }
   const random = seededRandom(request.requestId);
-  const preference = groupPreference(request);
+  const weigh = weighingOf(candidates, request);
   const window = (options.instance ?? THIS_INSTANCE).windowOf(options.table, request.hostSubsetSize);
-  let ranked = rankHosts(candidates, request.strategy, window.size, random, preference);
+  let ranked = rankHosts(candidates, weigh, window.size, random);
   let contended = false;
-  const scores = ranked.slice(0, 5).map(({ host, score }) => ({ host: host.hostname, score }));
+  const scores = ranked.slice(0, SCORED_HOSTS_KEPT).map(({ host, score, weighers, preference }) => ({
+    host: host.hostname,
+    score,
+    weighers,
+    ...(preference === undefined ? {} : { preference }),
+  }));
+  /** The record of this placement as it stands at `attempts`. */
+  const decisionAt = (attempts: number, outcome: PlacementRecord["outcome"] = "placed"): PlacementRecord => ({
+    outcome,
+    strategy: request.strategy,
+    multipliers: multipliersFor(request),
+    hosts_evaluated: allHosts.length,
+    candidates: candidates.length,
+    filtered: filteredOf(rejections, request),
+    scores,
+    attempts,
+    ...(request.spec.forced_host
+      ? { forced_host_skipped_filters: FILTERS_A_FORCED_HOST_SKIPS.map((filter) => filter.name) }
+      : {}),
+    ...(request.group
+      ? {
+          server_group: {
+            id: request.group.group.uuid,
+            name: request.group.group.name,
+            policy: request.group.group.policy,
+          },
+        }
+      : {}),
+  });
 
-  for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS && ranked.length > 0; attempt++) {
+  let attempt = 1;
+  for (; attempt <= MAX_CLAIM_ATTEMPTS && ranked.length > 0; attempt++) {
     const { host } = ranked[0]!;
-    const explanation: PlacementExplanation = {
-      strategy: request.strategy,
-      candidates: candidates.length,
-      attempts: attempt,
-      scores,
-      ...(request.spec.forced_host
-        ? { forced_host_skipped_filters: FILTERS_A_FORCED_HOST_SKIPS.map((filter) => filter.name) }
-        : {}),
-      ...(request.group
-        ? {
-            server_group: {
-              id: request.group.group.uuid,
-              name: request.group.group.name,
-              policy: request.group.group.policy,
-            },
-          }
-        : {}),
-    };
+    const decision = decisionAt(attempt);
     const letGo = snapshot.hold(host.id, claim);
-    const outcome = await claimOnHost(host, explanation).finally(letGo);
+    const outcome = await claimOnHost(host, decision).finally(letGo);
     if (outcome === "placed") {
       if (!contended) window.claimed();
       snapshot.learnClaim(host.id, claim);
-      return { placed: true, host, explanation };
+      return { placed: true, host, decision };
     }
     if (outcome === "host_full") {
       // Filled by others since this instance last looked: the same crowd as a conflict.
@@ -133,19 +134,14 @@ export async function placeContainer(
       snapshot.learn(host.id, fresh);
       ranked = ranked.slice(1);
       const recheck = chooseCandidates(fresh ? [fresh] : [], { ...request, now: Date.now() });
-      if (recheck.hosts.length > 0)
-        ranked = reinsert(ranked, rankHosts(recheck.hosts, request.strategy, 1, random, preference)[0]!);
+      if (recheck.hosts.length > 0) ranked = reinsert(ranked, rankHosts(recheck.hosts, weigh, 1, random)[0]!);
       else
         for (const [filter, rejected] of recheck.rejections)
           rejections.set(filter, [...(rejections.get(filter) ?? []), ...rejected]);
     }
   }
-  if (ranked.length > 0)
-    return {
-      placed: false,
-      reason: `No valid host was found: gave up after ${MAX_CLAIM_ATTEMPTS} attempts under contention.`,
-    };
-  return { placed: false, reason: explainNoValidHost(allHosts.length, rejections, request) };
+  const decision = decisionAt(attempt - 1, ranked.length > 0 ? "gave_up" : "no_valid_host");
+  return { placed: false, reason: reasonOf(decision), decision };
 }
 
 function reinsert(ranked: RankedHost[], host: RankedHost): RankedHost[] {

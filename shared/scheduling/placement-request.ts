@@ -11,7 +11,7 @@ import { isStrategy, STRATEGIES } from "./weighers/strategies.ts";
  */
 export async function placementRequestFor(
   record: ContainerRecord,
-  config: Pick<BerthConfig, "placementStrategy" | "hostDownAfterSeconds" | "hostSubsetSize">,
+  config: Pick<BerthConfig, "placementStrategy" | "weigherMultipliers" | "hostDownAfterSeconds" | "hostSubsetSize">,
   requestId: string,
   groups: GroupStore,
   excludedHostIds: readonly string[] = [],
@@ -31,6 +31,7 @@ export async function placementRequestFor(
     hostDownAfterSeconds: config.hostDownAfterSeconds,
     requestId,
     strategy,
+    multipliers: config.weigherMultipliers,
     hostSubsetSize: config.hostSubsetSize,
     excludedHostIds,
     ...(group ? { group } : {}),

@@ -1,16 +1,13 @@
 import type { HostRecord } from "../hosts/record.ts";
-import { STRATEGIES, type Strategy } from "./weighers/strategies.ts";
+import type { Weighed } from "./weighers/weigh-hosts.ts";
 
-export interface RankedHost {
+export interface RankedHost extends Weighed {
   host: HostRecord;
-  score: number;
-  /** A soft group policy's wish (weighers/group-preference.ts), which outranks the score. */
-  preference?: number;
 }
 
 /**
- * Orders candidates for trying: scored by the strategy, best first, with a
- * random pick among the best `subsetSize` put in front (Nova's
+ * Orders candidates for trying: weighed (weighers/weigh-hosts.ts), best
+ * first, with a random pick among the best `subsetSize` put in front (Nova's
  * host_subset_size), so concurrent placements do not all race for one host.
  * Ties and the pick come from `random`, seeded per request. A `preference`
  * (a soft group policy) ranks first, and the pick stays among the hosts it
@@ -18,10 +15,9 @@ export interface RankedHost {
  */
 export function rankHosts(
   candidates: HostRecord[],
-  strategy: Strategy,
+  weigh: (host: HostRecord) => Weighed,
   subsetSize: number,
   random: () => number,
-  preference?: (host: HostRecord) => number,
 ): RankedHost[] {
   const shuffled = [...candidates];
   for (let index = shuffled.length - 1; index > 0; index--) {
@@ -29,11 +25,7 @@ export function rankHosts(
     [shuffled[index], shuffled[other]] = [shuffled[other]!, shuffled[index]!];
   }
   const ranked = shuffled
-    .map((host) => ({
-      host,
-      score: STRATEGIES[strategy](host, random),
-      ...(preference ? { preference: preference(host) } : {}),
-    }))
+    .map((host) => ({ host, ...weigh(host) }))
     .sort((a, b) => (b.preference ?? 0) - (a.preference ?? 0) || b.score - a.score);
   return withRandomFront(ranked, subsetSize, random);
 }

@@ -1,3 +1,4 @@
+import { allows } from "../../../shared/auth/policy.ts";
 import { containerOfRequest } from "../../../shared/containers/find-container.ts";
 import { NotFoundError } from "../../../shared/errors.ts";
 import { httpHandler } from "../../../shared/http/handler.ts";
@@ -13,7 +14,12 @@ export const list = httpHandler(async (event, context) => {
   return json(200, { containerActions: actions.reverse().map(actionView) });
 });
 
-/** GET /v1/containers/{id}/container_actions/{request_id}: one action with its events. */
+/**
+ * GET /v1/containers/{id}/container_actions/{request_id}: one action with its
+ * events. An admin also sees each event's record under `berth_details` (for
+ * a schedule event, the placement's decision: the hosts, the filters and the
+ * scores), which a member may not, since it describes the hosts.
+ */
 export const show = httpHandler(async (event, context) => {
   const { record } = await containerOfRequest(event, context, []);
   const requestId = pathParameter(event, "request_id");
@@ -21,12 +27,13 @@ export const show = httpHandler(async (event, context) => {
   if (!action) throw new NotFoundError(`Action ${requestId} of container ${record.uuid} could not be found.`);
   return json(200, {
     ...actionView(action),
-    events: action.events.map(({ event: name, start_time, finish_time, result, traceback }) => ({
+    events: action.events.map(({ event: name, start_time, finish_time, result, traceback, details }) => ({
       event: name,
       start_time,
       finish_time,
       result,
       traceback,
+      ...(details && allows(context.caller, "berth:event_details") ? { berth_details: details } : {}),
     })),
   });
 });

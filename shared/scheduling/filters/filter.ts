@@ -2,6 +2,7 @@ import type { ContainerSpec } from "../../containers/record.ts";
 import type { GroupRecord } from "../../groups/record.ts";
 import type { HostRecord } from "../../hosts/record.ts";
 import type { Strategy } from "../weighers/strategies.ts";
+import type { Multipliers } from "../weighers/weigher.ts";
 
 /** What a placement asks of a host, and how to choose among those that fit. */
 export interface PlacementRequest {
@@ -11,7 +12,10 @@ export interface PlacementRequest {
   hostDownAfterSeconds: number;
   /** Seeds the shuffle and the subset pick, so a placement can be replayed. */
   requestId: string;
+  /** The preset of weigher multipliers. */
   strategy: Strategy;
+  /** The deployment's multipliers (BERTH_WEIGHER_<NAME>_MULTIPLIER), over the preset's. */
+  multipliers?: Partial<Multipliers>;
   hostSubsetSize: number;
   /** Hosts already tried for this container (a reschedule), skipped by the retry filter. */
   excludedHostIds: readonly string[];

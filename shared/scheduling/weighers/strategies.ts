@@ -1,23 +1,15 @@
-import type { HostRecord } from "../../hosts/record.ts";
+import type { Multipliers } from "./weigher.ts";
 
-/** Scores one host for one placement; higher is better. Integers, guarded against zero capacity. */
-export type Weigher = (host: HostRecord, random: () => number) => number;
-
-const SCALE = 1_000_000;
-
-/** The share of a host's cpu and memory still free, in millionths (0 for a host with no capacity). */
-function freeShare(host: HostRecord): number {
-  const cpu = host.cpu_total_millis > 0 ? (host.cpu_total_millis - host.cpu_used_millis) / host.cpu_total_millis : 0;
-  const memory = host.mem_total > 0 ? (host.mem_total - host.mem_used) / host.mem_total : 0;
-  return Math.round(((cpu + memory) / 2) * SCALE);
-}
-
-/** binpack fills the fullest host that still fits; spread the emptiest; random ignores load. */
-export const STRATEGIES: Record<"binpack" | "spread" | "random", Weigher> = {
-  binpack: (host) => SCALE - freeShare(host),
-  spread: (host) => freeShare(host),
-  random: (_host, random) => Math.floor(random() * SCALE),
-};
+/**
+ * The strategies are presets of multipliers: binpack fills the fullest host
+ * that still fits, spread the emptiest, random ignores load (the seeded
+ * shuffle decides). Each keeps the soft group policies.
+ */
+export const STRATEGIES = {
+  binpack: { free_memory: -1, free_cpu: -1, container_count: 0, group: 1 },
+  spread: { free_memory: 1, free_cpu: 1, container_count: 0, group: 1 },
+  random: { free_memory: 0, free_cpu: 0, container_count: 0, group: 1 },
+} as const satisfies Record<string, Multipliers>;
 
 export type Strategy = keyof typeof STRATEGIES;
 

@@ -41,6 +41,7 @@ describe("the policy table", () => {
     "quota:update",
     "quota_class:update",
     "berth:unthrottled",
+    "berth:event_details",
   ] as const)("keeps %s the cloud admin's (Zun's admin_api)", (rule) => {
     expect(POLICY[rule].grant).toBe("cloud_admin");
   });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { validateCreateBody } from "../../../shared/containers/validate-create.ts";
 import type { HostRecord } from "../../../shared/hosts/record.ts";
-import { chooseCandidates, explainNoValidHost } from "../../../shared/scheduling/choose-candidates.ts";
-import type { PlacementRequest } from "../../../shared/scheduling/filters/filter.ts";
+import { chooseCandidates } from "../../../shared/scheduling/choose-candidates.ts";
+import type { HostFilter, PlacementRequest } from "../../../shared/scheduling/filters/filter.ts";
+import { filteredOf, reasonOf } from "../../../shared/scheduling/placement-record.ts";
+import { multipliersFor } from "../../../shared/scheduling/weighers/weigh-hosts.ts";
 import { groupPlacement } from "../../helpers/group-placement.ts";
 import { hostRecord } from "../../helpers/host-record.ts";
 
@@ -29,6 +31,20 @@ function request(
     excludedHostIds: [],
     ...extra,
   };
+}
+
+/** The "no valid host" reason a placement record of these rejections renders. */
+function explainNoValidHost(hostCount: number, rejections: Map<HostFilter, HostRecord[]>, req: PlacementRequest) {
+  return reasonOf({
+    outcome: "no_valid_host",
+    strategy: req.strategy,
+    multipliers: multipliersFor(req),
+    hosts_evaluated: hostCount,
+    candidates: 0,
+    filtered: filteredOf(rejections, req),
+    scores: [],
+    attempts: 0,
+  });
 }
 
 describe("chooseCandidates", () => {

@@ -1,0 +1,11 @@
+import { groupWeigher } from "./group-preference.ts";
+import { containerCountWeigher, freeCpuWeigher, freeMemoryWeigher } from "./resources.ts";
+import type { HostWeigher } from "./weigher.ts";
+
+/** Every weigher. A host's score is the sum of their normalised, multiplied weights. */
+export const WEIGHERS: readonly HostWeigher[] = [
+  freeMemoryWeigher,
+  freeCpuWeigher,
+  containerCountWeigher,
+  groupWeigher,
+];

@@ -1,0 +1,28 @@
+import type { HostRecord } from "../../hosts/record.ts";
+import type { HostWeigher } from "./weigher.ts";
+
+/** The share of `total` not `used` (0 for a host without any of it, so it weighs as full). */
+function freeShare(total: number, used: number): number {
+  return total > 0 ? (total - used) / total : 0;
+}
+
+/** The share of the host's memory still free. */
+export const freeMemoryWeigher: HostWeigher = {
+  name: "free_memory",
+  appliesTo: () => true,
+  raw: (host: HostRecord) => freeShare(host.mem_total, host.mem_used),
+};
+
+/** The share of the host's cpu still free. */
+export const freeCpuWeigher: HostWeigher = {
+  name: "free_cpu",
+  appliesTo: () => true,
+  raw: (host: HostRecord) => freeShare(host.cpu_total_millis, host.cpu_used_millis),
+};
+
+/** How many containers the host holds (Nova's num_instances weigher). */
+export const containerCountWeigher: HostWeigher = {
+  name: "container_count",
+  appliesTo: () => true,
+  raw: (host: HostRecord) => host.total_containers,
+};
