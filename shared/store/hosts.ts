@@ -37,6 +37,7 @@ export type HostInventory = Omit<
   | "disk_used"
   | "total_containers"
   | "ports_used"
+  | "pinned_cores"
   | "enabled"
   | "disabled_reason"
   | "heartbeat_at"
