@@ -17,8 +17,9 @@ export const FILTERS: readonly HostFilter[] = [
   runtimeFilter,
   labelFilter,
   groupAffinityFilter,
-  cpuFilter,
+  // Before cpu: a dedicated container short of cores is told so, not only that cpu is short.
   dedicatedCoresFilter,
+  cpuFilter,
   memoryFilter,
   diskFilter,
   portsFilter,
