@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readConfig } from "../../shared/config.ts";
+import { newAction } from "../../shared/store/actions.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
 import { expectAccountingAgreement } from "../helpers/agreement.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
@@ -89,6 +90,17 @@ describe("dedicated cpus on the agent's host", () => {
     await expectAccountingAgreement(berth);
   }, 60_000);
 
+  it("keeps its cores through a memory resize, and refuses a cpu resize naming cpu", async () => {
+    const [container] = running;
+    const refused = await berth.api("PATCH", `/v1/containers/${container!.uuid}`, { body: { cpu: 2 } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].detail).toMatch(/\bcpu\b/);
+    const resized = await berth.api("PATCH", `/v1/containers/${container!.uuid}`, { body: { memory: 48 } });
+    expect(resized.status).toBe(200);
+    expect(resized.body.cpuset).toBe(container!.cpuset);
+    expect((await berth.stores.containers.get(container!.uuid))!.claim!.cores).toEqual([Number(container!.cpuset)]);
+  });
+
   it("releases every core when the containers go", async () => {
     for (const container of running.splice(0)) {
       expect((await berth.api("DELETE", `/v1/containers/${container.uuid}?force=true`)).status).toBe(204);
@@ -96,6 +108,60 @@ describe("dedicated cpus on the agent's host", () => {
     }
     expect(await pinnedOn(realHostId)).toEqual([]);
   }, 60_000);
+});
+
+describe("a dedicated container's cores go back wherever its claim does", () => {
+  it("a create that fails before Docker gives its cores back", async () => {
+    const created = await berth.api("POST", "/v1/containers?run=true", {
+      body: dedicated("unpullable", { image: "127.0.0.1:1/berth-test/absent:1", image_pull_policy: "always" }),
+    });
+    expect(created.status).toBe(202);
+    expect(created.body.cpuset).toMatch(/^\d+$/);
+    await berth.waitForContainer(created.body.uuid, (c) => c.status === "Error" && c.task_state === null, 30_000);
+    expect(await pinnedOn(realHostId)).toEqual([]);
+    expect((await berth.api("DELETE", `/v1/containers/${created.body.uuid}`)).status).toBe(204);
+    await berth.waitForGone(created.body.uuid);
+    expect(await pinnedOn(realHostId)).toEqual([]);
+  }, 60_000);
+
+  it("a move off a dead host gives the old host its cores back and takes free ones on the new host", async () => {
+    const [from, to] = await registerSimulatedHosts(berth.stores.hosts, sqsClientFor(readConfig()), {
+      count: 2,
+      prefix: `${berth.deployment}-move`,
+      cpus: 2,
+      labels: (index) => ({ pool: `move-${index}` }),
+    });
+    // The new host has core 0 taken already: the moved container must get core 1 there.
+    const blocker = await berth.api("POST", "/v1/containers", {
+      body: { ...dedicated("move-blocker"), hints: { "label:pool": "move-1" } },
+    });
+    const moving = await berth.api("POST", "/v1/containers", {
+      body: { ...dedicated("move-me"), hints: { "label:pool": "move-0" } },
+    });
+    expect([blocker.body.cpuset, moving.body.cpuset]).toEqual(["0", "0"]);
+    const record = (await berth.stores.containers.get(moving.body.uuid))!;
+    const now = new Date().toISOString();
+    const outcome = await berth.stores.containers.moveToHost(
+      record,
+      (await berth.stores.hosts.get(to!))!,
+      newAction(
+        {
+          action: "reschedule",
+          container_uuid: record.uuid,
+          request_id: "req-move",
+          user_id: "berth-reconciler",
+          project_id: record.project_id,
+        },
+        now,
+      ),
+      { kind: "create", container_uuid: record.uuid, generation: record.generation + 1, request_id: "req-move" },
+      "its host died",
+    );
+    expect(outcome).toBe("placed");
+    expect(await pinnedOn(from!)).toEqual([]);
+    expect(await pinnedOn(to!)).toEqual([0, 1]);
+    expect((await berth.stores.containers.get(record.uuid))!.claim!.cores).toEqual([1]);
+  });
 });
 
 describe("dedicated cpus under concurrency", () => {
