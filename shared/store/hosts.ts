@@ -217,6 +217,32 @@ export class HostStore {
     }
   }
 
+  /**
+   * Sets a host's pinned cores to `expected`, only if they are still exactly
+   * `observed` (the accounting audit's correction of cores no claim holds, or
+   * a claim's cores the host lost).
+   */
+  async correctPinnedCores(hostId: string, observed: number[], expected: number[]): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.host(hostId),
+          UpdateExpression: expected.length > 0 ? "SET pinned_cores = :expected" : "REMOVE pinned_cores",
+          ConditionExpression: observed.length > 0 ? "pinned_cores = :observed" : "attribute_not_exists(pinned_cores)",
+          ExpressionAttributeValues: {
+            ...(expected.length > 0 ? { ":expected": new Set(expected) } : {}),
+            ...(observed.length > 0 ? { ":observed": new Set(observed) } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   /** A transaction item giving disk back to a host (a deleted volume's size). */
   releaseDiskItem(hostId: string, gib: number) {
     return {

@@ -1,7 +1,10 @@
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readConfig } from "../../shared/config.ts";
+import { auditAccounting } from "../../shared/reconcile/audit-accounting.ts";
 import { newAction } from "../../shared/store/actions.ts";
-import { sqsClientFor } from "../../shared/store/clients.ts";
+import { documentClientFor, sqsClientFor } from "../../shared/store/clients.ts";
+import { keys } from "../../shared/store/keys.ts";
 import { expectAccountingAgreement } from "../helpers/agreement.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
 import { registerSimulatedHosts } from "../helpers/simulated-hosts.ts";
@@ -192,4 +195,35 @@ describe("dedicated cpus under concurrency", () => {
       expect(await pinnedOn(hostId)).toEqual([0, 1, 2]);
     }
   }, 60_000);
+});
+
+describe("the accounting audit", () => {
+  it("gives a host back the cores its claims hold when its pinned cores drifted", async () => {
+    const [hostId] = await registerSimulatedHosts(berth.stores.hosts, sqsClientFor(readConfig()), {
+      count: 1,
+      prefix: `${berth.deployment}-audit`,
+      cpus: 4,
+      labels: () => ({ pool: "audit" }),
+    });
+    const placed = await berth.api("POST", "/v1/containers", {
+      body: { ...dedicated("audited"), hints: { "label:pool": "audit" } },
+    });
+    expect(placed.body.cpuset).toBe("0");
+    const config = readConfig();
+    // Core 0 lost, core 3 pinned by no one: as if a release had gone wrong.
+    await documentClientFor(config).send(
+      new UpdateCommand({
+        TableName: config.tableName,
+        Key: keys.host(hostId!),
+        UpdateExpression: "SET pinned_cores = :drifted",
+        ExpressionAttributeValues: { ":drifted": new Set([3]) },
+      }),
+    );
+    const audit = await auditAccounting(berth.stores, { settleMs: 100 });
+    expect(audit.corrections.filter((correction) => correction.kind === "cores")).toEqual([
+      { kind: "cores", id: hostId, recorded: { pinned_cores: "3" }, recomputed: { pinned_cores: "0" } },
+    ]);
+    expect(await pinnedOn(hostId!)).toEqual([0]);
+    expect((await auditAccounting(berth.stores, { settleMs: 100 })).corrections).toEqual([]);
+  });
 });
