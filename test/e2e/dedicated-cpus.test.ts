@@ -170,29 +170,29 @@ describe("a dedicated container's cores go back wherever its claim does", () => 
 describe("dedicated cpus under concurrency", () => {
   it("never pins two containers to the same core, and a host's cores run out exactly", async () => {
     const hostIds = await registerSimulatedHosts(berth.stores.hosts, sqsClientFor(readConfig()), {
-      count: 2,
+      count: 3,
       prefix: `${berth.deployment}-cores`,
-      cpus: 3,
+      cpus: 4,
       labels: () => ({ pool: "cores" }),
     });
     const creates = await Promise.all(
-      Array.from({ length: 10 }, (_, index) =>
+      Array.from({ length: 20 }, (_, index) =>
         berth.api("POST", "/v1/containers", {
           body: { ...dedicated(`racing-${index}`), hints: { "label:pool": "cores" } },
         }),
       ),
     );
-    expect(creates.map((created) => created.status)).toEqual(Array(10).fill(202));
+    expect(creates.map((created) => created.status)).toEqual(Array(20).fill(202));
     const placed = creates.filter((created) => created.body.status !== "Error");
-    expect(placed).toHaveLength(6);
+    expect(placed).toHaveLength(12);
     for (const refused of creates.filter((created) => created.body.status === "Error"))
       expect(refused.body.status_reason).toMatch(/dedicated cores/);
 
     for (const hostId of hostIds) {
       const records = await berth.stores.containers.listByHost(hostId);
       const claimed = records.flatMap((record) => record.claim?.cores ?? []).sort();
-      expect(claimed).toEqual([0, 1, 2]);
-      expect(await pinnedOn(hostId)).toEqual([0, 1, 2]);
+      expect(claimed).toEqual([0, 1, 2, 3]);
+      expect(await pinnedOn(hostId)).toEqual([0, 1, 2, 3]);
     }
   }, 60_000);
 });
