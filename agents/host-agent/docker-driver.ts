@@ -2,6 +2,7 @@ import type { BlockList } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";
 import type { ContainerRecord } from "../../shared/containers/record.ts";
+import { cpusetOf } from "../../shared/hosts/pinned-cores.ts";
 import { dockerVolumeName } from "../../shared/volumes/mounts.ts";
 import { DEFAULT_DENIED_REGISTRY_NETWORKS, deniedNetworks, guardRegistry } from "./registry-guard.ts";
 
@@ -304,6 +305,7 @@ function createOptions(
     NetworkingConfig: { EndpointsConfig: { [wiring.network]: { NetworkID: wiring.network, Aliases: [record.name] } } },
     HostConfig: {
       NanoCpus: (record.claim?.cpuMillis ?? Math.round(record.cpu * 1000)) * 1e6,
+      CpusetCpus: cpusetOf(record.claim),
       Memory: record.memory * MIB,
       Privileged: record.privileged,
       Runtime: record.runtime ?? undefined,

@@ -3,6 +3,7 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { BerthConfig, Identity } from "../config.ts";
 import { ConflictError, InvalidFieldError } from "../errors.ts";
 import { groupOfHints } from "../groups/group-of-hints.ts";
+import { claimOnHost } from "../hosts/pinned-cores.ts";
 import { assertImageUsableBy } from "../images/committed-images.ts";
 import { isServedBy } from "../images/reference.ts";
 import { type HostMessage, sendToHost } from "../queue/host-messages.ts";
@@ -99,17 +100,20 @@ export async function createContainer(
   };
   const quota = await QuotaGuard.check(stores.quotas, who.caller.projectId, usageOf(draft.claim!));
   try {
+    let placedClaim = draft.claim;
     const request = await placementRequestFor(draft, who.config, who.requestId, stores.groups, [], group);
     const placement = await placeContainer(
       draft.claim!,
       { ...request, volumeHostId },
       stores.hosts,
-      (host, decision) => {
+      async (host, decision) => {
+        const claim = claimOnHost(draft.claim!, host, draft);
+        if (!claim) return "host_full";
         const action = newAction(actionFields, now, [
           scheduleEvent(now, "Success", null, { host: host.hostname, host_id: host.id, ...decision }),
         ]);
-        return stores.containers.createPlaced(
-          { ...draft, host_id: host.id, host: host.hostname },
+        const outcome = await stores.containers.createPlaced(
+          { ...draft, host_id: host.id, host: host.hostname, claim },
           host,
           action,
           quota.items,
@@ -117,6 +121,8 @@ export async function createContainer(
           idempotency,
           request.group?.group,
         );
+        if (outcome === "placed") placedClaim = claim;
+        return outcome;
       },
       {
         table: who.config.tableName,
@@ -127,7 +133,7 @@ export async function createContainer(
       },
     );
     if (placement.placed) {
-      const record = { ...draft, host_id: placement.host.id, host: placement.host.hostname };
+      const record = { ...draft, host_id: placement.host.id, host: placement.host.hostname, claim: placedClaim };
       await sendToHost(sqs, placement.host.queue_url, create);
       return record;
     }

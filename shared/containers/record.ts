@@ -21,6 +21,8 @@ export interface ContainerSpec {
   command: string[] | null;
   entrypoint: string[] | null;
   cpu: number;
+  /** Zun's cpu_policy: `dedicated` pins the container to `cpu` whole cores of its host (absent: shared). */
+  cpu_policy?: "shared" | "dedicated";
   /** MiB */
   memory: number;
   /** GiB */
@@ -63,6 +65,8 @@ export interface Claim {
   ports?: number;
   /** How many containers the claim is for: a capsule's holds all of them (absent: one). */
   containers?: number;
+  /** The host's cores a dedicated container is pinned to (absent: none). */
+  cores?: number[];
 }
 
 /** A container as stored in the table (with its in-flight work, while there is some). */

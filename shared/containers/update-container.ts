@@ -1,6 +1,12 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Identity } from "../config.ts";
-import { ConflictError, ContainerBusyError, ContainerStateConflictError, NameTakenError } from "../errors.ts";
+import {
+  ConflictError,
+  ContainerBusyError,
+  ContainerStateConflictError,
+  InvalidFieldError,
+  NameTakenError,
+} from "../errors.ts";
 import { type HostMessage, sendToHost } from "../queue/host-messages.ts";
 import type { QuotaUsage } from "../quotas/limits.ts";
 import { QuotaGuard } from "../quotas/quota-guard.ts";
@@ -27,6 +33,8 @@ export async function updateContainer(
   if (!allowedIn.includes(record.status)) throw new ContainerStateConflictError(actionName, record.status, record.uuid);
   if (record.task_state) throw new ContainerBusyError(record.uuid, record.task_state);
 
+  if (record.cpu_policy === "dedicated" && update.cpu !== undefined && update.cpu !== record.cpu)
+    throw new InvalidFieldError("cpu", "a container with cpu_policy dedicated keeps the cores it is pinned to");
   const fields: Partial<ContainerRecord> = {};
   const resized =
     (update.cpu !== undefined && update.cpu !== record.cpu) ||
@@ -47,6 +55,8 @@ export async function updateContainer(
       disk: record.disk,
       exposed_ports: record.exposed_ports,
     });
+    // A memory resize keeps the cores the container is pinned to.
+    if (record.claim?.cores) fields.claim.cores = record.claim.cores;
     const host = record.host_id && record.claim ? await stores.hosts.get(record.host_id) : undefined;
     if (host && record.claim) claim = { host, from: record.claim, to: fields.claim };
   }

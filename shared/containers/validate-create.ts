@@ -98,7 +98,16 @@ export function validateCreateBody(
     "Neutron networks are not supported by Berth; containers join their project's network",
   );
   onlyDefaultSecurityGroup(input);
-  if (input.cpu_policy !== undefined && input.cpu_policy !== null) oneOf(input, "cpu_policy", ["shared"] as const);
+  const cpuPolicy =
+    input.cpu_policy === undefined || input.cpu_policy === null
+      ? "shared"
+      : oneOf(input, "cpu_policy", ["shared", "dedicated"] as const);
+  const cpu = numberInRange(input, "cpu", 0.1, 16.0) ?? 1.0;
+  if (cpuPolicy === "dedicated" && !Number.isInteger(cpu))
+    throw new InvalidFieldError(
+      "cpu",
+      `${cpu} is not a whole number of cores, as cpu_policy dedicated pins whole cores`,
+    );
 
   return withinRecordSize({
     name:
@@ -108,7 +117,8 @@ export function validateCreateBody(
     image,
     command: commandField(input, options.apiVersion ?? DEFAULT_API_VERSION),
     entrypoint: listOfStrings(input, "entrypoint"),
-    cpu: numberInRange(input, "cpu", 0.1, 16.0) ?? 1.0,
+    cpu,
+    cpu_policy: cpuPolicy,
     memory: memoryInRange(input, "memory", 4, 8192) ?? 512,
     disk: integerInRange(input, "disk", 1, 160, { allowDigitString: true }) ?? 10,
     environment: stringMap(input, "environment", {

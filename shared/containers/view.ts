@@ -1,3 +1,4 @@
+import { cpusetOf } from "../hosts/pinned-cores.ts";
 import type { ContainerRecord } from "./record.ts";
 
 /** A container as Zun's API shows it. */
@@ -42,7 +43,8 @@ export function containerView(record: ContainerRecord, baseUrl: string): Record<
     published_ports: record.published_ports ?? {},
     security_groups: [],
     registry_id: record.registry_id ?? null,
-    cpu_policy: "shared",
+    cpu_policy: record.cpu_policy ?? "shared",
+    cpuset: cpusetOf(record.claim) ?? null,
     created_at: record.created_at,
     updated_at: record.updated_at,
     links: [

@@ -12,6 +12,8 @@ export interface HostRecord {
   disk_total: number;
   disk_used: number;
   total_containers: number;
+  /** The cores dedicated containers are pinned to (absent when none is); claimed and released with them. */
+  pinned_cores?: Set<number>;
   /** Host ports Berth may publish containers' exposed ports on: [start, end]. */
   port_range_start?: number;
   port_range_end?: number;

@@ -10,13 +10,20 @@ import type { VolumeRecord } from "../volumes/record.ts";
 export interface Accounting {
   hosts: Map<string, HostUsage>;
   projects: Map<string, QuotaUsage>;
+  /** The cores pinned on each host, as its containers' claims list them. */
+  cores: Map<string, number[]>;
+}
+
+/** A host's pinned cores as the audit compares them: one comma list, lowest first ("" for none). */
+export interface PinnedCores {
+  pinned_cores: string;
 }
 
 export interface Correction {
-  kind: "host" | "project";
+  kind: "host" | "project" | "cores";
   id: string;
-  recorded: HostUsage | QuotaUsage;
-  recomputed: HostUsage | QuotaUsage;
+  recorded: HostUsage | QuotaUsage | PinnedCores;
+  recomputed: HostUsage | QuotaUsage | PinnedCores;
 }
 
 /**
@@ -34,6 +41,7 @@ export function recomputeAccounting(
 ): Accounting {
   const hosts = new Map<string, HostUsage>();
   const projects = new Map<string, QuotaUsage>();
+  const cores = new Map<string, number[]>();
   const onHost = (id: string) => hosts.get(id) ?? hosts.set(id, { ...NO_HOST_USAGE }).get(id)!;
   const ofProject = (id: string) => projects.get(id) ?? projects.set(id, { ...NO_USAGE }).get(id)!;
   for (const container of containers) {
@@ -49,6 +57,8 @@ export function recomputeAccounting(
     host.disk_used += container.claim.disk;
     host.total_containers += container.claim.containers ?? 1;
     host.ports_used += container.claim.ports ?? 0;
+    if (container.claim.cores?.length)
+      cores.set(container.host_id, [...(cores.get(container.host_id) ?? []), ...container.claim.cores]);
     const project = ofProject(container.project_id);
     const usage = usageOf(container.claim);
     for (const field of Object.keys(usage) as Array<keyof QuotaUsage>) project[field] += usage[field];
@@ -58,7 +68,7 @@ export function recomputeAccounting(
     onHost(volume.host_id).disk_used += volume.size;
     ofProject(volume.project_id).disk += volume.size;
   }
-  return { hosts, projects };
+  return { hosts, projects, cores };
 }
 
 /**
@@ -85,7 +95,13 @@ export async function auditAccounting(
     const corrected =
       drift.kind === "host"
         ? await stores.hosts.correctUsage(drift.id, drift.recorded as HostUsage, drift.recomputed as HostUsage)
-        : await stores.quotas.correctUsage(drift.id, drift.recorded as QuotaUsage, drift.recomputed as QuotaUsage);
+        : drift.kind === "cores"
+          ? await stores.hosts.correctPinnedCores(
+              drift.id,
+              coresIn(drift.recorded as PinnedCores),
+              coresIn(drift.recomputed as PinnedCores),
+            )
+          : await stores.quotas.correctUsage(drift.id, drift.recorded as QuotaUsage, drift.recomputed as QuotaUsage);
     if (!corrected) continue;
     log("warn", "accounting audit: corrected a drifted counter", { metric: "berth.accounting.correction", ...drift });
     corrections.push(drift);
@@ -108,6 +124,11 @@ async function findDrift(stores: Stores): Promise<{ hosts: number; projects: num
     if (sameUsage(before.hosts.get(id), recorded) && !sameUsage(recorded, recomputed))
       drift.push({ kind: "host", id, recorded, recomputed });
   }
+  for (const [id, recorded] of after.cores) {
+    const recomputed = pinnedCores(expected.cores.get(id));
+    if (sameUsage(before.cores.get(id), recorded) && !sameUsage(recorded, recomputed))
+      drift.push({ kind: "cores", id, recorded, recomputed });
+  }
   for (const id of new Set([...after.projects.keys(), ...expected.projects.keys()])) {
     const recorded = after.projects.get(id) ?? NO_USAGE;
     const recomputed = expected.projects.get(id) ?? NO_USAGE;
@@ -119,9 +140,19 @@ async function findDrift(stores: Stores): Promise<{ hosts: number; projects: num
 
 async function readCounters(
   stores: Stores,
-): Promise<{ hosts: Map<string, HostUsage>; projects: Map<string, QuotaUsage> }> {
-  const hosts = new Map((await stores.hosts.list()).map((host) => [host.id, hostUsageOf(host)]));
-  return { hosts, projects: await stores.quotas.listUsage() };
+): Promise<{ hosts: Map<string, HostUsage>; projects: Map<string, QuotaUsage>; cores: Map<string, PinnedCores> }> {
+  const list = await stores.hosts.list();
+  const hosts = new Map(list.map((host) => [host.id, hostUsageOf(host)]));
+  const cores = new Map(list.map((host) => [host.id, pinnedCores(host.pinned_cores)]));
+  return { hosts, projects: await stores.quotas.listUsage(), cores };
+}
+
+function pinnedCores(cores: Iterable<number> | undefined): PinnedCores {
+  return { pinned_cores: [...(cores ?? [])].sort((a, b) => a - b).join(",") };
+}
+
+function coresIn(pinned: PinnedCores): number[] {
+  return pinned.pinned_cores === "" ? [] : pinned.pinned_cores.split(",").map(Number);
 }
 
 function sameUsage(a: object | undefined, b: object): boolean {

@@ -74,5 +74,6 @@ export function withClaim(host: HostRecord, claim: Claim): HostRecord {
     mem_used: host.mem_used + claim.memory,
     disk_used: host.disk_used + claim.disk,
     total_containers: host.total_containers + (claim.containers ?? 1),
+    ...(claim.cores?.length ? { pinned_cores: new Set([...(host.pinned_cores ?? []), ...claim.cores]) } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Claim } from "../containers/record.ts";
+import { claimOnHost as pinnedClaimOn } from "../hosts/pinned-cores.ts";
 import type { HostRecord } from "../hosts/record.ts";
 import type { ClaimOutcome } from "../store/containers.ts";
 import type { HostStore } from "../store/hosts.ts";
@@ -100,11 +101,13 @@ export async function placeContainer(
   for (; attempt <= MAX_CLAIM_ATTEMPTS && ranked.length > 0; attempt++) {
     const { host } = ranked[0]!;
     const decision = decisionAt(attempt);
-    const letGo = snapshot.hold(host.id, claim);
+    // The cores a dedicated container takes here, as its claim will pick them: this instance's view counts them too.
+    const claimHere = pinnedClaimOn(claim, host, request.spec) ?? claim;
+    const letGo = snapshot.hold(host.id, claimHere);
     const outcome = await claimOnHost(host, decision).finally(letGo);
     if (outcome === "placed") {
       if (!contended) window.claimed();
-      snapshot.learnClaim(host.id, claim);
+      snapshot.learnClaim(host.id, claimHere);
       return { placed: true, host, decision };
     }
     if (outcome === "host_full") {

@@ -5,6 +5,7 @@ import type { Claim, ContainerRecord } from "../containers/record.ts";
 import type { Status } from "../containers/statuses.ts";
 import { ConflictError, NameTakenError } from "../errors.ts";
 import type { GroupRecord } from "../groups/record.ts";
+import { claimOnHost } from "../hosts/pinned-cores.ts";
 import type { HostRecord } from "../hosts/record.ts";
 import type { HostMessage } from "../queue/host-messages.ts";
 import { ONE_CONTAINER, usageOf } from "../quotas/limits.ts";
@@ -480,7 +481,11 @@ export class ContainerStore {
     group?: GroupRecord,
   ): Promise<ClaimOutcome | "changed"> {
     if (!record.host_id || !record.claim) throw new Error("moveToHost needs a placed container");
+    // The cores it pinned stay with the old host; the new host gives it its own.
+    const claim = claimOnHost(record.claim, host, record);
+    if (!claim) return "host_full";
     const update = updateExpression({
+      claim,
       status: "Creating",
       status_reason: reason,
       task_state: null,
@@ -511,7 +516,7 @@ export class ContainerStore {
           },
         },
       },
-      claimHost(this.table, host, record.claim),
+      claimHost(this.table, host, claim),
       releaseHost(this.table, record.host_id, record.claim),
       {
         Put: {
@@ -720,24 +725,35 @@ function rejectDuplicates(codes: string[], record: ContainerRecord, idempotency?
 /**
  * Adds a claim to a host only if it is enabled and every resource still fits.
  * DynamoDB conditions cannot add, so "used + claim <= total" is sent as
- * "total is still T and used <= T - claim".
+ * "total is still T and used <= T - claim". The cores a claim pins are taken
+ * only if none of them is pinned already.
  */
 export function claimHost(table: string, host: HostRecord, claim: Claim): TransactItem {
   const ports = claim.ports ?? 0;
   const portCondition = ports > 0 ? " AND ports_total = :portsTotal AND ports_used <= :portsRoom" : "";
+  const cores = claim.cores ?? [];
+  const coreCondition = cores.map((_, index) => ` AND NOT contains(pinned_cores, :core${index})`).join("");
   return {
     Update: {
       TableName: table,
       Key: keys.host(host.id),
       UpdateExpression:
-        "ADD cpu_used_millis :cpu, mem_used :mem, disk_used :disk, total_containers :one, ports_used :ports",
+        "ADD cpu_used_millis :cpu, mem_used :mem, disk_used :disk, total_containers :one, ports_used :ports" +
+        (cores.length > 0 ? ", pinned_cores :cores" : ""),
       ConditionExpression:
         "enabled = :true AND cpu_total_millis = :cpuTotal AND cpu_used_millis <= :cpuRoom" +
         " AND mem_total = :memTotal AND mem_used <= :memRoom AND disk_total = :diskTotal AND disk_used <= :diskRoom" +
-        portCondition,
+        portCondition +
+        coreCondition,
       ExpressionAttributeValues: {
         ":ports": ports,
         ...(ports > 0 ? { ":portsTotal": host.ports_total ?? 0, ":portsRoom": (host.ports_total ?? 0) - ports } : {}),
+        ...(cores.length > 0
+          ? {
+              ":cores": new Set(cores),
+              ...Object.fromEntries(cores.map((core, index) => [`:core${index}`, core])),
+            }
+          : {}),
         ":cpu": claim.cpuMillis,
         ":mem": claim.memory,
         ":disk": claim.disk,
@@ -778,19 +794,23 @@ function adjustHostClaim(table: string, host: HostRecord, from: Claim, to: Claim
   };
 }
 
+/** Gives a claim back to its host, the cores it pinned with it. */
 export function releaseHost(table: string, hostId: string, claim: Claim): TransactItem {
+  const cores = claim.cores ?? [];
   return {
     Update: {
       TableName: table,
       Key: keys.host(hostId),
       UpdateExpression:
-        "ADD cpu_used_millis :cpu, mem_used :mem, disk_used :disk, total_containers :minusOne, ports_used :ports",
+        "ADD cpu_used_millis :cpu, mem_used :mem, disk_used :disk, total_containers :minusOne, ports_used :ports" +
+        (cores.length > 0 ? " DELETE pinned_cores :cores" : ""),
       ExpressionAttributeValues: {
         ":cpu": -claim.cpuMillis,
         ":mem": -claim.memory,
         ":disk": -claim.disk,
         ":minusOne": -(claim.containers ?? 1),
         ":ports": -(claim.ports ?? 0),
+        ...(cores.length > 0 ? { ":cores": new Set(cores) } : {}),
       },
     },
   };

@@ -37,6 +37,7 @@ export type HostInventory = Omit<
   | "disk_used"
   | "total_containers"
   | "ports_used"
+  | "pinned_cores"
   | "enabled"
   | "disabled_reason"
   | "heartbeat_at"
@@ -207,6 +208,32 @@ export class HostStore {
               [`:observed_${field}`, observed[field]],
             ]),
           ),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Sets a host's pinned cores to `expected`, only if they are still exactly
+   * `observed` (the accounting audit's correction of cores no claim holds, or
+   * a claim's cores the host lost).
+   */
+  async correctPinnedCores(hostId: string, observed: number[], expected: number[]): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.host(hostId),
+          UpdateExpression: expected.length > 0 ? "SET pinned_cores = :expected" : "REMOVE pinned_cores",
+          ConditionExpression: observed.length > 0 ? "pinned_cores = :observed" : "attribute_not_exists(pinned_cores)",
+          ExpressionAttributeValues: {
+            ...(expected.length > 0 ? { ":expected": new Set(expected) } : {}),
+            ...(observed.length > 0 ? { ":observed": new Set(observed) } : {}),
+          },
         }),
       );
       return true;

@@ -58,6 +58,7 @@ export async function expectAccountingAgreement(berth: TestBerth): Promise<void>
         disk: host.disk_used,
         containers: host.total_containers,
         ports: host.ports_used ?? 0,
+        cores: [...(host.pinned_cores ?? [])].sort((x, y) => x - y),
       },
       `host ${host.id}'s claimed capacity`,
     ).toEqual({
@@ -66,6 +67,7 @@ export async function expectAccountingAgreement(berth: TestBerth): Promise<void>
       disk: sum(placed.map((container) => container.claim!.disk)) + sum(keptVolumes.map((volume) => volume.size)),
       containers: placed.length,
       ports: sum(placed.map((container) => container.claim!.ports ?? 0)),
+      cores: placed.flatMap((container) => container.claim!.cores ?? []).sort((x, y) => x - y),
     });
   }
   for (const projectId of new Set(containers.map((container) => container.project_id))) {

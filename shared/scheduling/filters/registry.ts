@@ -2,7 +2,7 @@ import { computeFilter } from "./compute.ts";
 import type { HostFilter } from "./filter.ts";
 import { groupAffinityFilter } from "./group-affinity.ts";
 import { availabilityZoneFilter, labelFilter, requestedHostFilter } from "./placement-constraints.ts";
-import { cpuFilter, diskFilter, memoryFilter, portsFilter } from "./resources.ts";
+import { cpuFilter, dedicatedCoresFilter, diskFilter, memoryFilter, portsFilter } from "./resources.ts";
 import { retryFilter } from "./retry.ts";
 import { runtimeFilter } from "./runtime.ts";
 import { volumeLocalityFilter } from "./volume-locality.ts";
@@ -17,6 +17,8 @@ export const FILTERS: readonly HostFilter[] = [
   runtimeFilter,
   labelFilter,
   groupAffinityFilter,
+  // Before cpu: a dedicated container short of cores is told so, not only that cpu is short.
+  dedicatedCoresFilter,
   cpuFilter,
   memoryFilter,
   diskFilter,

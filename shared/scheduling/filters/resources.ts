@@ -1,3 +1,4 @@
+import { coresNeededBy, freeCoresOf } from "../../hosts/pinned-cores.ts";
 import type { HostRecord } from "../../hosts/record.ts";
 import type { HostFilter, PlacementRequest } from "./filter.ts";
 
@@ -44,4 +45,12 @@ export const diskFilter = resourceFilter(
   (host) => host.disk_total - host.disk_used,
   (request) => request.spec.disk,
   (gib) => `${gib} GiB`,
+);
+
+/** Whole cores for `cpu_policy: dedicated`: only cores no other container is pinned to count. */
+export const dedicatedCoresFilter = resourceFilter(
+  "dedicated cores",
+  (host) => freeCoresOf(host).length,
+  (request) => coresNeededBy(request.spec),
+  (cores) => `${cores} free`,
 );
