@@ -5,8 +5,8 @@ import { InvalidFieldError } from "../../../shared/errors.ts";
 import { claimOnHost, coresNeededBy, cpusetOf, freeCoresOf } from "../../../shared/hosts/pinned-cores.ts";
 import { chooseCandidates } from "../../../shared/scheduling/choose-candidates.ts";
 import type { PlacementRequest } from "../../../shared/scheduling/filters/filter.ts";
-import { filteredOf } from "../../../shared/scheduling/placement-record.ts";
 import { withClaim } from "../../../shared/scheduling/host-snapshot.ts";
+import { filteredOf } from "../../../shared/scheduling/placement-record.ts";
 import { hostRecord } from "../../helpers/host-record.ts";
 
 const member = { caller: { projectId: "p", userId: "m", roles: ["member"] } };

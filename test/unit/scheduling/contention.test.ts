@@ -43,15 +43,25 @@ async function place(requestId: string, instance: PlacementInstance, claimOnHost
 }
 
 describe("ContentionWindow", () => {
-  it("doubles on contention, shrinks by one per uncontended claim, never below its base", () => {
+  it("doubles on contention, shrinks by a tenth per uncontended claim, never below its base", () => {
     const window = new ContentionWindow(3, 100);
     window.contended();
     window.contended();
     expect(window.size).toBe(12);
+    window.claimed();
+    expect(window.size).toBe(10); // 10.8
     for (let i = 0; i < 20; i++) window.claimed();
     expect(window.size).toBe(3);
     for (let i = 0; i < 10; i++) window.contended();
     expect(window.size).toBe(100);
+  });
+
+  it("closes a burst's wide window within a few dozen quiet claims", () => {
+    const window = new ContentionWindow(3, 4096);
+    for (let i = 0; i < 12; i++) window.contended();
+    expect(window.size).toBe(4096);
+    for (let i = 0; i < 70; i++) window.claimed();
+    expect(window.size).toBe(3);
   });
 });
 
