@@ -110,16 +110,14 @@ export async function placeContainer(
       snapshot.learnClaim(host.id, claimHere);
       return { placed: true, host, decision };
     }
-    if (outcome === "host_full") {
-      // Filled by others since this instance last looked: the same crowd as a conflict.
+    if (outcome === "contention" || outcome === "host_full") {
+      // Others are claiming these hosts right now (a conflict, or a host they filled since this
+      // instance looked): widen the window.
       contended = true;
       window.contended();
     }
     if (outcome === "contention") {
-      // Others are claiming this host right now: widen the window and try a different one of
-      // the best, rather than the same host again (it stays a candidate, last).
-      contended = true;
-      window.contended();
+      // Try a different one of the best, rather than the same host again (it stays a candidate, last).
       ranked = withRandomFront([...ranked.slice(1), ranked[0]!], window.size, random);
       await sleep(random() * 5 * Math.min(attempt, 5));
     } else if (outcome === "quota_changed") {
