@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";
 import { startLocalStack } from "../local/stack.ts";
+import { ensureTestImage, SLEEPER, TEST_IMAGE } from "../local/test-image.ts";
 import { readConfig } from "../shared/config.ts";
 import { storesFor } from "../shared/store/stores.ts";
-import { ensureTestImage, SLEEPER, TEST_IMAGE } from "../test/setup/test-image.ts";
 
 const PARALLELISM = 10;
 

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";
 import { startLocalStack } from "../local/stack.ts";
+import { ensureTestImage, SLEEPER, TEST_IMAGE } from "../local/test-image.ts";
 import { readConfig } from "../shared/config.ts";
 import { storesFor } from "../shared/store/stores.ts";
-import { ensureTestImage, SLEEPER, TEST_IMAGE } from "../test/setup/test-image.ts";
 import { median, percentile, printTable } from "./stats.ts";
 
 /**

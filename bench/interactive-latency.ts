@@ -2,10 +2,10 @@ import type { Duplex } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";
 import { startLocalStack } from "../local/stack.ts";
+import { ensureTestImage, TEST_IMAGE } from "../local/test-image.ts";
 import { readConfig } from "../shared/config.ts";
 import { storesFor } from "../shared/store/stores.ts";
 import { openSession } from "../test/helpers/websocket-session.ts";
-import { ensureTestImage, TEST_IMAGE } from "../test/setup/test-image.ts";
 import { median, percentile } from "./stats.ts";
 
 const HEADERS = {

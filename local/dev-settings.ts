@@ -1,4 +1,4 @@
-import type { Identity } from "../shared/config.ts";
+import type { Identity } from "../shared/auth/identity.ts";
 import type { LocalStackOptions } from "./stack.ts";
 
 /** `npm run dev`'s settings, from its environment and its arguments (`npm run dev -- --fresh`). */

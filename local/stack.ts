@@ -5,7 +5,6 @@ import { dirname } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
-import { TEST_IMAGE } from "../test/setup/test-image.ts";
 import { bundleHostAgent } from "./agent-bundle.ts";
 import { AGENT_PROGRAM, agentPidFile, portRangeForSlot, waitForLeftoverAgents } from "./agent-slots.ts";
 import { dataPaths, localDataDir } from "./data-folder.ts";
@@ -16,6 +15,7 @@ import { provisionedEnvironment, provisionResources, resolveEnvironment } from "
 import { startQueueConsumers } from "./queue-consumers.ts";
 import { loadServerlessConfig, PROJECT_ROOT } from "./serverless-config.ts";
 import { forgetStage } from "./start-fresh.ts";
+import { TEST_IMAGE } from "./test-image.ts";
 import { LocalWebSocketGateway } from "./websocket/websocket-gateway.ts";
 
 export interface LocalStackOptions {

@@ -1,12 +1,10 @@
 import type { Identity } from "./auth/identity.ts";
 import { readAuthentication } from "./auth/read-authentication.ts";
 import type { JwtSettings } from "./auth/verify-jwt.ts";
+import { positiveNumber } from "./env-values.ts";
 import { readThrottleSettings, type ThrottleSettings } from "./http/throttle-settings.ts";
 import { readWeigherMultipliers } from "./scheduling/weighers/multipliers.ts";
-import type { Multipliers } from "./scheduling/weighers/weigher.ts";
-
-export { DEFAULT_DEV_TOKENS } from "./auth/dev-tokens.ts";
-export type { Identity } from "./auth/identity.ts";
+import type { Multipliers } from "./scheduling/weighers/weigher-names.ts";
 
 /**
  * Berth's configuration, read in one place from the environment.
@@ -93,14 +91,5 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (!value) throw new Error(`configuration: ${name} is not set`);
-  return value;
-}
-
-export function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new Error(`configuration: ${name} must be a positive number, got ${raw}`);
   return value;
 }

@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { type BerthConfig, positiveNumber, readConfig } from "../../shared/config.ts";
+import { type BerthConfig, readConfig } from "../../shared/config.ts";
+import { positiveNumber } from "../../shared/env-values.ts";
 import { HOST_FIREWALL_SETTINGS, type HostFirewallSetting } from "./firewall/host-firewall.ts";
 import { type AllowedHostPort, parseAllowedHostPorts } from "./firewall/isolation-rules.ts";
 import { DEFAULT_DENIED_REGISTRY_NETWORKS } from "./registry-guard.ts";

@@ -1,5 +1,5 @@
+import type { Identity } from "../../shared/auth/identity.ts";
 import { authorize } from "../../shared/auth/policy.ts";
-import type { Identity } from "../../shared/config.ts";
 import { NotFoundError } from "../../shared/errors.ts";
 import { httpHandler } from "../../shared/http/handler.ts";
 import { booleanParameter, pathParameter, queryParameters } from "../../shared/http/request.ts";

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { UUID_PATTERN } from "../../shared/containers/find-container.ts";
 import { NAME_PATTERN } from "../../shared/containers/validate-create.ts";
 import { BadRequestError, InvalidFieldError, NotFoundError } from "../../shared/errors.ts";
 import type { HttpContext } from "../../shared/http/context.ts";
@@ -16,6 +15,7 @@ import { type RegistryRecord, registryView } from "../../shared/registries/recor
 import { sealingSettingsOf } from "../../shared/registries/sealing-key.ts";
 import { registryPasswordContext, seal } from "../../shared/registries/secret-box.ts";
 import { storesFor } from "../../shared/store/stores.ts";
+import { UUID_PATTERN } from "../../shared/uuid.ts";
 
 /** Zun's max_limit: a page holds at most this many. */
 const MAX_PAGE = 1000;

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify, type RemoteJWKSet } from "jose";
-import { positiveNumber } from "../config.ts";
+import { positiveNumber } from "../env-values.ts";
 import { UnauthorizedError } from "../errors.ts";
 import type { Identity } from "./identity.ts";
 

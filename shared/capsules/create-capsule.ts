@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import type { BerthConfig, Identity } from "../config.ts";
+import type { Identity } from "../auth/identity.ts";
+import type { BerthConfig } from "../config.ts";
 import type { ContainerSpec } from "../containers/record.ts";
 import { Status } from "../containers/statuses.ts";
 import { ConflictError } from "../errors.ts";

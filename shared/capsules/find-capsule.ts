@@ -1,8 +1,8 @@
 import type { Identity } from "../auth/identity.ts";
 import { authorize, type PolicyRule } from "../auth/policy.ts";
-import { UUID_PATTERN } from "../containers/find-container.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import type { CapsuleStore } from "../store/capsules.ts";
+import { UUID_PATTERN } from "../uuid.ts";
 import type { CapsuleRecord } from "./record.ts";
 
 /**

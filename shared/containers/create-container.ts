@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import type { BerthConfig, Identity } from "../config.ts";
+import type { Identity } from "../auth/identity.ts";
+import type { BerthConfig } from "../config.ts";
 import { ConflictError, InvalidFieldError } from "../errors.ts";
 import { groupOfHints } from "../groups/group-of-hints.ts";
 import { claimOnHost } from "../hosts/pinned-cores.ts";

@@ -1,13 +1,12 @@
+import type { Identity } from "../auth/identity.ts";
 import { authorize } from "../auth/policy.ts";
-import type { Identity } from "../config.ts";
 import { NotFoundError } from "../errors.ts";
 import type { HttpContext, HttpEvent } from "../http/context.ts";
 import { booleanParameter, pathParameter, queryParameters } from "../http/request.ts";
 import type { ContainerStore } from "../store/containers.ts";
 import { storesFor } from "../store/stores.ts";
+import { UUID_PATTERN } from "../uuid.ts";
 import type { ContainerRecord } from "./record.ts";
-
-export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Finds a container by uuid or by name within the caller's project. Another

@@ -1,5 +1,6 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import type { BerthConfig, Identity } from "../config.ts";
+import type { Identity } from "../auth/identity.ts";
+import type { BerthConfig } from "../config.ts";
 import { ContainerStateConflictError, InvalidFieldError } from "../errors.ts";
 import type { HttpContext } from "../http/context.ts";
 import { stringParameter } from "../http/request.ts";

@@ -1,9 +1,9 @@
+import type { Identity } from "../auth/identity.ts";
 import { authorize } from "../auth/policy.ts";
-import type { Identity } from "../config.ts";
 import { InvalidFieldError } from "../errors.ts";
 import { booleanParameter, integerParameter, stringParameter } from "../http/request.ts";
 import type { ContainerStore } from "../store/containers.ts";
-import { UUID_PATTERN } from "./find-container.ts";
+import { UUID_PATTERN } from "../uuid.ts";
 import type { ContainerRecord } from "./record.ts";
 
 export const LIST_FILTERS = [

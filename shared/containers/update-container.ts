@@ -1,5 +1,5 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import type { Identity } from "../config.ts";
+import type { Identity } from "../auth/identity.ts";
 import {
   ConflictError,
   ContainerBusyError,

@@ -1,7 +1,7 @@
-import type { Identity } from "../config.ts";
-import { UUID_PATTERN } from "../containers/find-container.ts";
+import type { Identity } from "../auth/identity.ts";
 import { ForbiddenError, InvalidFieldError } from "../errors.ts";
 import { type GroupState, type GroupStore, implicitGroupUuid } from "../store/groups.ts";
+import { UUID_PATTERN } from "../uuid.ts";
 import { type GroupPolicy, type GroupRecord, isGroupPolicy, MAX_GROUP_MEMBERS } from "./record.ts";
 
 /**

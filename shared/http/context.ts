@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
-import type { BerthConfig, Identity } from "../config.ts";
+import type { Identity } from "../auth/identity.ts";
+import type { BerthConfig } from "../config.ts";
 import type { ApiVersion } from "./microversion.ts";
 
 /** What every HTTP function receives once the shared middleware has run. */

@@ -1,4 +1,4 @@
-import { positiveNumber } from "../config.ts";
+import { positiveNumber } from "../env-values.ts";
 
 /** How many requests of each kind one project may make in one fixed window. */
 export interface ThrottleSettings {

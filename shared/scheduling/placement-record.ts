@@ -1,7 +1,7 @@
 import type { HostRecord } from "../hosts/record.ts";
 import type { HostFilter, PlacementRequest } from "./filters/filter.ts";
 import { FILTERS } from "./filters/registry.ts";
-import type { Multipliers, WeigherName } from "./weighers/weigher.ts";
+import type { Multipliers, WeigherName } from "./weighers/weigher-names.ts";
 
 /** How many of the best-ranked hosts a record keeps the scores of. */
 export const SCORED_HOSTS_KEPT = 5;

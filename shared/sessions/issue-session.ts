@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { BerthConfig, Identity } from "../config.ts";
+import type { Identity } from "../auth/identity.ts";
+import type { BerthConfig } from "../config.ts";
 import type { ContainerRecord } from "../containers/record.ts";
 import { ConflictError, ForbiddenError, HostUnavailableError, NotImplementedError } from "../errors.ts";
 import { isHostUp } from "../hosts/record.ts";

@@ -1,4 +1,4 @@
-import { positiveNumber } from "../config.ts";
+import { positiveNumber } from "../env-values.ts";
 
 /** Interactive sessions' settings, read from the environment when a function or agent needs them. */
 export interface SessionConfig {

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { UUID_PATTERN } from "../containers/find-container.ts";
 import type { GroupRecord } from "../groups/record.ts";
+import { UUID_PATTERN } from "../uuid.ts";
 import { GSI1, keys } from "./keys.ts";
 import { queryAll } from "./query-all.ts";
 import { isConditionFailure } from "./transactions.ts";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SLEEPER, TEST_IMAGE } from "../../local/test-image.ts";
 import { ALLOWED_STATUSES } from "../../shared/containers/statuses.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 let berth: TestBerth;
 /** One container in each status this test can reach on demand. */

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_IMAGE } from "../../local/test-image.ts";
 import { usageOf } from "../../shared/quotas/limits.ts";
 import { QuotaGuard } from "../../shared/quotas/quota-guard.ts";
 import { auditAccounting } from "../../shared/reconcile/audit-accounting.ts";
 import { settleDeadLetter } from "../../shared/reconcile/settle-dead-letter.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
-import { TEST_IMAGE } from "../setup/test-image.ts";
 
 const TOKENS = {
   "alice-token": { projectId: "project-a", userId: "alice", roles: ["member"] },

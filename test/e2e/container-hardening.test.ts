@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SLEEPER, TEST_IMAGE } from "../../local/test-image.ts";
 import { MEMBER_TOKEN, startBerth, type TestBerth } from "../helpers/berth.ts";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 let berth: TestBerth;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_IMAGE } from "../../local/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
-import { TEST_IMAGE } from "../setup/test-image.ts";
 
 let berth: TestBerth;
 beforeAll(async () => {

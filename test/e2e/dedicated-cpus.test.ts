@@ -1,5 +1,6 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SLEEPER, TEST_IMAGE } from "../../local/test-image.ts";
 import { readConfig } from "../../shared/config.ts";
 import { auditAccounting } from "../../shared/reconcile/audit-accounting.ts";
 import { newAction } from "../../shared/store/actions.ts";
@@ -8,7 +9,6 @@ import { keys } from "../../shared/store/keys.ts";
 import { expectAccountingAgreement } from "../helpers/agreement.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
 import { registerSimulatedHosts } from "../helpers/simulated-hosts.ts";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 /**
  * `cpu_policy: dedicated` pins a container to whole cores of its host, each

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SLEEPER } from "../../local/test-image.ts";
 import { hostUsageOf } from "../../shared/store/hosts.ts";
 import { expectAgreement } from "../helpers/agreement.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
-import { SLEEPER } from "../setup/test-image.ts";
 
 /**
  * A create that fails on its host before Docker has the container gives back

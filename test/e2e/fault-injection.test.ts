@@ -4,6 +4,7 @@ import { ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CrashPoint } from "../../agents/host-agent/crash-points.ts";
 import { handler as reconcile } from "../../functions/reconcile/reconcile.ts";
+import { SLEEPER, TEST_IMAGE } from "../../local/test-image.ts";
 import { readConfig } from "../../shared/config.ts";
 import { createContainer } from "../../shared/containers/create-container.ts";
 import { validateCreateBody } from "../../shared/containers/validate-create.ts";
@@ -12,7 +13,6 @@ import { sqsClientFor } from "../../shared/store/clients.ts";
 import { expectAgreement } from "../helpers/agreement.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
 import { type PrivateDockerDaemon, startPrivateDockerDaemon } from "../helpers/private-docker-daemon.ts";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 /**
  * One fault at a time, each case ending when records, Docker, host usage and

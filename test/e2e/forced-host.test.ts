@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { TEST_IMAGE } from "../../local/test-image.ts";
 import { readConfig } from "../../shared/config.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
 import { MEMBER_TOKEN, startBerth, type TestBerth } from "../helpers/berth.ts";
 import { registerSimulatedHosts } from "../helpers/simulated-hosts.ts";
-import { TEST_IMAGE } from "../setup/test-image.ts";
 
 let berth: TestBerth;
 let hostIds: string[];

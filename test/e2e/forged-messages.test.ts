@@ -1,10 +1,10 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SLEEPER, TEST_IMAGE } from "../../local/test-image.ts";
 import { readConfig } from "../../shared/config.ts";
 import { sendToHost } from "../../shared/queue/host-messages.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 /**
  * Someone who can write to a host's queue but not to Berth's table (another

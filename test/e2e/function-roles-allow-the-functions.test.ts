@@ -3,10 +3,10 @@ import yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { matchRoute } from "../../local/gateway.ts";
 import { loadServerlessConfig, PROJECT_ROOT } from "../../local/serverless-config.ts";
+import { SLEEPER, TEST_IMAGE } from "../../local/test-image.ts";
 import { readConfig } from "../../shared/config.ts";
 import { type ApiResponse, removeLeftoverVolumes, startBerth, type TestBerth } from "../helpers/berth.ts";
 import { type HostPolicyProxy, type PolicyStatement, startHostPolicyProxy } from "../helpers/host-policy-proxy.ts";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 /**
  * Each HTTP function's DynamoDB traffic goes through a proxy applying the grants

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SLEEPER, TEST_IMAGE } from "../../local/test-image.ts";
 import { MEMBER_TOKEN, startBerth, type TestBerth } from "../helpers/berth.ts";
 import { dice } from "../helpers/fuzz/dice.ts";
 import { nextRequest } from "../helpers/fuzz/generate.ts";
 import { emptyTargets, type FuzzTargets, learnFrom } from "../helpers/fuzz/targets.ts";
 import { contractBreach, StatusTally } from "../helpers/fuzz/verdicts.ts";
 import { type FuzzRequest, send, urlOf } from "../helpers/fuzz/wire.ts";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 /**
  * A bounded, seeded fuzz run over the API (issue 12): hostile bodies, query

@@ -8,8 +8,8 @@ import {
 } from "../../agents/host-agent/firewall/install-host-isolation.ts";
 import { systemIptables } from "../../agents/host-agent/firewall/iptables.ts";
 import { ISOLATION_CHAIN } from "../../agents/host-agent/firewall/isolation-rules.ts";
+import { SLEEPER, TEST_IMAGE } from "../../local/test-image.ts";
 import { MEMBER_TOKEN, startBerth, type TestBerth } from "../helpers/berth.ts";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 // The port DynamoDB Local answers on for every test file: the service a container must not reach on its host.
 const EMULATOR_PORT = Number(process.env.BERTH_DYNAMODB_PORT ?? 8000);

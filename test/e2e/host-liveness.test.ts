@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { handler as reconcile } from "../../functions/reconcile/reconcile.ts";
+import { TEST_IMAGE } from "../../local/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
-import { TEST_IMAGE } from "../setup/test-image.ts";
 
 let berth: TestBerth;
 beforeAll(async () => {

@@ -3,12 +3,12 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadServerlessConfig } from "../../local/serverless-config.ts";
+import { SLEEPER, TEST_IMAGE } from "../../local/test-image.ts";
 import { readConfig } from "../../shared/config.ts";
 import { keys } from "../../shared/store/keys.ts";
 import { removeLeftoverVolumes, startBerth, type TestBerth } from "../helpers/berth.ts";
 import { type HostPolicyProxy, type PolicyStatement, startHostPolicyProxy } from "../helpers/host-policy-proxy.ts";
 import { type LocalRegistry, startLocalRegistry } from "../helpers/local-registry.ts";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 /**
  * The host agent's DynamoDB traffic goes through a proxy that applies

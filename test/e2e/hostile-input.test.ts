@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DENIED_REGISTRY_NETWORKS } from "../../agents/host-agent/registry-guard.ts";
+import { SLEEPER, TEST_IMAGE } from "../../local/test-image.ts";
 import { MEMBER_TOKEN, startBerth, type TestBerth } from "../helpers/berth.ts";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 /** Input a member can send that used to reach a 500, or more than a member may have. Each is refused, naming what, and stores nothing. */
 let berth: TestBerth;

@@ -2,8 +2,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SLEEPER, TEST_IMAGE } from "../../local/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 let berth: TestBerth;
 let jwks: Server;

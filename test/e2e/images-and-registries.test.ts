@@ -1,11 +1,11 @@
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SLEEPER, TEST_IMAGE } from "../../local/test-image.ts";
 import { readConfig } from "../../shared/config.ts";
 import { documentClientFor } from "../../shared/store/clients.ts";
 import { keys } from "../../shared/store/keys.ts";
 import { MEMBER_TOKEN, startBerth, type TestBerth } from "../helpers/berth.ts";
 import { type LocalRegistry, startLocalRegistry } from "../helpers/local-registry.ts";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 let berth: TestBerth;
 let registry: LocalRegistry;

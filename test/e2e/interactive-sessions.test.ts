@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { TEST_IMAGE } from "../../local/test-image.ts";
 import { ADMIN_TOKEN, startBerth, type TestBerth } from "../helpers/berth.ts";
 import { openSession, upgradeStatus } from "../helpers/websocket-session.ts";
-import { TEST_IMAGE } from "../setup/test-image.ts";
 
 const PROJECT_B = "berth-test-project-b";
 const TOKENS = {

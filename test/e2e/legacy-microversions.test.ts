@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_IMAGE } from "../../local/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
-import { TEST_IMAGE } from "../setup/test-image.ts";
 
 /** Zun's microversions before 1.20, as zun-tempest-plugin's legacy class and old clients speak them. */
 let berth: TestBerth;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_IMAGE } from "../../local/test-image.ts";
 import { readConfig } from "../../shared/config.ts";
 import { listContainers } from "../../shared/containers/list-containers.ts";
 import { meteredDocumentClient, ReadMeter } from "../../shared/store/read-meter.ts";
 import { storesFor } from "../../shared/store/stores.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
-import { TEST_IMAGE } from "../setup/test-image.ts";
 
 /** Lists read one page of the table, not a whole project, and page the way Zun does. */
 const COUNT = 25;

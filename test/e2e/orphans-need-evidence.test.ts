@@ -3,13 +3,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { BatchWriteCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { handler as reconcile } from "../../functions/reconcile/reconcile.ts";
+import { SLEEPER, TEST_IMAGE } from "../../local/test-image.ts";
 import { readConfig } from "../../shared/config.ts";
 import { sendToHost } from "../../shared/queue/host-messages.ts";
 import { documentClientFor, sqsClientFor } from "../../shared/store/clients.ts";
 import { dockerVolumeName } from "../../shared/volumes/mounts.ts";
 import { ensureImageWithAnonymousVolume } from "../helpers/anonymous-volume-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 /**
  * The agent removes a Docker container only on positive evidence (its record

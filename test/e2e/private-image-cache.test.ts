@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SLEEPER, TEST_IMAGE } from "../../local/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
 import { type LocalRegistry, startLocalRegistry } from "../helpers/local-registry.ts";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 /** The host's image cache is shared: a private image one project pulled must not serve another that has no access. */
 const TOKENS = {

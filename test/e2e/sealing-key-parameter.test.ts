@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SLEEPER, TEST_IMAGE } from "../../local/test-image.ts";
 import { readConfig } from "../../shared/config.ts";
 import { sealingSettingsOf } from "../../shared/registries/sealing-key.ts";
 import { open, registryPasswordContext } from "../../shared/registries/secret-box.ts";
@@ -10,7 +11,6 @@ import { keys } from "../../shared/store/keys.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
 import { type LocalRegistry, startLocalRegistry } from "../helpers/local-registry.ts";
 import { type MotoServer, startMotoServer } from "../helpers/moto-server.ts";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 /** A deployed stage's sealing key: in Parameter Store (moto's server), never in the environment. */
 let moto: MotoServer;

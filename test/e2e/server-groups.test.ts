@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_IMAGE } from "../../local/test-image.ts";
 import { readConfig } from "../../shared/config.ts";
 import type { ContainerRecord } from "../../shared/containers/record.ts";
 import { rescheduleContainer } from "../../shared/reconcile/reschedule-container.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
 import { ADMIN_TOKEN, startBerth, type TestBerth } from "../helpers/berth.ts";
 import { registerSimulatedHosts } from "../helpers/simulated-hosts.ts";
-import { TEST_IMAGE } from "../setup/test-image.ts";
 
 const TOKENS = {
   [ADMIN_TOKEN]: { projectId: "demo", userId: "admin", roles: ["admin", "member"] },

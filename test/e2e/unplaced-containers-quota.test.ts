@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_IMAGE } from "../../local/test-image.ts";
 import { auditAccounting } from "../../shared/reconcile/audit-accounting.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
-import { TEST_IMAGE } from "../setup/test-image.ts";
 
 const TOKENS = {
   "quinn-token": { projectId: "project-q", userId: "quinn", roles: ["member"] },

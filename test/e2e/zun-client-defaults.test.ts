@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SLEEPER, TEST_IMAGE } from "../../local/test-image.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
-import { SLEEPER, TEST_IMAGE } from "../setup/test-image.ts";
 
 /** What Zun's own clients and tests send with their default settings, which Zun accepts. */
 let berth: TestBerth;

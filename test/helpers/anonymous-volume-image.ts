@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type Docker from "dockerode";
-import { TEST_IMAGE } from "../setup/test-image.ts";
+import { TEST_IMAGE } from "../../local/test-image.ts";
 
 /** The test image with a declared VOLUME: each container made from it gets an anonymous volume of its own. */
 export const ANONYMOUS_VOLUME_IMAGE = "berth-test/busybox-volume:1";

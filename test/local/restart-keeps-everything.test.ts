@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_IMAGE } from "../../local/test-image.ts";
 import {
   cleanEnvironment,
   type DevProcess,
@@ -13,7 +14,6 @@ import {
   startedProcesses,
   stillRunningAfter,
 } from "../helpers/dev-process.ts";
-import { TEST_IMAGE } from "../setup/test-image.ts";
 
 const docker = new Docker({ socketPath: "/var/run/docker.sock" });
 const stage = `r${Date.now().toString(36)}`;

@@ -1,6 +1,6 @@
 import Docker from "dockerode";
 import { ensureEmulators } from "../../local/emulators/start.ts";
-import { ensureTestImage } from "./test-image.ts";
+import { ensureTestImage } from "../../local/test-image.ts";
 
 /**
  * Before any test: the emulators answer (started here if nothing does), the

@@ -2,7 +2,7 @@ import type { ContainerSpec } from "../../containers/record.ts";
 import type { GroupRecord } from "../../groups/record.ts";
 import type { HostRecord } from "../../hosts/record.ts";
 import type { Strategy } from "../weighers/strategies.ts";
-import type { Multipliers } from "../weighers/weigher.ts";
+import type { Multipliers } from "../weighers/weigher-names.ts";
 
 /** What a placement asks of a host, and how to choose among those that fit. */
 export interface PlacementRequest {

@@ -1,5 +1,5 @@
-import type { Multipliers } from "./weigher.ts";
-import { WEIGHER_NAMES } from "./weigher.ts";
+import type { Multipliers } from "./weigher-names.ts";
+import { WEIGHER_NAMES } from "./weigher-names.ts";
 
 /** The environment variable that sets a weigher's multiplier: BERTH_WEIGHER_FREE_MEMORY_MULTIPLIER, … */
 export function multiplierVariable(name: string): string {

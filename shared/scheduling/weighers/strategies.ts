@@ -1,4 +1,4 @@
-import type { Multipliers } from "./weigher.ts";
+import type { Multipliers } from "./weigher-names.ts";
 
 /**
  * The strategies are presets of multipliers: binpack fills the fullest host

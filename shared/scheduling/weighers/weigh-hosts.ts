@@ -2,7 +2,8 @@ import type { HostRecord } from "../../hosts/record.ts";
 import { groupWeigher } from "./group-preference.ts";
 import { WEIGHERS } from "./registry.ts";
 import { STRATEGIES } from "./strategies.ts";
-import type { Multipliers, WeigherName, WeighingRequest } from "./weigher.ts";
+import type { WeighingRequest } from "./weigher.ts";
+import type { Multipliers, WeigherName } from "./weigher-names.ts";
 
 /** Weights are kept in millionths, so scores are integers. */
 const SCALE = 1_000_000;

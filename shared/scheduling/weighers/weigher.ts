@@ -1,5 +1,6 @@
 import type { HostRecord } from "../../hosts/record.ts";
 import type { PlacementRequest } from "../filters/filter.ts";
+import type { WeigherName } from "./weigher-names.ts";
 
 /**
  * One quantity a host can be weighed by (Nova's weighers): its raw value,
@@ -16,10 +17,3 @@ export interface HostWeigher {
 
 /** What weighing reads of a placement request. */
 export type WeighingRequest = Pick<PlacementRequest, "strategy" | "multipliers" | "group">;
-
-export const WEIGHER_NAMES = ["free_memory", "free_cpu", "container_count", "group"] as const;
-
-export type WeigherName = (typeof WEIGHER_NAMES)[number];
-
-/** How much each weigher counts: a preset's, with the deployment's overrides on top. */
-export type Multipliers = Readonly<Record<WeigherName, number>>;

@@ -1,4 +1,4 @@
-import { TEST_IMAGE } from "../../setup/test-image.ts";
+import { TEST_IMAGE } from "../../../local/test-image.ts";
 import type { Dice } from "./dice.ts";
 import { hostileString, hostileValue } from "./hostile-values.ts";
 import type { FuzzTargets } from "./targets.ts";

@@ -1,4 +1,4 @@
-import { SLEEPER, TEST_IMAGE } from "../../setup/test-image.ts";
+import { SLEEPER, TEST_IMAGE } from "../../../local/test-image.ts";
 import type { Dice } from "./dice.ts";
 import { hostileMap, hostileValue } from "./hostile-values.ts";
 import type { FuzzTargets } from "./targets.ts";

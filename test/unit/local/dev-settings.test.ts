@@ -3,7 +3,7 @@ import { portRangeForSlot } from "../../../local/agent-slots.ts";
 import { describeDevTokens, readDevSettings } from "../../../local/dev-settings.ts";
 import { provisionedEnvironment, resolveEnvironment } from "../../../local/provision.ts";
 import { loadServerlessConfig } from "../../../local/serverless-config.ts";
-import { DEFAULT_DEV_TOKENS } from "../../../shared/config.ts";
+import { DEFAULT_DEV_TOKENS } from "../../../shared/auth/dev-tokens.ts";
 
 describe("the local stack's environment", () => {
   const config = loadServerlessConfig("qa", "eu-west-1");
