@@ -1,6 +1,6 @@
 import type { CapsuleMember } from "../../shared/capsules/record.ts";
-import { Status, statusFromDockerState } from "../../shared/containers/statuses.ts";
 import { log } from "../../shared/log.ts";
+import { Status, statusFromDockerState } from "../../shared/model/container-status.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import type { DockerDriver } from "./docker-driver.ts";
 

@@ -1,6 +1,6 @@
 import type { CapsuleMember, CapsuleRecord } from "../../shared/capsules/record.ts";
-import { Status } from "../../shared/containers/statuses.ts";
 import { log } from "../../shared/log.ts";
+import { Status } from "../../shared/model/container-status.ts";
 import type { CapsuleWork } from "../../shared/queue/host-messages.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import { ensureCapsuleVolumes, ensureMember, ensureSandbox, removeCapsuleParts, waitForExit } from "./capsule-parts.ts";

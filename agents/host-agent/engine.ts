@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ContainerRecord } from "../../shared/containers/record.ts";
-import { TaskState } from "../../shared/containers/statuses.ts";
 import { log } from "../../shared/log.ts";
+import { Status, TaskState } from "../../shared/model/container-status.ts";
 import type { ContainerOperation, HostMessage } from "../../shared/queue/host-messages.ts";
 import type { SealingKeySource } from "../../shared/registries/sealing-key.ts";
 import type { Stores } from "../../shared/store/stores.ts";
@@ -129,7 +129,7 @@ const OPERATIONS: Record<ContainerOperation, OperationHandler> = {
     const containerId = await createWired(op, parts);
     crashPoint("create:docker_created");
     op.carry({ container_id: containerId });
-    if (!op.message.run) return op.succeed({ status: "Created" });
+    if (!op.message.run) return op.succeed({ status: Status.Created });
     await docker.start(containerId);
     crashPoint("create:docker_started");
     await op.settleFromDocker(docker);
@@ -182,7 +182,7 @@ const OPERATIONS: Record<ContainerOperation, OperationHandler> = {
       await docker.start(containerId);
       return op.settleFromDocker(docker);
     }
-    await op.succeed({ status: "Created" });
+    await op.succeed({ status: Status.Created });
   },
 
   async update(op, { docker }) {

@@ -1,23 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { LIFECYCLE_REQUESTS } from "../../shared/containers/lifecycle-requests.ts";
-import { Status } from "../../shared/containers/statuses.ts";
 import { submitContainerRequest } from "../../shared/containers/submit-request.ts";
 import { log } from "../../shared/log.ts";
+import { allowedStatuses } from "../../shared/model/lifecycle.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import { isPlacedHere } from "./is-placed-here.ts";
 import type { Healer } from "./sync-status.ts";
-
-const HEALABLE = [
-  Status.Created,
-  Status.Running,
-  Status.Stopped,
-  Status.Paused,
-  Status.Restarting,
-  Status.Dead,
-  Status.Unknown,
-  Status.Error,
-];
 
 /** auto_heal: a container whose Docker container vanished is rebuilt, as a request of the agent's own, recorded in its action log. */
 export function healerFor(hostId: string, stores: Stores, sqs: SQSClient): Healer {
@@ -25,7 +14,7 @@ export function healerFor(hostId: string, stores: Stores, sqs: SQSClient): Heale
     // Only the host a container is placed on may say it vanished.
     if (!isPlacedHere(record, hostId)) return;
     // The container was seen vanishing (Dead, Stopped, Running…): whatever its last status, it is rebuilt and run.
-    const rebuild = { ...LIFECYCLE_REQUESTS.rebuild!.describe({}, record), allowedIn: HEALABLE };
+    const rebuild = { ...LIFECYCLE_REQUESTS.rebuild!.describe({}, record), allowedIn: allowedStatuses("heal") };
     rebuild.message = { ...rebuild.message, run: true };
     const requestId = `req-${randomUUID()}`;
     log("info", "auto_heal: rebuilding a container Docker no longer has", {

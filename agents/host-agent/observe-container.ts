@@ -1,5 +1,5 @@
 import type { ContainerRecord } from "../../shared/containers/record.ts";
-import { Status, statusFromDockerState } from "../../shared/containers/statuses.ts";
+import { Status, statusFromDockerState } from "../../shared/model/container-status.ts";
 import { type DockerNetworkSettings, networkAddressesOf, sameAddresses } from "./network-addresses.ts";
 
 export interface DockerInspection extends DockerNetworkSettings {

@@ -1,6 +1,6 @@
 import type { ContainerRecord } from "../../shared/containers/record.ts";
-import { Status, statusFromDockerState } from "../../shared/containers/statuses.ts";
 import { log } from "../../shared/log.ts";
+import { Status, statusFromDockerState } from "../../shared/model/container-status.ts";
 import type { HostMessage } from "../../shared/queue/host-messages.ts";
 import { failOperation } from "../../shared/reconcile/fail-operation.ts";
 import type { ActionEvent } from "../../shared/store/actions.ts";

@@ -1,5 +1,6 @@
-import { Status } from "../../shared/containers/statuses.ts";
 import { log } from "../../shared/log.ts";
+import { Status } from "../../shared/model/container-status.ts";
+import { wantedRunning } from "../../shared/model/lifecycle.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import type { DockerDriver } from "./docker-driver.ts";
 import { isPlacedHere } from "./is-placed-here.ts";
@@ -38,10 +39,7 @@ export async function syncHost(
     try {
       const settled = !record.task_state && record.settled_generation >= record.generation;
       // Running, or Running until its host went down (a host that rebooted comes back to them stopped).
-      const wantedRunning =
-        record.status === Status.Running ||
-        (record.status === Status.Unknown && record.status_before_unknown === Status.Running);
-      if (options.restartWanted && settled && wantedRunning) {
+      if (options.restartWanted && settled && wantedRunning(record)) {
         const inspected = await docker.inspect(record.container_id ?? `berth-${record.uuid}`);
         // Read again, consistently, before acting: the listing by host may be a moment old.
         if (inspected && !inspected.State?.Running && isPlacedHere(await stores.containers.get(record.uuid), hostId)) {

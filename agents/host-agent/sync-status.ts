@@ -1,21 +1,11 @@
 import type { ContainerRecord } from "../../shared/containers/record.ts";
-import { Status } from "../../shared/containers/statuses.ts";
 import { log } from "../../shared/log.ts";
+import { Status } from "../../shared/model/container-status.ts";
+import { followsDocker } from "../../shared/model/lifecycle.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import type { DockerDriver } from "./docker-driver.ts";
 import { isPlacedHere } from "./is-placed-here.ts";
 import { type DockerInspection, observedChanges } from "./observe-container.ts";
-
-/** Statuses Docker's state may overwrite; the others belong to an operation or carry a failure's reason. */
-const FOLLOWS_DOCKER = new Set<string>([
-  Status.Created,
-  Status.Running,
-  Status.Stopped,
-  Status.Paused,
-  Status.Restarting,
-  Status.Dead,
-  Status.Unknown,
-]);
 
 /** What to do with a container whose Docker container has vanished and that asked to be healed. */
 export type Healer = (record: ContainerRecord) => Promise<void>;
@@ -37,7 +27,7 @@ export async function syncStatusFromDocker(
   heal?: Healer,
 ): Promise<ContainerRecord> {
   if (!isPlacedHere(record, hostId)) return record;
-  if (record.task_state || record.settled_generation < record.generation || !FOLLOWS_DOCKER.has(record.status))
+  if (record.task_state || record.settled_generation < record.generation || !followsDocker(record.status))
     return record;
   const inspected = (await docker.inspect(record.container_id ?? `berth-${record.uuid}`)) as
     | DockerInspection

@@ -1,4 +1,4 @@
-import { Status } from "../containers/statuses.ts";
+import { Status } from "../model/container-status.ts";
 import type { CapsuleRecord } from "./record.ts";
 
 /**

@@ -4,12 +4,12 @@ import type { BerthConfig } from "../config.ts";
 import { ContainerStateConflictError, InvalidFieldError } from "../errors.ts";
 import type { HttpContext } from "../http/context.ts";
 import { stringParameter } from "../http/request.ts";
+import type { Status } from "../model/container-status.ts";
 import type { HostQueryKind } from "../queue/host-messages.ts";
 import { newAction } from "../store/actions.ts";
 import type { Stores } from "../store/stores.ts";
 import { askHost } from "./ask-host.ts";
 import type { ContainerRecord } from "./record.ts";
-import type { Status } from "./statuses.ts";
 
 export function queryCallerOf(context: HttpContext): QueryCaller {
   return {

@@ -1,8 +1,9 @@
 import { InvalidFieldError } from "../errors.ts";
 import { integerParameter, stringParameter } from "../http/request.ts";
 import { assertImageUsableBy } from "../images/committed-images.ts";
+import { Status } from "../model/container-status.ts";
+import { allowedStatuses, recordWhile } from "../model/lifecycle.ts";
 import type { ContainerRecord } from "./record.ts";
-import { ALLOWED_STATUSES, Status, TaskState } from "./statuses.ts";
 import type { ContainerRequest } from "./submit-request.ts";
 import { defaultPullPolicy, IMAGE_PATTERN } from "./validate-create.ts";
 
@@ -17,8 +18,8 @@ export const LIFECYCLE_REQUESTS: Record<
     parameters: [],
     describe: () => ({
       action: "start",
-      allowedIn: ALLOWED_STATUSES.start,
-      changes: { task_state: TaskState.ContainerStarting, status_reason: null },
+      allowedIn: allowedStatuses("start"),
+      changes: { ...recordWhile("start"), status_reason: null },
       message: { kind: "start" },
     }),
   },
@@ -26,8 +27,8 @@ export const LIFECYCLE_REQUESTS: Record<
     parameters: ["timeout"],
     describe: (query) => ({
       action: "stop",
-      allowedIn: ALLOWED_STATUSES.stop,
-      changes: { task_state: TaskState.ContainerStopping },
+      allowedIn: allowedStatuses("stop"),
+      changes: { ...recordWhile("stop") },
       message: { kind: "stop", timeout: integerParameter(query, "timeout", 0, 3600) ?? 10 },
     }),
   },
@@ -35,8 +36,8 @@ export const LIFECYCLE_REQUESTS: Record<
     parameters: ["timeout"],
     describe: (query) => ({
       action: "reboot",
-      allowedIn: ALLOWED_STATUSES.reboot,
-      changes: { task_state: TaskState.ContainerRebooting, status_reason: null },
+      allowedIn: allowedStatuses("reboot"),
+      changes: { ...recordWhile("reboot"), status_reason: null },
       message: { kind: "reboot", timeout: integerParameter(query, "timeout", 0, 3600) ?? 10 },
     }),
   },
@@ -44,8 +45,8 @@ export const LIFECYCLE_REQUESTS: Record<
     parameters: [],
     describe: () => ({
       action: "pause",
-      allowedIn: ALLOWED_STATUSES.pause,
-      changes: { task_state: TaskState.ContainerPausing },
+      allowedIn: allowedStatuses("pause"),
+      changes: { ...recordWhile("pause") },
       message: { kind: "pause" },
     }),
   },
@@ -53,8 +54,8 @@ export const LIFECYCLE_REQUESTS: Record<
     parameters: [],
     describe: () => ({
       action: "unpause",
-      allowedIn: ALLOWED_STATUSES.unpause,
-      changes: { task_state: TaskState.ContainerUnpausing },
+      allowedIn: allowedStatuses("unpause"),
+      changes: { ...recordWhile("unpause") },
       message: { kind: "unpause" },
     }),
   },
@@ -62,8 +63,8 @@ export const LIFECYCLE_REQUESTS: Record<
     parameters: ["signal"],
     describe: (query) => ({
       action: "kill",
-      allowedIn: ALLOWED_STATUSES.kill,
-      changes: { task_state: TaskState.ContainerKilling },
+      allowedIn: allowedStatuses("kill"),
+      changes: { ...recordWhile("kill") },
       message: { kind: "kill", signal: signalOf(stringParameter(query, "signal")) },
     }),
   },
@@ -78,15 +79,14 @@ export const LIFECYCLE_REQUESTS: Record<
       const driver = stringParameter(query, "image_driver");
       if (driver !== undefined && driver !== "docker") throw new InvalidFieldError("image_driver", "must be docker");
       const changes: Partial<ContainerRecord> = {
-        status: Status.Rebuilding,
-        task_state: TaskState.ContainerRebuilding,
+        ...recordWhile("rebuild"),
         status_reason: null,
       };
       if (image && image !== record.image)
         Object.assign(changes, { image, image_pull_policy: defaultPullPolicy(image) });
       return {
         action: "rebuild",
-        allowedIn: ALLOWED_STATUSES.rebuild,
+        allowedIn: allowedStatuses("rebuild"),
         changes,
         message: { kind: "rebuild", run: record.status === Status.Running },
       };

@@ -1,6 +1,6 @@
+import type { Status, TaskState } from "../model/container-status.ts";
 import type { Mount, MountSpec } from "../volumes/mounts.ts";
 import type { PendingWork } from "./pending-work.ts";
-import type { Status, TaskState } from "./statuses.ts";
 
 export interface RestartPolicy {
   Name: "no" | "always" | "on-failure" | "unless-stopped";

@@ -7,13 +7,13 @@ import {
   InvalidFieldError,
   NameTakenError,
 } from "../errors.ts";
+import { allowedStatuses } from "../model/lifecycle.ts";
 import { type HostMessage, sendToHost } from "../queue/host-messages.ts";
 import type { QuotaUsage } from "../quotas/limits.ts";
 import { QuotaGuard } from "../quotas/quota-guard.ts";
 import { newAction } from "../store/actions.ts";
 import type { Stores } from "../store/stores.ts";
 import { type Claim, type ContainerRecord, claimOf } from "./record.ts";
-import { ALLOWED_STATUSES } from "./statuses.ts";
 import type { ContainerUpdate } from "./validate-update.ts";
 
 /**
@@ -29,7 +29,7 @@ export async function updateContainer(
   stores: Stores,
   sqs: SQSClient,
 ): Promise<ContainerRecord> {
-  const allowedIn = ALLOWED_STATUSES.update;
+  const allowedIn = allowedStatuses("update");
   if (!allowedIn.includes(record.status)) throw new ContainerStateConflictError(actionName, record.status, record.uuid);
   if (record.task_state) throw new ContainerBusyError(record.uuid, record.task_state);
 

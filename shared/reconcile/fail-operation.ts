@@ -1,6 +1,6 @@
 import type { ContainerRecord } from "../containers/record.ts";
-import { Status } from "../containers/statuses.ts";
 import { log } from "../log.ts";
+import { Status } from "../model/container-status.ts";
 import type { HostMessage } from "../queue/host-messages.ts";
 import type { ActionEvent } from "../store/actions.ts";
 import type { Stores } from "../store/stores.ts";

@@ -2,15 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { BerthConfig } from "../config.ts";
 import type { ContainerRecord } from "../containers/record.ts";
-import { Status } from "../containers/statuses.ts";
 import type { HostRecord } from "../hosts/record.ts";
+import { runsOnItsHost } from "../model/lifecycle.ts";
 import { type HostMessage, sendToHost } from "../queue/host-messages.ts";
 import { placeContainer } from "../scheduling/place-container.ts";
 import { groupPlacementOf, placementRequestFor } from "../scheduling/placement-request.ts";
 import { newAction } from "../store/actions.ts";
 import type { Stores } from "../store/stores.ts";
-
-const RUNS = new Set<string>([Status.Running, Status.Restarting, Status.Paused, Status.Unknown]);
 
 /**
  * auto_heal on host loss: places the container again, as usual but never on
@@ -30,7 +28,7 @@ export async function rescheduleContainer(
   const dropped = record.requested_host;
   const reason = `rescheduled: host ${deadHost.hostname} is down${dropped ? `; its requested host ${dropped} was dropped` : ""}`;
   const run =
-    RUNS.has(record.status) ||
+    runsOnItsHost(record.status) ||
     record.pending_message?.run === true ||
     record.pending_message?.kind === "start" ||
     record.pending_message?.kind === "reboot";

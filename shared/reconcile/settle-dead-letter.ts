@@ -1,5 +1,5 @@
-import { Status } from "../containers/statuses.ts";
 import { log } from "../log.ts";
+import { Status } from "../model/container-status.ts";
 import type { AnyHostMessage, CapsuleWork, HostMessage } from "../queue/host-messages.ts";
 import type { Stores } from "../store/stores.ts";
 import { isConditionFailure } from "../store/transactions.ts";

@@ -1,14 +1,14 @@
 import { queryCallerOf, queryContainer } from "../containers/host-queries.ts";
 import type { ContainerRecord } from "../containers/record.ts";
-import { ALLOWED_STATUSES } from "../containers/statuses.ts";
 import { ConflictError, InvalidFieldError } from "../errors.ts";
 import type { HttpContext } from "../http/context.ts";
 import { integerParameter, stringParameter } from "../http/request.ts";
+import { allowedStatuses } from "../model/lifecycle.ts";
 import { sqsClientFor } from "../store/clients.ts";
 import { storesFor } from "../store/stores.ts";
 import { issueSession } from "./issue-session.ts";
 
-const INTERACTIVE = { allowedIn: ALLOWED_STATUSES.execute };
+const INTERACTIVE = { allowedIn: allowedStatuses("execute") };
 
 /** GET …/attach: the websocket URL (a JSON string, as python-zunclient expects) of a session on the container's own TTY. */
 export async function attachContainer(record: ContainerRecord, context: HttpContext): Promise<string> {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SLEEPER, TEST_IMAGE } from "../../local/test-image.ts";
-import { ALLOWED_STATUSES } from "../../shared/containers/statuses.ts";
+import { allowedStatuses } from "../../shared/model/lifecycle.ts";
 import { startBerth, type TestBerth } from "../helpers/berth.ts";
 
 let berth: TestBerth;
@@ -39,71 +39,71 @@ const REQUESTS: Array<{
   allowedIn: readonly string[];
   send: (uuid: string) => Promise<{ status: number; body: any }>;
 }> = [
-  { name: "start", allowedIn: ALLOWED_STATUSES.start, send: (id) => berth.api("POST", `/v1/containers/${id}/start`) },
-  { name: "stop", allowedIn: ALLOWED_STATUSES.stop, send: (id) => berth.api("POST", `/v1/containers/${id}/stop`) },
-  { name: "pause", allowedIn: ALLOWED_STATUSES.pause, send: (id) => berth.api("POST", `/v1/containers/${id}/pause`) },
+  { name: "start", allowedIn: allowedStatuses("start"), send: (id) => berth.api("POST", `/v1/containers/${id}/start`) },
+  { name: "stop", allowedIn: allowedStatuses("stop"), send: (id) => berth.api("POST", `/v1/containers/${id}/stop`) },
+  { name: "pause", allowedIn: allowedStatuses("pause"), send: (id) => berth.api("POST", `/v1/containers/${id}/pause`) },
   {
     name: "unpause",
-    allowedIn: ALLOWED_STATUSES.unpause,
+    allowedIn: allowedStatuses("unpause"),
     send: (id) => berth.api("POST", `/v1/containers/${id}/unpause`),
   },
   {
     name: "kill",
-    allowedIn: ALLOWED_STATUSES.kill,
+    allowedIn: allowedStatuses("kill"),
     send: (id) => berth.api("POST", `/v1/containers/${id}/kill?signal=SIGKILL`),
   },
   {
     name: "execute",
-    allowedIn: ALLOWED_STATUSES.execute,
+    allowedIn: allowedStatuses("execute"),
     send: (id) => berth.api("POST", `/v1/containers/${id}/execute?command=true&run=true`),
   },
-  { name: "top", allowedIn: ALLOWED_STATUSES.top, send: (id) => berth.api("GET", `/v1/containers/${id}/top`) },
-  { name: "stats", allowedIn: ALLOWED_STATUSES.stats, send: (id) => berth.api("GET", `/v1/containers/${id}/stats`) },
+  { name: "top", allowedIn: allowedStatuses("top"), send: (id) => berth.api("GET", `/v1/containers/${id}/top`) },
+  { name: "stats", allowedIn: allowedStatuses("stats"), send: (id) => berth.api("GET", `/v1/containers/${id}/stats`) },
   {
     name: "reboot",
-    allowedIn: ALLOWED_STATUSES.reboot,
+    allowedIn: allowedStatuses("reboot"),
     send: (id) => berth.api("POST", `/v1/containers/${id}/reboot`),
   },
   {
     name: "rebuild",
-    allowedIn: ALLOWED_STATUSES.rebuild,
+    allowedIn: allowedStatuses("rebuild"),
     send: (id) => berth.api("POST", `/v1/containers/${id}/rebuild`),
   },
   {
     name: "update",
-    allowedIn: ALLOWED_STATUSES.update,
+    allowedIn: allowedStatuses("update"),
     send: (id) => berth.api("PATCH", `/v1/containers/${id}`, { body: { memory: 32 } }),
   },
   {
     name: "resize_container",
-    allowedIn: ALLOWED_STATUSES.update,
+    allowedIn: allowedStatuses("update"),
     send: (id) => berth.api("POST", `/v1/containers/${id}/resize_container`, { body: { cpu: 0.2 } }),
   },
   {
     name: "commit",
-    allowedIn: ALLOWED_STATUSES.commit,
+    allowedIn: allowedStatuses("commit"),
     send: (id) => berth.api("POST", `/v1/containers/${id}/commit?repository=berth-test/never`),
   },
   {
     name: "get_archive",
-    allowedIn: ALLOWED_STATUSES.archive,
+    allowedIn: allowedStatuses("archive"),
     send: (id) => berth.api("GET", `/v1/containers/${id}/get_archive?path=/etc`),
   },
   {
     name: "put_archive",
-    allowedIn: ALLOWED_STATUSES.archive,
+    allowedIn: allowedStatuses("archive"),
     send: (id) => berth.api("POST", `/v1/containers/${id}/put_archive?path=/tmp`, { body: { data: "" } }),
   },
-  { name: "logs", allowedIn: ALLOWED_STATUSES.logs, send: (id) => berth.api("GET", `/v1/containers/${id}/logs`) },
-  { name: "delete", allowedIn: ALLOWED_STATUSES.delete, send: (id) => berth.api("DELETE", `/v1/containers/${id}`) },
+  { name: "logs", allowedIn: allowedStatuses("logs"), send: (id) => berth.api("GET", `/v1/containers/${id}/logs`) },
+  { name: "delete", allowedIn: allowedStatuses("delete"), send: (id) => berth.api("DELETE", `/v1/containers/${id}`) },
   {
     name: "delete?stop",
-    allowedIn: ALLOWED_STATUSES.deleteWithStop,
+    allowedIn: allowedStatuses("deleteWithStop"),
     send: (id) => berth.api("DELETE", `/v1/containers/${id}?stop=true`),
   },
   {
     name: "delete?force",
-    allowedIn: ALLOWED_STATUSES.deleteWithForce,
+    allowedIn: allowedStatuses("deleteWithForce"),
     send: (id) => berth.api("DELETE", `/v1/containers/${id}?force=true`),
   },
 ];

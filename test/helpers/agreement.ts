@@ -1,6 +1,6 @@
 import type Docker from "dockerode";
 import { expect } from "vitest";
-import { Status, statusFromDockerState } from "../../shared/containers/statuses.ts";
+import { Status, statusFromDockerState } from "../../shared/model/container-status.ts";
 import type { TestBerth } from "./berth.ts";
 
 /**

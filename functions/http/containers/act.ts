@@ -4,7 +4,6 @@ import { queryCallerOf, queryContainer, requiredPath } from "../../../shared/con
 import { LIFECYCLE_REQUESTS } from "../../../shared/containers/lifecycle-requests.ts";
 import type { ContainerRecord } from "../../../shared/containers/record.ts";
 import { splitCommand } from "../../../shared/containers/split-command.ts";
-import { ALLOWED_STATUSES } from "../../../shared/containers/statuses.ts";
 import { submitContainerRequest } from "../../../shared/containers/submit-request.ts";
 import { updateContainer } from "../../../shared/containers/update-container.ts";
 import { validateUpdateBody } from "../../../shared/containers/validate-update.ts";
@@ -15,6 +14,7 @@ import { httpHandler } from "../../../shared/http/handler.ts";
 import { baseUrlOf, booleanParameter, pathParameter, stringParameter } from "../../../shared/http/request.ts";
 import { type HttpResponse, json } from "../../../shared/http/responses.ts";
 import { committedRepository } from "../../../shared/images/committed-images.ts";
+import { allowedStatuses } from "../../../shared/model/lifecycle.ts";
 import { executeInteractively, resizeTerminal } from "../../../shared/sessions/interactive-requests.ts";
 import { sqsClientFor } from "../../../shared/store/clients.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
@@ -106,7 +106,7 @@ const ACTIONS: Record<string, ContainerAction> = {
           "An execute neither run nor interactive is not supported by Berth; use run=true for a command's output and exit code, or interactive=true for a session.",
         );
       }
-      const rule = { allowedIn: ALLOWED_STATUSES.execute, action: "exec_cmd", verb: "execute" };
+      const rule = { allowedIn: allowedStatuses("execute"), action: "exec_cmd", verb: "execute" };
       return json(
         200,
         await queryContainer(
@@ -147,7 +147,7 @@ const ACTIONS: Record<string, ContainerAction> = {
         throw new PayloadTooLargeError(
           `The archive is ${data.length} base64 characters; at most ${MAX_ARCHIVE_BASE64} fit one host message.`,
         );
-      const rule = { allowedIn: ALLOWED_STATUSES.archive, action: "put_archive" };
+      const rule = { allowedIn: allowedStatuses("archive"), action: "put_archive" };
       await queryContainer(
         record,
         "put_archive",
@@ -170,7 +170,7 @@ const ACTIONS: Record<string, ContainerAction> = {
       const tag = stringParameter(query, "tag");
       if (tag !== undefined && !/^\w[\w.-]{0,127}$/.test(tag))
         throw new InvalidFieldError("tag", `'${tag}' is not an image tag`);
-      const rule = { allowedIn: ALLOWED_STATUSES.commit, action: "commit" };
+      const rule = { allowedIn: allowedStatuses("commit"), action: "commit" };
       const params = { repository: committedRepository(record.project_id, repository), tag };
       return json(
         202,

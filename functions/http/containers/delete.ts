@@ -1,11 +1,11 @@
 import { authorize } from "../../../shared/auth/policy.ts";
 import { containerOfRequest } from "../../../shared/containers/find-container.ts";
-import { ALLOWED_STATUSES, Status, TaskState } from "../../../shared/containers/statuses.ts";
 import { submitContainerRequest } from "../../../shared/containers/submit-request.ts";
 import { ContainerStateConflictError } from "../../../shared/errors.ts";
 import { httpHandler } from "../../../shared/http/handler.ts";
 import { booleanParameter } from "../../../shared/http/request.ts";
 import { noContent } from "../../../shared/http/responses.ts";
+import { allowedStatuses, deleteOperation, recordWhile } from "../../../shared/model/lifecycle.ts";
 import { sqsClientFor } from "../../../shared/store/clients.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
 
@@ -21,11 +21,8 @@ export const handler = httpHandler(async (event, context) => {
   const stop = booleanParameter(query, "stop");
   if (force) authorize(caller, "container:delete_force");
   const stores = storesFor(config);
-  const allowedIn: readonly Status[] = force
-    ? ALLOWED_STATUSES.deleteWithForce
-    : stop
-      ? ALLOWED_STATUSES.deleteWithStop
-      : ALLOWED_STATUSES.delete;
+  const operation = deleteOperation({ force, stop });
+  const allowedIn = allowedStatuses(operation);
 
   if (!record.host_id) {
     if (!allowedIn.includes(record.status)) throw new ContainerStateConflictError("delete", record.status, record.uuid);
@@ -38,7 +35,7 @@ export const handler = httpHandler(async (event, context) => {
     {
       action: "delete",
       allowedIn,
-      changes: { status: Status.Deleting, task_state: TaskState.ContainerDeleting, status_reason: null },
+      changes: { ...recordWhile(operation), status_reason: null },
       message: { kind: "delete", stop: stop && !force },
       evenIfBusy: force,
     },

@@ -2,12 +2,12 @@ import { archiveForClient } from "../../../shared/containers/archive-encoding.ts
 import { containerOfRequest } from "../../../shared/containers/find-container.ts";
 import { queryCallerOf, queryContainer, requiredPath } from "../../../shared/containers/host-queries.ts";
 import type { ContainerRecord } from "../../../shared/containers/record.ts";
-import { ALLOWED_STATUSES } from "../../../shared/containers/statuses.ts";
 import { InvalidFieldError, NotFoundError, NotImplementedError } from "../../../shared/errors.ts";
 import type { HttpContext } from "../../../shared/http/context.ts";
 import { httpHandler } from "../../../shared/http/handler.ts";
 import { booleanParameter, pathParameter, stringParameter } from "../../../shared/http/request.ts";
 import { type HttpResponse, json } from "../../../shared/http/responses.ts";
+import { allowedStatuses } from "../../../shared/model/lifecycle.ts";
 import { attachContainer } from "../../../shared/sessions/interactive-requests.ts";
 import { sqsClientFor } from "../../../shared/store/clients.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
@@ -30,7 +30,7 @@ const INSPECTORS: Record<string, Inspector> = {
         throw new InvalidFieldError("tail", `must be a number of lines or all, got ${JSON.stringify(tail)}`);
       const since = sinceOf(stringParameter(query, "since"));
       const params = { stdout, stderr, timestamps: booleanParameter(query, "timestamps"), tail: tail ?? "all", since };
-      return json(200, await ask(record, "logs", params, ALLOWED_STATUSES.logs, context));
+      return json(200, await ask(record, "logs", params, allowedStatuses("logs"), context));
     },
   },
 
@@ -40,13 +40,14 @@ const INSPECTORS: Record<string, Inspector> = {
       const psArgs = stringParameter(query, "ps_args");
       if (psArgs !== undefined && !/^[\w\s,=-]*$/.test(psArgs))
         throw new InvalidFieldError("ps_args", "may hold only letters, digits, spaces and , = -");
-      return json(200, await ask(record, "top", { ps_args: psArgs }, ALLOWED_STATUSES.top, context));
+      return json(200, await ask(record, "top", { ps_args: psArgs }, allowedStatuses("top"), context));
     },
   },
 
   stats: {
     parameters: [],
-    run: async (record, _query, context) => json(200, await ask(record, "stats", {}, ALLOWED_STATUSES.stats, context)),
+    run: async (record, _query, context) =>
+      json(200, await ask(record, "stats", {}, allowedStatuses("stats"), context)),
   },
 
   /** A websocket URL with a single-use token, as a JSON string (python-zunclient's `attach`). */
@@ -62,7 +63,7 @@ const INSPECTORS: Record<string, Inspector> = {
         record,
         "get_archive",
         { path: requiredPath(query) },
-        ALLOWED_STATUSES.archive,
+        allowedStatuses("archive"),
         context,
       )) as { data: string; stat: unknown };
       return json(200, { ...answer, data: archiveForClient(answer.data, context.apiVersion) });

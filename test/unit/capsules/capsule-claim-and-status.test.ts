@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CapsuleContainerSpec, CapsuleMember } from "../../../shared/capsules/record.ts";
 import { claimOfCapsule } from "../../../shared/capsules/record.ts";
 import { capsuleStatusOf } from "../../../shared/capsules/statuses.ts";
-import type { Status } from "../../../shared/containers/statuses.ts";
+import type { Status } from "../../../shared/model/container-status.ts";
 import { usageOf } from "../../../shared/quotas/limits.ts";
 import { recomputeAccounting } from "../../../shared/reconcile/audit-accounting.ts";
 

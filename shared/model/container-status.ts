@@ -1,4 +1,4 @@
-/** Zun's container statuses, task states, and which statuses allow which action. */
+/** Zun's container statuses and task states, as stored and as the API shows them (what moves between them is in lifecycle.ts). */
 export const Status = {
   Creating: "Creating",
   Created: "Created",
@@ -28,31 +28,6 @@ export const TaskState = {
   ContainerRebuilding: "container_rebuilding",
 } as const;
 export type TaskState = (typeof TaskState)[keyof typeof TaskState];
-
-const { Created, Running, Stopped, Paused, Error, Unknown, Deleted, Dead } = Status;
-
-/** The reference's allowed-actions table. */
-const ALLOWED = {
-  start: [Created, Stopped, Error],
-  stop: [Running],
-  pause: [Running],
-  kill: [Running],
-  execute: [Running],
-  top: [Running],
-  stats: [Running],
-  unpause: [Paused],
-  reboot: [Created, Running, Stopped, Error],
-  rebuild: [Created, Running, Stopped, Error],
-  update: [Created, Running, Stopped, Paused],
-  commit: [Running, Stopped, Paused],
-  archive: [Created, Paused, Running, Stopped],
-  logs: [Created, Error, Paused, Running, Stopped, Unknown],
-  delete: [Created, Error, Stopped, Deleted, Dead],
-  deleteWithStop: [Created, Error, Stopped, Deleted, Dead, Running],
-  deleteWithForce: Object.values(Status).filter((status) => status !== Paused),
-} satisfies Record<string, Status[]>;
-
-export const ALLOWED_STATUSES: { readonly [action in keyof typeof ALLOWED]: readonly Status[] } = ALLOWED;
 
 /** Docker's view of a container mapped to Zun's status. */
 export function statusFromDockerState(state: {
