@@ -1,5 +1,5 @@
 import { log } from "../../shared/log.ts";
-import type { HostMessage } from "../../shared/queue/host-messages.ts";
+import { onHostMessage } from "../../shared/queue/host-messages.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
 import { storesFor } from "../../shared/store/stores.ts";
 import { QueryAnswerer } from "./answer-queries.ts";
@@ -70,23 +70,23 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
       concurrency: config.concurrency,
       queryConcurrency: config.queryConcurrency,
     },
-    (message, isLastDelivery) => {
-      if (message.kind === "query") return answerer.answer(message);
-      if (message.kind === "open_session") return sessions.open(message);
-      if (message.kind === "delete_volume") return removeVolumeIfDeleted(message.volume_uuid, docker, stores);
-      if (message.kind === "create_capsule" || message.kind === "delete_capsule")
-        return doCapsuleWork(message, {
-          docker,
-          stores,
-          hostId: host.id,
-          deployment: config.tableName,
-          sandbox: { image: config.sandboxImage, command: config.sandboxCommand },
-          initTimeoutMs: config.operationTimeoutSeconds * 1000,
-        }).then(() => void capsuleStatuses.follow(message.capsule_uuid));
-      if (message.kind === "pull_image" || message.kind === "delete_image")
-        return doImageWork(message, docker, stores, host.id, config, privateImages);
-      return engine.handle(message as HostMessage, isLastDelivery);
-    },
+    (message, isLastDelivery) =>
+      onHostMessage(message, {
+        container: (work) => engine.handle(work, isLastDelivery),
+        query: (query) => answerer.answer(query),
+        session: (opening) => sessions.open(opening),
+        volume: (removal) => removeVolumeIfDeleted(removal.volume_uuid, docker, stores),
+        image: (work) => doImageWork(work, docker, stores, host.id, config, privateImages),
+        capsule: (work) =>
+          doCapsuleWork(work, {
+            docker,
+            stores,
+            hostId: host.id,
+            deployment: config.tableName,
+            sandbox: { image: config.sandboxImage, command: config.sandboxCommand },
+            initTimeoutMs: config.operationTimeoutSeconds * 1000,
+          }).then(() => void capsuleStatuses.follow(work.capsule_uuid)),
+      }),
     held,
   );
   const heal = healerFor(host.id, stores, sqs);

@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { log } from "../../shared/log.ts";
 import type { AnyHostMessage } from "../../shared/queue/host-messages.ts";
+import { parseHostMessage } from "../../shared/queue/parse-host-message.ts";
 import type { HeldMessages } from "./held-messages.ts";
 
 export interface PollerOptions {
@@ -115,7 +116,7 @@ export class Poller {
       (this.options.visibilitySeconds * 1000) / 3,
     );
     try {
-      const body = JSON.parse(message.Body ?? "") as AnyHostMessage;
+      const body = parseHostMessage(message.Body);
       const deliveries = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
       await this.handle(body, deliveries >= this.options.maxReceiveCount);
       await this.sqs.send(
@@ -133,7 +134,7 @@ export class Poller {
 /** Which lane a message is held in: host queries apart from everything else. */
 function laneOf(message: Message): "lifecycle" | "query" {
   try {
-    return (JSON.parse(message.Body ?? "") as { kind?: string }).kind === "query" ? "query" : "lifecycle";
+    return parseHostMessage(message.Body).kind === "query" ? "query" : "lifecycle";
   } catch {
     return "lifecycle";
   }

@@ -2,6 +2,7 @@ import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { readConfig } from "../../shared/config.ts";
 import { log } from "../../shared/log.ts";
 import type { AnyHostMessage } from "../../shared/queue/host-messages.ts";
+import { parseHostMessage } from "../../shared/queue/parse-host-message.ts";
 import { settleDeadLetter } from "../../shared/reconcile/settle-dead-letter.ts";
 import { storesFor } from "../../shared/store/stores.ts";
 
@@ -20,10 +21,11 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     }
     let message: AnyHostMessage;
     try {
-      message = JSON.parse(record.body) as AnyHostMessage;
-    } catch {
+      message = parseHostMessage(record.body);
+    } catch (error) {
       log("error", "a dead letter is not a Berth message; dropped", {
         message_id: record.messageId,
+        reason: (error as Error).message,
         body: record.body.slice(0, 200),
       });
       continue;

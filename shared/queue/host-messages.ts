@@ -94,31 +94,76 @@ export function hostQueueName(queuePrefix: string, hostId: string): string {
   return `${queuePrefix}-host-${hostId}.fifo`;
 }
 
-/**
- * Sends work to a host's FIFO queue: one message group per container keeps each
- * container's operations in order (a query gets a group of its own, so it never
- * waits behind an operation); the request id deduplicates a retried send.
- */
+/** Every message a host's queue carries, told apart by `kind`. */
 export type AnyHostMessage = HostMessage | HostQuery | VolumeRemoval | ImageWork | SessionOpening | CapsuleWork;
 
+/** What to do with each family of host message; `onHostMessage` calls the one a message belongs to. */
+export interface HostMessageHandlers<R> {
+  container(message: HostMessage): R;
+  query(message: HostQuery): R;
+  volume(message: VolumeRemoval): R;
+  image(message: ImageWork): R;
+  session(message: SessionOpening): R;
+  capsule(message: CapsuleWork): R;
+}
+
+/** The one dispatch on a host message's kind: a kind added to the union and not handled here fails to compile. */
+export function onHostMessage<R>(message: AnyHostMessage, handlers: HostMessageHandlers<R>): R {
+  switch (message.kind) {
+    case "query":
+      return handlers.query(message);
+    case "delete_volume":
+      return handlers.volume(message);
+    case "pull_image":
+    case "delete_image":
+      return handlers.image(message);
+    case "open_session":
+      return handlers.session(message);
+    case "create_capsule":
+    case "delete_capsule":
+      return handlers.capsule(message);
+    case "create":
+    case "start":
+    case "stop":
+    case "delete":
+    case "reboot":
+    case "pause":
+    case "unpause":
+    case "kill":
+    case "rebuild":
+    case "update":
+      return handlers.container(message);
+    default:
+      return unhandled(message);
+  }
+}
+
+function unhandled(message: never): never {
+  throw new Error(`no handler for host message kind ${(message as { kind?: unknown }).kind}`);
+}
+
+/**
+ * The FIFO message group: one per container keeps each container's operations
+ * in order; a query gets a group of its own, so it never waits behind an operation.
+ */
+const messageGroupOf = (message: AnyHostMessage): string =>
+  onHostMessage(message, {
+    container: (work) => work.container_uuid,
+    query: (query) => `query-${query.request_id}`,
+    volume: (removal) => `volume-${removal.volume_uuid}`,
+    image: (work) => `image-${work.image_uuid}`,
+    session: (opening) => `session-${opening.session_id}`,
+    capsule: (work) => `capsule-${work.capsule_uuid}`,
+  });
+
+/** Sends work to a host's FIFO queue, in its message group; the request id deduplicates a retried send. */
 export async function sendToHost(
   sqs: SQSClient,
   queueUrl: string,
   message: AnyHostMessage,
   options: { resend?: number } = {},
 ): Promise<void> {
-  const group =
-    message.kind === "query"
-      ? `query-${message.request_id}`
-      : message.kind === "delete_volume"
-        ? `volume-${message.volume_uuid}`
-        : message.kind === "pull_image" || message.kind === "delete_image"
-          ? `image-${message.image_uuid}`
-          : message.kind === "open_session"
-            ? `session-${message.session_id}`
-            : message.kind === "create_capsule" || message.kind === "delete_capsule"
-              ? `capsule-${message.capsule_uuid}`
-              : (message as HostMessage).container_uuid;
+  const group = messageGroupOf(message);
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: queueUrl,

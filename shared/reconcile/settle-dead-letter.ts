@@ -1,6 +1,12 @@
 import { log } from "../log.ts";
 import { Status } from "../model/container-status.ts";
-import type { AnyHostMessage, CapsuleWork, HostMessage } from "../queue/host-messages.ts";
+import {
+  type AnyHostMessage,
+  type CapsuleWork,
+  type HostMessage,
+  type ImageWork,
+  onHostMessage,
+} from "../queue/host-messages.ts";
 import type { Stores } from "../store/stores.ts";
 import { isConditionFailure } from "../store/transactions.ts";
 import { failOperation } from "./fail-operation.ts";
@@ -15,22 +21,32 @@ export type DeadLetterOutcome = "failed" | "stale" | "image_failed" | "reported"
  * or delete (which a new delete may then retry); a volume removal or a query
  * (whose asker stopped waiting long ago) is reported in the log.
  */
-export async function settleDeadLetter(message: AnyHostMessage, stores: Stores): Promise<DeadLetterOutcome> {
-  if (message.kind === "query") return reported("a host query was dead-lettered; nobody waits for its answer", message);
-  if (message.kind === "delete_volume")
-    return reported("a Docker volume removal was dead-lettered; the volume may remain on its host", message);
-  if (message.kind === "pull_image" || message.kind === "delete_image") {
-    const reason = `${message.kind === "pull_image" ? "the pull" : "the removal"} was dead-lettered: the host could not complete it`;
-    try {
-      await stores.images.update(message.image_uuid, { status: "error", reason });
-      return "image_failed";
-    } catch (error) {
-      if (isConditionFailure(error)) return "stale";
-      throw error;
-    }
+export function settleDeadLetter(message: AnyHostMessage, stores: Stores): Promise<DeadLetterOutcome> {
+  return onHostMessage(message, {
+    container: (work) => failContainerWork(work, stores),
+    query: async (query) => reported("a host query was dead-lettered; nobody waits for its answer", query),
+    volume: async (removal) =>
+      reported("a Docker volume removal was dead-lettered; the volume may remain on its host", removal),
+    image: (work) => failImageWork(work, stores),
+    session: async (opening) => reported("a session opening was dead-lettered; its client was told long ago", opening),
+    capsule: (work) => failCapsuleWork(work, stores),
+  });
+}
+
+/** An image pull or removal its host could not do is marked as failed, with the reason. */
+async function failImageWork(work: ImageWork, stores: Stores): Promise<DeadLetterOutcome> {
+  const reason = `${work.kind === "pull_image" ? "the pull" : "the removal"} was dead-lettered: the host could not complete it`;
+  try {
+    await stores.images.update(work.image_uuid, { status: "error", reason });
+    return "image_failed";
+  } catch (error) {
+    if (isConditionFailure(error)) return "stale";
+    throw error;
   }
-  if (message.kind === "create_capsule" || message.kind === "delete_capsule") return failCapsuleWork(message, stores);
-  const work = message as HostMessage;
+}
+
+/** A container's operation that no delivery completed fails, unless newer work or an outcome came since. */
+async function failContainerWork(work: HostMessage, stores: Stores): Promise<DeadLetterOutcome> {
   const record = await stores.containers.get(work.container_uuid);
   if (!record || record.generation !== work.generation || record.settled_generation >= work.generation) return "stale";
   const reason = `${work.kind} was dead-lettered: the host could not complete it on any delivery`;
