@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { BerthError, InvalidFieldError, PayloadTooLargeError } from "../shared/errors.ts";
 import { zunError } from "../shared/http/responses.ts";
+import { FUNCTION_TIMEOUT_MS } from "../shared/time-limits.ts";
 import { type HttpRoute, PROJECT_ROOT } from "./serverless-config.ts";
 
 type Handler = (
@@ -173,7 +174,7 @@ function decodedSegment(segment: string): string {
 }
 
 function lambdaContext(functionName: string, awsRequestId: string): Context {
-  const deadline = Date.now() + 29_000;
+  const deadline = Date.now() + FUNCTION_TIMEOUT_MS;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,

@@ -5,6 +5,7 @@ import { positiveNumber } from "./env-values.ts";
 import { readThrottleSettings, type ThrottleSettings } from "./http/throttle-settings.ts";
 import { readWeigherMultipliers } from "./scheduling/weighers/multipliers.ts";
 import type { Multipliers } from "./scheduling/weighers/weigher-names.ts";
+import { LONGEST_HOST_WAIT_MS } from "./time-limits.ts";
 
 /**
  * Berth's configuration, read in one place from the environment.
@@ -78,7 +79,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     weigherMultipliers: readWeigherMultipliers(env),
     hostSubsetSize: positiveNumber(env, "BERTH_HOST_SUBSET_SIZE", 3),
     hostSnapshotSeconds: positiveNumber(env, "BERTH_HOST_SNAPSHOT_SECONDS", 5),
-    hostAnswerSeconds: Math.min(25, positiveNumber(env, "BERTH_HOST_ANSWER_SECONDS", 25)),
+    hostAnswerSeconds: Math.min(
+      LONGEST_HOST_WAIT_MS / 1000,
+      positiveNumber(env, "BERTH_HOST_ANSWER_SECONDS", LONGEST_HOST_WAIT_MS / 1000),
+    ),
     ...readAuthentication(env),
     secretKey: env.BERTH_SECRET_KEY || undefined,
     secretKeyParameter: env.BERTH_SECRET_KEY_PARAMETER || undefined,

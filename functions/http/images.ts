@@ -20,6 +20,7 @@ import { repositoryAndTag } from "../../shared/images/reference.ts";
 import { sendToHost } from "../../shared/queue/host-messages.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
 import { storesFor } from "../../shared/store/stores.ts";
+import { FUNCTION_TIMEOUT_MS } from "../../shared/time-limits.ts";
 
 /** POST /v1/images {repo, tag, host} (admin): pull an image onto a host; 202, the pull's progress shows in the image's reason. */
 export const pull = httpHandler(async (event, context) => {
@@ -126,7 +127,7 @@ export const search = httpHandler(async (event, context) => {
   );
   const options = {
     hostDownAfterSeconds: context.config.hostDownAfterSeconds,
-    remainingMs: context.getRemainingTimeInMillis?.() ?? 29_000,
+    remainingMs: context.getRemainingTimeInMillis?.() ?? FUNCTION_TIMEOUT_MS,
     waitMs: context.config.hostAnswerSeconds * 1000,
   };
   const answers = await Promise.all(

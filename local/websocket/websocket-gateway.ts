@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import type { Context } from "aws-lambda";
 import type { WebSocketEvent, WebSocketResult } from "../../shared/sessions/websocket-event.ts";
+import { FUNCTION_TIMEOUT_MS } from "../../shared/time-limits.ts";
 import { PROJECT_ROOT, type WebSocketRoute } from "../serverless-config.ts";
 import { acceptKeyFor, closePayload, encodeFrame, FrameReader, OPCODE } from "./frames.ts";
 
@@ -200,7 +201,7 @@ export class LocalWebSocketGateway {
       (await handler(event, {
         functionName: route.functionName,
         awsRequestId: requestId,
-        getRemainingTimeInMillis: () => 29_000,
+        getRemainingTimeInMillis: () => FUNCTION_TIMEOUT_MS,
       } as Context)) ?? { statusCode: 200 }
     );
   }

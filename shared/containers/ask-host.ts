@@ -4,10 +4,9 @@ import { BerthError, ConflictError, HostTimeoutError, HostUnavailableError } fro
 import { type HostRecord, isHostUp } from "../hosts/record.ts";
 import { type HostQuery, type HostQueryKind, sendToHost } from "../queue/host-messages.ts";
 import type { Stores } from "../store/stores.ts";
+import { LONGEST_HOST_WAIT_MS } from "../time-limits.ts";
 import type { ContainerRecord } from "./record.ts";
 
-/** API Gateway gives up at 30 s; an answer must be back well before. */
-const LONGEST_WAIT_MS = 25_000;
 const POLL_EVERY_MS = 50;
 
 export interface AskOptions {
@@ -53,7 +52,10 @@ export async function askHostItself<T>(
       `is down: no heartbeat for ${Math.round((Date.now() - host.heartbeat_at) / 1000)} s`,
     );
   }
-  const waitMs = Math.max(0, Math.min(options.waitMs ?? LONGEST_WAIT_MS, LONGEST_WAIT_MS, options.remainingMs - 2_000));
+  const waitMs = Math.max(
+    0,
+    Math.min(options.waitMs ?? LONGEST_HOST_WAIT_MS, LONGEST_HOST_WAIT_MS, options.remainingMs - 2_000),
+  );
   const answerBy = Date.now() + waitMs;
   const question: HostQuery = {
     kind: "query",

@@ -8,6 +8,7 @@ import type { Status } from "../model/container-status.ts";
 import type { HostQueryKind } from "../queue/host-messages.ts";
 import { newAction } from "../store/actions.ts";
 import type { Stores } from "../store/stores.ts";
+import { FUNCTION_TIMEOUT_MS } from "../time-limits.ts";
 import { askHost } from "./ask-host.ts";
 import type { ContainerRecord } from "./record.ts";
 
@@ -16,7 +17,7 @@ export function queryCallerOf(context: HttpContext): QueryCaller {
     config: context.config,
     caller: context.caller,
     requestId: context.requestId,
-    remainingMs: context.getRemainingTimeInMillis?.() ?? 29_000,
+    remainingMs: context.getRemainingTimeInMillis?.() ?? FUNCTION_TIMEOUT_MS,
   };
 }
 

@@ -9,6 +9,7 @@ import { json } from "../../../shared/http/responses.ts";
 import { log } from "../../../shared/log.ts";
 import { sqsClientFor } from "../../../shared/store/clients.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
+import { FUNCTION_TIMEOUT_MS } from "../../../shared/time-limits.ts";
 
 /** A show never waits long for the host: the stored record is a true answer too, only older. */
 const FRESH_STATE_WAIT_MS = 3_000;
@@ -30,7 +31,7 @@ export const handler = httpHandler(async (event, context) => {
         {
           requestId,
           hostDownAfterSeconds: config.hostDownAfterSeconds,
-          remainingMs: context.getRemainingTimeInMillis?.() ?? 29_000,
+          remainingMs: context.getRemainingTimeInMillis?.() ?? FUNCTION_TIMEOUT_MS,
           waitMs: Math.min(FRESH_STATE_WAIT_MS, config.hostAnswerSeconds * 1000),
         },
         stores,
