@@ -14,7 +14,7 @@ export function healerFor(hostId: string, stores: Stores, sqs: SQSClient): Heale
     // Only the host a container is placed on may say it vanished.
     if (!isPlacedHere(record, hostId)) return;
     // The container was seen vanishing (Dead, Stopped, Running…): whatever its last status, it is rebuilt and run.
-    const rebuild = { ...LIFECYCLE_REQUESTS.rebuild!.describe({}, record), allowedIn: allowedStatuses("heal") };
+    const rebuild = { ...LIFECYCLE_REQUESTS.rebuild({}, record), allowedIn: allowedStatuses("heal") };
     rebuild.message = { ...rebuild.message, run: true };
     const requestId = `req-${randomUUID()}`;
     log("info", "auto_heal: rebuilding a container Docker no longer has", {

@@ -1,5 +1,4 @@
 import { InvalidFieldError } from "../errors.ts";
-import { integerParameter, stringParameter } from "../http/request.ts";
 import { assertImageUsableBy } from "../images/committed-images.ts";
 import { Status } from "../model/container-status.ts";
 import { allowedStatuses, recordWhile } from "../model/lifecycle.ts";
@@ -7,90 +6,79 @@ import type { ContainerRecord } from "./record.ts";
 import type { ContainerRequest } from "./submit-request.ts";
 import { defaultPullPolicy, IMAGE_PATTERN } from "./validate-create.ts";
 
-type Query = Record<string, string>;
+/** What a lifecycle request may say besides its action, already read from wherever it came (the HTTP layer reads the query). */
+export interface LifecycleOptions {
+  /** stop, reboot: seconds to wait before killing. */
+  timeout?: number;
+  /** kill: a signal name or number. */
+  signal?: string;
+  /** rebuild: another image, and its driver. */
+  image?: string;
+  image_driver?: string;
+}
 
-/** The lifecycle actions a host carries out, each described from its query parameters. */
+export type LifecycleAction = "start" | "stop" | "reboot" | "pause" | "unpause" | "kill" | "rebuild";
+
+/** The lifecycle actions a host carries out, each described from its options: what the record shows meanwhile, and the host's message. */
 export const LIFECYCLE_REQUESTS: Record<
-  string,
-  { parameters: string[]; describe: (query: Query, record: ContainerRecord) => ContainerRequest }
+  LifecycleAction,
+  (options: LifecycleOptions, record: ContainerRecord) => ContainerRequest
 > = {
-  start: {
-    parameters: [],
-    describe: () => ({
-      action: "start",
-      allowedIn: allowedStatuses("start"),
-      changes: { ...recordWhile("start"), status_reason: null },
-      message: { kind: "start" },
-    }),
-  },
-  stop: {
-    parameters: ["timeout"],
-    describe: (query) => ({
-      action: "stop",
-      allowedIn: allowedStatuses("stop"),
-      changes: { ...recordWhile("stop") },
-      message: { kind: "stop", timeout: integerParameter(query, "timeout", 0, 3600) ?? 10 },
-    }),
-  },
-  reboot: {
-    parameters: ["timeout"],
-    describe: (query) => ({
-      action: "reboot",
-      allowedIn: allowedStatuses("reboot"),
-      changes: { ...recordWhile("reboot"), status_reason: null },
-      message: { kind: "reboot", timeout: integerParameter(query, "timeout", 0, 3600) ?? 10 },
-    }),
-  },
-  pause: {
-    parameters: [],
-    describe: () => ({
-      action: "pause",
-      allowedIn: allowedStatuses("pause"),
-      changes: { ...recordWhile("pause") },
-      message: { kind: "pause" },
-    }),
-  },
-  unpause: {
-    parameters: [],
-    describe: () => ({
-      action: "unpause",
-      allowedIn: allowedStatuses("unpause"),
-      changes: { ...recordWhile("unpause") },
-      message: { kind: "unpause" },
-    }),
-  },
-  kill: {
-    parameters: ["signal"],
-    describe: (query) => ({
-      action: "kill",
-      allowedIn: allowedStatuses("kill"),
-      changes: { ...recordWhile("kill") },
-      message: { kind: "kill", signal: signalOf(stringParameter(query, "signal")) },
-    }),
-  },
-  rebuild: {
-    parameters: ["image", "image_driver"],
-    describe: (query, record) => {
-      const image = stringParameter(query, "image");
-      if (image !== undefined && (image.length < 2 || image.length > 255 || !IMAGE_PATTERN.test(image))) {
-        throw new InvalidFieldError("image", `'${image}' is not an image reference`);
-      }
-      if (image !== undefined) assertImageUsableBy(image, record.project_id);
-      const driver = stringParameter(query, "image_driver");
-      if (driver !== undefined && driver !== "docker") throw new InvalidFieldError("image_driver", "must be docker");
-      const changes: Partial<ContainerRecord> = {
-        ...recordWhile("rebuild"),
-        status_reason: null,
-      };
-      if (image && image !== record.image)
-        Object.assign(changes, { image, image_pull_policy: defaultPullPolicy(image) });
-      return {
-        action: "rebuild",
-        allowedIn: allowedStatuses("rebuild"),
-        changes,
-        message: { kind: "rebuild", run: record.status === Status.Running },
-      };
-    },
+  start: () => ({
+    action: "start",
+    allowedIn: allowedStatuses("start"),
+    changes: { ...recordWhile("start"), status_reason: null },
+    message: { kind: "start" },
+  }),
+  stop: (options) => ({
+    action: "stop",
+    allowedIn: allowedStatuses("stop"),
+    changes: { ...recordWhile("stop") },
+    message: { kind: "stop", timeout: options.timeout ?? 10 },
+  }),
+  reboot: (options) => ({
+    action: "reboot",
+    allowedIn: allowedStatuses("reboot"),
+    changes: { ...recordWhile("reboot"), status_reason: null },
+    message: { kind: "reboot", timeout: options.timeout ?? 10 },
+  }),
+  pause: () => ({
+    action: "pause",
+    allowedIn: allowedStatuses("pause"),
+    changes: { ...recordWhile("pause") },
+    message: { kind: "pause" },
+  }),
+  unpause: () => ({
+    action: "unpause",
+    allowedIn: allowedStatuses("unpause"),
+    changes: { ...recordWhile("unpause") },
+    message: { kind: "unpause" },
+  }),
+  kill: (options) => ({
+    action: "kill",
+    allowedIn: allowedStatuses("kill"),
+    changes: { ...recordWhile("kill") },
+    message: { kind: "kill", signal: signalOf(options.signal) },
+  }),
+  rebuild: (options, record) => {
+    const image = options.image;
+    if (image !== undefined && (image.length < 2 || image.length > 255 || !IMAGE_PATTERN.test(image))) {
+      throw new InvalidFieldError("image", `'${image}' is not an image reference`);
+    }
+    if (image !== undefined) assertImageUsableBy(image, record.project_id);
+    const driver = options.image_driver;
+    if (driver !== undefined && driver !== "docker") throw new InvalidFieldError("image_driver", "must be docker");
+    const changes: Partial<ContainerRecord> = {
+      ...recordWhile("rebuild"),
+      status_reason: null,
+    };
+    if (image && image !== record.image) Object.assign(changes, { image, image_pull_policy: defaultPullPolicy(image) });
+    return {
+      action: "rebuild",
+      allowedIn: allowedStatuses("rebuild"),
+      changes,
+      message: { kind: "rebuild", run: record.status === Status.Running },
+    };
   },
 };
 

@@ -1,7 +1,6 @@
 import { archiveFromClient } from "../../../shared/containers/archive-encoding.ts";
-import { containerOfRequest } from "../../../shared/containers/find-container.ts";
 import { queryCallerOf, queryContainer, requiredPath } from "../../../shared/containers/host-queries.ts";
-import { LIFECYCLE_REQUESTS } from "../../../shared/containers/lifecycle-requests.ts";
+import { LIFECYCLE_REQUESTS, type LifecycleAction } from "../../../shared/containers/lifecycle-requests.ts";
 import type { ContainerRecord } from "../../../shared/containers/record.ts";
 import { splitCommand } from "../../../shared/containers/split-command.ts";
 import { submitContainerRequest } from "../../../shared/containers/submit-request.ts";
@@ -18,6 +17,8 @@ import { allowedStatuses } from "../../../shared/model/lifecycle.ts";
 import { executeInteractively, resizeTerminal } from "../../../shared/sessions/interactive-requests.ts";
 import { sqsClientFor } from "../../../shared/store/clients.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
+import { containerOfRequest } from "./container-of-request.ts";
+import { LIFECYCLE_PARAMETERS, lifecycleOptionsOf } from "./lifecycle-parameters.ts";
 
 /** SQS takes 256 KiB per message; the archive travels inside one. */
 const MAX_ARCHIVE_BASE64 = 190 * 1024;
@@ -40,14 +41,14 @@ const REFUSED: Record<string, string> = {
 };
 
 const LIFECYCLE_ACTIONS: Record<string, ContainerAction> = Object.fromEntries(
-  Object.entries(LIFECYCLE_REQUESTS).map(([name, lifecycle]) => [
+  Object.entries(LIFECYCLE_PARAMETERS).map(([name, parameters]) => [
     name,
     {
-      parameters: lifecycle.parameters,
+      parameters: [...parameters],
       async run(record, query, event, { config, caller, requestId }) {
         const accepted = await submitContainerRequest(
           record,
-          lifecycle.describe(query, record),
+          LIFECYCLE_REQUESTS[name as LifecycleAction](lifecycleOptionsOf(query), record),
           { caller, requestId },
           storesFor(config),
           sqsClientFor(config),

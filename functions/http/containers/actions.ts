@@ -1,11 +1,11 @@
 import { allows } from "../../../shared/auth/policy.ts";
-import { containerOfRequest } from "../../../shared/containers/find-container.ts";
 import { NotFoundError } from "../../../shared/errors.ts";
 import { httpHandler } from "../../../shared/http/handler.ts";
 import { pathParameter } from "../../../shared/http/request.ts";
 import { json } from "../../../shared/http/responses.ts";
 import type { ActionRecord } from "../../../shared/store/actions.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
+import { containerOfRequest } from "./container-of-request.ts";
 
 /** GET /v1/containers/{id}/container_actions: the container's action log, newest first (as Zun lists it). */
 export const list = httpHandler(async (event, context) => {

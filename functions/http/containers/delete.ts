@@ -1,5 +1,4 @@
 import { authorize } from "../../../shared/auth/policy.ts";
-import { containerOfRequest } from "../../../shared/containers/find-container.ts";
 import { submitContainerRequest } from "../../../shared/containers/submit-request.ts";
 import { ContainerStateConflictError } from "../../../shared/errors.ts";
 import { httpHandler } from "../../../shared/http/handler.ts";
@@ -8,6 +7,7 @@ import { noContent } from "../../../shared/http/responses.ts";
 import { allowedStatuses, deleteOperation, recordWhile } from "../../../shared/model/lifecycle.ts";
 import { sqsClientFor } from "../../../shared/store/clients.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
+import { containerOfRequest } from "./container-of-request.ts";
 
 /**
  * DELETE /v1/containers/{id}[?stop=true][&force=true]: a container that never

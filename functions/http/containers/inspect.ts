@@ -1,5 +1,4 @@
 import { archiveForClient } from "../../../shared/containers/archive-encoding.ts";
-import { containerOfRequest } from "../../../shared/containers/find-container.ts";
 import { queryCallerOf, queryContainer, requiredPath } from "../../../shared/containers/host-queries.ts";
 import type { ContainerRecord } from "../../../shared/containers/record.ts";
 import { InvalidFieldError, NotFoundError, NotImplementedError } from "../../../shared/errors.ts";
@@ -11,6 +10,7 @@ import { allowedStatuses } from "../../../shared/model/lifecycle.ts";
 import { attachContainer } from "../../../shared/sessions/interactive-requests.ts";
 import { sqsClientFor } from "../../../shared/store/clients.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
+import { containerOfRequest } from "./container-of-request.ts";
 
 interface Inspector {
   parameters: string[];

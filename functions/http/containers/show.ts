@@ -1,5 +1,4 @@
 import { askHost } from "../../../shared/containers/ask-host.ts";
-import { containerOfRequest } from "../../../shared/containers/find-container.ts";
 import type { ContainerRecord } from "../../../shared/containers/record.ts";
 import { containerView } from "../../../shared/containers/view.ts";
 import { BerthError } from "../../../shared/errors.ts";
@@ -10,6 +9,7 @@ import { log } from "../../../shared/log.ts";
 import { sqsClientFor } from "../../../shared/store/clients.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
 import { FUNCTION_TIMEOUT_MS } from "../../../shared/time-limits.ts";
+import { containerOfRequest } from "./container-of-request.ts";
 
 /** A show never waits long for the host: the stored record is a true answer too, only older. */
 const FRESH_STATE_WAIT_MS = 3_000;

@@ -1,4 +1,3 @@
-import { containerOfRequest } from "../../../shared/containers/find-container.ts";
 import { updateContainer } from "../../../shared/containers/update-container.ts";
 import { validateUpdateBody } from "../../../shared/containers/validate-update.ts";
 import { containerView } from "../../../shared/containers/view.ts";
@@ -7,6 +6,7 @@ import { baseUrlOf } from "../../../shared/http/request.ts";
 import { json } from "../../../shared/http/responses.ts";
 import { sqsClientFor } from "../../../shared/store/clients.ts";
 import { storesFor } from "../../../shared/store/stores.ts";
+import { containerOfRequest } from "./container-of-request.ts";
 
 /** PATCH /v1/containers/{id}: cpu, memory (checked against the host's room, atomically), name, auto_heal. */
 export const handler = httpHandler(async (event, context) => {
