@@ -1,9 +1,7 @@
-import type { TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import type { TransactItem } from "../store/named-transaction.ts";
 import type { QuotaStore } from "../store/quotas.ts";
 import { effectiveLimits } from "../store/quotas.ts";
 import { assertWithinQuota, type QuotaUsage } from "./limits.ts";
-
-type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
 /**
  * Guards one claim of `extra` usage against a project's quota: refuses it with

@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { keys } from "./keys.ts";
+import type { TransactItem } from "./named-transaction.ts";
 
 export interface ActionEvent {
   event: string;
@@ -43,6 +44,20 @@ export function newAction(
 /** How many action expiries are written in parallel. */
 const EXPIRIES_AT_ONCE = 10;
 
+/** An action's record, put only if it is new: the one Put item every transaction that starts an action holds. */
+export function actionPut(
+  table: string,
+  action: ActionRecord,
+): TransactItem & { Put: NonNullable<TransactItem["Put"]> } {
+  return {
+    Put: {
+      TableName: table,
+      Item: action as unknown as Record<string, unknown>,
+      ConditionExpression: "attribute_not_exists(pk)",
+    },
+  };
+}
+
 export class ActionStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -50,13 +65,7 @@ export class ActionStore {
   ) {}
 
   async start(action: ActionRecord): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: action as unknown as Record<string, unknown>,
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    );
+    await this.db.send(new PutCommand(actionPut(this.table, action).Put));
   }
 
   /** Appends an event and, when `finish` is given, closes the action with its outcome. */

@@ -6,12 +6,11 @@ import type { HostRecord } from "../hosts/record.ts";
 import { usageOf } from "../quotas/limits.ts";
 import { type ClaimOutcome, claimHost, releaseHost } from "./containers.ts";
 import { GSI1, GSI2, keys } from "./keys.ts";
+import type { TransactItem } from "./named-transaction.ts";
 import { queryAll } from "./query-all.ts";
 import { negate, type QuotaStore } from "./quotas.ts";
 import { cancellationCodes, isConditionFailure } from "./transactions.ts";
 import { updateExpression } from "./update-expression.ts";
-
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
 
 /** Capsules: one record each, whose one claim on its host is taken and released in the transaction that stores or deletes it. */
 export class CapsuleStore {

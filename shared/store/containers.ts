@@ -10,18 +10,17 @@ import type { Status } from "../model/container-status.ts";
 import type { HostMessage } from "../queue/host-messages.ts";
 import { ONE_CONTAINER, usageOf } from "../quotas/limits.ts";
 import type { VolumeRecord } from "../volumes/record.ts";
-import type { ActionRecord, ActionStore } from "./actions.ts";
+import { type ActionRecord, type ActionStore, actionPut } from "./actions.ts";
 import { joinGroupItems, leaveGroupItems, moveInGroupItems } from "./group-membership.ts";
 import { walkIndex } from "./index-pages.ts";
 import { GSI1, GSI2, GSI3, GSI4, keys } from "./keys.ts";
+import { type Cancellation, NamedTransaction, type TransactItem } from "./named-transaction.ts";
 import { queryAll } from "./query-all.ts";
 import { negate, type QuotaStore } from "./quotas.ts";
 import type { TombstoneStore } from "./tombstones.ts";
 import { cancellationCodes, isConditionFailure } from "./transactions.ts";
 import { updateExpression } from "./update-expression.ts";
 import type { VolumeStore } from "./volumes.ts";
-
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
 
 /** The outcome of trying to claim a host for a new container. */
 export type ClaimOutcome = "placed" | "host_full" | "group_full" | "quota_changed" | "contention";
@@ -56,30 +55,22 @@ export class ContainerStore {
     if ((record.group_id ?? undefined) !== group?.uuid) throw new Error("createPlaced needs the record's group");
     const volumeItems = this.volumeItemsFor(record);
     const pending = { ...record, ...pendingWork(create, this.operationTimeoutSeconds) };
-    const items = [
-      claimHost(this.table, host, record.claim),
-      ...quotaItems,
-      ...this.newContainerItems(pending, action, idempotency),
-      ...volumeItems,
-    ];
-    const groupStart = items.length;
-    if (group) items.push(...joinGroupItems(this.table, group, host.id, record.uuid));
-    try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
-      return "placed";
-    } catch (error) {
-      const codes = cancellationCodes(error);
-      if (!codes) throw error;
-      if (codes.slice(groupStart - volumeItems.length, groupStart).includes("ConditionalCheckFailed")) {
-        throw new ConflictError("A volume this container mounts was deleted while it was being placed.", "volume_gone");
-      }
-      rejectDuplicates(codes.slice(1 + quotaItems.length), record, idempotency);
-      if (codes[0] === "ConditionalCheckFailed") return "host_full";
-      if (codes.slice(1, 1 + quotaItems.length).includes("ConditionalCheckFailed")) return "quota_changed";
-      if (codes.slice(groupStart).includes("ConditionalCheckFailed")) return "group_full";
-      if (codes.includes("TransactionConflict")) return "contention";
-      throw error;
-    }
+    const transaction = new NamedTransaction<NewContainerItem | "host" | "quota" | "volume" | "group">()
+      .add("host", claimHost(this.table, host, record.claim))
+      .add("quota", ...quotaItems);
+    this.addNewContainer(transaction, pending, action, idempotency)
+      .add("volume", ...volumeItems)
+      .add("group", ...(group ? joinGroupItems(this.table, group, host.id, record.uuid) : []));
+    const cancelled = await transaction.send(this.db);
+    if (!cancelled) return "placed";
+    if (cancelled.failed("volume"))
+      throw new ConflictError("A volume this container mounts was deleted while it was being placed.", "volume_gone");
+    rejectDuplicates(cancelled, record, idempotency);
+    if (cancelled.failed("host")) return "host_full";
+    if (cancelled.failed("quota")) return "quota_changed";
+    if (cancelled.failed("group")) return "group_full";
+    if (cancelled.conflicted) return "contention";
+    throw cancelled.error;
   }
 
   /**
@@ -94,18 +85,17 @@ export class ContainerStore {
     quotaItems: TransactItem[],
     idempotency?: IdempotencyClaim,
   ): Promise<boolean> {
-    const items = this.newContainerItems(record, action, idempotency);
-    try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: [...items, ...quotaItems] }));
-      return true;
-    } catch (error) {
-      const codes = cancellationCodes(error);
-      if (!codes) throw error;
-      rejectDuplicates(codes, record, idempotency);
-      if (codes.slice(items.length).includes("ConditionalCheckFailed") || codes.includes("TransactionConflict"))
-        return false;
-      throw error;
-    }
+    const transaction = this.addNewContainer(
+      new NamedTransaction<NewContainerItem | "quota">(),
+      record,
+      action,
+      idempotency,
+    ).add("quota", ...quotaItems);
+    const cancelled = await transaction.send(this.db);
+    if (!cancelled) return true;
+    rejectDuplicates(cancelled, record, idempotency);
+    if (cancelled.failed("quota") || cancelled.conflicted) return false;
+    throw cancelled.error;
   }
 
   /** The container an earlier create with this idempotency key made, if any. */
@@ -231,13 +221,7 @@ export class ContainerStore {
                 },
               },
             },
-            {
-              Put: {
-                TableName: this.table,
-                Item: action as unknown as Record<string, unknown>,
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
+            actionPut(this.table, action),
           ],
         }),
       );
@@ -269,34 +253,28 @@ export class ContainerStore {
     const pending = change.hostWork ? pendingWork(change.hostWork, this.operationTimeoutSeconds) : {};
     const update = updateExpression({ ...change.fields, ...pending, updated_at: new Date().toISOString() });
     const statusValues = Object.fromEntries(allowedIn.map((status, index) => [`:from${index}`, status]));
-    const items: TransactItem[] = [
-      {
-        Update: {
-          TableName: this.table,
-          Key: keys.container(record.uuid),
-          UpdateExpression: bumpGeneration ? `${update.expression} ADD generation :one` : update.expression,
-          ConditionExpression: `generation = :generation AND attribute_type(task_state, :nullType) AND #status IN (${Object.keys(statusValues).join(", ")})`,
-          ExpressionAttributeNames: { ...update.names, "#status": "status" },
-          ExpressionAttributeValues: {
-            ...update.values,
-            ...statusValues,
-            ...(bumpGeneration ? { ":one": 1 } : {}),
-            ":generation": record.generation,
-            ":nullType": "NULL",
-          },
+    const containerUpdate: TransactItem = {
+      Update: {
+        TableName: this.table,
+        Key: keys.container(record.uuid),
+        UpdateExpression: bumpGeneration ? `${update.expression} ADD generation :one` : update.expression,
+        ConditionExpression: `generation = :generation AND attribute_type(task_state, :nullType) AND #status IN (${Object.keys(statusValues).join(", ")})`,
+        ExpressionAttributeNames: { ...update.names, "#status": "status" },
+        ExpressionAttributeValues: {
+          ...update.values,
+          ...statusValues,
+          ...(bumpGeneration ? { ":one": 1 } : {}),
+          ":generation": record.generation,
+          ":nullType": "NULL",
         },
       },
-      {
-        Put: {
-          TableName: this.table,
-          Item: action as unknown as Record<string, unknown>,
-          ConditionExpression: "attribute_not_exists(pk)",
-        },
-      },
-    ];
-    const nameIndex = items.length;
+    };
+    const transaction = new NamedTransaction<"container" | "action" | "name" | "host" | "quota">()
+      .add("container", containerUpdate)
+      .add("action", actionPut(this.table, action));
     if (change.newName) {
-      items.push(
+      transaction.add(
+        "name",
         {
           Put: {
             TableName: this.table,
@@ -307,21 +285,15 @@ export class ContainerStore {
         { Delete: { TableName: this.table, Key: keys.containerName(record.project_id, record.name) } },
       );
     }
-    const hostIndex = items.length;
-    if (change.claim) items.push(adjustHostClaim(this.table, change.claim.host, change.claim.from, change.claim.to));
-    const quotaIndex = items.length;
-    items.push(...(change.quotaItems ?? []));
-    try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
-      return "applied";
-    } catch (error) {
-      const codes = cancellationCodes(error);
-      if (!codes) throw error;
-      if (change.newName && codes[nameIndex] === "ConditionalCheckFailed") return "name_taken";
-      if (change.claim && codes[hostIndex] === "ConditionalCheckFailed") return "host_full";
-      if (codes.slice(quotaIndex).includes("ConditionalCheckFailed")) return "quota_changed";
-      return "changed";
-    }
+    if (change.claim)
+      transaction.add("host", adjustHostClaim(this.table, change.claim.host, change.claim.from, change.claim.to));
+    transaction.add("quota", ...(change.quotaItems ?? []));
+    const cancelled = await transaction.send(this.db);
+    if (!cancelled) return "applied";
+    if (cancelled.failed("name")) return "name_taken";
+    if (cancelled.failed("host")) return "host_full";
+    if (cancelled.failed("quota")) return "quota_changed";
+    return "changed";
   }
 
   /**
@@ -500,8 +472,8 @@ export class ContainerStore {
       ...pendingWork(create, this.operationTimeoutSeconds),
       updated_at: new Date().toISOString(),
     });
-    const items: TransactItem[] = [
-      {
+    const transaction = new NamedTransaction<"container" | "host" | "release" | "action" | "group">()
+      .add("container", {
         Update: {
           TableName: this.table,
           Key: keys.container(record.uuid),
@@ -515,30 +487,18 @@ export class ContainerStore {
             ":oldHost": record.host_id,
           },
         },
-      },
-      claimHost(this.table, host, claim),
-      releaseHost(this.table, record.host_id, record.claim),
-      {
-        Put: {
-          TableName: this.table,
-          Item: action as unknown as Record<string, unknown>,
-          ConditionExpression: "attribute_not_exists(pk)",
-        },
-      },
-    ];
-    if (group) items.push(...moveInGroupItems(this.table, group, record.host_id, host.id));
-    try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
-      return "placed";
-    } catch (error) {
-      const codes = cancellationCodes(error);
-      if (!codes) throw error;
-      if (codes[0] === "ConditionalCheckFailed" || codes[3] === "ConditionalCheckFailed") return "changed";
-      if (codes[1] === "ConditionalCheckFailed") return "host_full";
-      if (codes.slice(4).includes("ConditionalCheckFailed")) return "group_full";
-      if (codes.includes("TransactionConflict")) return "contention";
-      throw error;
-    }
+      })
+      .add("host", claimHost(this.table, host, claim))
+      .add("release", releaseHost(this.table, record.host_id, record.claim))
+      .add("action", actionPut(this.table, action))
+      .add("group", ...(group ? moveInGroupItems(this.table, group, record.host_id, host.id) : []));
+    const cancelled = await transaction.send(this.db);
+    if (!cancelled) return "placed";
+    if (cancelled.failed("container") || cancelled.failed("action")) return "changed";
+    if (cancelled.failed("host")) return "host_full";
+    if (cancelled.failed("group")) return "group_full";
+    if (cancelled.conflicted) return "contention";
+    throw cancelled.error;
   }
 
   /**
@@ -650,13 +610,15 @@ export class ContainerStore {
   }
 
   /** The container, its name, its create action and (optionally) its idempotency key, in that order. */
-  private newContainerItems(
+  /** Adds a new container's items: its record, its name, its create action and (when given) its idempotency key. */
+  private addNewContainer<Name extends string>(
+    transaction: NamedTransaction<Name | NewContainerItem>,
     record: ContainerRecord,
     action: ActionRecord,
     idempotency?: IdempotencyClaim,
-  ): TransactItem[] {
-    const items: TransactItem[] = [
-      {
+  ): NamedTransaction<Name | NewContainerItem> {
+    transaction
+      .add("container", {
         Put: {
           TableName: this.table,
           Item: {
@@ -667,24 +629,17 @@ export class ContainerStore {
           },
           ConditionExpression: "attribute_not_exists(pk)",
         },
-      },
-      {
+      })
+      .add("name", {
         Put: {
           TableName: this.table,
           Item: { ...keys.containerName(record.project_id, record.name), uuid: record.uuid },
           ConditionExpression: "attribute_not_exists(pk)",
         },
-      },
-      {
-        Put: {
-          TableName: this.table,
-          Item: action as unknown as Record<string, unknown>,
-          ConditionExpression: "attribute_not_exists(pk)",
-        },
-      },
-    ];
-    if (idempotency) {
-      items.push({
+      })
+      .add("action", actionPut(this.table, action));
+    if (idempotency)
+      transaction.add("idempotency", {
         Put: {
           TableName: this.table,
           Item: {
@@ -696,8 +651,7 @@ export class ContainerStore {
           ConditionExpression: "attribute_not_exists(pk)",
         },
       });
-    }
-    return items;
+    return transaction;
   }
 }
 
@@ -716,10 +670,17 @@ export class DuplicateCreateError extends Error {
   }
 }
 
-/** Reads the cancellation codes of [container, name, action, idempotency key] for duplicates. */
-function rejectDuplicates(codes: string[], record: ContainerRecord, idempotency?: IdempotencyClaim): void {
-  if (idempotency && codes[3] === "ConditionalCheckFailed") throw new DuplicateCreateError(idempotency.key);
-  if (codes[1] === "ConditionalCheckFailed") throw new NameTakenError(record.name);
+/** The items every new container's transaction holds. */
+type NewContainerItem = "container" | "name" | "action" | "idempotency";
+
+/** A create that lost to another with its idempotency key, or to a container of its name, says so. */
+function rejectDuplicates(
+  cancelled: Cancellation<NewContainerItem>,
+  record: ContainerRecord,
+  idempotency?: IdempotencyClaim,
+): void {
+  if (idempotency && cancelled.failed("idempotency")) throw new DuplicateCreateError(idempotency.key);
+  if (cancelled.failed("name")) throw new NameTakenError(record.name);
 }
 
 /**

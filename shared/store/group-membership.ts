@@ -1,8 +1,6 @@
-import type { TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { type GroupRecord, maxMembersPerHost } from "../groups/record.ts";
 import { keys } from "./keys.ts";
-
-type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+import type { TransactItem } from "./named-transaction.ts";
 
 /**
  * A container's place in its server group, taken and given back in the

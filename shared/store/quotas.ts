@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient, TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import {
   BUILT_IN_DEFAULTS,
@@ -11,10 +11,9 @@ import {
   USAGE_FIELD,
 } from "../quotas/limits.ts";
 import { GSI2, keys } from "./keys.ts";
+import type { TransactItem } from "./named-transaction.ts";
 import { queryAll } from "./query-all.ts";
 import { isConditionFailure } from "./transactions.ts";
-
-type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
 /** A project's own limits (where it has them), their version, and what it has claimed. */
 export interface ProjectQuota {

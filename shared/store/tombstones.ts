@@ -1,7 +1,6 @@
-import { type DynamoDBDocumentClient, GetCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { keys } from "./keys.ts";
-
-type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+import type { TransactItem } from "./named-transaction.ts";
 
 export type TombstoneKind = "container" | "volume";
 

@@ -1,12 +1,11 @@
-import type { DynamoDBDocumentClient, TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { VolumeRecord } from "../volumes/record.ts";
 import { GSI1, GSI2, keys } from "./keys.ts";
+import type { TransactItem } from "./named-transaction.ts";
 import { queryAll } from "./query-all.ts";
 import type { TombstoneStore } from "./tombstones.ts";
 import { cancellationCodes } from "./transactions.ts";
-
-type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
 /**
  * Berth volumes. Which containers use a volume is kept on the volume itself
