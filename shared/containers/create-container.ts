@@ -15,7 +15,7 @@ import { placeContainer } from "../scheduling/place-container.ts";
 import type { PlacementInstance } from "../scheduling/placement-instance.ts";
 import { groupPlacementOf, placementRequestFor } from "../scheduling/placement-request.ts";
 import { type ActionEvent, newAction } from "../store/actions.ts";
-import { DuplicateCreateError, type IdempotencyClaim } from "../store/containers.ts";
+import { DuplicateCreateError, type IdempotencyClaim } from "../store/idempotency.ts";
 import type { Stores } from "../store/stores.ts";
 import { newVolumeGiB } from "../volumes/mounts.ts";
 import { resolveMounts } from "../volumes/resolve-mounts.ts";
