@@ -131,10 +131,10 @@ export class Poller {
   }
 }
 
-/** Which lane a message is held in: host queries apart from everything else. */
+/** Which lane a message is held in: host queries apart from everything else (only its kind is read; it is checked whole when processed). */
 function laneOf(message: Message): "lifecycle" | "query" {
   try {
-    return parseHostMessage(message.Body).kind === "query" ? "query" : "lifecycle";
+    return (JSON.parse(message.Body ?? "") as { kind?: unknown }).kind === "query" ? "query" : "lifecycle";
   } catch {
     return "lifecycle";
   }

@@ -33,7 +33,7 @@ export const LIFECYCLE_REQUESTS: Record<
   stop: (options) => ({
     action: "stop",
     allowedIn: allowedStatuses("stop"),
-    changes: { ...recordWhile("stop") },
+    changes: recordWhile("stop"),
     message: { kind: "stop", timeout: options.timeout ?? 10 },
   }),
   reboot: (options) => ({
@@ -45,19 +45,19 @@ export const LIFECYCLE_REQUESTS: Record<
   pause: () => ({
     action: "pause",
     allowedIn: allowedStatuses("pause"),
-    changes: { ...recordWhile("pause") },
+    changes: recordWhile("pause"),
     message: { kind: "pause" },
   }),
   unpause: () => ({
     action: "unpause",
     allowedIn: allowedStatuses("unpause"),
-    changes: { ...recordWhile("unpause") },
+    changes: recordWhile("unpause"),
     message: { kind: "unpause" },
   }),
   kill: (options) => ({
     action: "kill",
     allowedIn: allowedStatuses("kill"),
-    changes: { ...recordWhile("kill") },
+    changes: recordWhile("kill"),
     message: { kind: "kill", signal: signalOf(options.signal) },
   }),
   rebuild: (options, record) => {
