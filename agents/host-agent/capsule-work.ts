@@ -48,8 +48,8 @@ async function createCapsuleHere(initial: CapsuleRecord, parts: CapsuleParts): P
     if (!(await parts.stores.capsules.recordProgress(capsule, changes))) throw new Superseded();
     capsule = next;
   };
-  const setMember = (list: "init_containers" | "containers", index: number, changes: Partial<CapsuleMember>) =>
-    record({ [list]: capsule[list].map((member, at) => (at === index ? { ...member, ...changes } : member)) });
+  const setMember = (list: MemberList, index: number, changes: Partial<CapsuleMember>) =>
+    record(withMember(capsule, list, index, changes));
   try {
     await ensureImage(docker, parts.sandbox.image, "ifnotpresent", () => undefined);
     for (const member of [...capsule.init_containers, ...capsule.containers])
@@ -70,9 +70,17 @@ async function createCapsuleHere(initial: CapsuleRecord, parts: CapsuleParts): P
       await setMember("init_containers", index, { container_id: id, status: Status.Running });
       const code = done ? 0 : await waitForExit(docker, id, parts.initTimeoutMs);
       if (code !== 0) {
+        // One write: the capsule is never seen Error without its reason.
         const reason = `init container ${member.name} exited with code ${code}`;
-        await setMember("init_containers", index, { status: Status.Error, status_reason: reason, exit_code: code });
-        await record({ status_reason: reason, task_state: null });
+        await record({
+          ...withMember(capsule, "init_containers", index, {
+            status: Status.Error,
+            status_reason: reason,
+            exit_code: code,
+          }),
+          status_reason: reason,
+          task_state: null,
+        });
         return;
       }
       await setMember("init_containers", index, { status: Status.Stopped, exit_code: 0 });
@@ -93,6 +101,18 @@ async function createCapsuleHere(initial: CapsuleRecord, parts: CapsuleParts): P
       task_state: null,
     });
   }
+}
+
+type MemberList = "init_containers" | "containers";
+
+/** The change to one member of the capsule's list, as a partial record. */
+function withMember(
+  capsule: CapsuleRecord,
+  list: MemberList,
+  index: number,
+  changes: Partial<CapsuleMember>,
+): Partial<CapsuleRecord> {
+  return { [list]: capsule[list].map((member, at) => (at === index ? { ...member, ...changes } : member)) };
 }
 
 /** Removes every part of the capsule from Docker, then its record with its claim (released once, whoever repeats this). */
