@@ -3,6 +3,7 @@ import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dy
 import type { CapsuleRecord } from "../capsules/record.ts";
 import { capsuleStatusOf } from "../capsules/statuses.ts";
 import type { HostRecord } from "../hosts/record.ts";
+import { Status } from "../model/container-status.ts";
 import { usageOf } from "../quotas/limits.ts";
 import type { ClaimOutcome } from "./containers.ts";
 import { claimHost, releaseHost } from "./host-claims.ts";
@@ -10,7 +11,7 @@ import { GSI1, GSI2, keys } from "./keys.ts";
 import type { TransactItem } from "./named-transaction.ts";
 import { queryAll } from "./query-all.ts";
 import { negate, type QuotaStore } from "./quotas.ts";
-import { cancellationCodes, isConditionFailure } from "./transactions.ts";
+import { appliedIfConditionHolds, cancellationCodes } from "./transactions.ts";
 import { updateExpression } from "./update-expression.ts";
 
 /** Capsules: one record each, whose one claim on its host is taken and released in the transaction that stores or deletes it. */
@@ -88,22 +89,17 @@ export class CapsuleStore {
       status: capsuleStatusOf(next),
       updated_at: new Date().toISOString(),
     });
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.capsule(current.uuid),
-          UpdateExpression: update.expression,
-          ConditionExpression: "generation = :generation",
-          ExpressionAttributeNames: update.names,
-          ExpressionAttributeValues: { ...update.values, ":generation": current.generation },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return appliedIfConditionHolds(
+      this.db,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.capsule(current.uuid),
+        UpdateExpression: update.expression,
+        ConditionExpression: "generation = :generation",
+        ExpressionAttributeNames: update.names,
+        ExpressionAttributeValues: { ...update.values, ":generation": current.generation },
+      }),
+    );
   }
 
   /** Accepts a delete: Deleting, with a new generation, unless another request moved the capsule first. */
@@ -111,32 +107,28 @@ export class CapsuleStore {
     const deleting: CapsuleRecord = {
       ...record,
       task_state: "deleting",
-      status: "Deleting",
+      status: Status.Deleting,
       generation: record.generation + 1,
       updated_at: new Date().toISOString(),
     };
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.capsule(record.uuid),
-          UpdateExpression: "SET task_state = :deleting, #status = :status, generation = :next, updated_at = :now",
-          ConditionExpression: "generation = :generation",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: {
-            ":deleting": "deleting",
-            ":status": "Deleting",
-            ":next": deleting.generation,
-            ":now": deleting.updated_at,
-            ":generation": record.generation,
-          },
-        }),
-      );
-      return deleting;
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+    const begun = await appliedIfConditionHolds(
+      this.db,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.capsule(record.uuid),
+        UpdateExpression: "SET task_state = :deleting, #status = :status, generation = :next, updated_at = :now",
+        ConditionExpression: "generation = :generation",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":deleting": deleting.task_state,
+          ":status": deleting.status,
+          ":next": deleting.generation,
+          ":now": deleting.updated_at,
+          ":generation": record.generation,
+        },
+      }),
+    );
+    return begun ? deleting : undefined;
   }
 
   /**

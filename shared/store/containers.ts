@@ -6,7 +6,7 @@ import { ConflictError, NameTakenError } from "../errors.ts";
 import type { GroupRecord } from "../groups/record.ts";
 import { claimOnHost } from "../hosts/pinned-cores.ts";
 import type { HostRecord } from "../hosts/record.ts";
-import type { Status } from "../model/container-status.ts";
+import { Status } from "../model/container-status.ts";
 import type { HostMessage } from "../queue/host-messages.ts";
 import { ONE_CONTAINER, usageOf } from "../quotas/limits.ts";
 import type { VolumeRecord } from "../volumes/record.ts";
@@ -20,7 +20,7 @@ import { type Cancellation, NamedTransaction, type TransactItem } from "./named-
 import { queryAll } from "./query-all.ts";
 import { negate, type QuotaStore } from "./quotas.ts";
 import type { TombstoneStore } from "./tombstones.ts";
-import { cancellationCodes, isConditionFailure } from "./transactions.ts";
+import { appliedIfConditionHolds, cancellationCodes } from "./transactions.ts";
 import { updateExpression } from "./update-expression.ts";
 import type { VolumeStore } from "./volumes.ts";
 
@@ -318,25 +318,20 @@ export class ContainerStore {
       { ...changes, ...deadline, updated_at: new Date().toISOString() },
       settles ? PENDING_ATTRIBUTES : [],
     );
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.container(uuid),
-          UpdateExpression: update.expression,
-          // An operation writes only while its work is unsettled: once the reconciler has failed it, the host's late writes are dropped.
-          ConditionExpression: inFlight
-            ? "generation = :generation AND settled_generation < :generation"
-            : "generation = :generation",
-          ExpressionAttributeNames: update.names,
-          ExpressionAttributeValues: { ...update.values, ":generation": generation },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return appliedIfConditionHolds(
+      this.db,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.container(uuid),
+        UpdateExpression: update.expression,
+        // An operation writes only while its work is unsettled: once the reconciler has failed it, the host's late writes are dropped.
+        ConditionExpression: inFlight
+          ? "generation = :generation AND settled_generation < :generation"
+          : "generation = :generation",
+        ExpressionAttributeNames: update.names,
+        ExpressionAttributeValues: { ...update.values, ":generation": generation },
+      }),
+    );
   }
 
   /** The uuids of containers whose in-flight work is overdue at `now`, read from the sparse overdue index. */
@@ -357,26 +352,21 @@ export class ContainerStore {
   async recordRetry(record: ContainerRecord): Promise<boolean> {
     if (!record.pending_message || record.gsi4sk === undefined) return false;
     const retries = (record.pending_retries ?? 0) + 1;
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.container(record.uuid),
-          UpdateExpression: "SET gsi4sk = :deadline, pending_retries = :retries",
-          ConditionExpression: "generation = :generation AND gsi4sk = :seen",
-          ExpressionAttributeValues: {
-            ":deadline": pendingDeadline(record.pending_message, this.operationTimeoutSeconds).gsi4sk,
-            ":retries": retries,
-            ":generation": record.generation,
-            ":seen": record.gsi4sk,
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return appliedIfConditionHolds(
+      this.db,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.container(record.uuid),
+        UpdateExpression: "SET gsi4sk = :deadline, pending_retries = :retries",
+        ConditionExpression: "generation = :generation AND gsi4sk = :seen",
+        ExpressionAttributeValues: {
+          ":deadline": pendingDeadline(record.pending_message, this.operationTimeoutSeconds).gsi4sk,
+          ":retries": retries,
+          ":generation": record.generation,
+          ":seen": record.gsi4sk,
+        },
+      }),
+    );
   }
 
   /**
@@ -392,7 +382,7 @@ export class ContainerStore {
       throw new Error("failUnstarted: a container with volumes keeps its claim");
     const update = updateExpression(
       {
-        status: "Error",
+        status: Status.Error,
         status_reason: reason,
         task_state: null,
         host_id: null,
@@ -460,7 +450,7 @@ export class ContainerStore {
     if (!claim) return "host_full";
     const update = updateExpression({
       claim,
-      status: "Creating",
+      status: Status.Creating,
       status_reason: reason,
       task_state: null,
       host_id: host.id,

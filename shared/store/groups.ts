@@ -5,7 +5,7 @@ import type { GroupRecord } from "../groups/record.ts";
 import { UUID_PATTERN } from "../uuid.ts";
 import { GSI1, keys } from "./keys.ts";
 import { queryAll } from "./query-all.ts";
-import { isConditionFailure } from "./transactions.ts";
+import { appliedIfConditionHolds } from "./transactions.ts";
 
 /** A group as placement reads it: the record and how many members each host holds. */
 export interface GroupState {
@@ -21,24 +21,19 @@ export class GroupStore {
 
   /** Stores a new group; false when one with its uuid exists already. */
   async create(group: GroupRecord): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...group,
-            ...keys.group(group.uuid),
-            gsi1pk: keys.projectGroups(group.project_id),
-            gsi1sk: `${group.created_at}#${group.uuid}`,
-          },
-          ConditionExpression: "attribute_not_exists(pk)",
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return appliedIfConditionHolds(
+      this.db,
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...group,
+          ...keys.group(group.uuid),
+          gsi1pk: keys.projectGroups(group.project_id),
+          gsi1sk: `${group.created_at}#${group.uuid}`,
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
   }
 
   async get(uuid: string): Promise<GroupRecord | undefined> {
@@ -100,18 +95,15 @@ export class GroupStore {
    * Returns false when it still has members.
    */
   async deleteIfEmpty(uuid: string): Promise<boolean> {
-    try {
-      await this.db.send(
-        new DeleteCommand({
-          TableName: this.table,
-          Key: keys.group(uuid),
-          ConditionExpression: "attribute_not_exists(members)",
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const deleted = await appliedIfConditionHolds(
+      this.db,
+      new DeleteCommand({
+        TableName: this.table,
+        Key: keys.group(uuid),
+        ConditionExpression: "attribute_not_exists(members)",
+      }),
+    );
+    if (!deleted) return false;
     const counts = await queryAll<{ pk: string; sk: string }>(this.db, {
       TableName: this.table,
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",

@@ -1,9 +1,10 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DeleteCommand, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { HostRecord, UnknownDockerThing } from "../hosts/record.ts";
+import { counterCorrection } from "./counter-correction.ts";
 import { GSI1, keys } from "./keys.ts";
 import { queryAll } from "./query-all.ts";
-import { isConditionFailure } from "./transactions.ts";
+import { appliedIfConditionHolds } from "./transactions.ts";
 import { updateExpression } from "./update-expression.ts";
 
 /** What Berth has claimed on a host: the counters every claim and release moves. */
@@ -101,22 +102,17 @@ export class HostStore {
    * was registered under before ids were kept per agent.
    */
   async claimIdentity(hostId: string, claimer: string): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.host(hostId),
-          UpdateExpression: "SET identity_claimed_by = :claimer",
-          ConditionExpression:
-            "attribute_exists(pk) AND (attribute_not_exists(identity_claimed_by) OR identity_claimed_by = :claimer)",
-          ExpressionAttributeValues: { ":claimer": claimer },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return appliedIfConditionHolds(
+      this.db,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.host(hostId),
+        UpdateExpression: "SET identity_claimed_by = :claimer",
+        ConditionExpression:
+          "attribute_exists(pk) AND (attribute_not_exists(identity_claimed_by) OR identity_claimed_by = :claimer)",
+        ExpressionAttributeValues: { ":claimer": claimer },
+      }),
+    );
   }
 
   async heartbeat(hostId: string, now = Date.now()): Promise<void> {
@@ -133,22 +129,17 @@ export class HostStore {
 
   /** Records liveness, unless a heartbeat arrived since the caller looked. */
   async setState(hostId: string, state: "up" | "down", seenHeartbeatAt: number): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.host(hostId),
-          UpdateExpression: "SET #state = :state",
-          ConditionExpression: "heartbeat_at = :seen",
-          ExpressionAttributeNames: { "#state": "state" },
-          ExpressionAttributeValues: { ":state": state, ":seen": seenHeartbeatAt },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return appliedIfConditionHolds(
+      this.db,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.host(hostId),
+        UpdateExpression: "SET #state = :state",
+        ConditionExpression: "heartbeat_at = :seen",
+        ExpressionAttributeNames: { "#state": "state" },
+        ExpressionAttributeValues: { ":state": state, ":seen": seenHeartbeatAt },
+      }),
+    );
   }
 
   /** An admin's switches: enabled (with a reason when disabled) and forced_down. */
@@ -171,50 +162,34 @@ export class HostStore {
 
   /** Forgets a host that holds no containers; returns false when it still holds some. */
   async remove(hostId: string): Promise<boolean> {
-    try {
-      await this.db.send(
-        new DeleteCommand({
-          TableName: this.table,
-          Key: keys.host(hostId),
-          ConditionExpression: "attribute_not_exists(pk) OR total_containers = :zero",
-          ExpressionAttributeValues: { ":zero": 0 },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return appliedIfConditionHolds(
+      this.db,
+      new DeleteCommand({
+        TableName: this.table,
+        Key: keys.host(hostId),
+        ConditionExpression: "attribute_not_exists(pk) OR total_containers = :zero",
+        ExpressionAttributeValues: { ":zero": 0 },
+      }),
+    );
   }
 
   /** Sets a host's claimed usage to what its records add up to, only if it still reads `observed`. */
   async correctUsage(hostId: string, observed: HostUsage, expected: HostUsage): Promise<boolean> {
-    const fields = Object.keys(expected) as Array<keyof HostUsage>;
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.host(hostId),
-          UpdateExpression: `SET ${fields.map((field) => `${field} = :expected_${field}`).join(", ")}`,
-          ConditionExpression: fields
-            .map(
-              (field) =>
-                `(${field} = :observed_${field}${observed[field] === 0 ? ` OR attribute_not_exists(${field})` : ""})`,
-            )
-            .join(" AND "),
-          ExpressionAttributeValues: Object.fromEntries(
-            fields.flatMap((field) => [
-              [`:expected_${field}`, expected[field]],
-              [`:observed_${field}`, observed[field]],
-            ]),
-          ),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const attributes = Object.fromEntries(Object.keys(expected).map((field) => [field, field])) as Record<
+      keyof HostUsage,
+      string
+    >;
+    const correction = counterCorrection(attributes, observed, expected);
+    return appliedIfConditionHolds(
+      this.db,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.host(hostId),
+        UpdateExpression: `SET ${correction.set}`,
+        ConditionExpression: correction.condition,
+        ExpressionAttributeValues: correction.values,
+      }),
+    );
   }
 
   /**
@@ -223,24 +198,19 @@ export class HostStore {
    * a claim's cores the host lost).
    */
   async correctPinnedCores(hostId: string, observed: number[], expected: number[]): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.host(hostId),
-          UpdateExpression: expected.length > 0 ? "SET pinned_cores = :expected" : "REMOVE pinned_cores",
-          ConditionExpression: observed.length > 0 ? "pinned_cores = :observed" : "attribute_not_exists(pinned_cores)",
-          ExpressionAttributeValues: {
-            ...(expected.length > 0 ? { ":expected": new Set(expected) } : {}),
-            ...(observed.length > 0 ? { ":observed": new Set(observed) } : {}),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return appliedIfConditionHolds(
+      this.db,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.host(hostId),
+        UpdateExpression: expected.length > 0 ? "SET pinned_cores = :expected" : "REMOVE pinned_cores",
+        ConditionExpression: observed.length > 0 ? "pinned_cores = :observed" : "attribute_not_exists(pinned_cores)",
+        ExpressionAttributeValues: {
+          ...(expected.length > 0 ? { ":expected": new Set(expected) } : {}),
+          ...(observed.length > 0 ? { ":observed": new Set(observed) } : {}),
+        },
+      }),
+    );
   }
 
   /** A transaction item giving disk back to a host (a deleted volume's size). */

@@ -10,10 +10,11 @@ import {
   UNLIMITED,
   USAGE_FIELD,
 } from "../quotas/limits.ts";
+import { counterCorrection } from "./counter-correction.ts";
 import { GSI2, keys } from "./keys.ts";
 import type { TransactItem } from "./named-transaction.ts";
 import { queryAll } from "./query-all.ts";
-import { isConditionFailure } from "./transactions.ts";
+import { appliedIfConditionHolds } from "./transactions.ts";
 
 /** A project's own limits (where it has them), their version, and what it has claimed. */
 export interface ProjectQuota {
@@ -199,36 +200,17 @@ export class QuotaStore {
 
   /** Sets a project's usage to what its records add up to, only if it still reads `observed`. */
   async correctUsage(projectId: string, observed: QuotaUsage, expected: QuotaUsage): Promise<boolean> {
-    const fields = Object.entries(USED) as Array<[keyof QuotaUsage, string]>;
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.quota(projectId),
-          UpdateExpression: `SET ${fields.map(([field, attribute]) => `${attribute} = :expected_${field}`).join(", ")}, gsi2pk = :quotaList, gsi2sk = :project`,
-          ConditionExpression: fields
-            .map(
-              ([field, attribute]) =>
-                `(${attribute} = :observed_${field}${observed[field] === 0 ? ` OR attribute_not_exists(${attribute})` : ""})`,
-            )
-            .join(" AND "),
-          ExpressionAttributeValues: {
-            ...Object.fromEntries(
-              fields.flatMap(([field]) => [
-                [`:expected_${field}`, expected[field]],
-                [`:observed_${field}`, observed[field]],
-              ]),
-            ),
-            ":quotaList": keys.allQuotas(),
-            ":project": projectId,
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const correction = counterCorrection(USED, observed, expected);
+    return appliedIfConditionHolds(
+      this.db,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.quota(projectId),
+        UpdateExpression: `SET ${correction.set}, gsi2pk = :quotaList, gsi2sk = :project`,
+        ConditionExpression: correction.condition,
+        ExpressionAttributeValues: { ...correction.values, ":quotaList": keys.allQuotas(), ":project": projectId },
+      }),
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import type { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 
 /** Why each item of a cancelled TransactWriteItems failed, in the order they were sent. */
 export type CancellationCode = "None" | "ConditionalCheckFailed" | "TransactionConflict" | string;
@@ -16,4 +17,21 @@ export function cancellationCodes(error: unknown): CancellationCode[] | undefine
 
 export function isConditionFailure(error: unknown): boolean {
   return (error as { name?: string })?.name === "ConditionalCheckFailedException";
+}
+
+/**
+ * Sends one conditional write: true when it was applied, false when its
+ * condition did not hold; any other failure is thrown.
+ */
+export async function appliedIfConditionHolds(
+  db: DynamoDBDocumentClient,
+  command: PutCommand | UpdateCommand | DeleteCommand,
+): Promise<boolean> {
+  try {
+    await db.send(command as UpdateCommand);
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }
