@@ -1,7 +1,6 @@
-import { readConfig } from "../../shared/config.ts";
+import { dependencies } from "../../shared/dependencies.ts";
 import { log } from "../../shared/log.ts";
 import { auditAccounting } from "../../shared/reconcile/audit-accounting.ts";
-import { storesFor } from "../../shared/store/stores.ts";
 
 /**
  * The scheduled accounting audit: every host's claimed capacity and every
@@ -10,7 +9,7 @@ import { storesFor } from "../../shared/store/stores.ts";
  * the reconcile function, whose reads stay with what changed.
  */
 export const handler = async () => {
-  const result = await auditAccounting(storesFor(readConfig()));
+  const result = await auditAccounting(dependencies().stores);
   log(result.corrections.length > 0 ? "warn" : "info", "accounting audit", {
     hosts: result.hosts,
     projects: result.projects,

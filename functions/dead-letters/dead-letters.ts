@@ -1,10 +1,9 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { readConfig } from "../../shared/config.ts";
+import { dependencies } from "../../shared/dependencies.ts";
 import { log } from "../../shared/log.ts";
 import type { AnyHostMessage } from "../../shared/queue/host-messages.ts";
 import { parseHostMessage } from "../../shared/queue/parse-host-message.ts";
 import { settleDeadLetter } from "../../shared/reconcile/settle-dead-letter.ts";
-import { storesFor } from "../../shared/store/stores.ts";
 
 /**
  * Consumes the hosts' dead-letter queue: each message that exhausted its
@@ -12,7 +11,7 @@ import { storesFor } from "../../shared/store/stores.ts";
  * now is handed back, and (the queue being FIFO) so is every one after it.
  */
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  const stores = storesFor(readConfig());
+  const { stores } = dependencies();
   const batchItemFailures: SQSBatchResponse["batchItemFailures"] = [];
   for (const record of event.Records) {
     if (batchItemFailures.length > 0) {

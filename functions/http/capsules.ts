@@ -7,24 +7,21 @@ import { capsuleView } from "../../shared/capsules/view.ts";
 import { httpHandler } from "../../shared/http/handler.ts";
 import { baseUrlOf, booleanParameter, pathParameter, queryParameters } from "../../shared/http/request.ts";
 import { json, noContent } from "../../shared/http/responses.ts";
-import { sqsClientFor } from "../../shared/store/clients.ts";
-import { storesFor } from "../../shared/store/stores.ts";
 
 /** POST /v1/capsules: validate the template, place the whole capsule on one host atomically, hand it to that host. */
-export const create = httpHandler(async (event, { config, caller, requestId, body, apiVersion }) => {
+export const create = httpHandler(async (event, { config, stores, sqs, caller, requestId, body, apiVersion }) => {
   queryParameters(event, []);
   const spec = validateCapsuleBody(body);
-  const record = await createCapsule(spec, { caller, requestId, config }, storesFor(config), sqsClientFor(config));
+  const record = await createCapsule(spec, { caller, requestId, config }, stores, sqs);
   const base = baseUrlOf(event);
   return json(202, capsuleView(record, base, apiVersion), { location: `${base}/v1/capsules/${record.uuid}` });
 });
 
 /** GET /v1/capsules[?all_projects=true]: the project's capsules (every project's, for an admin asking). */
-export const list = httpHandler(async (event, { config, caller, apiVersion }) => {
+export const list = httpHandler(async (event, { stores, caller, apiVersion }) => {
   const query = queryParameters(event, ["all_projects", "limit", "marker", "sort_key", "sort_dir"]);
   const allProjects = booleanParameter(query, "all_projects");
   if (allProjects) authorize(caller, "capsule:get_all_all_projects");
-  const stores = storesFor(config);
   const capsules = allProjects
     ? await stores.capsules.listAll()
     : await stores.capsules.listByProject(caller.projectId);
@@ -35,22 +32,21 @@ export const list = httpHandler(async (event, { config, caller, apiVersion }) =>
 });
 
 /** GET /v1/capsules/{id}: by uuid or name. */
-export const show = httpHandler(async (event, { config, caller, apiVersion }) => {
+export const show = httpHandler(async (event, { stores, caller, apiVersion }) => {
   const query = queryParameters(event, ["all_projects"]);
-  const record = await findCapsule(pathParameter(event, "id"), caller, storesFor(config).capsules, {
+  const record = await findCapsule(pathParameter(event, "id"), caller, stores.capsules, {
     allProjects: booleanParameter(query, "all_projects"),
   });
   return json(200, capsuleView(record, baseUrlOf(event), apiVersion));
 });
 
 /** DELETE /v1/capsules/{id}: 204; the host removes every part, then the claim is released once. */
-export const remove = httpHandler(async (event, { config, caller, requestId }) => {
+export const remove = httpHandler(async (event, { stores, sqs, caller, requestId }) => {
   const query = queryParameters(event, ["all_projects"]);
-  const stores = storesFor(config);
   const record = await findCapsule(pathParameter(event, "id"), caller, stores.capsules, {
     allProjects: booleanParameter(query, "all_projects"),
     rule: "capsule:delete_all_projects",
   });
-  await deleteCapsule(record, requestId, stores, sqsClientFor(config));
+  await deleteCapsule(record, requestId, stores, sqs);
   return noContent();
 });

@@ -10,13 +10,12 @@ import {
   stringParameter,
 } from "../../shared/http/request.ts";
 import { json } from "../../shared/http/responses.ts";
-import { storesFor } from "../../shared/store/stores.ts";
 
 /** GET /v1/hosts (admin): every registered host with its capacity and what is claimed on it. */
 export const list = httpHandler(async (event, context) => {
   const query = queryParameters(event, ["limit", "marker", "sort_key", "sort_dir"]);
   authorize(context.caller, "host:get");
-  const hosts = (await storesFor(context.config).hosts.list()).sort(
+  const hosts = (await context.stores.hosts.list()).sort(
     (a, b) => a.hostname.localeCompare(b.hostname) || a.id.localeCompare(b.id),
   );
   const marker = stringParameter(query, "marker");
@@ -36,7 +35,7 @@ export const show = httpHandler(async (event, context) => {
   queryParameters(event, []);
   authorize(context.caller, "host:get");
   const id = pathParameter(event, "id");
-  const hosts = storesFor(context.config).hosts;
+  const hosts = context.stores.hosts;
   const host = (await hosts.get(id)) ?? (await hosts.list()).find((candidate) => candidate.hostname === id);
   if (!host) throw new NotFoundError(`Host ${id} could not be found.`);
   return json(200, hostView(host, baseUrlOf(event)));

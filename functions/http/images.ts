@@ -12,8 +12,6 @@ import { pullImage, validatePullBody } from "../../shared/images/pull-image.ts";
 import { imageView } from "../../shared/images/record.ts";
 import { findImage, removeImage } from "../../shared/images/remove-image.ts";
 import { searchImages } from "../../shared/images/search-images.ts";
-import { sqsClientFor } from "../../shared/store/clients.ts";
-import { storesFor } from "../../shared/store/stores.ts";
 import { FUNCTION_TIMEOUT_MS } from "../../shared/time-limits.ts";
 
 /** POST /v1/images {repo, tag, host} (admin): pull an image onto a host; 202, the pull's progress shows in the image's reason. */
@@ -25,8 +23,8 @@ export const pull = httpHandler(async (event, context) => {
     request,
     { projectId: context.caller.projectId, requestId: context.requestId },
     context.config,
-    storesFor(context.config),
-    sqsClientFor(context.config),
+    context.stores,
+    context.sqs,
   );
   return json(202, imageView(image, baseUrlOf(event)));
 });
@@ -35,7 +33,7 @@ export const pull = httpHandler(async (event, context) => {
 export const list = httpHandler(async (event, context) => {
   queryParameters(event, []);
   authorize(context.caller, "image:manage");
-  const images = await storesFor(context.config).images.list();
+  const images = await context.stores.images.list();
   return json(200, { images: images.map((image) => imageView(image, baseUrlOf(event))) });
 });
 
@@ -43,7 +41,7 @@ export const list = httpHandler(async (event, context) => {
 export const show = httpHandler(async (event, context) => {
   queryParameters(event, []);
   authorize(context.caller, "image:manage");
-  const image = await findImage(pathParameter(event, "id"), storesFor(context.config).images);
+  const image = await findImage(pathParameter(event, "id"), context.stores.images);
   return json(200, imageView(image, baseUrlOf(event)));
 });
 
@@ -51,9 +49,9 @@ export const show = httpHandler(async (event, context) => {
 export const remove = httpHandler(async (event, context) => {
   queryParameters(event, []);
   authorize(context.caller, "image:manage");
-  const stores = storesFor(context.config);
+  const stores = context.stores;
   const image = await findImage(pathParameter(event, "id"), stores.images);
-  await removeImage(image, context.requestId, stores, sqsClientFor(context.config));
+  await removeImage(image, context.requestId, stores, context.sqs);
   return noContent();
 });
 
@@ -73,8 +71,8 @@ export const search = httpHandler(async (event, context) => {
       waitMs: context.config.hostAnswerSeconds * 1000,
     },
     context.config,
-    storesFor(context.config),
-    sqsClientFor(context.config),
+    context.stores,
+    context.sqs,
   );
   return json(200, { images });
 });

@@ -14,7 +14,6 @@ import { json, noContent } from "../../shared/http/responses.ts";
 import { type RegistryRecord, registryView } from "../../shared/registries/record.ts";
 import { sealingSettingsOf } from "../../shared/registries/sealing-key.ts";
 import { registryPasswordContext, seal } from "../../shared/registries/secret-box.ts";
-import { storesFor } from "../../shared/store/stores.ts";
 import { UUID_PATTERN } from "../../shared/uuid.ts";
 
 /** Zun's max_limit: a page holds at most this many. */
@@ -43,7 +42,7 @@ export const create = httpHandler(async (event, context) => {
     created_at: now,
     updated_at: now,
   };
-  await storesFor(context.config).registries.put(registry);
+  await context.stores.registries.put(registry);
   return json(201, { registry: registryView(registry, baseUrlOf(event)) });
 });
 
@@ -52,7 +51,7 @@ export const list = httpHandler(async (event, context) => {
   const query = queryParameters(event, ["limit", "marker"]);
   const limit = integerParameter(query, "limit", 1, MAX_PAGE) ?? MAX_PAGE;
   const marker = stringParameter(query, "marker");
-  const { registries } = storesFor(context.config);
+  const { registries } = context.stores;
   let after: RegistryRecord | undefined;
   if (marker !== undefined) {
     // Read as a key, anything but a uuid can only miss, and a long one fails DynamoDB's key size limit.
@@ -98,20 +97,20 @@ export const update = httpHandler(async (event, context) => {
       : {}),
     updated_at: new Date().toISOString(),
   };
-  await storesFor(context.config).registries.put(updated);
+  await context.stores.registries.put(updated);
   return json(200, { registry: registryView(updated, baseUrlOf(event)) });
 });
 
 export const remove = httpHandler(async (event, context) => {
   queryParameters(event, []);
   const registry = await registryOf(event, context);
-  await storesFor(context.config).registries.delete(registry.uuid);
+  await context.stores.registries.delete(registry.uuid);
   return noContent();
 });
 
 async function registryOf(event: Parameters<typeof pathParameter>[0], context: HttpContext): Promise<RegistryRecord> {
   const id = pathParameter(event, "id");
-  const registry = await storesFor(context.config).registries.find(context.caller.projectId, id);
+  const registry = await context.stores.registries.find(context.caller.projectId, id);
   if (!registry) throw new NotFoundError(`Registry ${id} could not be found.`);
   return registry;
 }

@@ -5,13 +5,12 @@ import { httpHandler } from "../../shared/http/handler.ts";
 import { pathParameter, queryParameters, stringParameter } from "../../shared/http/request.ts";
 import { json, noContent } from "../../shared/http/responses.ts";
 import type { HostStore } from "../../shared/store/hosts.ts";
-import { storesFor } from "../../shared/store/stores.ts";
 
 /** GET /v1/services (admin): one zun-compute service per host agent, up or down by its heartbeat. */
 export const list = httpHandler(async (event, context) => {
   queryParameters(event, []);
   authorize(context.caller, "zun_service:manage");
-  const hosts = await storesFor(context.config).hosts.list();
+  const hosts = await context.stores.hosts.list();
   return json(200, { services: hosts.map((host) => serviceView(host, context.config.hostDownAfterSeconds)) });
 });
 
@@ -25,7 +24,7 @@ export const update = httpHandler(async (event, context) => {
   authorize(context.caller, "zun_service:manage");
   const action = pathParameter(event, "action");
   const body = (context.body ?? {}) as Record<string, unknown>;
-  const { hosts } = storesFor(context.config);
+  const { hosts } = context.stores;
   const host = await computeHost(hosts, body.host, body.binary);
   if (action === "enable") {
     await hosts.setAdminState(host.id, { enabled: true, disabled_reason: null });
@@ -56,7 +55,7 @@ export const update = httpHandler(async (event, context) => {
 export const remove = httpHandler(async (event, context) => {
   const query = queryParameters(event, ["host", "binary"]);
   authorize(context.caller, "zun_service:manage");
-  const { hosts } = storesFor(context.config);
+  const { hosts } = context.stores;
   const host = await computeHost(hosts, stringParameter(query, "host"), stringParameter(query, "binary"));
   if (!(await hosts.remove(host.id)))
     throw new ConflictError(`Host ${host.hostname} still holds containers; delete or move them first.`, "host_in_use");
@@ -75,6 +74,6 @@ async function computeHost(hosts: HostStore, name: unknown, binary: unknown) {
 /** GET /v1/availability_zones: the zones hosts are registered in. */
 export const availabilityZones = httpHandler(async (event, context) => {
   queryParameters(event, []);
-  const zones = new Set((await storesFor(context.config).hosts.list()).map((host) => host.availability_zone));
+  const zones = new Set((await context.stores.hosts.list()).map((host) => host.availability_zone));
   return json(200, { availability_zones: [...zones].sort().map((zone) => ({ availability_zone: zone })) });
 });

@@ -3,21 +3,19 @@ import { httpHandler } from "../../shared/http/handler.ts";
 import { baseUrlOf, pathParameter, queryParameters } from "../../shared/http/request.ts";
 import { json, noContent } from "../../shared/http/responses.ts";
 import { sendToHost } from "../../shared/queue/host-messages.ts";
-import { sqsClientFor } from "../../shared/store/clients.ts";
-import { storesFor } from "../../shared/store/stores.ts";
 import type { VolumeRecord } from "../../shared/volumes/record.ts";
 
 /** GET /v1/volumes: the project's volumes, those kept after their container too. */
-export const list = httpHandler(async (event, { config, caller }) => {
+export const list = httpHandler(async (event, { stores, caller }) => {
   queryParameters(event, []);
-  const volumes = await storesFor(config).volumes.listByProject(caller.projectId);
+  const volumes = await stores.volumes.listByProject(caller.projectId);
   return json(200, { volumes: volumes.map((volume) => volumeView(volume, baseUrlOf(event))) });
 });
 
 /** GET /v1/volumes/{id}: by uuid or name. */
-export const show = httpHandler(async (event, { config, caller }) => {
+export const show = httpHandler(async (event, { stores, caller }) => {
   queryParameters(event, []);
-  const volume = await storesFor(config).volumes.find(caller.projectId, pathParameter(event, "id"));
+  const volume = await stores.volumes.find(caller.projectId, pathParameter(event, "id"));
   if (!volume) throw new NotFoundError(`Volume ${pathParameter(event, "id")} could not be found.`);
   return json(200, volumeView(volume, baseUrlOf(event)));
 });
@@ -27,9 +25,8 @@ export const show = httpHandler(async (event, { config, caller }) => {
  * goes away. Refused while a container uses it; its size goes back to the
  * host and the quota, then its host removes it from Docker.
  */
-export const remove = httpHandler(async (event, { config, caller, requestId }) => {
+export const remove = httpHandler(async (event, { stores, sqs, caller, requestId }) => {
   queryParameters(event, []);
-  const stores = storesFor(config);
   const volume = await stores.volumes.find(caller.projectId, pathParameter(event, "id"));
   if (!volume) throw new NotFoundError(`Volume ${pathParameter(event, "id")} could not be found.`);
   const release = [
@@ -44,7 +41,7 @@ export const remove = httpHandler(async (event, { config, caller, requestId }) =
   }
   const host = await stores.hosts.get(volume.host_id);
   if (host)
-    await sendToHost(sqsClientFor(config), host.queue_url, {
+    await sendToHost(sqs, host.queue_url, {
       kind: "delete_volume",
       volume_uuid: volume.uuid,
       request_id: requestId,

@@ -1,8 +1,7 @@
-import { readConfig } from "../../shared/config.ts";
+import { dependencies } from "../../shared/dependencies.ts";
 import { log } from "../../shared/log.ts";
 import { type LivenessReport, reconcileHostLiveness } from "../../shared/reconcile/host-liveness.ts";
 import { type OverdueReport, reconcileOverdueOperations } from "../../shared/reconcile/overdue-operations.ts";
-import { sqsClientFor } from "../../shared/store/clients.ts";
 import { meteredDocumentClient, ReadMeter } from "../../shared/store/read-meter.ts";
 import { storesFor } from "../../shared/store/stores.ts";
 
@@ -20,11 +19,12 @@ export interface ReconcileReport extends LivenessReport {
  * went down, and those on the sparse overdue index.
  */
 export const handler = async (): Promise<ReconcileReport> => {
-  const config = readConfig();
+  // Its own stores, over a client that counts what this run reads.
+  const { config, sqs } = dependencies();
   const meter = new ReadMeter();
   const db = meteredDocumentClient(config, meter);
   const stores = storesFor(config, db);
-  const context = { stores, sqs: sqsClientFor(config), config, now: Date.now() };
+  const context = { stores, sqs, config, now: Date.now() };
   try {
     const hosts = await stores.hosts.list();
     const liveness = await reconcileHostLiveness(hosts, context);

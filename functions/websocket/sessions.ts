@@ -1,29 +1,22 @@
-import { readConfig } from "../../shared/config.ts";
+import { dependencies } from "../../shared/dependencies.ts";
 import { closeSession } from "../../shared/sessions/close-session.ts";
 import { connectionsFor } from "../../shared/sessions/connections.ts";
 import { openConnection } from "../../shared/sessions/open-connection.ts";
 import { relayFrame } from "../../shared/sessions/relay-frame.ts";
 import { readSessionConfig } from "../../shared/sessions/session-config.ts";
 import type { WebSocketEvent } from "../../shared/sessions/websocket-event.ts";
-import { sqsClientFor } from "../../shared/store/clients.ts";
-import { storesFor } from "../../shared/store/stores.ts";
 
 function setup() {
-  const config = readConfig();
+  const { config, stores, sqs } = dependencies();
   const sessions = readSessionConfig();
   if (!sessions.managementUrl) throw new Error("configuration: BERTH_WEBSOCKET_MANAGEMENT_URL is not set");
-  return {
-    config,
-    sessions,
-    stores: storesFor(config),
-    connections: connectionsFor(sessions.managementUrl, config.region),
-  };
+  return { sessions, stores, sqs, connections: connectionsFor(sessions.managementUrl, config.region) };
 }
 
 /** WebSocket API `$connect`. */
 export const connect = async (event: WebSocketEvent) => {
-  const { config, sessions, stores } = setup();
-  return openConnection(event, sessions, stores, sqsClientFor(config));
+  const { sessions, stores, sqs } = setup();
+  return openConnection(event, sessions, stores, sqs);
 };
 
 /** WebSocket API `$default`: one frame of a session. */

@@ -1,6 +1,7 @@
 import middy from "@middy/core";
 import type { HttpContext, HttpEvent } from "./context.ts";
 import { authenticate } from "./middleware/authenticate.ts";
+import { injectDependencies } from "./middleware/inject-dependencies.ts";
 import { jsonBody } from "./middleware/json-body.ts";
 import { throttleProjects } from "./middleware/throttle-projects.ts";
 import { zunErrors } from "./middleware/zun-errors.ts";
@@ -12,6 +13,7 @@ export type HttpLambda = (event: HttpEvent, context: HttpContext) => Promise<Htt
 export function httpHandler(lambda: HttpLambda) {
   return middy<HttpEvent, HttpResponse, Error, HttpContext>(lambda)
     .use(zunErrors())
+    .use(injectDependencies())
     .use(authenticate())
     .use(throttleProjects())
     .use(jsonBody());

@@ -15,8 +15,6 @@ import { type HttpResponse, json } from "../../../shared/http/responses.ts";
 import { committedRepository } from "../../../shared/images/committed-images.ts";
 import { allowedStatuses } from "../../../shared/model/lifecycle.ts";
 import { executeInteractively, resizeTerminal } from "../../../shared/sessions/interactive-requests.ts";
-import { sqsClientFor } from "../../../shared/store/clients.ts";
-import { storesFor } from "../../../shared/store/stores.ts";
 import { containerOfRequest } from "./container-of-request.ts";
 import { LIFECYCLE_PARAMETERS, lifecycleOptionsOf } from "./lifecycle-parameters.ts";
 
@@ -45,13 +43,13 @@ const LIFECYCLE_ACTIONS: Record<string, ContainerAction> = Object.fromEntries(
     name,
     {
       parameters: [...parameters],
-      async run(record, query, event, { config, caller, requestId }) {
+      async run(record, query, event, { stores, sqs, caller, requestId }) {
         const accepted = await submitContainerRequest(
           record,
           LIFECYCLE_REQUESTS[name as LifecycleAction](lifecycleOptionsOf(query), record),
           { caller, requestId },
-          storesFor(config),
-          sqsClientFor(config),
+          stores,
+          sqs,
         );
         return json(202, containerView(accepted, baseUrlOf(event)));
       },
@@ -64,7 +62,7 @@ const ACTIONS: Record<string, ContainerAction> = {
 
   rename: {
     parameters: ["name"],
-    async run(record, query, event, { config, caller, requestId }) {
+    async run(record, query, event, { stores, sqs, caller, requestId }) {
       const name = stringParameter(query, "name");
       if (name === undefined) throw new InvalidFieldError("name", "is required");
       const updated = await updateContainer(
@@ -72,8 +70,8 @@ const ACTIONS: Record<string, ContainerAction> = {
         validateUpdateBody({ name }, ["name"]),
         "rename",
         { caller, requestId },
-        storesFor(config),
-        sqsClientFor(config),
+        stores,
+        sqs,
       );
       return json(200, containerView(updated, baseUrlOf(event)));
     },
@@ -81,14 +79,14 @@ const ACTIONS: Record<string, ContainerAction> = {
 
   resize_container: {
     parameters: [],
-    async run(record, _query, event, { config, caller, requestId, body }) {
+    async run(record, _query, event, { stores, sqs, caller, requestId, body }) {
       const updated = await updateContainer(
         record,
         validateUpdateBody(body, ["cpu", "memory"]),
         "resize",
         { caller, requestId },
-        storesFor(config),
-        sqsClientFor(config),
+        stores,
+        sqs,
       );
       return json(202, containerView(updated, baseUrlOf(event)));
     },
@@ -116,8 +114,8 @@ const ACTIONS: Record<string, ContainerAction> = {
           { command: splitCommand(line) },
           rule,
           queryCallerOf(context),
-          storesFor(context.config),
-          sqsClientFor(context.config),
+          context.stores,
+          context.sqs,
         ),
       );
     },
@@ -155,8 +153,8 @@ const ACTIONS: Record<string, ContainerAction> = {
         { path, data },
         rule,
         queryCallerOf(context),
-        storesFor(context.config),
-        sqsClientFor(context.config),
+        context.stores,
+        context.sqs,
       );
       return json(200, null);
     },
@@ -175,15 +173,7 @@ const ACTIONS: Record<string, ContainerAction> = {
       const params = { repository: committedRepository(record.project_id, repository), tag };
       return json(
         202,
-        await queryContainer(
-          record,
-          "commit",
-          params,
-          rule,
-          queryCallerOf(context),
-          storesFor(context.config),
-          sqsClientFor(context.config),
-        ),
+        await queryContainer(record, "commit", params, rule, queryCallerOf(context), context.stores, context.sqs),
       );
     },
   },

@@ -4,13 +4,12 @@ import { httpHandler } from "../../../shared/http/handler.ts";
 import { pathParameter } from "../../../shared/http/request.ts";
 import { json } from "../../../shared/http/responses.ts";
 import type { ActionRecord } from "../../../shared/store/actions.ts";
-import { storesFor } from "../../../shared/store/stores.ts";
 import { containerOfRequest } from "./container-of-request.ts";
 
 /** GET /v1/containers/{id}/container_actions: the container's action log, newest first (as Zun lists it). */
 export const list = httpHandler(async (event, context) => {
   const { record } = await containerOfRequest(event, context, []);
-  const actions = await storesFor(context.config).actions.list(record.uuid);
+  const actions = await context.stores.actions.list(record.uuid);
   return json(200, { containerActions: actions.reverse().map(actionView) });
 });
 
@@ -23,7 +22,7 @@ export const list = httpHandler(async (event, context) => {
 export const show = httpHandler(async (event, context) => {
   const { record } = await containerOfRequest(event, context, []);
   const requestId = pathParameter(event, "request_id");
-  const action = await storesFor(context.config).actions.get(record.uuid, requestId);
+  const action = await context.stores.actions.get(record.uuid, requestId);
   if (!action) throw new NotFoundError(`Action ${requestId} of container ${record.uuid} could not be found.`);
   return json(200, {
     ...actionView(action),

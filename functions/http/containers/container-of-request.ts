@@ -3,7 +3,6 @@ import { findContainer } from "../../../shared/containers/find-container.ts";
 import type { ContainerRecord } from "../../../shared/containers/record.ts";
 import type { HttpContext, HttpEvent } from "../../../shared/http/context.ts";
 import { booleanParameter, pathParameter, queryParameters } from "../../../shared/http/request.ts";
-import { storesFor } from "../../../shared/store/stores.ts";
 
 /**
  * The container a `/v1/containers/{id}/…` request names, with the request's
@@ -17,7 +16,7 @@ export async function containerOfRequest(
   const query = queryParameters(event, [...allowed, "all_projects"]);
   const anyProject = booleanParameter(query, "all_projects");
   if (anyProject) authorize(context.caller, "container:get_one_all_projects");
-  const record = await findContainer(pathParameter(event, "id"), context.caller, storesFor(context.config).containers, {
+  const record = await findContainer(pathParameter(event, "id"), context.caller, context.stores.containers, {
     anyProject,
   });
   return { record, query };

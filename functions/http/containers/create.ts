@@ -4,18 +4,16 @@ import { containerView } from "../../../shared/containers/view.ts";
 import { httpHandler } from "../../../shared/http/handler.ts";
 import { baseUrlOf, booleanParameter, headerOf, queryParameters } from "../../../shared/http/request.ts";
 import { json } from "../../../shared/http/responses.ts";
-import { sqsClientFor } from "../../../shared/store/clients.ts";
-import { storesFor } from "../../../shared/store/stores.ts";
 
 /** POST /v1/containers[?run=true]: validate, place and claim atomically, then hand the create to the host. */
-export const handler = httpHandler(async (event, { config, caller, requestId, body, apiVersion }) => {
+export const handler = httpHandler(async (event, { config, stores, sqs, caller, requestId, body, apiVersion }) => {
   const run = booleanParameter(queryParameters(event, ["run"]), "run");
   const spec = validateCreateBody(body, { caller, apiVersion });
   const record = await createContainer(
     { spec, run, idempotencyKey: headerOf(event, "idempotency-key"), fingerprintOf: { body, run } },
     { caller, requestId, config },
-    storesFor(config),
-    sqsClientFor(config),
+    stores,
+    sqs,
   );
   const base = baseUrlOf(event);
   return json(202, containerView(record, base), { location: `${base}/v1/containers/${record.uuid}` });

@@ -5,8 +5,6 @@ import { httpHandler } from "../../../shared/http/handler.ts";
 import { booleanParameter } from "../../../shared/http/request.ts";
 import { noContent } from "../../../shared/http/responses.ts";
 import { allowedStatuses, deleteOperation, recordWhile } from "../../../shared/model/lifecycle.ts";
-import { sqsClientFor } from "../../../shared/store/clients.ts";
-import { storesFor } from "../../../shared/store/stores.ts";
 import { containerOfRequest } from "./container-of-request.ts";
 
 /**
@@ -15,12 +13,11 @@ import { containerOfRequest } from "./container-of-request.ts";
  * removes it from Docker and then releases its claim.
  */
 export const handler = httpHandler(async (event, context) => {
-  const { config, caller, requestId } = context;
+  const { stores, sqs, caller, requestId } = context;
   const { record, query } = await containerOfRequest(event, context, ["force", "stop"]);
   const force = booleanParameter(query, "force");
   const stop = booleanParameter(query, "stop");
   if (force) authorize(caller, "container:delete_force");
-  const stores = storesFor(config);
   const operation = deleteOperation({ force, stop });
   const allowedIn = allowedStatuses(operation);
 
@@ -41,7 +38,7 @@ export const handler = httpHandler(async (event, context) => {
     },
     { caller, requestId },
     stores,
-    sqsClientFor(config),
+    sqs,
   );
   return noContent();
 });

@@ -8,8 +8,6 @@ import { booleanParameter, pathParameter, stringParameter } from "../../../share
 import { type HttpResponse, json } from "../../../shared/http/responses.ts";
 import { allowedStatuses } from "../../../shared/model/lifecycle.ts";
 import { attachContainer } from "../../../shared/sessions/interactive-requests.ts";
-import { sqsClientFor } from "../../../shared/store/clients.ts";
-import { storesFor } from "../../../shared/store/stores.ts";
 import { containerOfRequest } from "./container-of-request.ts";
 
 interface Inspector {
@@ -99,8 +97,8 @@ function ask(
     params,
     { allowedIn: allowedIn as ContainerRecord["status"][] },
     queryCallerOf(context),
-    storesFor(context.config),
-    sqsClientFor(context.config),
+    context.stores,
+    context.sqs,
   );
 }
 

@@ -6,8 +6,6 @@ import { httpHandler } from "../../../shared/http/handler.ts";
 import { baseUrlOf } from "../../../shared/http/request.ts";
 import { json } from "../../../shared/http/responses.ts";
 import { log } from "../../../shared/log.ts";
-import { sqsClientFor } from "../../../shared/store/clients.ts";
-import { storesFor } from "../../../shared/store/stores.ts";
 import { FUNCTION_TIMEOUT_MS } from "../../../shared/time-limits.ts";
 import { containerOfRequest } from "./container-of-request.ts";
 
@@ -19,8 +17,7 @@ const FRESH_STATE_WAIT_MS = 3_000;
  * container is settled on a host that answers quickly; otherwise as recorded.
  */
 export const handler = httpHandler(async (event, context) => {
-  const { config, requestId } = context;
-  const stores = storesFor(config);
+  const { config, stores, sqs, requestId } = context;
   let { record } = await containerOfRequest(event, context, []);
   if (record.host_id && !record.task_state && record.settled_generation >= record.generation) {
     try {
@@ -35,7 +32,7 @@ export const handler = httpHandler(async (event, context) => {
           waitMs: Math.min(FRESH_STATE_WAIT_MS, config.hostAnswerSeconds * 1000),
         },
         stores,
-        sqsClientFor(config),
+        sqs,
       );
     } catch (error) {
       if (!(error instanceof BerthError)) throw error;

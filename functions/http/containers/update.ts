@@ -4,22 +4,13 @@ import { containerView } from "../../../shared/containers/view.ts";
 import { httpHandler } from "../../../shared/http/handler.ts";
 import { baseUrlOf } from "../../../shared/http/request.ts";
 import { json } from "../../../shared/http/responses.ts";
-import { sqsClientFor } from "../../../shared/store/clients.ts";
-import { storesFor } from "../../../shared/store/stores.ts";
 import { containerOfRequest } from "./container-of-request.ts";
 
 /** PATCH /v1/containers/{id}: cpu, memory (checked against the host's room, atomically), name, auto_heal. */
 export const handler = httpHandler(async (event, context) => {
-  const { config, caller, requestId, body } = context;
+  const { stores, sqs, caller, requestId, body } = context;
   const update = validateUpdateBody(body);
   const { record } = await containerOfRequest(event, context, []);
-  const updated = await updateContainer(
-    record,
-    update,
-    "update",
-    { caller, requestId },
-    storesFor(config),
-    sqsClientFor(config),
-  );
+  const updated = await updateContainer(record, update, "update", { caller, requestId }, stores, sqs);
   return json(200, containerView(updated, baseUrlOf(event)));
 });

@@ -1,7 +1,6 @@
 import type { MiddlewareObj } from "@middy/core";
 import { isIdentity } from "../../auth/identity.ts";
 import { verifyJwt } from "../../auth/verify-jwt.ts";
-import { readConfig } from "../../config.ts";
 import { UnauthorizedError } from "../../errors.ts";
 import type { HttpContext, HttpEvent } from "../context.ts";
 import { headerOf } from "../request.ts";
@@ -10,7 +9,7 @@ import type { HttpResponse } from "../responses.ts";
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 /**
- * Reads the configuration for this invocation and resolves the caller's token
+ * Resolves the caller's token
  * (`X-Auth-Token`, as python-zunclient sends it, or `Authorization: Bearer`)
  * to an identity: a JWT verified against the configured issuer, or (in the
  * local stack only) a dev token. Whatever it resolves to must have an
@@ -19,8 +18,7 @@ const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 export function authenticate(): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
   return {
     before: async (request) => {
-      const config = readConfig();
-      request.context.config = config;
+      const { config } = request.context;
       const token = tokenOf(request.event);
       if (!token) throw new UnauthorizedError();
       const identity =

@@ -1,7 +1,6 @@
 import type { MiddlewareObj } from "@middy/core";
 import { allows } from "../../auth/policy.ts";
 import { TooManyRequestsError } from "../../errors.ts";
-import { storesFor } from "../../store/stores.ts";
 import type { HttpContext, HttpEvent } from "../context.ts";
 import type { HttpResponse } from "../responses.ts";
 import { requestKindOf } from "../throttle-settings.ts";
@@ -19,7 +18,7 @@ const COUNTER_KEPT_SECONDS = 60;
 export function throttleProjects(): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
   return {
     before: async (request) => {
-      const { config, caller } = request.context;
+      const { config, stores, caller } = request.context;
       if (allows(caller, "berth:unthrottled")) return;
       const kind = requestKindOf(request.event.requestContext?.http?.method);
       const windowMs = config.throttle.windowSeconds * 1000;
@@ -27,7 +26,7 @@ export function throttleProjects(): MiddlewareObj<HttpEvent, HttpResponse, Error
       const startsAt = Math.floor(now / windowMs) * windowMs;
       const endsAt = startsAt + windowMs;
       const limit = kind === "read" ? config.throttle.reads : config.throttle.writes;
-      const counted = await storesFor(config).requestCounters.countWithin({
+      const counted = await stores.requestCounters.countWithin({
         projectId: caller.projectId,
         kind,
         startsAt,

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { UnauthorizedError } from "../../../shared/errors.ts";
 import type { HttpContext, HttpEvent } from "../../../shared/http/context.ts";
 import { authenticate } from "../../../shared/http/middleware/authenticate.ts";
+import { injectDependencies } from "../../../shared/http/middleware/inject-dependencies.ts";
 
 const BASE = { BERTH_TABLE: "berth-unit", BERTH_QUEUE_PREFIX: "berth-unit" };
 const LOCAL = { ...BASE, BERTH_LOCAL_DEV_TOKENS: "1" };
@@ -12,7 +13,7 @@ const JWT = {
 const IN_LAMBDA = { AWS_LAMBDA_FUNCTION_NAME: "berth-prod-listContainers" };
 const OBJECT_MEMBERS = ["constructor", "__proto__", "toString", "valueOf", "hasOwnProperty", "__lookupGetter__"];
 
-/** Runs the middleware as middy would, in an environment of exactly these variables. */
+/** Runs the middleware as middy would (dependencies, then authentication), in an environment of exactly these variables. */
 async function callerFor(token: string, environment: Record<string, string>): Promise<HttpContext["caller"]> {
   for (const name of Object.keys(process.env))
     if (name.startsWith("BERTH_") || name.startsWith("AWS_LAMBDA_")) vi.stubEnv(name, undefined);
@@ -24,6 +25,7 @@ async function callerFor(token: string, environment: Record<string, string>): Pr
     error: undefined,
     internal: {},
   };
+  await injectDependencies().before!(request as never);
   await authenticate().before!(request as never);
   return request.context.caller;
 }
