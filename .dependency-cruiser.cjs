@@ -31,6 +31,14 @@ module.exports = {
       to: { path: "^(functions|agents|local|test|bench)/" },
     },
     {
+      name: "the-domain-does-not-read-requests",
+      severity: "error",
+      comment:
+        "Requests are parsed in functions/http/ and the domain is handed what they ask for; only shared/http/ itself (and the microversion, a domain concept) is theirs.",
+      from: { path: "^shared/", pathNot: "^shared/http/" },
+      to: { path: "^shared/http/(request|context|handler|responses|route-table|middleware/)" },
+    },
+    {
       name: "the-agent-does-not-import-functions",
       severity: "error",
       comment: "The host agent runs on Docker hosts; what it shares with the functions lives in shared/.",

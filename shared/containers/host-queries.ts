@@ -1,33 +1,15 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Identity } from "../auth/identity.ts";
 import type { BerthConfig } from "../config.ts";
-import { ContainerStateConflictError, InvalidFieldError } from "../errors.ts";
-import type { HttpContext } from "../http/context.ts";
-import { stringParameter } from "../http/request.ts";
+import { ContainerStateConflictError } from "../errors.ts";
 import type { Status } from "../model/container-status.ts";
 import type { HostQueryKind } from "../queue/host-messages.ts";
 import { newAction } from "../store/actions.ts";
 import type { Stores } from "../store/stores.ts";
-import { FUNCTION_TIMEOUT_MS } from "../time-limits.ts";
 import { askHost } from "./ask-host.ts";
 import type { ContainerRecord } from "./record.ts";
 
-export function queryCallerOf(context: HttpContext): QueryCaller {
-  return {
-    config: context.config,
-    caller: context.caller,
-    requestId: context.requestId,
-    remainingMs: context.getRemainingTimeInMillis?.() ?? FUNCTION_TIMEOUT_MS,
-  };
-}
-
-export function requiredPath(query: Record<string, string>): string {
-  const path = stringParameter(query, "path");
-  if (!path || !path.startsWith("/"))
-    throw new InvalidFieldError("path", "is required: an absolute path in the container");
-  return path;
-}
-
+/** Who asks a host, for which request, and how long the function has left to wait for the answer. */
 export interface QueryCaller {
   config: BerthConfig;
   caller: Identity;

@@ -1,9 +1,7 @@
 import type { Identity } from "../auth/identity.ts";
 import { authorize } from "../auth/policy.ts";
 import { InvalidFieldError } from "../errors.ts";
-import { booleanParameter, integerParameter, stringParameter } from "../http/request.ts";
 import type { ContainerStore } from "../store/containers.ts";
-import { UUID_PATTERN } from "../uuid.ts";
 import type { ContainerRecord } from "./record.ts";
 
 export const LIST_FILTERS = [
@@ -17,8 +15,7 @@ export const LIST_FILTERS = [
   "status",
   "auto_remove",
 ] as const;
-export const LIST_PARAMETERS = [...LIST_FILTERS, "limit", "marker", "sort_key", "sort_dir", "all_projects"];
-const SORT_KEYS = [
+export const SORT_KEYS = [
   "id",
   "uuid",
   "name",
@@ -32,13 +29,29 @@ const SORT_KEYS = [
   "memory",
   "project_id",
   "user_id",
-];
-const MAX_PAGE = 1000;
+] as const;
+/** Zun's max_limit: a page holds at most this many. */
+export const MAX_PAGE = 1000;
+
+export type ListFilter = (typeof LIST_FILTERS)[number];
+export type SortKey = (typeof SORT_KEYS)[number];
+
+/** What a list asks for, already checked (see functions/http/containers/list-parameters.ts). */
+export interface ContainerListing {
+  allProjects: boolean;
+  limit: number;
+  /** The uuid of the last container of the previous page. */
+  marker: string | undefined;
+  sortKey: SortKey;
+  sortDir: "asc" | "desc";
+  /** Each field asked for, with the value a container's must equal as a string. */
+  filters: Array<[ListFilter, string]>;
+}
 
 export interface ContainerPage {
   containers: ContainerRecord[];
-  /** Query string for the next page, or null on the last one. */
-  nextQuery: string | null;
+  /** Whether a page follows this one. */
+  more: boolean;
 }
 
 /**
@@ -49,31 +62,12 @@ export interface ContainerPage {
  * a page reads about as many items as it shows; another sort reads the whole listing.
  */
 export async function listContainers(
-  query: Record<string, string>,
+  listing: ContainerListing,
   caller: Identity,
   containers: ContainerStore,
 ): Promise<ContainerPage> {
-  const allProjects = booleanParameter(query, "all_projects");
+  const { allProjects, limit, marker, sortKey, sortDir, filters } = listing;
   if (allProjects) authorize(caller, "container:get_all_all_projects");
-  const limit = integerParameter(query, "limit", 1, MAX_PAGE) ?? MAX_PAGE;
-  const marker = stringParameter(query, "marker");
-  // Read as a key, anything but a uuid can only miss, and a long one fails DynamoDB's key size limit.
-  if (marker !== undefined && !UUID_PATTERN.test(marker))
-    throw new InvalidFieldError(
-      "marker",
-      `must be the uuid of the last container of the previous page, got ${JSON.stringify(marker.slice(0, 40))}`,
-    );
-  const sortKey = stringParameter(query, "sort_key") ?? "id";
-  if (!SORT_KEYS.includes(sortKey)) throw new InvalidFieldError("sort_key", `must be one of ${SORT_KEYS.join(", ")}`);
-  const sortDir = stringParameter(query, "sort_dir") ?? "asc";
-  if (sortDir !== "asc" && sortDir !== "desc") throw new InvalidFieldError("sort_dir", "must be asc or desc");
-
-  const filters: Array<[keyof ContainerRecord, string]> = [];
-  for (const field of LIST_FILTERS) {
-    const value = stringParameter(query, field);
-    if (value !== undefined)
-      filters.push([field, field === "auto_remove" ? String(booleanParameter(query, field)) : value]);
-  }
   const matches = (record: ContainerRecord) => filters.every(([field, value]) => String(record[field] ?? "") === value);
   const scope = allProjects ? undefined : caller.projectId;
   const { page, more } =
@@ -92,9 +86,7 @@ export async function listContainers(
           limit,
           matches,
         });
-  const nextQuery =
-    more && page.length > 0 ? new URLSearchParams({ ...query, marker: page[page.length - 1]!.uuid }).toString() : null;
-  return { containers: page, nextQuery };
+  return { containers: page, more: more && page.length > 0 };
 }
 
 async function pageInCreationOrder(

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { containerListingOf } from "../../functions/http/containers/list-parameters.ts";
 import { TEST_IMAGE } from "../../local/test-image.ts";
 import { readConfig } from "../../shared/config.ts";
 import { listContainers } from "../../shared/containers/list-containers.ts";
@@ -56,12 +57,12 @@ describe("listing containers", () => {
     const config = readConfig();
     const stores = storesFor(config, meteredDocumentClient(config, meter));
     const caller = { projectId: "demo", userId: "admin", roles: ["admin"] };
-    const first = await listContainers({ limit: "5" }, caller, stores.containers);
+    const first = await listContainers(containerListingOf({ limit: "5" }), caller, stores.containers);
     expect(first.containers.map((container) => container.uuid)).toEqual(created.slice(0, 5));
     expect(meter.itemsRead).toBeLessThanOrEqual(8);
     const marker = first.containers[4]!.uuid;
     meter.itemsRead = 0;
-    const second = await listContainers({ limit: "5", marker }, caller, stores.containers);
+    const second = await listContainers(containerListingOf({ limit: "5", marker }), caller, stores.containers);
     expect(second.containers.map((container) => container.uuid)).toEqual(created.slice(5, 10));
     expect(meter.itemsRead).toBeLessThanOrEqual(9);
   });

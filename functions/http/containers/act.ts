@@ -1,5 +1,5 @@
 import { archiveFromClient } from "../../../shared/containers/archive-encoding.ts";
-import { queryCallerOf, queryContainer, requiredPath } from "../../../shared/containers/host-queries.ts";
+import { queryContainer } from "../../../shared/containers/host-queries.ts";
 import { LIFECYCLE_REQUESTS, type LifecycleAction } from "../../../shared/containers/lifecycle-requests.ts";
 import type { ContainerRecord } from "../../../shared/containers/record.ts";
 import { splitCommand } from "../../../shared/containers/split-command.ts";
@@ -16,6 +16,7 @@ import { committedRepository } from "../../../shared/images/committed-images.ts"
 import { allowedStatuses } from "../../../shared/model/lifecycle.ts";
 import { executeInteractively, resizeTerminal } from "../../../shared/sessions/interactive-requests.ts";
 import { containerOfRequest } from "./container-of-request.ts";
+import { queryCallerOf, requiredExecId, requiredPath, terminalSizeOf } from "./host-query-parameters.ts";
 import { LIFECYCLE_PARAMETERS, lifecycleOptionsOf } from "./lifecycle-parameters.ts";
 
 /** SQS takes 256 KiB per message; the archive travels inside one. */
@@ -99,7 +100,10 @@ const ACTIONS: Record<string, ContainerAction> = {
       const line = stringParameter(query, "command");
       if (line === undefined) throw new InvalidFieldError("command", "is required");
       if (booleanParameter(query, "interactive"))
-        return json(200, await executeInteractively(record, splitCommand(line), context));
+        return json(
+          200,
+          await executeInteractively(record, splitCommand(line), queryCallerOf(context), context.stores, context.sqs),
+        );
       if (stringParameter(query, "run") !== undefined && !booleanParameter(query, "run")) {
         throw new NotImplementedError(
           "An execute neither run nor interactive is not supported by Berth; use run=true for a command's output and exit code, or interactive=true for a session.",
@@ -124,7 +128,14 @@ const ACTIONS: Record<string, ContainerAction> = {
   resize: {
     parameters: ["w", "h"],
     async run(record, query, _event, context) {
-      await resizeTerminal(record, query, context, "container");
+      await resizeTerminal(
+        record,
+        terminalSizeOf(query),
+        undefined,
+        queryCallerOf(context),
+        context.stores,
+        context.sqs,
+      );
       return json(200, null);
     },
   },
@@ -132,7 +143,8 @@ const ACTIONS: Record<string, ContainerAction> = {
   execute_resize: {
     parameters: ["exec_id", "w", "h"],
     async run(record, query, _event, context) {
-      await resizeTerminal(record, query, context, "exec");
+      const size = terminalSizeOf(query);
+      await resizeTerminal(record, size, requiredExecId(query), queryCallerOf(context), context.stores, context.sqs);
       return json(200, null);
     },
   },

@@ -1,5 +1,5 @@
 import { archiveForClient } from "../../../shared/containers/archive-encoding.ts";
-import { queryCallerOf, queryContainer, requiredPath } from "../../../shared/containers/host-queries.ts";
+import { queryContainer } from "../../../shared/containers/host-queries.ts";
 import type { ContainerRecord } from "../../../shared/containers/record.ts";
 import { InvalidFieldError, NotFoundError, NotImplementedError } from "../../../shared/errors.ts";
 import type { HttpContext } from "../../../shared/http/context.ts";
@@ -9,6 +9,7 @@ import { type HttpResponse, json } from "../../../shared/http/responses.ts";
 import { allowedStatuses } from "../../../shared/model/lifecycle.ts";
 import { attachContainer } from "../../../shared/sessions/interactive-requests.ts";
 import { containerOfRequest } from "./container-of-request.ts";
+import { queryCallerOf, requiredPath } from "./host-query-parameters.ts";
 
 interface Inspector {
   parameters: string[];
@@ -51,7 +52,8 @@ const INSPECTORS: Record<string, Inspector> = {
   /** A websocket URL with a single-use token, as a JSON string (python-zunclient's `attach`). */
   attach: {
     parameters: [],
-    run: async (record, _query, context) => json(200, await attachContainer(record, context)),
+    run: async (record, _query, context) =>
+      json(200, await attachContainer(record, queryCallerOf(context), context.stores)),
   },
 
   get_archive: {

@@ -61,6 +61,16 @@ describe("the import rules", () => {
     ).toEqual(["functions-do-not-import-the-agent"]);
   });
 
+  it("refuse domain code that reads a request, and let shared/http read its own", async () => {
+    expect(
+      await violationsOf({
+        "shared/http/request.ts": "export const parse = 1;\n",
+        "shared/http/handler.ts": 'import { parse } from "./request.ts";\nexport const h = parse;\n',
+        "shared/containers/list.ts": 'import { parse } from "../http/request.ts";\nexport const l = parse;\n',
+      }),
+    ).toEqual(["the-domain-does-not-read-requests"]);
+  });
+
   it("refuse a circle, even of types", async () => {
     const violations = await violationsOf({
       "shared/a.ts": 'import type { B } from "./b.ts";\nexport type A = { b?: B };\n',
