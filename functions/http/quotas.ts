@@ -4,9 +4,9 @@ import { NotFoundError } from "../../shared/errors.ts";
 import { httpHandler } from "../../shared/http/handler.ts";
 import { booleanParameter, pathParameter, queryParameters } from "../../shared/http/request.ts";
 import { json, noContent } from "../../shared/http/responses.ts";
-import { QUOTA_RESOURCES, type QuotaLimits, USAGE_FIELD } from "../../shared/quotas/limits.ts";
+import { limitsWithUsage } from "../../shared/quotas/quota-view.ts";
 import { validateLimits } from "../../shared/quotas/validate-limits.ts";
-import { effectiveLimits, type ProjectQuota } from "../../shared/store/quotas.ts";
+import { effectiveLimits } from "../../shared/store/quotas.ts";
 
 /** GET /v1/quotas/{project_id}[?usages=true]: a project's limits (and what it uses); members see only their own. */
 export const show = httpHandler(async (event, { stores, caller }) => {
@@ -15,7 +15,7 @@ export const show = httpHandler(async (event, { stores, caller }) => {
   const { quotas } = stores;
   const [quota, quotaClass] = await Promise.all([quotas.getProject(projectId), quotas.getClass(true)]);
   const limits = effectiveLimits(quota, quotaClass);
-  return json(200, usages ? withUsage(limits, quota) : limits);
+  return json(200, usages ? limitsWithUsage(limits, quota) : limits);
 });
 
 /** PUT /v1/quotas/{project_id} (admin): sets some limits; the project keeps one quota record. */
@@ -70,13 +70,4 @@ function projectOf(event: Parameters<typeof pathParameter>[0], caller: Identity,
 function defaultClassOf(event: Parameters<typeof pathParameter>[0]): void {
   const name = pathParameter(event, "name");
   if (name !== "default") throw new NotFoundError(`Quota class ${name} could not be found; Berth has only "default".`);
-}
-
-function withUsage(limits: QuotaLimits, quota: ProjectQuota) {
-  return Object.fromEntries(
-    QUOTA_RESOURCES.map((resource) => {
-      const used = quota.usage[USAGE_FIELD[resource]];
-      return [resource, { limit: limits[resource], in_use: resource === "cpu" ? used / 1000 : used }];
-    }),
-  );
 }

@@ -1,6 +1,4 @@
-import { randomUUID } from "node:crypto";
-import { NAME_PATTERN } from "../../shared/containers/validate-create.ts";
-import { BadRequestError, InvalidFieldError, NotFoundError } from "../../shared/errors.ts";
+import { InvalidFieldError, NotFoundError } from "../../shared/errors.ts";
 import type { HttpContext } from "../../shared/http/context.ts";
 import { httpHandler } from "../../shared/http/handler.ts";
 import {
@@ -12,36 +10,19 @@ import {
 } from "../../shared/http/request.ts";
 import { json, noContent } from "../../shared/http/responses.ts";
 import { type RegistryRecord, registryView } from "../../shared/registries/record.ts";
+import { changedRegistry, newRegistry } from "../../shared/registries/registry-changes.ts";
 import { sealingSettingsOf } from "../../shared/registries/sealing-key.ts";
-import { registryPasswordContext, seal } from "../../shared/registries/secret-box.ts";
+import { validateRegistry } from "../../shared/registries/validate-registry.ts";
 import { UUID_PATTERN } from "../../shared/uuid.ts";
 
 /** Zun's max_limit: a page holds at most this many. */
 const MAX_PAGE = 1000;
-const DOMAIN_PATTERN = /^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(:\d{1,5})?$/;
-type RegistryFields = Pick<RegistryRecord, "name" | "domain" | "username"> & { password: string };
 
 /** POST /v1/registries {"registry": {name, domain, username, password}}: the password is sealed and never shown again. */
 export const create = httpHandler(async (event, context) => {
   queryParameters(event, []);
-  const fields = registryFields(context.body, { partial: false }) as RegistryFields;
-  const now = new Date().toISOString();
-  const uuid = randomUUID();
-  const registry: RegistryRecord = {
-    uuid,
-    name: fields.name,
-    domain: fields.domain,
-    username: fields.username,
-    password_sealed: seal(
-      fields.password,
-      await sealingSettingsOf(context.config),
-      registryPasswordContext({ project_id: context.caller.projectId, uuid }),
-    ),
-    project_id: context.caller.projectId,
-    user_id: context.caller.userId,
-    created_at: now,
-    updated_at: now,
-  };
+  const fields = validateRegistry(context.body, { partial: false });
+  const registry = newRegistry(fields, context.caller, await sealingSettingsOf(context.config));
   await context.stores.registries.put(registry);
   return json(201, { registry: registryView(registry, baseUrlOf(event)) });
 });
@@ -78,25 +59,12 @@ export const show = httpHandler(async (event, context) => {
   return json(200, { registry: registryView(await registryOf(event, context), baseUrlOf(event)) });
 });
 
-/** PATCH /v1/registries/{id} {"registry": {…}}: changes the fields given; a new password is sealed like the first. */
+/** PATCH /v1/registries/{id} {"registry": {…}}: changes the fields given (see changedRegistry). */
 export const update = httpHandler(async (event, context) => {
   queryParameters(event, []);
   const registry = await registryOf(event, context);
-  const { password, ...fields } = registryFields(context.body, { partial: true });
-  if (fields.domain !== undefined && fields.domain !== registry.domain && password === undefined) {
-    throw new InvalidFieldError(
-      "registry.password",
-      "is required to move a registry to another domain: its credentials are not sent to a new place without it",
-    );
-  }
-  const updated: RegistryRecord = {
-    ...registry,
-    ...fields,
-    ...(password !== undefined
-      ? { password_sealed: seal(password, await sealingSettingsOf(context.config), registryPasswordContext(registry)) }
-      : {}),
-    updated_at: new Date().toISOString(),
-  };
+  const fields = validateRegistry(context.body, { partial: true });
+  const updated = await changedRegistry(registry, fields, () => sealingSettingsOf(context.config));
   await context.stores.registries.put(updated);
   return json(200, { registry: registryView(updated, baseUrlOf(event)) });
 });
@@ -113,28 +81,4 @@ async function registryOf(event: Parameters<typeof pathParameter>[0], context: H
   const registry = await context.stores.registries.find(context.caller.projectId, id);
   if (!registry) throw new NotFoundError(`Registry ${id} could not be found.`);
   return registry;
-}
-
-function registryFields(body: unknown, options: { partial: boolean }): Partial<RegistryFields> {
-  const wrapper = body as { registry?: unknown } | undefined;
-  if (!wrapper || typeof wrapper.registry !== "object" || wrapper.registry === null)
-    throw new BadRequestError('The body must be {"registry": {name, domain, username, password}}.');
-  const input = wrapper.registry as Record<string, unknown>;
-  const fields: Partial<RegistryFields> = {};
-  for (const [field, value] of Object.entries(input)) {
-    if (!["name", "domain", "username", "password"].includes(field))
-      throw new InvalidFieldError(`registry.${field}`, "additional properties are not allowed");
-    if (typeof value !== "string" || value.length < 1 || value.length > 255)
-      throw new InvalidFieldError(`registry.${field}`, "must be a string of 1–255 characters");
-    if (field === "name" && !NAME_PATTERN.test(value))
-      throw new InvalidFieldError("registry.name", `must match ${NAME_PATTERN.source}`);
-    if (field === "domain" && !DOMAIN_PATTERN.test(value))
-      throw new InvalidFieldError("registry.domain", "must be a host name with an optional port");
-    fields[field as keyof RegistryFields] = value;
-  }
-  if (!options.partial)
-    for (const field of ["name", "domain", "username", "password"] as const)
-      if (fields[field] === undefined) throw new InvalidFieldError(`registry.${field}`, "is required");
-  if (options.partial && Object.keys(fields).length === 0) throw new BadRequestError("Nothing to update.");
-  return fields;
 }
