@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Claim } from "../containers/record.ts";
 import { claimOnHost as pinnedClaimOn } from "../hosts/pinned-cores.ts";
 import type { HostRecord } from "../hosts/record.ts";
-import type { ClaimOutcome } from "../store/containers.ts";
+import type { ClaimOutcome } from "../store/host-claims.ts";
 import type { HostStore } from "../store/hosts.ts";
 import { chooseCandidates } from "./choose-candidates.ts";
 import type { GroupPlacement, PlacementRequest } from "./filters/filter.ts";

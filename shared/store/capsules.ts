@@ -5,7 +5,7 @@ import { capsuleStatusOf } from "../capsules/statuses.ts";
 import type { HostRecord } from "../hosts/record.ts";
 import { Status } from "../model/container-status.ts";
 import { usageOf } from "../quotas/limits.ts";
-import type { ClaimOutcome } from "./containers.ts";
+import type { ClaimOutcome } from "./host-claims.ts";
 import { claimHost, releaseHost } from "./host-claims.ts";
 import { GSI1, GSI2, keys } from "./keys.ts";
 import type { TransactItem } from "./named-transaction.ts";

@@ -3,6 +3,9 @@ import type { HostRecord } from "../hosts/record.ts";
 import { keys } from "./keys.ts";
 import type { TransactItem } from "./named-transaction.ts";
 
+/** The outcome of trying to claim a host for a new container (or capsule). */
+export type ClaimOutcome = "placed" | "host_full" | "group_full" | "quota_changed" | "contention";
+
 /**
  * Adds a claim to a host only if it is enabled and every resource still fits.
  * DynamoDB conditions cannot add, so "used + claim <= total" is sent as

@@ -4,7 +4,7 @@ import type { HostRecord } from "../../../shared/hosts/record.ts";
 import type { PlacementRequest } from "../../../shared/scheduling/filters/filter.ts";
 import { type ClaimOnHost, placeContainer } from "../../../shared/scheduling/place-container.ts";
 import { reasonOf } from "../../../shared/scheduling/placement-record.ts";
-import type { ClaimOutcome } from "../../../shared/store/containers.ts";
+import type { ClaimOutcome } from "../../../shared/store/host-claims.ts";
 import type { HostStore } from "../../../shared/store/hosts.ts";
 import { hostRecord } from "../../helpers/host-record.ts";
 
