@@ -3,7 +3,9 @@ import { log } from "../../shared/log.ts";
 import type { HostQuery, HostQueryKind } from "../../shared/queue/host-messages.ts";
 import type { Reply } from "../../shared/store/replies.ts";
 import type { Stores } from "../../shared/store/stores.ts";
-import { type DockerDriver, DockerOperationError } from "./docker-driver.ts";
+import { dockerIdOf } from "./docker/container-name.ts";
+import { DockerOperationError } from "./docker/docker-errors.ts";
+import type { DockerDriver } from "./docker-driver.ts";
 import { isPlacedHere } from "./is-placed-here.ts";
 import { getArchive, putArchive } from "./queries/archives.ts";
 import { commit } from "./queries/commit.ts";
@@ -84,7 +86,7 @@ export class QueryAnswerer {
             : record;
         const value = await QUERIES[query.query as keyof typeof QUERIES]({
           docker: this.docker,
-          dockerId: current.container_id ?? `berth-${current.uuid}`,
+          dockerId: dockerIdOf(current),
           record: current,
           params: query.params,
           answerBy: query.answer_by,

@@ -1,6 +1,8 @@
 import type Docker from "dockerode";
 import type { CapsuleMember, CapsuleRecord } from "../../shared/capsules/record.ts";
-import { type DockerDriver, DockerOperationError, RESTRICTED_DEFAULTS, UNPRIVILEGED_LIMITS } from "./docker-driver.ts";
+import { memberName, sandboxName } from "./docker/container-name.ts";
+import { DockerOperationError } from "./docker/docker-errors.ts";
+import { type DockerDriver, RESTRICTED_DEFAULTS, UNPRIVILEGED_LIMITS } from "./docker-driver.ts";
 
 const MIB = 1024 * 1024;
 
@@ -12,14 +14,6 @@ const MIB = 1024 * 1024;
  * of their own, and the capsule's record alone decides what becomes of them.
  */
 export const CAPSULE_LABEL = "berth.capsule";
-
-export function sandboxName(capsule: Pick<CapsuleRecord, "uuid">): string {
-  return `berth-capsule-${capsule.uuid}`;
-}
-
-export function memberName(capsule: Pick<CapsuleRecord, "uuid">, member: Pick<CapsuleMember, "name">): string {
-  return `berth-capsule-${capsule.uuid}-${member.name}`;
-}
 
 export function capsuleVolumeName(capsule: Pick<CapsuleRecord, "uuid">, volume: string): string {
   return `berth-capsule-${capsule.uuid}-${volume}`;
@@ -141,7 +135,7 @@ async function createOrReuse(
   options: Docker.ContainerCreateOptions,
 ): Promise<string> {
   const existing = await docker.inspect(name);
-  if (existing) return existing.Id as string;
+  if (existing) return existing.Id;
   const created = await docker.call(`create ${name}`, () => docker.docker.createContainer(options));
   return created.id;
 }

@@ -4,39 +4,14 @@ import Docker from "dockerode";
 import type { ContainerRecord } from "../../shared/containers/record.ts";
 import { cpusetOf } from "../../shared/hosts/pinned-cores.ts";
 import { dockerVolumeName } from "../../shared/volumes/mounts.ts";
+import { dockerNameOf, nameOfListed } from "./docker/container-name.ts";
+import { DockerOperationError } from "./docker/docker-errors.ts";
+import type { ContainerInspection } from "./docker/inspect-shape.ts";
 import { DEFAULT_DENIED_REGISTRY_NETWORKS, deniedNetworks, guardRegistry } from "./registry-guard.ts";
-
-/** A Docker failure, named and classified so the engine knows whether retrying can help. */
-export class DockerOperationError extends Error {
-  constructor(
-    readonly operation: string,
-    readonly kind: "not_found" | "conflict" | "rejected" | "timeout" | "unavailable",
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${operation}: ${message}`, options);
-    this.name = "DockerOperationError";
-  }
-
-  get retriable(): boolean {
-    return this.kind === "timeout" || this.kind === "unavailable";
-  }
-}
 
 const MIB = 1024 * 1024;
 const CALL_TIMEOUT_MS = 30_000;
 const PULL_TIMEOUT_MS = 10 * 60_000;
-
-export type DockerState = {
-  Status?: string;
-  Running?: boolean;
-  Paused?: boolean;
-  Restarting?: boolean;
-  Dead?: boolean;
-  ExitCode?: number;
-  Error?: string;
-  OOMKilled?: boolean;
-};
 
 /** The agent's only door to Docker: every call has a timeout and every failure a kind. */
 export class DockerDriver {
@@ -109,7 +84,7 @@ export class DockerDriver {
     } catch (error) {
       if (error instanceof DockerOperationError && error.kind === "conflict") {
         const existing = await this.inspect(name);
-        if (existing?.Config?.Labels?.["berth.uuid"] === record.uuid) return existing.Id as string;
+        if (existing?.Config?.Labels?.["berth.uuid"] === record.uuid) return existing.Id;
       }
       throw error;
     }
@@ -197,7 +172,7 @@ export class DockerDriver {
     return listed.map((container) => ({
       id: container.Id,
       uuid: container.Labels["berth.uuid"] ?? "",
-      name: (container.Names?.[0] ?? "").replace(/^\//, ""),
+      name: nameOfListed(container.Names),
     }));
   }
 
@@ -212,7 +187,7 @@ export class DockerDriver {
   }
 
   /** Docker's view of a container by id or name, or undefined when it does not exist. */
-  async inspect(idOrName: string): Promise<Record<string, any> | undefined> {
+  async inspect(idOrName: string): Promise<ContainerInspection | undefined> {
     try {
       return await this.call(`inspect ${idOrName}`, () => this.docker.getContainer(idOrName).inspect());
     } catch (error) {
@@ -246,10 +221,6 @@ export class DockerDriver {
       clearTimeout(timer);
     }
   }
-}
-
-export function dockerNameOf(uuid: string): string {
-  return `berth-${uuid}`;
 }
 
 function classify(operation: string, error: unknown): DockerOperationError {

@@ -6,7 +6,8 @@ import type { ContainerOperation, HostMessage } from "../../shared/queue/host-me
 import type { SealingKeySource } from "../../shared/registries/sealing-key.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import { crashPoint } from "./crash-points.ts";
-import { type DockerDriver, DockerOperationError } from "./docker-driver.ts";
+import { DockerOperationError } from "./docker/docker-errors.ts";
+import type { DockerDriver } from "./docker-driver.ts";
 import { ensureImage } from "./ensure-image.ts";
 import type { HostPortAllocator } from "./host-ports.ts";
 import { isPlacedHere } from "./is-placed-here.ts";

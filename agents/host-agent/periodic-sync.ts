@@ -2,6 +2,7 @@ import { log } from "../../shared/log.ts";
 import { Status } from "../../shared/model/container-status.ts";
 import { wantedRunning } from "../../shared/model/lifecycle.ts";
 import type { Stores } from "../../shared/store/stores.ts";
+import { dockerIdOf } from "./docker/container-name.ts";
 import type { DockerDriver } from "./docker-driver.ts";
 import { isPlacedHere } from "./is-placed-here.ts";
 import { missingVolumes } from "./prepare-volumes.ts";
@@ -40,7 +41,7 @@ export async function syncHost(
       const settled = !record.task_state && record.settled_generation >= record.generation;
       // Running, or Running until its host went down (a host that rebooted comes back to them stopped).
       if (options.restartWanted && settled && wantedRunning(record)) {
-        const inspected = await docker.inspect(record.container_id ?? `berth-${record.uuid}`);
+        const inspected = await docker.inspect(dockerIdOf(record));
         // Read again, consistently, before acting: the listing by host may be a moment old.
         if (inspected && !inspected.State?.Running && isPlacedHere(await stores.containers.get(record.uuid), hostId)) {
           const missing = await missingVolumes(docker, record);
@@ -52,7 +53,7 @@ export async function syncHost(
             continue;
           }
           log("info", "recovery: starting a container that should be running", { container: record.uuid });
-          await docker.start(inspected.Id as string);
+          await docker.start(inspected.Id);
         }
       }
       await syncStatusFromDocker(record, hostId, docker, stores, heal);

@@ -3,9 +3,10 @@ import { log } from "../../shared/log.ts";
 import { Status } from "../../shared/model/container-status.ts";
 import { followsDocker } from "../../shared/model/lifecycle.ts";
 import type { Stores } from "../../shared/store/stores.ts";
+import { dockerIdOf } from "./docker/container-name.ts";
 import type { DockerDriver } from "./docker-driver.ts";
 import { isPlacedHere } from "./is-placed-here.ts";
-import { type DockerInspection, observedChanges } from "./observe-container.ts";
+import { observedChanges } from "./observe-container.ts";
 
 /** What to do with a container whose Docker container has vanished and that asked to be healed. */
 export type Healer = (record: ContainerRecord) => Promise<void>;
@@ -29,9 +30,7 @@ export async function syncStatusFromDocker(
   if (!isPlacedHere(record, hostId)) return record;
   if (record.task_state || record.settled_generation < record.generation || !followsDocker(record.status))
     return record;
-  const inspected = (await docker.inspect(record.container_id ?? `berth-${record.uuid}`)) as
-    | DockerInspection
-    | undefined;
+  const inspected = await docker.inspect(dockerIdOf(record));
   if (!inspected) return containerIsMissing(record, stores, heal);
   const changes = observedChanges(record, inspected);
   if (Object.keys(changes).length === 0) return record;

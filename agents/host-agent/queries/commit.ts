@@ -1,4 +1,4 @@
-import { DockerOperationError } from "../docker-driver.ts";
+import { DockerOperationError } from "../docker/docker-errors.ts";
 import type { QueryHandler } from "./query-handler.ts";
 
 /**

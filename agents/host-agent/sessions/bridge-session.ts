@@ -2,6 +2,7 @@ import { type Duplex, Writable } from "node:stream";
 import { log } from "../../../shared/log.ts";
 import type { SessionOpening } from "../../../shared/queue/host-messages.ts";
 import type { Stores } from "../../../shared/store/stores.ts";
+import { dockerIdOf } from "../docker/container-name.ts";
 import type { DockerDriver } from "../docker-driver.ts";
 import { pendingExecSizes } from "./pending-sizes.ts";
 import { sessionMembers, signalAll } from "./session-processes.ts";
@@ -43,7 +44,7 @@ export class SessionBridges {
       });
       return;
     }
-    const dockerId = record.container_id ?? `berth-${record.uuid}`;
+    const dockerId = dockerIdOf(record);
     const socket = new WebSocket(message.agent_url);
     socket.binaryType = "arraybuffer";
     let stream: Duplex | undefined;
