@@ -5,7 +5,7 @@ import type { Reply } from "../../shared/store/replies.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import { dockerIdOf } from "./docker/container-name.ts";
 import { DockerOperationError } from "./docker/docker-errors.ts";
-import type { DockerDriver } from "./docker-driver.ts";
+import type { DockerPort } from "./docker/docker-port.ts";
 import { isPlacedHere } from "./is-placed-here.ts";
 import { getArchive, putArchive } from "./queries/archives.ts";
 import { commit } from "./queries/commit.ts";
@@ -43,7 +43,7 @@ const QUERIES: Record<Exclude<HostQueryKind, "search_images">, QueryHandler> = {
  */
 export class QueryAnswerer {
   constructor(
-    private readonly docker: DockerDriver,
+    private readonly docker: DockerPort,
     private readonly stores: Stores,
     private readonly hostId: string,
     private readonly lane = new QueryLane({ running: 4, perProject: 2 }),

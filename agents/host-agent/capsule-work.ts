@@ -4,14 +4,14 @@ import { Status } from "../../shared/model/container-status.ts";
 import type { CapsuleWork } from "../../shared/queue/host-messages.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import { ensureCapsuleVolumes, ensureMember, ensureSandbox, removeCapsuleParts, waitForExit } from "./capsule-parts.ts";
-import type { DockerDriver } from "./docker-driver.ts";
+import type { DockerPort } from "./docker/docker-port.ts";
 import { ensureImage } from "./ensure-image.ts";
 import { networkAddressesOf } from "./network-addresses.ts";
 import { ensureProjectNetwork, releaseProjectNetwork } from "./project-network.ts";
 import { reasonForUser } from "./reason-for-user.ts";
 
 export interface CapsuleParts {
-  docker: DockerDriver;
+  docker: DockerPort;
   stores: Stores;
   hostId: string;
   deployment: string;

@@ -6,7 +6,7 @@ import { failOperation } from "../../shared/reconcile/fail-operation.ts";
 import type { ActionEvent } from "../../shared/store/actions.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import { dockerIdOf } from "./docker/container-name.ts";
-import type { DockerDriver } from "./docker-driver.ts";
+import type { DockerPort } from "./docker/docker-port.ts";
 import { networkAddressesOf } from "./network-addresses.ts";
 import { reasonForUser } from "./reason-for-user.ts";
 
@@ -60,7 +60,7 @@ export class Operation {
   }
 
   /** Reads what Docker now says and records it as the operation's outcome. */
-  async settleFromDocker(docker: DockerDriver): Promise<void> {
+  async settleFromDocker(docker: DockerPort): Promise<void> {
     const inspected = await docker.inspect(this.dockerId);
     if (!inspected) return this.fail(`${this.message.kind}: the Docker container ${this.dockerId} no longer exists`);
     const state = inspected.State;

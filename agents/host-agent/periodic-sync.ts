@@ -3,7 +3,7 @@ import { Status } from "../../shared/model/container-status.ts";
 import { wantedRunning } from "../../shared/model/lifecycle.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import { dockerIdOf } from "./docker/container-name.ts";
-import type { DockerDriver } from "./docker-driver.ts";
+import type { DockerPort } from "./docker/docker-port.ts";
 import { isPlacedHere } from "./is-placed-here.ts";
 import { missingVolumes } from "./prepare-volumes.ts";
 import { sweepOrphans } from "./sweep-orphans.ts";
@@ -21,19 +21,19 @@ import { type Healer, syncStatusFromDocker } from "./sync-status.ts";
  */
 export async function syncHost(
   hostId: string,
-  docker: DockerDriver,
+  docker: DockerPort,
   stores: Stores,
   heal: Healer,
-  options: { restartWanted: boolean },
+  options: { restartWanted: boolean /** the Berth installation whose Docker parts are swept */; deployment: string },
 ): Promise<void> {
   const records = await stores.containers.listByHost(hostId);
-  await sweepOrphans(hostId, new Set(records.map((record) => record.uuid)), docker, stores).catch((error) =>
-    log("warn", "sweeping orphaned containers failed", { error }),
+  await sweepOrphans(hostId, new Set(records.map((record) => record.uuid)), docker, options.deployment, stores).catch(
+    (error) => log("warn", "sweeping orphaned containers failed", { error }),
   );
   const mounted = records.flatMap((record) =>
     (record.mounts ?? []).flatMap((mount) => (mount.type === "volume" ? [mount.volume_uuid] : [])),
   );
-  await sweepVolumes(hostId, new Set(mounted), docker, stores).catch((error) =>
+  await sweepVolumes(hostId, new Set(mounted), docker, options.deployment, stores).catch((error) =>
     log("warn", "sweeping volumes failed", { error }),
   );
   for (const record of records) {

@@ -4,7 +4,7 @@ import { Status } from "../../shared/model/container-status.ts";
 import { followsDocker } from "../../shared/model/lifecycle.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import { dockerIdOf } from "./docker/container-name.ts";
-import type { DockerDriver } from "./docker-driver.ts";
+import type { DockerPort } from "./docker/docker-port.ts";
 import { isPlacedHere } from "./is-placed-here.ts";
 import { observedChanges } from "./observe-container.ts";
 
@@ -23,7 +23,7 @@ export type Healer = (record: ContainerRecord) => Promise<void>;
 export async function syncStatusFromDocker(
   record: ContainerRecord,
   hostId: string,
-  docker: DockerDriver,
+  docker: DockerPort,
   stores: Stores,
   heal?: Healer,
 ): Promise<ContainerRecord> {
