@@ -2,7 +2,7 @@ import type { CapsuleMember, CapsuleRecord } from "../../shared/capsules/record.
 import { log } from "../../shared/log.ts";
 import { Status } from "../../shared/model/container-status.ts";
 import type { CapsuleWork } from "../../shared/queue/host-messages.ts";
-import type { Stores } from "../../shared/store/stores.ts";
+import type { CapsuleStore } from "../../shared/store/capsules.ts";
 import { ensureCapsuleVolumes, ensureMember, ensureSandbox, removeCapsuleParts, waitForExit } from "./capsule-parts.ts";
 import type { DockerPort } from "./docker/docker-port.ts";
 import { ensureImage } from "./ensure-image.ts";
@@ -12,7 +12,8 @@ import { reasonForUser } from "./reason-for-user.ts";
 
 export interface CapsuleParts {
   docker: DockerPort;
-  stores: Stores;
+  /** Only the capsule store, and only what capsule work writes with. */
+  stores: { capsules: Pick<CapsuleStore, "get" | "recordProgress" | "removeAndRelease"> };
   hostId: string;
   deployment: string;
   sandbox: { image: string; command: string[] | undefined };
