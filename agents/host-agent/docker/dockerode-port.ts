@@ -27,8 +27,8 @@ import type {
   VolumeSummary,
 } from "./docker-port.ts";
 import type { ContainerInspection } from "./inspect-shape.ts";
+import { CALL_TIMEOUT_MS, timedCall } from "./timed-call.ts";
 
-const CALL_TIMEOUT_MS = 30_000;
 const PULL_TIMEOUT_MS = 10 * 60_000;
 const COMMIT_TIMEOUT_MS = 5 * 60_000;
 
@@ -45,12 +45,12 @@ export class DockerodePort implements DockerPort {
   }
 
   info(): Promise<DockerInfo> {
-    return this.call("info", () => this.#docker.info());
+    return timedCall("info", () => this.#docker.info());
   }
 
   async hasImage(reference: string): Promise<boolean> {
     try {
-      await this.call("inspect image", () => this.#docker.getImage(reference).inspect());
+      await timedCall("inspect image", () => this.#docker.getImage(reference).inspect());
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;
@@ -60,7 +60,7 @@ export class DockerodePort implements DockerPort {
 
   async pullImage(reference: string, onProgress: (status: string) => void, auth?: PullAuth): Promise<void> {
     await guardRegistry(reference, this.deniedRegistries);
-    await this.call(
+    await timedCall(
       `pull ${reference}`,
       async () => {
         const stream = await this.#docker.pull(reference, auth ? { authconfig: auth } : {});
@@ -80,28 +80,28 @@ export class DockerodePort implements DockerPort {
   }
 
   inspectImage(reference: string): Promise<ImageInspection> {
-    return this.call(`inspect image ${reference}`, () => this.#docker.getImage(reference).inspect());
+    return timedCall(`inspect image ${reference}`, () => this.#docker.getImage(reference).inspect());
   }
 
   async removeImage(reference: string): Promise<void> {
-    await this.call(`remove image ${reference}`, () => this.#docker.getImage(reference).remove());
+    await timedCall(`remove image ${reference}`, () => this.#docker.getImage(reference).remove());
   }
 
   listImages(): Promise<ImageSummary[]> {
-    return this.call("list images", () => this.#docker.listImages());
+    return timedCall("list images", () => this.#docker.listImages());
   }
 
   async createContainer(spec: ContainerCreateSpec): Promise<string> {
-    const created = await this.call(`create ${spec.name}`, () => this.#docker.createContainer(spec));
+    const created = await timedCall(`create ${spec.name}`, () => this.#docker.createContainer(spec));
     return created.id;
   }
 
   async start(id: string): Promise<void> {
-    await this.call(`start ${id}`, () => this.#docker.getContainer(id).start(), CALL_TIMEOUT_MS, [304]);
+    await timedCall(`start ${id}`, () => this.#docker.getContainer(id).start(), CALL_TIMEOUT_MS, [304]);
   }
 
   async stop(id: string, timeoutSeconds: number): Promise<void> {
-    await this.call(
+    await timedCall(
       `stop ${id}`,
       () => this.#docker.getContainer(id).stop({ t: timeoutSeconds }),
       (timeoutSeconds + 30) * 1000,
@@ -110,7 +110,7 @@ export class DockerodePort implements DockerPort {
   }
 
   async restart(id: string, timeoutSeconds: number): Promise<void> {
-    await this.call(
+    await timedCall(
       `restart ${id}`,
       () => this.#docker.getContainer(id).restart({ t: timeoutSeconds }),
       (timeoutSeconds + 30) * 1000,
@@ -118,24 +118,24 @@ export class DockerodePort implements DockerPort {
   }
 
   async pause(id: string): Promise<void> {
-    await this.call(`pause ${id}`, () => this.#docker.getContainer(id).pause());
+    await timedCall(`pause ${id}`, () => this.#docker.getContainer(id).pause());
   }
 
   async unpause(id: string): Promise<void> {
-    await this.call(`unpause ${id}`, () => this.#docker.getContainer(id).unpause());
+    await timedCall(`unpause ${id}`, () => this.#docker.getContainer(id).unpause());
   }
 
   async kill(id: string, signal: string): Promise<void> {
-    await this.call(`kill ${id}`, () => this.#docker.getContainer(id).kill({ signal }));
+    await timedCall(`kill ${id}`, () => this.#docker.getContainer(id).kill({ signal }));
   }
 
   async update(id: string, limits: ResourceLimits): Promise<void> {
-    await this.call(`update ${id}`, () => this.#docker.getContainer(id).update({ ...limits }));
+    await timedCall(`update ${id}`, () => this.#docker.getContainer(id).update({ ...limits }));
   }
 
   async remove(id: string): Promise<void> {
     try {
-      await this.call(`remove ${id}`, () => this.#docker.getContainer(id).remove({ force: true, v: true }));
+      await timedCall(`remove ${id}`, () => this.#docker.getContainer(id).remove({ force: true, v: true }));
     } catch (error) {
       if (isNotFound(error)) return;
       if (
@@ -159,7 +159,7 @@ export class DockerodePort implements DockerPort {
 
   async inspect(idOrName: string): Promise<ContainerInspection | undefined> {
     try {
-      return await this.call(`inspect ${idOrName}`, () => this.#docker.getContainer(idOrName).inspect());
+      return await timedCall(`inspect ${idOrName}`, () => this.#docker.getContainer(idOrName).inspect());
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -167,29 +167,29 @@ export class DockerodePort implements DockerPort {
   }
 
   listContainers(labels?: string[]): Promise<ContainerSummary[]> {
-    return this.call("list containers", () =>
+    return timedCall("list containers", () =>
       this.#docker.listContainers(labels ? { all: true, filters: { label: labels } } : { all: true }),
     );
   }
 
   async wait(id: string, timeoutMs: number): Promise<number> {
-    const result = await this.call(`wait ${id}`, () => this.#docker.getContainer(id).wait(), timeoutMs);
+    const result = await timedCall(`wait ${id}`, () => this.#docker.getContainer(id).wait(), timeoutMs);
     return Number((result as { StatusCode?: number }).StatusCode ?? -1);
   }
 
   async attach(id: string): Promise<Duplex> {
     const container = this.#docker.getContainer(id);
-    return (await this.call("attach", () =>
+    return (await timedCall("attach", () =>
       container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }),
     )) as unknown as Duplex;
   }
 
   async resize(id: string, size: TtySize): Promise<void> {
-    await this.call("resize", () => this.#docker.getContainer(id).resize(size));
+    await timedCall("resize", () => this.#docker.getContainer(id).resize(size));
   }
 
   async logs(id: string, options: LogOptions): Promise<Buffer> {
-    const buffer = await this.call(
+    const buffer = await timedCall(
       "logs",
       () =>
         this.#docker.getContainer(id).logs({
@@ -202,15 +202,15 @@ export class DockerodePort implements DockerPort {
   }
 
   async stats(id: string): Promise<StatsSample> {
-    return (await this.call("stats", () => this.#docker.getContainer(id).stats({ stream: false }))) as StatsSample;
+    return (await timedCall("stats", () => this.#docker.getContainer(id).stats({ stream: false }))) as StatsSample;
   }
 
   top(id: string, psArgs?: string): Promise<ProcessList> {
-    return this.call("top", () => this.#docker.getContainer(id).top(psArgs ? { ps_args: psArgs } : {}));
+    return timedCall("top", () => this.#docker.getContainer(id).top(psArgs ? { ps_args: psArgs } : {}));
   }
 
   async archiveStat(id: string, path: string): Promise<Record<string, unknown>> {
-    const info = (await this.call("archive stat", () =>
+    const info = (await timedCall("archive stat", () =>
       this.#docker.getContainer(id).infoArchive({ path }),
     )) as unknown as { headers?: Record<string, string> };
     const statHeader = info.headers?.["x-docker-container-path-stat"];
@@ -218,15 +218,15 @@ export class DockerodePort implements DockerPort {
   }
 
   getArchive(id: string, path: string): Promise<NodeJS.ReadableStream> {
-    return this.call("get archive", () => this.#docker.getContainer(id).getArchive({ path }));
+    return timedCall("get archive", () => this.#docker.getContainer(id).getArchive({ path }));
   }
 
   async putArchive(id: string, path: string, tar: Buffer): Promise<void> {
-    await this.call(`put archive ${path}`, () => this.#docker.getContainer(id).putArchive(tar, { path }));
+    await timedCall(`put archive ${path}`, () => this.#docker.getContainer(id).putArchive(tar, { path }));
   }
 
   async commit(id: string, target: { repo: string; tag: string; changes: string }): Promise<string> {
-    const image = (await this.call(
+    const image = (await timedCall(
       "commit",
       () => this.#docker.getContainer(id).commit(target),
       COMMIT_TIMEOUT_MS,
@@ -235,22 +235,22 @@ export class DockerodePort implements DockerPort {
   }
 
   async createExec(id: string, spec: ExecSpec): Promise<string> {
-    const exec = await this.call("exec create", () => this.#docker.getContainer(id).exec(spec));
+    const exec = await timedCall("exec create", () => this.#docker.getContainer(id).exec(spec));
     return exec.id;
   }
 
   async startExec(execId: string, options: { stdin: boolean; tty?: boolean }): Promise<Duplex> {
-    return (await this.call("exec start", () =>
+    return (await timedCall("exec start", () =>
       this.#docker.getExec(execId).start({ hijack: true, stdin: options.stdin, ...(options.tty ? { Tty: true } : {}) }),
     )) as Duplex;
   }
 
   inspectExec(execId: string): Promise<ExecInspection> {
-    return this.call("exec inspect", () => this.#docker.getExec(execId).inspect());
+    return timedCall("exec inspect", () => this.#docker.getExec(execId).inspect());
   }
 
   async resizeExec(execId: string, size: TtySize): Promise<void> {
-    await this.call("exec resize", () => this.#docker.getExec(execId).resize(size));
+    await timedCall("exec resize", () => this.#docker.getExec(execId).resize(size));
   }
 
   demultiplex(stream: NodeJS.ReadableStream, stdout: Writable, stderr: Writable): void {
@@ -258,28 +258,28 @@ export class DockerodePort implements DockerPort {
   }
 
   async createNetwork(spec: NetworkCreateSpec): Promise<string> {
-    return (await this.call(`create network ${spec.Name}`, () => this.#docker.createNetwork(spec))).id;
+    return (await timedCall(`create network ${spec.Name}`, () => this.#docker.createNetwork(spec))).id;
   }
 
   listNetworks(name: string): Promise<NetworkSummary[]> {
-    return this.call("list networks", () => this.#docker.listNetworks({ filters: { name: [name] } }));
+    return timedCall("list networks", () => this.#docker.listNetworks({ filters: { name: [name] } }));
   }
 
   inspectNetwork(id: string): Promise<NetworkInspection> {
-    return this.call(`inspect network ${id}`, () => this.#docker.getNetwork(id).inspect());
+    return timedCall(`inspect network ${id}`, () => this.#docker.getNetwork(id).inspect());
   }
 
   async removeNetwork(id: string): Promise<void> {
-    await this.call(`remove network ${id}`, () => this.#docker.getNetwork(id).remove());
+    await timedCall(`remove network ${id}`, () => this.#docker.getNetwork(id).remove());
   }
 
   async createVolume(spec: VolumeCreateSpec): Promise<void> {
-    await this.call(`create volume ${spec.Name}`, () => this.#docker.createVolume(spec));
+    await timedCall(`create volume ${spec.Name}`, () => this.#docker.createVolume(spec));
   }
 
   async hasVolume(name: string): Promise<boolean> {
     try {
-      await this.call(`inspect volume ${name}`, () => this.#docker.getVolume(name).inspect());
+      await timedCall(`inspect volume ${name}`, () => this.#docker.getVolume(name).inspect());
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;
@@ -288,59 +288,15 @@ export class DockerodePort implements DockerPort {
   }
 
   async listVolumes(labels: string[]): Promise<VolumeSummary[]> {
-    const listed = await this.call("list volumes", () => this.#docker.listVolumes({ filters: { label: labels } }));
+    const listed = await timedCall("list volumes", () => this.#docker.listVolumes({ filters: { label: labels } }));
     return listed.Volumes ?? [];
   }
 
   async removeVolume(name: string, options: { force?: boolean } = {}): Promise<void> {
-    await this.call(`remove volume ${name}`, () => this.#docker.getVolume(name).remove(options));
+    await timedCall(`remove volume ${name}`, () => this.#docker.getVolume(name).remove(options));
   }
 
   events(filters: EventFilters): Promise<NodeJS.ReadableStream> {
-    return this.call("events", () => this.#docker.getEvents({ filters: JSON.stringify(filters) }));
+    return timedCall("events", () => this.#docker.getEvents({ filters: JSON.stringify(filters) }));
   }
-
-  /** Runs a Docker call with a timeout and classified errors. */
-  private async call<T>(
-    operation: string,
-    run: () => Promise<T>,
-    timeoutMs = CALL_TIMEOUT_MS,
-    okStatuses: number[] = [],
-  ): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(new DockerOperationError(operation, "timeout", `no answer from Docker within ${timeoutMs / 1000} s`)),
-        timeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([run(), timeout]);
-    } catch (error) {
-      const statusCode = (error as { statusCode?: number }).statusCode;
-      if (statusCode !== undefined && okStatuses.includes(statusCode)) return undefined as T;
-      throw classify(operation, error);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-}
-
-function classify(operation: string, error: unknown): DockerOperationError {
-  if (error instanceof DockerOperationError) return error;
-  const { statusCode, json, message, code } = error as {
-    statusCode?: number;
-    json?: { message?: string };
-    message?: string;
-    code?: string;
-  };
-  const detail = json?.message ?? message ?? String(error);
-  if (statusCode === 404) return new DockerOperationError(operation, "not_found", detail, { cause: error });
-  if (statusCode === 409) return new DockerOperationError(operation, "conflict", detail, { cause: error });
-  if (statusCode !== undefined && statusCode < 500)
-    return new DockerOperationError(operation, "rejected", detail, { cause: error });
-  if (code === "ECONNREFUSED" || code === "ENOENT" || code === "ECONNRESET")
-    return new DockerOperationError(operation, "unavailable", detail, { cause: error });
-  return new DockerOperationError(operation, statusCode ? "rejected" : "unavailable", detail, { cause: error });
 }
