@@ -101,11 +101,6 @@ export async function ensureMember(
   });
 }
 
-/** Waits for an init container to exit, up to `timeoutMs`; its exit code. */
-export async function waitForExit(docker: DockerPort, id: string, timeoutMs: number): Promise<number> {
-  return docker.wait(id, timeoutMs);
-}
-
 /** Removes every Docker part of a capsule: its containers (the sandbox last), then its volumes. */
 export async function removeCapsuleParts(docker: DockerPort, capsuleUuid: string): Promise<void> {
   const labels = [`${CAPSULE_LABEL}=${capsuleUuid}`];
