@@ -3,7 +3,9 @@ import { log } from "../../shared/log.ts";
 import type { HostQuery, HostQueryKind } from "../../shared/queue/host-messages.ts";
 import type { Reply } from "../../shared/store/replies.ts";
 import type { Stores } from "../../shared/store/stores.ts";
-import { type DockerDriver, DockerOperationError } from "./docker-driver.ts";
+import { dockerIdOf } from "./docker/container-name.ts";
+import { DockerOperationError } from "./docker/docker-errors.ts";
+import type { DockerPort } from "./docker/docker-port.ts";
 import { isPlacedHere } from "./is-placed-here.ts";
 import { getArchive, putArchive } from "./queries/archives.ts";
 import { commit } from "./queries/commit.ts";
@@ -41,7 +43,7 @@ const QUERIES: Record<Exclude<HostQueryKind, "search_images">, QueryHandler> = {
  */
 export class QueryAnswerer {
   constructor(
-    private readonly docker: DockerDriver,
+    private readonly docker: DockerPort,
     private readonly stores: Stores,
     private readonly hostId: string,
     private readonly lane = new QueryLane({ running: 4, perProject: 2 }),
@@ -84,7 +86,7 @@ export class QueryAnswerer {
             : record;
         const value = await QUERIES[query.query as keyof typeof QUERIES]({
           docker: this.docker,
-          dockerId: current.container_id ?? `berth-${current.uuid}`,
+          dockerId: dockerIdOf(current),
           record: current,
           params: query.params,
           answerBy: query.answer_by,

@@ -1,6 +1,8 @@
-import type Docker from "dockerode";
 import type { CapsuleMember, CapsuleRecord } from "../../shared/capsules/record.ts";
-import { type DockerDriver, DockerOperationError, RESTRICTED_DEFAULTS, UNPRIVILEGED_LIMITS } from "./docker-driver.ts";
+import { RESTRICTED_DEFAULTS, UNPRIVILEGED_LIMITS } from "./create-container.ts";
+import { memberName, sandboxName } from "./docker/container-name.ts";
+import { isNotFound } from "./docker/docker-errors.ts";
+import type { ContainerCreateSpec, DockerPort } from "./docker/docker-port.ts";
 
 const MIB = 1024 * 1024;
 
@@ -12,14 +14,6 @@ const MIB = 1024 * 1024;
  * of their own, and the capsule's record alone decides what becomes of them.
  */
 export const CAPSULE_LABEL = "berth.capsule";
-
-export function sandboxName(capsule: Pick<CapsuleRecord, "uuid">): string {
-  return `berth-capsule-${capsule.uuid}`;
-}
-
-export function memberName(capsule: Pick<CapsuleRecord, "uuid">, member: Pick<CapsuleMember, "name">): string {
-  return `berth-capsule-${capsule.uuid}-${member.name}`;
-}
 
 export function capsuleVolumeName(capsule: Pick<CapsuleRecord, "uuid">, volume: string): string {
   return `berth-capsule-${capsule.uuid}-${volume}`;
@@ -35,12 +29,10 @@ function labelsOf(capsule: CapsuleRecord, deployment: string): Record<string, st
 }
 
 /** The capsule's volumes, made once (a redelivered create finds them). */
-export async function ensureCapsuleVolumes(docker: DockerDriver, capsule: CapsuleRecord, deployment: string) {
+export async function ensureCapsuleVolumes(docker: DockerPort, capsule: CapsuleRecord, deployment: string) {
   for (const volume of capsule.volumes) {
     const name = capsuleVolumeName(capsule, volume.name);
-    await docker.call(`create volume ${name}`, () =>
-      docker.docker.createVolume({ Name: name, Labels: labelsOf(capsule, deployment) }),
-    );
+    await docker.createVolume({ Name: name, Labels: labelsOf(capsule, deployment) });
   }
 }
 
@@ -50,7 +42,7 @@ export async function ensureCapsuleVolumes(docker: DockerDriver, capsule: Capsul
  * other on localhost). Returns its id, reusing one a redelivered create made.
  */
 export async function ensureSandbox(
-  docker: DockerDriver,
+  docker: DockerPort,
   capsule: CapsuleRecord,
   wiring: { network: string; image: string; command: string[] | undefined; deployment: string },
 ): Promise<string> {
@@ -74,7 +66,7 @@ export async function ensureSandbox(
 
 /** One of the capsule's containers, in the sandbox's network namespace, with the capsule's volumes it mounts. */
 export async function ensureMember(
-  docker: DockerDriver,
+  docker: DockerPort,
   capsule: CapsuleRecord,
   member: CapsuleMember,
   options: { sandboxId: string; init: boolean; deployment: string },
@@ -109,39 +101,23 @@ export async function ensureMember(
   });
 }
 
-/** Waits for an init container to exit, up to `timeoutMs`; its exit code. */
-export async function waitForExit(docker: DockerDriver, id: string, timeoutMs: number): Promise<number> {
-  const result = await docker.call(`wait ${id}`, () => docker.docker.getContainer(id).wait(), timeoutMs);
-  return Number((result as { StatusCode?: number }).StatusCode ?? -1);
-}
-
 /** Removes every Docker part of a capsule: its containers (the sandbox last), then its volumes. */
-export async function removeCapsuleParts(docker: DockerDriver, capsuleUuid: string): Promise<void> {
-  const filters = { label: [`${CAPSULE_LABEL}=${capsuleUuid}`] };
-  const containers = await docker.call("list capsule containers", () =>
-    docker.docker.listContainers({ all: true, filters }),
-  );
+export async function removeCapsuleParts(docker: DockerPort, capsuleUuid: string): Promise<void> {
+  const labels = [`${CAPSULE_LABEL}=${capsuleUuid}`];
+  const containers = await docker.listContainers(labels);
   const sandboxLast = [...containers].sort(
     (a, b) =>
       Number(a.Labels["berth.capsule.part"] === "sandbox") - Number(b.Labels["berth.capsule.part"] === "sandbox"),
   );
   for (const container of sandboxLast) await docker.remove(container.Id);
-  const volumes = await docker.call("list capsule volumes", () => docker.docker.listVolumes({ filters }));
-  for (const volume of volumes.Volumes ?? [])
-    await docker
-      .call(`remove volume ${volume.Name}`, () => docker.docker.getVolume(volume.Name).remove({ force: true }))
-      .catch((error: unknown) => {
-        if (!(error instanceof DockerOperationError && error.kind === "not_found")) throw error;
-      });
+  for (const volume of await docker.listVolumes(labels))
+    await docker.removeVolume(volume.Name, { force: true }).catch((error: unknown) => {
+      if (!isNotFound(error)) throw error;
+    });
 }
 
-async function createOrReuse(
-  docker: DockerDriver,
-  name: string,
-  options: Docker.ContainerCreateOptions,
-): Promise<string> {
+async function createOrReuse(docker: DockerPort, name: string, spec: ContainerCreateSpec): Promise<string> {
   const existing = await docker.inspect(name);
-  if (existing) return existing.Id as string;
-  const created = await docker.call(`create ${name}`, () => docker.docker.createContainer(options));
-  return created.id;
+  if (existing) return existing.Id;
+  return docker.createContainer(spec);
 }

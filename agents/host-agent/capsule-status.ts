@@ -2,7 +2,7 @@ import type { CapsuleMember } from "../../shared/capsules/record.ts";
 import { log } from "../../shared/log.ts";
 import { Status, statusFromDockerState } from "../../shared/model/container-status.ts";
 import type { Stores } from "../../shared/store/stores.ts";
-import type { DockerDriver } from "./docker-driver.ts";
+import type { DockerPort } from "./docker/docker-port.ts";
 
 /**
  * Keeps a built capsule's containers' statuses (and so the capsule's) in line
@@ -15,7 +15,7 @@ export class CapsuleStatusFollower {
   private readonly pending = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly docker: DockerDriver,
+    private readonly docker: DockerPort,
     private readonly stores: Stores,
     private readonly hostId: string,
   ) {}

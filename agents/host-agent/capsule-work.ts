@@ -2,17 +2,18 @@ import type { CapsuleMember, CapsuleRecord } from "../../shared/capsules/record.
 import { log } from "../../shared/log.ts";
 import { Status } from "../../shared/model/container-status.ts";
 import type { CapsuleWork } from "../../shared/queue/host-messages.ts";
-import type { Stores } from "../../shared/store/stores.ts";
-import { ensureCapsuleVolumes, ensureMember, ensureSandbox, removeCapsuleParts, waitForExit } from "./capsule-parts.ts";
-import type { DockerDriver } from "./docker-driver.ts";
+import type { CapsuleStore } from "../../shared/store/capsules.ts";
+import { ensureCapsuleVolumes, ensureMember, ensureSandbox, removeCapsuleParts } from "./capsule-parts.ts";
+import type { DockerPort } from "./docker/docker-port.ts";
 import { ensureImage } from "./ensure-image.ts";
 import { networkAddressesOf } from "./network-addresses.ts";
 import { ensureProjectNetwork, releaseProjectNetwork } from "./project-network.ts";
 import { reasonForUser } from "./reason-for-user.ts";
 
 export interface CapsuleParts {
-  docker: DockerDriver;
-  stores: Stores;
+  docker: DockerPort;
+  /** Only the capsule store, and only what capsule work writes with. */
+  stores: { capsules: Pick<CapsuleStore, "get" | "recordProgress" | "removeAndRelease"> };
   hostId: string;
   deployment: string;
   sandbox: { image: string; command: string[] | undefined };
@@ -68,7 +69,7 @@ async function createCapsuleHere(initial: CapsuleRecord, parts: CapsuleParts): P
       const done = seen?.State?.Status === "exited" && seen.State.ExitCode === 0;
       if (!done) await docker.start(id);
       await setMember("init_containers", index, { container_id: id, status: Status.Running });
-      const code = done ? 0 : await waitForExit(docker, id, parts.initTimeoutMs);
+      const code = done ? 0 : await docker.wait(id, parts.initTimeoutMs);
       if (code !== 0) {
         // One write: the capsule is never seen Error without its reason.
         const reason = `init container ${member.name} exited with code ${code}`;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { log } from "../../shared/log.ts";
 import type { Stores } from "../../shared/store/stores.ts";
-import type { DockerDriver } from "./docker-driver.ts";
+import type { DockerPort } from "./docker/docker-port.ts";
 import { isPlacedHere } from "./is-placed-here.ts";
 import { type Healer, syncStatusFromDocker } from "./sync-status.ts";
 
@@ -20,7 +20,7 @@ export class DockerEventFollower {
 
   constructor(
     private readonly hostId: string,
-    private readonly docker: DockerDriver,
+    private readonly docker: DockerPort,
     private readonly stores: Stores,
     private readonly deployment: string,
     private readonly heal: Healer,
@@ -45,13 +45,11 @@ export class DockerEventFollower {
     let broken = false;
     while (!this.stopped) {
       try {
-        const stream = (await this.docker.docker.getEvents({
-          filters: JSON.stringify({
-            type: ["container"],
-            event: EVENTS,
-            label: [`berth.deployment=${this.deployment}`],
-          }),
-        })) as NodeJS.ReadableStream;
+        const stream = await this.docker.events({
+          type: ["container"],
+          event: EVENTS,
+          label: [`berth.deployment=${this.deployment}`],
+        });
         this.stream = stream;
         if (broken) {
           log("info", "the Docker event stream is back; catching up");

@@ -6,7 +6,9 @@ import type { ContainerOperation, HostMessage } from "../../shared/queue/host-me
 import type { SealingKeySource } from "../../shared/registries/sealing-key.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import { crashPoint } from "./crash-points.ts";
-import { type DockerDriver, DockerOperationError } from "./docker-driver.ts";
+import { createContainerFor, limitsOf } from "./create-container.ts";
+import { DockerOperationError } from "./docker/docker-errors.ts";
+import type { DockerPort } from "./docker/docker-port.ts";
 import { ensureImage } from "./ensure-image.ts";
 import type { HostPortAllocator } from "./host-ports.ts";
 import { isPlacedHere } from "./is-placed-here.ts";
@@ -18,7 +20,7 @@ import { credentialsFor } from "./registry-credentials.ts";
 
 /** What an operation may use besides its own record. */
 export interface EngineParts {
-  docker: DockerDriver;
+  docker: DockerPort;
   stores: Stores;
   ports: HostPortAllocator;
   deployment: string;
@@ -187,7 +189,7 @@ const OPERATIONS: Record<ContainerOperation, OperationHandler> = {
 
   async update(op, { docker }) {
     const claim = op.record.claim;
-    if (claim) await docker.updateLimits(op.dockerId, claim.cpuMillis, claim.memory);
+    if (claim) await docker.update(op.dockerId, limitsOf(claim.cpuMillis, claim.memory));
     await op.succeed({ status_reason: op.record.status_reason });
   },
 
@@ -221,12 +223,12 @@ async function createWired(op: Operation, { docker, ports, deployment }: EngineP
     throw new Error("superseded while publishing ports");
   let containerId: string;
   try {
-    containerId = await docker.createContainer(op.record, { network, hostPorts });
+    containerId = await createContainerFor(docker, op.record, deployment, { network, hostPorts });
   } catch (error) {
     // The network this agent remembered may have been removed behind its back: look again once.
     if (!(error instanceof DockerOperationError) || error.kind !== "not_found") throw error;
     forgetProjectNetwork(deployment, op.record.project_id);
-    containerId = await docker.createContainer(op.record, {
+    containerId = await createContainerFor(docker, op.record, deployment, {
       network: await ensureProjectNetwork(docker, deployment, op.record.project_id),
       hostPorts,
     });

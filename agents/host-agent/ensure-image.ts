@@ -1,4 +1,4 @@
-import type { DockerDriver } from "./docker-driver.ts";
+import type { DockerPort } from "./docker/docker-port.ts";
 import { type PrivateImages, proofOf } from "./private-images.ts";
 import type { RegistryAuth } from "./registry-credentials.ts";
 import { pullFailureReason } from "./registry-guard.ts";
@@ -12,7 +12,7 @@ import { pullFailureReason } from "./registry-guard.ts";
  * credentials that have pulled it, and others pull it again to prove access.
  */
 export async function ensureImage(
-  docker: DockerDriver,
+  docker: DockerPort,
   image: string,
   policy: "never" | "always" | "ifnotpresent",
   onProgress: (status: string) => void,

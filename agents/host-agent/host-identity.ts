@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { log } from "../../shared/log.ts";
 import type { HostStore } from "../../shared/store/hosts.ts";
 import type { AgentConfig } from "./config.ts";
-import type { DockerDriver } from "./docker-driver.ts";
+import type { DockerPort } from "./docker/docker-port.ts";
 
 /**
  * This agent's host id, unique per agent and stable across its restarts:
@@ -17,7 +17,7 @@ import type { DockerDriver } from "./docker-driver.ts";
  * first to claim it, so the host keeps its containers; any other agent on the
  * engine gets an id of its own. The caller holds the state folder's lock.
  */
-export async function hostIdentity(config: AgentConfig, docker: DockerDriver, hosts: HostStore): Promise<string> {
+export async function hostIdentity(config: AgentConfig, docker: DockerPort, hosts: HostStore): Promise<string> {
   if (config.hostId) return config.hostId;
   const file = join(config.stateDir, "host-id");
   const kept = readKept(file);

@@ -1,5 +1,5 @@
 import type { Stores } from "../../shared/store/stores.ts";
-import type { DockerDriver } from "./docker-driver.ts";
+import type { DockerPort } from "./docker/docker-port.ts";
 
 /**
  * Chooses host ports for containers' exposed ports from the host's range, one
@@ -11,7 +11,7 @@ export class HostPortAllocator {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly docker: DockerDriver,
+    private readonly docker: DockerPort,
     private readonly stores: Stores,
     private readonly hostId: string,
     private readonly range: [number, number],
@@ -38,9 +38,7 @@ export class HostPortAllocator {
       if (record.uuid === containerUuid) continue;
       for (const port of Object.values(record.published_ports ?? {})) taken.add(port);
     }
-    for (const container of await this.docker.call("list containers", () =>
-      this.docker.docker.listContainers({ all: true }),
-    )) {
+    for (const container of await this.docker.listContainers()) {
       for (const port of container.Ports ?? []) if (port.PublicPort) taken.add(port.PublicPort);
     }
     const chosen: Record<string, number> = { ...already };

@@ -2,7 +2,8 @@ import { log } from "../../shared/log.ts";
 import type { ImageWork } from "../../shared/queue/host-messages.ts";
 import type { SealingKeySource } from "../../shared/registries/sealing-key.ts";
 import type { Stores } from "../../shared/store/stores.ts";
-import { type DockerDriver, DockerOperationError } from "./docker-driver.ts";
+import { DockerOperationError } from "./docker/docker-errors.ts";
+import type { DockerPort } from "./docker/docker-port.ts";
 import { type PrivateImages, proofOf } from "./private-images.ts";
 import { credentialsFor } from "./registry-credentials.ts";
 import { pullFailureReason } from "./registry-guard.ts";
@@ -13,7 +14,7 @@ import { pullFailureReason } from "./registry-guard.ts";
  */
 export async function doImageWork(
   work: ImageWork,
-  docker: DockerDriver,
+  docker: DockerPort,
   stores: Stores,
   hostId: string,
   secrets: SealingKeySource,
@@ -37,9 +38,7 @@ export async function doImageWork(
         auth,
       );
       await privateImages?.pulled(reference, proofOf(auth));
-      const inspected = await docker.call(`inspect image ${reference}`, () =>
-        docker.docker.getImage(reference).inspect(),
-      );
+      const inspected = await docker.inspectImage(reference);
       await stores.images.update(image.uuid, {
         status: "active",
         image_id: inspected.Id,
@@ -57,7 +56,7 @@ export async function doImageWork(
   if (image.status !== "deleting") return;
   try {
     // By reference: an image id shared with other tags stays for them; only this tag goes.
-    await docker.call(`remove image ${reference}`, () => docker.docker.getImage(reference).remove());
+    await docker.removeImage(reference);
   } catch (error) {
     if (error instanceof DockerOperationError && error.kind === "conflict") {
       log("info", "an image asked to be deleted is still in use", { image: image.uuid });

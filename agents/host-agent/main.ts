@@ -6,7 +6,7 @@ import { QueryAnswerer } from "./answer-queries.ts";
 import { CapsuleStatusFollower } from "./capsule-status.ts";
 import { doCapsuleWork } from "./capsule-work.ts";
 import { readAgentConfig } from "./config.ts";
-import { DockerDriver } from "./docker-driver.ts";
+import { DockerodePort } from "./docker/dockerode-port.ts";
 import { DockerEventFollower } from "./docker-events.ts";
 import { Engine } from "./engine.ts";
 import { applyHostFirewall, HostFirewallUnavailableError, keepHostIsolation } from "./firewall/host-firewall.ts";
@@ -39,7 +39,7 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
       throw error;
     },
   );
-  const docker = new DockerDriver(config.dockerSocket, config.tableName, deniedNetworks(config.deniedRegistryNetworks));
+  const docker = new DockerodePort(config.dockerSocket, deniedNetworks(config.deniedRegistryNetworks));
   const stores = storesFor(config);
   const sqs = sqsClientFor(config);
   const hostId = await hostIdentity(config, docker, stores.hosts);
@@ -90,8 +90,8 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
     held,
   );
   const heal = healerFor(host.id, stores, sqs);
-  await syncHost(host.id, docker, stores, heal, { restartWanted: true });
-  const syncAll = () => syncHost(host.id, docker, stores, heal, { restartWanted: false });
+  await syncHost(host.id, docker, stores, heal, { restartWanted: true, deployment: config.tableName });
+  const syncAll = () => syncHost(host.id, docker, stores, heal, { restartWanted: false, deployment: config.tableName });
   const events = new DockerEventFollower(
     host.id,
     docker,

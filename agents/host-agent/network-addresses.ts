@@ -1,15 +1,5 @@
 import type { NetworkAddress } from "../../shared/containers/record.ts";
-
-interface DockerNetworkEndpoint {
-  NetworkID?: string;
-  EndpointID?: string;
-  IPAddress?: string;
-  GlobalIPv6Address?: string;
-}
-
-export interface DockerNetworkSettings {
-  NetworkSettings?: { Networks?: Record<string, DockerNetworkEndpoint> };
-}
+import type { ContainerInspection } from "./docker/inspect-shape.ts";
 
 /**
  * The container's addresses in Zun's shape, by the Docker network they are
@@ -17,7 +7,9 @@ export interface DockerNetworkSettings {
  * Docker shows none (a stopped container keeps what it had, as a Neutron port
  * outlives a stop).
  */
-export function networkAddressesOf(inspected: DockerNetworkSettings): Record<string, NetworkAddress[]> | undefined {
+export function networkAddressesOf(
+  inspected: Pick<ContainerInspection, "NetworkSettings">,
+): Record<string, NetworkAddress[]> | undefined {
   const addresses: Record<string, NetworkAddress[]> = {};
   for (const endpoint of Object.values(inspected.NetworkSettings?.Networks ?? {})) {
     if (!endpoint.NetworkID) continue;

@@ -1,28 +1,14 @@
 import type { ContainerRecord } from "../../shared/containers/record.ts";
 import { Status, statusFromDockerState } from "../../shared/model/container-status.ts";
-import { type DockerNetworkSettings, networkAddressesOf, sameAddresses } from "./network-addresses.ts";
-
-export interface DockerInspection extends DockerNetworkSettings {
-  State: {
-    Status?: string;
-    Running?: boolean;
-    Paused?: boolean;
-    Restarting?: boolean;
-    Dead?: boolean;
-    ExitCode?: number;
-    OOMKilled?: boolean;
-    Error?: string;
-    Health?: { Status?: string };
-  };
-  RestartCount?: number;
-}
+import type { ContainerInspection } from "./docker/inspect-shape.ts";
+import { networkAddressesOf, sameAddresses } from "./network-addresses.ts";
 
 /**
  * What the record should say, given what Docker says: status, the reason a
  * container stopped (exit code, out of memory), health, restart count and addresses.
  * Only the fields that differ are returned; none means the record is true.
  */
-export function observedChanges(record: ContainerRecord, inspected: DockerInspection): Partial<ContainerRecord> {
+export function observedChanges(record: ContainerRecord, inspected: ContainerInspection): Partial<ContainerRecord> {
   const status = statusFromDockerState(inspected.State);
   const seen: Partial<ContainerRecord> = {
     status,

@@ -5,7 +5,8 @@ import type { HostMessage } from "../../shared/queue/host-messages.ts";
 import { failOperation } from "../../shared/reconcile/fail-operation.ts";
 import type { ActionEvent } from "../../shared/store/actions.ts";
 import type { Stores } from "../../shared/store/stores.ts";
-import type { DockerDriver } from "./docker-driver.ts";
+import { dockerIdOf } from "./docker/container-name.ts";
+import type { DockerPort } from "./docker/docker-port.ts";
 import { networkAddressesOf } from "./network-addresses.ts";
 import { reasonForUser } from "./reason-for-user.ts";
 
@@ -24,7 +25,7 @@ export class Operation {
 
   /** Docker's name for the container: its id once known, else the name Berth gave it. */
   get dockerId(): string {
-    return this.record.container_id ?? `berth-${this.record.uuid}`;
+    return dockerIdOf(this.record);
   }
 
   /** Fields known now but written with the operation's next write (one round trip fewer). */
@@ -59,10 +60,10 @@ export class Operation {
   }
 
   /** Reads what Docker now says and records it as the operation's outcome. */
-  async settleFromDocker(docker: DockerDriver): Promise<void> {
+  async settleFromDocker(docker: DockerPort): Promise<void> {
     const inspected = await docker.inspect(this.dockerId);
     if (!inspected) return this.fail(`${this.message.kind}: the Docker container ${this.dockerId} no longer exists`);
-    const state = inspected.State as { ExitCode?: number; Error?: string };
+    const state = inspected.State;
     const status = statusFromDockerState(inspected.State);
     const expectedToStop = this.message.kind === "stop" || this.message.kind === "kill";
     const reason =

@@ -2,7 +2,8 @@ import { log } from "../../shared/log.ts";
 import { Status } from "../../shared/model/container-status.ts";
 import { wantedRunning } from "../../shared/model/lifecycle.ts";
 import type { Stores } from "../../shared/store/stores.ts";
-import type { DockerDriver } from "./docker-driver.ts";
+import { dockerIdOf } from "./docker/container-name.ts";
+import type { DockerPort } from "./docker/docker-port.ts";
 import { isPlacedHere } from "./is-placed-here.ts";
 import { missingVolumes } from "./prepare-volumes.ts";
 import { sweepOrphans } from "./sweep-orphans.ts";
@@ -20,19 +21,19 @@ import { type Healer, syncStatusFromDocker } from "./sync-status.ts";
  */
 export async function syncHost(
   hostId: string,
-  docker: DockerDriver,
+  docker: DockerPort,
   stores: Stores,
   heal: Healer,
-  options: { restartWanted: boolean },
+  options: { restartWanted: boolean /** the Berth installation whose Docker parts are swept */; deployment: string },
 ): Promise<void> {
   const records = await stores.containers.listByHost(hostId);
-  await sweepOrphans(hostId, new Set(records.map((record) => record.uuid)), docker, stores).catch((error) =>
-    log("warn", "sweeping orphaned containers failed", { error }),
+  await sweepOrphans(hostId, new Set(records.map((record) => record.uuid)), docker, options.deployment, stores).catch(
+    (error) => log("warn", "sweeping orphaned containers failed", { error }),
   );
   const mounted = records.flatMap((record) =>
     (record.mounts ?? []).flatMap((mount) => (mount.type === "volume" ? [mount.volume_uuid] : [])),
   );
-  await sweepVolumes(hostId, new Set(mounted), docker, stores).catch((error) =>
+  await sweepVolumes(hostId, new Set(mounted), docker, options.deployment, stores).catch((error) =>
     log("warn", "sweeping volumes failed", { error }),
   );
   for (const record of records) {
@@ -40,7 +41,7 @@ export async function syncHost(
       const settled = !record.task_state && record.settled_generation >= record.generation;
       // Running, or Running until its host went down (a host that rebooted comes back to them stopped).
       if (options.restartWanted && settled && wantedRunning(record)) {
-        const inspected = await docker.inspect(record.container_id ?? `berth-${record.uuid}`);
+        const inspected = await docker.inspect(dockerIdOf(record));
         // Read again, consistently, before acting: the listing by host may be a moment old.
         if (inspected && !inspected.State?.Running && isPlacedHere(await stores.containers.get(record.uuid), hostId)) {
           const missing = await missingVolumes(docker, record);
@@ -52,7 +53,7 @@ export async function syncHost(
             continue;
           }
           log("info", "recovery: starting a container that should be running", { container: record.uuid });
-          await docker.start(inspected.Id as string);
+          await docker.start(inspected.Id);
         }
       }
       await syncStatusFromDocker(record, hostId, docker, stores, heal);

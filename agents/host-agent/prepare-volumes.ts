@@ -1,6 +1,6 @@
 import type { ContainerRecord } from "../../shared/containers/record.ts";
 import { dockerVolumeName } from "../../shared/volumes/mounts.ts";
-import type { DockerDriver } from "./docker-driver.ts";
+import type { DockerPort } from "./docker/docker-port.ts";
 import { tarOfOneFile } from "./tar-file.ts";
 
 /**
@@ -8,73 +8,51 @@ import { tarOfOneFile } from "./tar-file.ts";
  * started: a volume it makes for itself is created if missing; an existing
  * volume that Docker no longer has is an error, never silently recreated empty.
  */
-export async function ensureVolumes(docker: DockerDriver, record: ContainerRecord, deployment: string): Promise<void> {
+export async function ensureVolumes(docker: DockerPort, record: ContainerRecord, deployment: string): Promise<void> {
   for (const mount of record.mounts ?? []) {
     if (mount.type !== "volume") continue;
     const name = dockerVolumeName(mount.volume_uuid);
-    const exists = await docker
-      .call(`inspect volume ${name}`, () => docker.docker.getVolume(name).inspect())
-      .then(
-        () => true,
-        () => false,
-      );
+    // Any failure to find it counts as missing, as a missing volume does.
+    const exists = await docker.hasVolume(name).catch(() => false);
     if (exists) continue;
     if (!mount.created_with_container)
       throw new Error(`Volume ${mount.volume_uuid} mounted at ${mount.destination} is missing on this host.`);
-    await docker.call(`create volume ${name}`, () =>
-      docker.docker.createVolume({
-        Name: name,
-        Labels: {
-          "berth.deployment": deployment,
-          "berth.volume": mount.volume_uuid,
-          "berth.project": record.project_id,
-        },
-      }),
-    );
+    await docker.createVolume({
+      Name: name,
+      Labels: {
+        "berth.deployment": deployment,
+        "berth.volume": mount.volume_uuid,
+        "berth.project": record.project_id,
+      },
+    });
   }
 }
 
 /** Volumes a recovery must find before starting a container again; returns the missing ones. */
-export async function missingVolumes(docker: DockerDriver, record: ContainerRecord): Promise<string[]> {
+export async function missingVolumes(docker: DockerPort, record: ContainerRecord): Promise<string[]> {
   const missing: string[] = [];
   for (const mount of record.mounts ?? []) {
     if (mount.type !== "volume") continue;
     const name = dockerVolumeName(mount.volume_uuid);
-    if (
-      !(await docker
-        .call(`inspect volume ${name}`, () => docker.docker.getVolume(name).inspect())
-        .then(
-          () => true,
-          () => false,
-        ))
-    )
-      missing.push(mount.volume_uuid);
+    if (!(await docker.hasVolume(name).catch(() => false))) missing.push(mount.volume_uuid);
   }
   return missing;
 }
 
 /** Writes each bind mount's content at its destination in a created container. */
-export async function injectBindFiles(
-  docker: DockerDriver,
-  containerId: string,
-  record: ContainerRecord,
-): Promise<void> {
+export async function injectBindFiles(docker: DockerPort, containerId: string, record: ContainerRecord): Promise<void> {
   for (const mount of record.mounts ?? []) {
     if (mount.type !== "bind") continue;
     const tar = tarOfOneFile(mount.destination, Buffer.from(mount.source, "base64"));
-    await docker.call(`inject ${mount.destination}`, () =>
-      docker.docker.getContainer(containerId).putArchive(tar, { path: "/" }),
-    );
+    await docker.putArchive(containerId, "/", tar);
   }
 }
 
 /** Removes Docker volumes whose Berth records are gone. A volume still held by Docker is left, and logged by the caller. */
-export async function removeDockerVolumes(docker: DockerDriver, volumeUuids: string[]): Promise<void> {
+export async function removeDockerVolumes(docker: DockerPort, volumeUuids: string[]): Promise<void> {
   for (const uuid of volumeUuids) {
-    await docker
-      .call(`remove volume ${uuid}`, () => docker.docker.getVolume(dockerVolumeName(uuid)).remove())
-      .catch((error: unknown) => {
-        if (!String(error).includes("no such volume")) throw error;
-      });
+    await docker.removeVolume(dockerVolumeName(uuid)).catch((error: unknown) => {
+      if (!String(error).includes("no such volume")) throw error;
+    });
   }
 }

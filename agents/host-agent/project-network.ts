@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { DockerDriver } from "./docker-driver.ts";
+import type { DockerPort } from "./docker/docker-port.ts";
 
 /** Network creation per project is serialized in the agent, since Docker's duplicate check is not atomic. */
 const creating = new Map<string, Promise<string>>();
@@ -11,7 +11,7 @@ const known = new Map<string, string>();
  * own, apart from other projects' (and other Berth deployments'); containers
  * reach each other there by their Berth names. Returns the network's id.
  */
-export function ensureProjectNetwork(docker: DockerDriver, deployment: string, projectId: string): Promise<string> {
+export function ensureProjectNetwork(docker: DockerPort, deployment: string, projectId: string): Promise<string> {
   const name = projectNetworkName(deployment, projectId);
   const id = known.get(name);
   if (id) return Promise.resolve(id);
@@ -26,25 +26,16 @@ export function ensureProjectNetwork(docker: DockerDriver, deployment: string, p
   return next;
 }
 
-async function findOrCreate(
-  docker: DockerDriver,
-  deployment: string,
-  projectId: string,
-  name: string,
-): Promise<string> {
+async function findOrCreate(docker: DockerPort, deployment: string, projectId: string, name: string): Promise<string> {
   const existing = await networksNamed(docker, name);
   const id =
     existing[0] ??
-    (
-      await docker.call(`create network ${name}`, () =>
-        docker.docker.createNetwork({
-          Name: name,
-          Driver: "bridge",
-          CheckDuplicate: true,
-          Labels: { "berth.deployment": deployment, "berth.project": projectId },
-        }),
-      )
-    ).id;
+    (await docker.createNetwork({
+      Name: name,
+      Driver: "bridge",
+      CheckDuplicate: true,
+      Labels: { "berth.deployment": deployment, "berth.project": projectId },
+    }));
   known.set(name, id);
   return id;
 }
@@ -55,8 +46,8 @@ export function forgetProjectNetwork(deployment: string, projectId: string): voi
 }
 
 /** The ids of the networks with exactly this name, oldest first (Docker may hold duplicates from before). */
-async function networksNamed(docker: DockerDriver, name: string): Promise<string[]> {
-  const networks = await docker.call("list networks", () => docker.docker.listNetworks({ filters: { name: [name] } }));
+async function networksNamed(docker: DockerPort, name: string): Promise<string[]> {
+  const networks = await docker.listNetworks(name);
   return networks
     .filter((network) => network.Name === name)
     .sort((a, b) => String(a.Created).localeCompare(String(b.Created)))
@@ -69,21 +60,15 @@ export function projectNetworkName(deployment: string, projectId: string): strin
 }
 
 /** Removes a project's network once no container is attached to it, so networks track the projects a host serves. */
-export async function releaseProjectNetwork(
-  docker: DockerDriver,
-  deployment: string,
-  projectId: string,
-): Promise<void> {
+export async function releaseProjectNetwork(docker: DockerPort, deployment: string, projectId: string): Promise<void> {
   const name = projectNetworkName(deployment, projectId);
   await ensureNotCreating(name);
   known.delete(name);
   for (const id of await networksNamed(docker, name)) {
-    const network = await docker
-      .call(`inspect network ${name}`, () => docker.docker.getNetwork(id).inspect())
-      .catch(() => undefined);
+    const network = await docker.inspectNetwork(id).catch(() => undefined);
     if (!network || Object.keys(network.Containers ?? {}).length > 0) continue;
     // A create that attaches meanwhile makes Docker refuse; the network then stays, as it should.
-    await docker.call(`remove network ${name}`, () => docker.docker.getNetwork(id).remove()).catch(() => undefined);
+    await docker.removeNetwork(id).catch(() => undefined);
   }
 }
 

@@ -3,7 +3,7 @@ import { CreateQueueCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { hostQueueName } from "../../shared/queue/host-messages.ts";
 import type { HostInventory, HostStore } from "../../shared/store/hosts.ts";
 import type { AgentConfig } from "./config.ts";
-import type { DockerDriver } from "./docker-driver.ts";
+import type { DockerPort } from "./docker/docker-port.ts";
 
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
@@ -15,7 +15,7 @@ const GIB = 1024 * MIB;
 export async function registerHost(
   config: AgentConfig,
   id: string,
-  docker: DockerDriver,
+  docker: DockerPort,
   hosts: HostStore,
   sqs: SQSClient,
 ): Promise<HostInventory> {

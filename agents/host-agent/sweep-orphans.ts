@@ -1,6 +1,7 @@
 import { log } from "../../shared/log.ts";
 import type { Stores } from "../../shared/store/stores.ts";
-import type { DockerDriver } from "./docker-driver.ts";
+import { nameOfListed } from "./docker/container-name.ts";
+import type { DockerPort } from "./docker/docker-port.ts";
 import { isPlacedHere } from "./is-placed-here.ts";
 import { reportUnknown } from "./report-unknown.ts";
 
@@ -19,12 +20,13 @@ export type RemovalEvidence = "placed_elsewhere" | "placed_nowhere" | "deleted";
 export async function sweepOrphans(
   hostId: string,
   placedHere: ReadonlySet<string>,
-  docker: DockerDriver,
+  docker: DockerPort,
+  deployment: string,
   stores: Stores,
 ): Promise<number> {
   let removed = 0;
   const unknown = [];
-  for (const container of await docker.containersMadeFor(hostId)) {
+  for (const container of await containersMadeFor(docker, deployment, hostId)) {
     if (placedHere.has(container.uuid)) continue;
     const evidence = await evidenceFor(container.uuid, hostId, stores);
     if (evidence === "placed_here") continue;
@@ -42,6 +44,20 @@ export async function sweepOrphans(
   }
   await reportUnknown(hostId, "containers", unknown, stores);
   return removed;
+}
+
+/** The containers this deployment made on this Docker engine for one Berth host: id, Berth uuid and Docker name. */
+async function containersMadeFor(
+  docker: DockerPort,
+  deployment: string,
+  hostId: string,
+): Promise<Array<{ id: string; uuid: string; name: string }>> {
+  const listed = await docker.listContainers([`berth.deployment=${deployment}`, `berth.host=${hostId}`]);
+  return listed.map((container) => ({
+    id: container.Id,
+    uuid: container.Labels["berth.uuid"] ?? "",
+    name: nameOfListed(container.Names),
+  }));
 }
 
 async function evidenceFor(

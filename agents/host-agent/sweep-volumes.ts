@@ -1,6 +1,6 @@
 import { log } from "../../shared/log.ts";
 import type { Stores } from "../../shared/store/stores.ts";
-import type { DockerDriver } from "./docker-driver.ts";
+import type { DockerPort } from "./docker/docker-port.ts";
 import { removeDockerVolumes } from "./prepare-volumes.ts";
 import { reportUnknown } from "./report-unknown.ts";
 
@@ -15,12 +15,13 @@ import { reportUnknown } from "./report-unknown.ts";
 export async function sweepVolumes(
   hostId: string,
   mountedHere: ReadonlySet<string>,
-  docker: DockerDriver,
+  docker: DockerPort,
+  deployment: string,
   stores: Stores,
 ): Promise<number> {
   let removed = 0;
   const unknown = [];
-  for (const volume of await docker.volumesMade()) {
+  for (const volume of await volumesMade(docker, deployment)) {
     if (mountedHere.has(volume.uuid)) continue;
     const fate = await fateOf(volume.uuid, stores);
     if (fate === "recorded") continue;
@@ -45,13 +46,20 @@ export async function sweepVolumes(
  * volume's tombstone: a message for a volume still recorded, or known to
  * neither record nor tombstone (a table emptied or restored), removes nothing.
  */
-export async function removeVolumeIfDeleted(volumeUuid: string, docker: DockerDriver, stores: Stores): Promise<void> {
+export async function removeVolumeIfDeleted(volumeUuid: string, docker: DockerPort, stores: Stores): Promise<void> {
   const fate = await fateOf(volumeUuid, stores);
   if (fate === "deleted") return removeDockerVolumes(docker, [volumeUuid]);
   log("warn", "not removing a volume: no tombstone says it was deleted", {
     volume: volumeUuid,
     recorded: fate === "recorded",
   });
+}
+
+/** The volumes this deployment made on this Docker engine for Berth volumes (not capsules'): Docker name and uuid. */
+async function volumesMade(docker: DockerPort, deployment: string): Promise<Array<{ name: string; uuid: string }>> {
+  return (await docker.listVolumes([`berth.deployment=${deployment}`]))
+    .filter((volume) => !volume.Labels?.["berth.capsule"])
+    .map((volume) => ({ name: volume.Name, uuid: volume.Labels?.["berth.volume"] ?? "" }));
 }
 
 async function fateOf(volumeUuid: string, stores: Stores): Promise<"recorded" | "deleted" | undefined> {

@@ -2,10 +2,16 @@ import type { ContainerRecord } from "../../shared/containers/record.ts";
 import { log } from "../../shared/log.ts";
 import { Status } from "../../shared/model/container-status.ts";
 import { followsDocker } from "../../shared/model/lifecycle.ts";
-import type { Stores } from "../../shared/store/stores.ts";
-import type { DockerDriver } from "./docker-driver.ts";
+import type { ContainerStore } from "../../shared/store/containers.ts";
+import { dockerIdOf } from "./docker/container-name.ts";
+import type { DockerPort } from "./docker/docker-port.ts";
 import { isPlacedHere } from "./is-placed-here.ts";
-import { type DockerInspection, observedChanges } from "./observe-container.ts";
+import { observedChanges } from "./observe-container.ts";
+
+/** The container store's writes a sync makes, and no more. */
+export type SyncWrites = {
+  containers: Pick<ContainerStore, "recordOutcome" | "removeAndRelease" | "forgetActionsOfDeleted">;
+};
 
 /** What to do with a container whose Docker container has vanished and that asked to be healed. */
 export type Healer = (record: ContainerRecord) => Promise<void>;
@@ -22,16 +28,14 @@ export type Healer = (record: ContainerRecord) => Promise<void>;
 export async function syncStatusFromDocker(
   record: ContainerRecord,
   hostId: string,
-  docker: DockerDriver,
-  stores: Stores,
+  docker: DockerPort,
+  stores: SyncWrites,
   heal?: Healer,
 ): Promise<ContainerRecord> {
   if (!isPlacedHere(record, hostId)) return record;
   if (record.task_state || record.settled_generation < record.generation || !followsDocker(record.status))
     return record;
-  const inspected = (await docker.inspect(record.container_id ?? `berth-${record.uuid}`)) as
-    | DockerInspection
-    | undefined;
+  const inspected = await docker.inspect(dockerIdOf(record));
   if (!inspected) return containerIsMissing(record, stores, heal);
   const changes = observedChanges(record, inspected);
   if (Object.keys(changes).length === 0) return record;
@@ -39,7 +43,11 @@ export async function syncStatusFromDocker(
   return written ? { ...record, ...changes } : record;
 }
 
-async function containerIsMissing(record: ContainerRecord, stores: Stores, heal?: Healer): Promise<ContainerRecord> {
+async function containerIsMissing(
+  record: ContainerRecord,
+  stores: SyncWrites,
+  heal?: Healer,
+): Promise<ContainerRecord> {
   if (record.auto_remove) {
     if ((await stores.containers.removeAndRelease(record)).released)
       log("info", "auto_remove: the container is gone from Docker, so from Berth too", { container: record.uuid });

@@ -1,4 +1,4 @@
-import { DockerOperationError } from "../docker-driver.ts";
+import { isNotFound } from "../docker/docker-errors.ts";
 import type { QueryHandler } from "./query-handler.ts";
 
 /**
@@ -11,19 +11,13 @@ export const commit: QueryHandler = async ({ docker, dockerId, params, record })
   const repo = String(params.repository);
   const tag = typeof params.tag === "string" ? params.tag : "latest";
   const project = record.project_id;
-  const existing = await docker
-    .call(`inspect image ${repo}:${tag}`, () => docker.docker.getImage(`${repo}:${tag}`).inspect())
-    .catch((error) => {
-      if (error instanceof DockerOperationError && error.kind === "not_found") return undefined;
-      throw error;
-    });
+  const existing = await docker.inspectImage(`${repo}:${tag}`).catch((error: unknown) => {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  });
   if (existing && existing.Config?.Labels?.["berth.project"] !== project)
     throw new Error(`${repo}:${tag} belongs to another project's image; choose another tag`);
   const changes = `LABEL berth.project=${JSON.stringify(project)}`;
-  const image = (await docker.call(
-    "commit",
-    () => docker.docker.getContainer(dockerId).commit({ repo, tag, changes }),
-    5 * 60_000,
-  )) as { Id: string };
-  return { uuid: image.Id, repository: repo, tag };
+  const imageId = await docker.commit(dockerId, { repo, tag, changes });
+  return { uuid: imageId, repository: repo, tag };
 };

@@ -12,10 +12,13 @@ const MAX_OUTPUT_BYTES = 256 * 1024;
  */
 export const execute: QueryHandler = async ({ docker, dockerId, params, answerBy }) => {
   const command = params.command as string[];
-  const exec = await docker.call("exec create", () =>
-    docker.docker.getContainer(dockerId).exec({ Cmd: command, AttachStdout: true, AttachStderr: true, Tty: false }),
-  );
-  const stream = await docker.call("exec start", () => exec.start({ hijack: true, stdin: false }));
+  const execId = await docker.createExec(dockerId, {
+    Cmd: command,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: false,
+  });
+  const stream = await docker.startExec(execId, { stdin: false });
   const read = await readCapped(stream, MAX_OUTPUT_BYTES, answerBy);
   if (read.late) {
     throw new BerthError(
@@ -26,6 +29,6 @@ export const execute: QueryHandler = async ({ docker, dockerId, params, answerBy
   }
   let output = demultiplex(read.buffer, false).combined;
   if (read.cut) output += `\n[output cut at ${MAX_OUTPUT_BYTES / 1024} KiB]`;
-  const inspected = await docker.call("exec inspect", () => exec.inspect());
-  return { output, exit_code: inspected.ExitCode, exec_id: exec.id, token: null };
+  const inspected = await docker.inspectExec(execId);
+  return { output, exit_code: inspected.ExitCode, exec_id: execId, token: null };
 };

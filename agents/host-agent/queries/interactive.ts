@@ -7,34 +7,34 @@ import type { QueryHandler } from "./query-handler.ts";
  * session's agent side connects, so nothing runs for a URL never opened.
  */
 export const createExec: QueryHandler = async ({ docker, dockerId, params }) => {
-  const exec = await docker.call("exec create", () =>
-    docker.docker
-      .getContainer(dockerId)
-      .exec({ Cmd: params.command as string[], AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true }),
-  );
-  return { exec_id: exec.id };
+  const execId = await docker.createExec(dockerId, {
+    Cmd: params.command as string[],
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: true,
+  });
+  return { exec_id: execId };
 };
 
 export const resizeTty: QueryHandler = async ({ docker, dockerId, params }) => {
-  await docker.call("resize", () =>
-    docker.docker.getContainer(dockerId).resize({ h: params.h as number, w: params.w as number }),
-  );
+  await docker.resize(dockerId, { h: params.h as number, w: params.w as number });
   return null;
 };
 
 /** An exec is resized only through the container it belongs to. */
 export const resizeExec: QueryHandler = async ({ docker, dockerId, params }) => {
-  const exec = docker.docker.getExec(params.exec_id as string);
-  const inspected = await docker.call("exec inspect", () => exec.inspect());
+  const execId = params.exec_id as string;
+  const inspected = await docker.inspectExec(execId);
   const container = await docker.inspect(dockerId);
   if (!container || inspected.ContainerID !== container.Id)
     throw new InvalidFieldError("exec_id", `${params.exec_id} is not an exec of this container`);
   const size = { h: params.h as number, w: params.w as number };
   if (!inspected.Running && inspected.Pid === 0) {
-    pendingExecSizes.set(exec.id, size);
+    pendingExecSizes.set(execId, size);
     return null;
   }
   if (!inspected.Running) throw new BerthError("conflict", 409, `Exec ${params.exec_id} has ended.`);
-  await docker.call("exec resize", () => exec.resize(size));
+  await docker.resizeExec(execId, size);
   return null;
 };

@@ -1,8 +1,8 @@
 import type { ContainerRecord } from "../../../shared/containers/record.ts";
-import type { DockerDriver } from "../docker-driver.ts";
+import type { DockerPort } from "../docker/docker-port.ts";
 
 export interface QueryContext {
-  docker: DockerDriver;
+  docker: DockerPort;
   dockerId: string;
   record: ContainerRecord;
   params: Record<string, unknown>;

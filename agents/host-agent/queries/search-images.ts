@@ -4,7 +4,7 @@ import type { QueryHandler } from "./query-handler.ts";
 export const searchImages: QueryHandler = async ({ docker, params }) => {
   const term = String(params.term);
   const exact = params.exact === true;
-  const images = await docker.call("list images", () => docker.docker.listImages());
+  const images = await docker.listImages();
   const found: Array<{ name: string; tag: string; image_id: string; size: number }> = [];
   for (const image of images) {
     for (const reference of image.RepoTags ?? []) {

@@ -4,9 +4,7 @@ const MIB = 1024 * 1024;
 
 /** One stats sample with Zun's keys. */
 export const stats: QueryHandler = async ({ docker, dockerId, record }) => {
-  const sample = (await docker.call("stats", () =>
-    docker.docker.getContainer(dockerId).stats({ stream: false }),
-  )) as any;
+  const sample = await docker.stats(dockerId);
   const cpuDelta = (sample.cpu_stats?.cpu_usage?.total_usage ?? 0) - (sample.precpu_stats?.cpu_usage?.total_usage ?? 0);
   const systemDelta = (sample.cpu_stats?.system_cpu_usage ?? 0) - (sample.precpu_stats?.system_cpu_usage ?? 0);
   const cpus = sample.cpu_stats?.online_cpus ?? sample.cpu_stats?.cpu_usage?.percpu_usage?.length ?? 1;
@@ -23,7 +21,7 @@ export const stats: QueryHandler = async ({ docker, dockerId, record }) => {
   }
   let netRx = 0;
   let netTx = 0;
-  for (const network of Object.values<any>(sample.networks ?? {})) {
+  for (const network of Object.values(sample.networks ?? {})) {
     netRx += network.rx_bytes ?? 0;
     netTx += network.tx_bytes ?? 0;
   }

@@ -2,7 +2,8 @@ import { type Duplex, Writable } from "node:stream";
 import { log } from "../../../shared/log.ts";
 import type { SessionOpening } from "../../../shared/queue/host-messages.ts";
 import type { Stores } from "../../../shared/store/stores.ts";
-import type { DockerDriver } from "../docker-driver.ts";
+import { dockerIdOf } from "../docker/container-name.ts";
+import type { DockerPort } from "../docker/docker-port.ts";
 import { pendingExecSizes } from "./pending-sizes.ts";
 import { sessionMembers, signalAll } from "./session-processes.ts";
 
@@ -22,7 +23,7 @@ export class SessionBridges {
   private readonly bridged = new Map<string, () => void>();
 
   constructor(
-    private readonly docker: DockerDriver,
+    private readonly docker: DockerPort,
     private readonly stores: Stores,
     private readonly hostId: string,
   ) {}
@@ -43,7 +44,7 @@ export class SessionBridges {
       });
       return;
     }
-    const dockerId = record.container_id ?? `berth-${record.uuid}`;
+    const dockerId = dockerIdOf(record);
     const socket = new WebSocket(message.agent_url);
     socket.binaryType = "arraybuffer";
     let stream: Duplex | undefined;
@@ -108,7 +109,7 @@ export class SessionBridges {
       },
     });
     if (message.exec_id || record.tty) stream.pipe(toRelay);
-    else this.docker.docker.modem.demuxStream(stream, toRelay, toRelay);
+    else this.docker.demultiplex(stream, toRelay, toRelay);
     stream.on("end", () => end("docker stream ended"));
     stream.on("close", () => end("docker stream closed"));
     stream.on("error", () => end("docker stream failed"));
@@ -122,31 +123,24 @@ export class SessionBridges {
 
   private async dockerStream(dockerId: string, execId: string | undefined): Promise<Duplex> {
     if (execId) {
-      const exec = this.docker.docker.getExec(execId);
-      const inspected = await this.docker.call("exec inspect", () => exec.inspect());
+      const inspected = await this.docker.inspectExec(execId);
       const container = await this.docker.inspect(dockerId);
       if (!container || inspected.ContainerID !== container.Id)
         throw new Error(`exec ${execId} is not of container ${dockerId}`);
-      const stream = (await this.docker.call("exec start", () =>
-        exec.start({ hijack: true, stdin: true, Tty: true }),
-      )) as Duplex;
+      const stream = await this.docker.startExec(execId, { stdin: true, tty: true });
       const size = pendingExecSizes.get(execId);
       pendingExecSizes.delete(execId);
-      if (size) await this.docker.call("exec resize", () => exec.resize(size)).catch(() => undefined);
+      if (size) await this.docker.resizeExec(execId, size).catch(() => undefined);
       return stream;
     }
-    const container = this.docker.docker.getContainer(dockerId);
-    return (await this.docker.call("attach", () =>
-      container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }),
-    )) as unknown as Duplex;
+    return this.docker.attach(dockerId);
   }
 
   /** No exec outlives its session: its terminal session's processes are hung up, then killed. */
   private async stopExec(execId: string, sessionId: string): Promise<void> {
-    const exec = this.docker.docker.getExec(execId);
     const deadline = Date.now() + EXEC_EXIT_GRACE_MS;
     try {
-      const { Pid: leader } = await exec.inspect();
+      const { Pid: leader } = await this.docker.inspectExec(execId);
       if (!leader) return;
       signalAll(await sessionMembers(leader), "SIGHUP");
       for (;;) {
