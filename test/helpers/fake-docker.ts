@@ -1,33 +1,21 @@
 import { randomBytes } from "node:crypto";
-import { type Duplex, PassThrough, type Writable } from "node:stream";
+import { type Duplex, PassThrough } from "node:stream";
 import { DockerOperationError } from "../../agents/host-agent/docker/docker-errors.ts";
 import type {
   ContainerCreateSpec,
   ContainerSummary,
-  DockerInfo,
   DockerPort,
   ExecInspection,
-  ImageInspection,
-  ImageSummary,
   NetworkCreateSpec,
   NetworkInspection,
   NetworkSummary,
   ProcessList,
   ResourceLimits,
   StatsSample,
-  VolumeCreateSpec,
-  VolumeSummary,
 } from "../../agents/host-agent/docker/docker-port.ts";
-import type { ContainerInspection, ContainerState } from "../../agents/host-agent/docker/inspect-shape.ts";
-
-/** A container the fake engine holds. */
-export interface FakeContainer {
-  id: string;
-  name: string;
-  spec: ContainerCreateSpec;
-  state: ContainerState;
-  restartCount: number;
-}
+import type { ContainerInspection } from "../../agents/host-agent/docker/inspect-shape.ts";
+import { type FakeContainer, hasLabels, inspectionOf, notFound } from "./fake-container.ts";
+import { FakeDockerResources } from "./fake-docker-resources.ts";
 
 /**
  * DockerPort in memory, for unit tests: containers with their states (a start
@@ -35,21 +23,15 @@ export interface FakeContainer {
  * networks and volumes. Every call is written to `calls` (e.g. `start
  * berth-x`, by the container's name) so a test can say what was, and was not, done.
  */
-export class FakeDocker implements DockerPort {
+export class FakeDocker extends FakeDockerResources implements DockerPort {
   readonly containers = new Map<string, FakeContainer>();
-  readonly images = new Map<string, ImageInspection>();
   readonly networks = new Map<string, NetworkCreateSpec & { Id: string }>();
-  readonly volumes = new Map<string, VolumeCreateSpec>();
-  readonly calls: string[] = [];
   private readonly plannedExits = new Map<string, number>();
   private readonly waiting = new Map<string, Array<(code: number) => void>>();
 
   constructor(images: string[] = []) {
+    super();
     for (const image of images) this.addImage(image);
-  }
-
-  addImage(reference: string): void {
-    this.images.set(reference, { Id: `sha256:${randomBytes(8).toString("hex")}`, Size: 1024, Config: { Labels: {} } });
   }
 
   /** The container named `name` exits with `code` as soon as it starts. */
@@ -67,33 +49,6 @@ export class FakeDocker implements DockerPort {
   /** The names of the containers started, in order. */
   get started(): string[] {
     return this.calls.filter((call) => call.startsWith("start ")).map((call) => call.slice("start ".length));
-  }
-
-  async info(): Promise<DockerInfo> {
-    return { ID: "fake", Name: "fake-docker", NCPU: 4, MemTotal: 8 * 1024 ** 3, OSType: "linux", Runtimes: {} };
-  }
-
-  async hasImage(reference: string): Promise<boolean> {
-    return this.images.has(reference);
-  }
-
-  async pullImage(reference: string): Promise<void> {
-    this.calls.push(`pull ${reference}`);
-    if (!this.images.has(reference)) this.addImage(reference);
-  }
-
-  async inspectImage(reference: string): Promise<ImageInspection> {
-    const image = this.images.get(reference);
-    if (!image) throw notFound(`inspect image ${reference}`);
-    return image;
-  }
-
-  async removeImage(reference: string): Promise<void> {
-    if (!this.images.delete(reference)) throw notFound(`remove image ${reference}`);
-  }
-
-  async listImages(): Promise<ImageSummary[]> {
-    return [...this.images].map(([reference, image]) => ({ Id: image.Id, RepoTags: [reference], Size: 1024 }));
   }
 
   async createContainer(spec: ContainerCreateSpec): Promise<string> {
@@ -158,29 +113,7 @@ export class FakeDocker implements DockerPort {
 
   async inspect(idOrName: string): Promise<ContainerInspection | undefined> {
     const container = this.lookUp(idOrName);
-    if (!container) return undefined;
-    const networks = Object.keys(container.spec.NetworkingConfig?.EndpointsConfig ?? {});
-    return {
-      Id: container.id,
-      Name: `/${container.name}`,
-      State: { ...container.state },
-      RestartCount: container.restartCount,
-      Config: { Labels: { ...container.spec.Labels } },
-      NetworkSettings: {
-        Networks: Object.fromEntries(
-          networks.map((network, index) => [
-            network,
-            container.state.Running
-              ? {
-                  NetworkID: network,
-                  EndpointID: `endpoint-${container.id.slice(0, 8)}`,
-                  IPAddress: `10.0.0.${index + 2}`,
-                }
-              : { NetworkID: network },
-          ]),
-        ),
-      },
-    };
+    return container && inspectionOf(container);
   }
 
   async listContainers(labels?: string[]): Promise<ContainerSummary[]> {
@@ -270,10 +203,6 @@ export class FakeDocker implements DockerPort {
     throw notFound("exec resize", `No such exec instance: ${execId}`);
   }
 
-  demultiplex(stream: NodeJS.ReadableStream, stdout: Writable): void {
-    stream.pipe(stdout);
-  }
-
   async createNetwork(spec: NetworkCreateSpec): Promise<string> {
     const id = randomBytes(32).toString("hex");
     this.networks.set(id, { ...spec, Id: id });
@@ -298,28 +227,6 @@ export class FakeDocker implements DockerPort {
     if (!this.networks.delete(id)) throw notFound(`remove network ${id}`);
   }
 
-  async createVolume(spec: VolumeCreateSpec): Promise<void> {
-    this.volumes.set(spec.Name, spec);
-  }
-
-  async hasVolume(name: string): Promise<boolean> {
-    return this.volumes.has(name);
-  }
-
-  async listVolumes(labels: string[]): Promise<VolumeSummary[]> {
-    return [...this.volumes.values()]
-      .filter((volume) => hasLabels(volume.Labels, labels))
-      .map((volume) => ({ Name: volume.Name, Labels: { ...volume.Labels } }));
-  }
-
-  async removeVolume(name: string): Promise<void> {
-    if (!this.volumes.delete(name)) throw notFound(`remove volume ${name}`, `get ${name}: no such volume`);
-  }
-
-  async events(): Promise<NodeJS.ReadableStream> {
-    return new PassThrough();
-  }
-
   private lookUp(idOrName: string): FakeContainer | undefined {
     return (
       this.containers.get(idOrName) ??
@@ -332,15 +239,4 @@ export class FakeDocker implements DockerPort {
     if (!container) throw notFound(`${operation} ${idOrName}`, `No such container: ${idOrName}`);
     return container;
   }
-}
-
-function notFound(operation: string, message = "not found"): DockerOperationError {
-  return new DockerOperationError(operation, "not_found", message);
-}
-
-function hasLabels(present: Record<string, string> | undefined, wanted: string[] | undefined): boolean {
-  return (wanted ?? []).every((label) => {
-    const [key, ...value] = label.split("=");
-    return present?.[key!] === value.join("=");
-  });
 }

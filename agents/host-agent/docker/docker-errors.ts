@@ -19,3 +19,10 @@ export class DockerOperationError extends Error {
 export function isNotFound(error: unknown): boolean {
   return error instanceof DockerOperationError && error.kind === "not_found";
 }
+
+/** Docker is already removing the container (another remove, or its auto-remove): wait for it to go. */
+export function isRemovalInProgress(error: unknown): boolean {
+  return (
+    error instanceof DockerOperationError && error.kind === "conflict" && /already in progress/.test(error.message)
+  );
+}

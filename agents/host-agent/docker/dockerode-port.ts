@@ -3,7 +3,7 @@ import type { Duplex, Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";
 import { DEFAULT_DENIED_REGISTRY_NETWORKS, deniedNetworks, guardRegistry } from "../registry-guard.ts";
-import { DockerOperationError, isNotFound } from "./docker-errors.ts";
+import { DockerOperationError, isNotFound, isRemovalInProgress } from "./docker-errors.ts";
 import type {
   ContainerCreateSpec,
   ContainerSummary,
@@ -138,14 +138,7 @@ export class DockerodePort implements DockerPort {
       await timedCall(`remove ${id}`, () => this.#docker.getContainer(id).remove({ force: true, v: true }));
     } catch (error) {
       if (isNotFound(error)) return;
-      if (
-        !(
-          error instanceof DockerOperationError &&
-          error.kind === "conflict" &&
-          /already in progress/.test(error.message)
-        )
-      )
-        throw error;
+      if (!isRemovalInProgress(error)) throw error;
       const deadline = Date.now() + CALL_TIMEOUT_MS;
       while (await this.inspect(id)) {
         if (Date.now() > deadline)
