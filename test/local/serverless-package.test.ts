@@ -1,48 +1,23 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadServerlessConfig, PROJECT_ROOT } from "../../local/serverless-config.ts";
-
-const ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_BerthCi";
-const APP_CLIENT = "berthciappclient";
-const SECRET_KEY_PARAMETER = "/berth-ci/sealing-key";
-/** What a deployer might have in their shell: none of the dev-token settings may reach the template. */
-const STRAY_DEV_TOKENS = {
-  BERTH_LOCAL_DEV_TOKENS: "1",
-  BERTH_DEV_TOKENS: JSON.stringify({ "stray-dev-token": { projectId: "p", userId: "u", roles: ["admin"] } }),
-};
-const DEPLOYER_ENV = {
-  BERTH_JWT_ISSUER: ISSUER,
-  BERTH_JWT_AUDIENCE: APP_CLIENT,
-  BERTH_SECRET_KEY_PARAMETER: SECRET_KEY_PARAMETER,
-  ...STRAY_DEV_TOKENS,
-};
+import { loadServerlessConfig } from "../../local/serverless-config.ts";
+import { allowedActions, functionRoles, resourcesOfType, statementsOf } from "../helpers/cloudformation-template.ts";
+import {
+  APP_CLIENT,
+  DEPLOYER_ENV,
+  ISSUER,
+  loadServerlessConfigFunctions,
+  runBundledListRegistries,
+  SECRET_KEY_PARAMETER,
+  serverless,
+  unzippedBundle,
+} from "../helpers/serverless-package.ts";
 
 let packageDir: string;
 let template: any;
-
-/** `serverless <command> --stage ci` with osls, offline, in an environment of only these Berth settings. */
-function serverless(command: string[], env: Record<string, string>) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("BERTH_")));
-  return spawnSync(join(PROJECT_ROOT, "node_modules/.bin/serverless"), [...command, "--stage", "ci"], {
-    cwd: PROJECT_ROOT,
-    encoding: "utf8",
-    env: { ...clean, AWS_ACCESS_KEY_ID: "none", AWS_SECRET_ACCESS_KEY: "none", ...env },
-  });
-}
-
-/** A second packaging into a folder of its own, removed afterwards. */
-function packageElsewhere(env: Record<string, string>, options: string[] = []) {
-  const folder = mkdtempSync(join(tmpdir(), "berth-package-"));
-  try {
-    return serverless(["package", "--package", folder, ...options], env);
-  } finally {
-    rmSync(folder, { recursive: true, force: true });
-  }
-}
-
 beforeAll(() => {
   packageDir = mkdtempSync(join(tmpdir(), "berth-package-"));
   const packaged = serverless(["package", "--package", packageDir], DEPLOYER_ENV);
@@ -50,47 +25,6 @@ beforeAll(() => {
   template = JSON.parse(readFileSync(join(packageDir, "cloudformation-template-update-stack.json"), "utf8"));
 }, 240_000);
 afterAll(() => rmSync(packageDir, { recursive: true, force: true }));
-
-function loadServerlessConfigFunctions(): Record<string, unknown> {
-  const names = new Set(loadServerlessConfig("ci", "us-east-1").routes.map((route) => route.functionName));
-  for (const schedule of loadServerlessConfig("ci", "us-east-1").schedules) names.add(schedule.functionName);
-  for (const consumer of loadServerlessConfig("ci", "us-east-1").queueConsumers) names.add(consumer.functionName);
-  for (const route of loadServerlessConfig("ci", "us-east-1").websocketRoutes) names.add(route.functionName);
-  return Object.fromEntries([...names].map((name) => [name, true]));
-}
-
-function resourcesOfType(type: string): Array<[string, any]> {
-  return Object.entries<any>(template.Resources).filter(([, resource]) => resource.Type === type);
-}
-
-/** The roles the functions run with, by logical id. */
-function functionRoles(): Array<[string, any]> {
-  const ids = new Set(resourcesOfType("AWS::Lambda::Function").map(([, fn]) => fn.Properties.Role["Fn::GetAtt"][0]));
-  return resourcesOfType("AWS::IAM::Role").filter(([id]) => ids.has(id));
-}
-
-function statementsOf(role: any): any[] {
-  return role.Properties.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement);
-}
-
-/** Every action a function's role allows, sorted. */
-function allowedActions(functionId: string): string[] {
-  const role = template.Resources[`${functionId}LambdaRole`];
-  const allowed = statementsOf(role).filter((statement) => statement.Effect === "Allow");
-  return [...new Set(allowed.flatMap((statement) => [statement.Action].flat()))].sort();
-}
-
-/** Packages from a variant of serverless.yml, written beside it for the run and removed afterwards. */
-function packageWithConfig(text: string) {
-  const file = join(PROJECT_ROOT, `serverless.variant-${process.pid}.yml`);
-  writeFileSync(file, text);
-  try {
-    return packageElsewhere({ ...DEPLOYER_ENV }, ["--config", basename(file)]);
-  } finally {
-    rmSync(file, { force: true });
-  }
-}
-
 describe("serverless package (osls, offline)", () => {
   it("declares the table with its index and the hosts' dead-letter queue", () => {
     const table = template.Resources.BerthTable.Properties;
@@ -103,10 +37,10 @@ describe("serverless package (osls, offline)", () => {
   });
 
   it("declares every function on nodejs22.x with the routes the local stack serves", () => {
-    const functions = resourcesOfType("AWS::Lambda::Function");
+    const functions = resourcesOfType(template, "AWS::Lambda::Function");
     expect(functions.length).toBe(Object.keys(loadServerlessConfigFunctions()).length);
     for (const [, fn] of functions) expect(fn.Properties.Runtime).toBe("nodejs22.x");
-    const routes = resourcesOfType("AWS::ApiGatewayV2::Route");
+    const routes = resourcesOfType(template, "AWS::ApiGatewayV2::Route");
     const onApi = (api: string) =>
       routes
         .filter(([, route]) => route.Properties.ApiId?.Ref === api)
@@ -124,8 +58,8 @@ describe("serverless package (osls, offline)", () => {
         .sort(),
     );
     expect(routes).toHaveLength(routeKeys.length + 3);
-    expect(resourcesOfType("AWS::Events::Rule")).toHaveLength(2);
-    const [[, mapping]] = resourcesOfType("AWS::Lambda::EventSourceMapping") as [[string, any]];
+    expect(resourcesOfType(template, "AWS::Events::Rule")).toHaveLength(2);
+    const [[, mapping]] = resourcesOfType(template, "AWS::Lambda::EventSourceMapping") as [[string, any]];
     expect(mapping.Properties).toMatchObject({
       EventSourceArn: { "Fn::GetAtt": ["HostDeadLetterQueue", "Arn"] },
       FunctionResponseTypes: ["ReportBatchItemFailures"],
@@ -133,10 +67,8 @@ describe("serverless package (osls, offline)", () => {
   });
 
   it("bundles each handler into a zip that Lambda can load", async () => {
-    const zip = join(PROJECT_ROOT, ".build", "notFound.zip");
-    const unzipped = mkdtempSync(join(tmpdir(), "berth-unzip-"));
+    const unzipped = unzippedBundle("notFound");
     try {
-      execFileSync("python3", ["-m", "zipfile", "-e", zip, unzipped]);
       const module = await import(join(unzipped, "functions/http/not-found.mjs"));
       const response = await module.handler(
         { rawPath: "/nope", headers: {}, requestContext: { http: { method: "GET" }, domainName: "x" } },
@@ -150,7 +82,7 @@ describe("serverless package (osls, offline)", () => {
   });
 
   it("verifies JWTs in every function: the issuer and its app client reach each one's environment", () => {
-    for (const [name, fn] of resourcesOfType("AWS::Lambda::Function")) {
+    for (const [name, fn] of resourcesOfType(template, "AWS::Lambda::Function")) {
       expect(fn.Properties.Environment.Variables, name).toMatchObject({
         BERTH_JWT_ISSUER: ISSUER,
         BERTH_JWT_AUDIENCE: APP_CLIENT,
@@ -159,7 +91,7 @@ describe("serverless package (osls, offline)", () => {
   });
 
   it("carries no dev tokens and no secret: not the switch, not a map, not the sealing key itself", () => {
-    for (const [name, fn] of resourcesOfType("AWS::Lambda::Function")) {
+    for (const [name, fn] of resourcesOfType(template, "AWS::Lambda::Function")) {
       const variables = fn.Properties.Environment.Variables;
       expect(Object.keys(variables), name).not.toContain("BERTH_LOCAL_DEV_TOKENS");
       expect(Object.keys(variables), name).not.toContain("BERTH_DEV_TOKENS");
@@ -172,16 +104,16 @@ describe("serverless package (osls, offline)", () => {
   });
 
   it("gives every function a role of its own, and makes no shared one", () => {
-    const functions = resourcesOfType("AWS::Lambda::Function");
+    const functions = resourcesOfType(template, "AWS::Lambda::Function");
     const roleIds = functions.map(([, fn]) => fn.Properties.Role["Fn::GetAtt"][0]);
     expect(new Set(roleIds).size).toBe(functions.length);
     for (const id of roleIds) expect(template.Resources[id].Type).toBe("AWS::IAM::Role");
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
-    expect(functionRoles()).toHaveLength(functions.length);
+    expect(functionRoles(template)).toHaveLength(functions.length);
   });
 
   it("grants no function DynamoDB or SQS on every resource, nor every index or every action", () => {
-    for (const [name, statement] of functionRoles().flatMap(([name, role]) =>
+    for (const [name, statement] of functionRoles(template).flatMap(([name, role]) =>
       statementsOf(role).map((s) => [name, s]),
     )) {
       if (statement.Effect !== "Allow") continue;
@@ -196,21 +128,23 @@ describe("serverless package (osls, offline)", () => {
   });
 
   it("gives each function only what it touches: none for version discovery, no writes for a list, the dead letters to one", () => {
-    expect(allowedActions("Versions")).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
-    expect(allowedActions("IssueIdentityToken")).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
+    expect(allowedActions(template, "Versions")).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
+    expect(allowedActions(template, "IssueIdentityToken")).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
     // A list writes nothing but its project's request counter (see the throttling test below).
-    expect(allowedActions("ListContainers")).toEqual([
+    expect(allowedActions(template, "ListContainers")).toEqual([
       "dynamodb:GetItem",
       "dynamodb:Query",
       "dynamodb:UpdateItem",
       "logs:CreateLogStream",
       "logs:PutLogEvents",
     ]);
-    expect(allowedActions("CreateContainer")).toContain("sqs:SendMessage");
-    expect(allowedActions("ShowRegistry")).not.toContain("dynamodb:PutItem");
-    const consumers = functionRoles().filter(([, role]) => JSON.stringify(role).includes("sqs:ReceiveMessage"));
+    expect(allowedActions(template, "CreateContainer")).toContain("sqs:SendMessage");
+    expect(allowedActions(template, "ShowRegistry")).not.toContain("dynamodb:PutItem");
+    const consumers = functionRoles(template).filter(([, role]) => JSON.stringify(role).includes("sqs:ReceiveMessage"));
     expect(consumers.map(([name]) => name)).toEqual(["DeadLettersLambdaRole"]);
-    const relays = functionRoles().filter(([, role]) => JSON.stringify(role).includes("execute-api:ManageConnections"));
+    const relays = functionRoles(template).filter(([, role]) =>
+      JSON.stringify(role).includes("execute-api:ManageConnections"),
+    );
     expect(relays.map(([name]) => name).sort()).toEqual(["SessionDisconnectLambdaRole", "SessionRelayLambdaRole"]);
     // Indexes by name: the reconciler reads the overdue index, a list of containers does not.
     expect(JSON.stringify(template.Resources.ReconcileLambdaRole)).toContain('"gsi4"');
@@ -224,7 +158,9 @@ describe("serverless package (osls, offline)", () => {
   });
 
   it("lets every function that authenticates count its project's requests, and only in the counters' items", () => {
-    const authenticating = functionRoles().filter(([, role]) => JSON.stringify(role).includes("dynamodb:GetItem"));
+    const authenticating = functionRoles(template).filter(([, role]) =>
+      JSON.stringify(role).includes("dynamodb:GetItem"),
+    );
     expect(authenticating.length).toBeGreaterThan(30);
     for (const [name, role] of authenticating) {
       const counts = statementsOf(role).find(
@@ -285,26 +221,6 @@ describe("serverless package (osls, offline)", () => {
     expect(template.Outputs.HostInstanceProfileName.Value).toEqual({ Ref: "HostInstanceProfile" });
   });
 
-  it("refuses to package a function that lists no permissions, or an unknown one, naming it", () => {
-    const config = readFileSync(join(PROJECT_ROOT, "serverless.yml"), "utf8");
-    const withoutPermissions = config.replace(
-      /(\n {2}listHosts:\n {4}handler: [^\n]+\n) {4}permissions: [^\n]+\n/,
-      "$1",
-    );
-    const unknownGrant = config.replace(
-      /(\n {2}showHost:\n {4}handler: [^\n]+\n {4}permissions: \[)/,
-      "$1readsEverythingEverywhere, ",
-    );
-    expect(withoutPermissions).not.toBe(config);
-    expect(unknownGrant).not.toBe(config);
-    const missing = packageWithConfig(withoutPermissions);
-    expect(missing.status).not.toBe(0);
-    expect(missing.stdout + missing.stderr).toMatch(/function listHosts has no `permissions:`/);
-    const unknown = packageWithConfig(unknownGrant);
-    expect(unknown.status).not.toBe(0);
-    expect(unknown.stdout + unknown.stderr).toMatch(/function showHost asks for readsEverythingEverywhere/);
-  }, 120_000);
-
   it("throttles the HTTP API's stage", () => {
     const settings = template.Resources.HttpApiStage.Properties.DefaultRouteSettings;
     expect(settings.ThrottlingBurstLimit).toBeGreaterThan(0);
@@ -312,50 +228,20 @@ describe("serverless package (osls, offline)", () => {
   });
 
   it("a bundled handler in Lambda's environment refuses the README's dev tokens, and refuses to run with the switch on", () => {
-    const asked = runBundledListRegistries("berth-dev-admin", {});
+    const asked = runBundledListRegistries(template, "berth-dev-admin", {});
     expect(asked.response.statusCode).toBe(401);
     expect(JSON.parse(asked.response.body).errors[0].detail).toBe("The token is not valid.");
-    const switched = runBundledListRegistries("berth-dev-admin", { BERTH_LOCAL_DEV_TOKENS: "1" });
+    const switched = runBundledListRegistries(template, "berth-dev-admin", { BERTH_LOCAL_DEV_TOKENS: "1" });
     expect(switched.response.statusCode).toBe(500);
     expect(switched.logs).toMatch(/dev tokens are for the local stack only/);
   });
 
-  it("refuses to package a stage without an identity provider, saying what to set", () => {
-    const refused = packageElsewhere({ BERTH_JWT_AUDIENCE: APP_CLIENT });
-    expect(refused.status).not.toBe(0);
-    expect(refused.stdout + refused.stderr).toMatch(
-      /identity provider.*BERTH_JWT_ISSUER.*BERTH_IDENTITY_PROVIDER=cognito/s,
-    );
-  }, 120_000);
-
-  it("refuses to package with the sealing key itself, from the shell or in a function's environment", () => {
-    const key = "c2VhbGluZy1rZXktb2YtdGhpcnR5LXR3by1ieXRlcyE=";
-    const fromShell = packageElsewhere({ ...DEPLOYER_ENV, BERTH_SECRET_KEY: key });
-    expect(fromShell.status).not.toBe(0);
-    expect(fromShell.stdout + fromShell.stderr).toMatch(/BERTH_SECRET_KEY is set.*BERTH_SECRET_KEY_PARAMETER/s);
-    expect(fromShell.stdout + fromShell.stderr).not.toContain(key);
-    const config = readFileSync(join(PROJECT_ROOT, "serverless.yml"), "utf8");
-    const inFunction = config.replace(
-      /(\n {2}listHosts:\n {4}handler: [^\n]+\n)/,
-      `$1    environment:\n      BERTH_SECRET_KEY: "${key}"\n`,
-    );
-    expect(inFunction).not.toBe(config);
-    const refused = packageWithConfig(inFunction);
-    expect(refused.status).not.toBe(0);
-    expect(refused.stdout + refused.stderr).toMatch(/function listHosts sets BERTH_SECRET_KEY/);
-    expect(refused.stdout + refused.stderr).not.toContain(key);
-    const unnamed = packageElsewhere({ ...DEPLOYER_ENV, BERTH_SECRET_KEY_PARAMETER: "sealing-key" });
-    expect(unnamed.status).not.toBe(0);
-    expect(unnamed.stdout + unnamed.stderr).toMatch(
-      /BERTH_SECRET_KEY_PARAMETER must name an SSM parameter by its full path/,
-    );
-  }, 120_000);
-
   it("lets only the registry writers and the hosts read the sealing key's one parameter, decrypted through SSM", () => {
     expect(template.Outputs.SecretKeyParameterName.Value).toBe(SECRET_KEY_PARAMETER);
-    const readers = [...functionRoles(), ["HostAgentRole", template.Resources.HostAgentRole] as [string, any]].filter(
-      ([, role]) => JSON.stringify(role).includes("ssm:GetParameter"),
-    );
+    const readers = [
+      ...functionRoles(template),
+      ["HostAgentRole", template.Resources.HostAgentRole] as [string, any],
+    ].filter(([, role]) => JSON.stringify(role).includes("ssm:GetParameter"));
     expect(readers.map(([name]) => name).sort()).toEqual([
       "CreateRegistryLambdaRole",
       "HostAgentRole",
@@ -411,50 +297,3 @@ describe("serverless package (osls, offline)", () => {
     expect(lint.status).toBe(0);
   });
 });
-
-/** Runs the packaged listRegistries bundle as Lambda would: only its template environment, and AWS_LAMBDA_FUNCTION_NAME. */
-function runBundledListRegistries(token: string, extra: Record<string, string>): { response: any; logs: string } {
-  const unzipped = mkdtempSync(join(tmpdir(), "berth-unzip-"));
-  try {
-    execFileSync("python3", ["-m", "zipfile", "-e", join(PROJECT_ROOT, ".build", "listRegistries.zip"), unzipped]);
-    const variables = template.Resources.ListRegistriesLambdaFunction.Properties.Environment.Variables;
-    const lambdaEnv = Object.fromEntries(
-      Object.entries<unknown>(variables).map(([name, value]) => [
-        name,
-        typeof value === "string" ? value : `resolved-${name}`,
-      ]),
-    );
-    const event = {
-      rawPath: "/v1/registries",
-      routeKey: "GET /v1/registries",
-      headers: { "x-auth-token": token },
-      requestContext: { http: { method: "GET" }, domainName: "x" },
-    };
-    const script =
-      "const m = await import(process.argv[1]); const r = await m.list(JSON.parse(process.argv[2]), { functionName: 'listRegistries' }); console.log('RESPONSE ' + JSON.stringify(r));";
-    const run = spawnSync(
-      process.execPath,
-      ["--input-type=module", "-e", script, join(unzipped, "functions/http/registries.mjs"), JSON.stringify(event)],
-      {
-        encoding: "utf8",
-        timeout: 30_000,
-        env: {
-          PATH: process.env.PATH,
-          ...lambdaEnv,
-          AWS_LAMBDA_FUNCTION_NAME: "berth-ci-listRegistries",
-          AWS_REGION: "us-east-1",
-          AWS_ACCESS_KEY_ID: "none",
-          AWS_SECRET_ACCESS_KEY: "none",
-          // Nothing listens here: a token that got past authentication fails fast instead of reaching AWS.
-          AWS_ENDPOINT_URL: "http://127.0.0.1:9",
-          ...extra,
-        },
-      },
-    );
-    const line = run.stdout.split("\n").find((text) => text.startsWith("RESPONSE "));
-    if (!line) throw new Error(`the bundled handler gave no response:\n${run.stdout}${run.stderr}`);
-    return { response: JSON.parse(line.slice("RESPONSE ".length)), logs: run.stdout + run.stderr };
-  } finally {
-    rmSync(unzipped, { recursive: true, force: true });
-  }
-}
