@@ -1,17 +1,16 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { CapsuleRecord } from "../capsules/record.ts";
 import { capsuleStatusOf } from "../capsules/statuses.ts";
 import type { HostRecord } from "../hosts/record.ts";
 import { Status } from "../model/container-status.ts";
-import { usageOf } from "../quotas/limits.ts";
-import type { ClaimOutcome } from "./host-claims.ts";
-import { claimHost, releaseHost } from "./host-claims.ts";
+import { NO_USAGE, usageOf } from "../quotas/limits.ts";
+import { type ClaimOutcome, claimHost, releaseHost } from "./host-claims.ts";
 import { GSI1, GSI2, keys } from "./keys.ts";
-import type { TransactItem } from "./named-transaction.ts";
+import { NamedTransaction, type TransactItem } from "./named-transaction.ts";
 import { queryAll } from "./query-all.ts";
 import { negate, type QuotaStore } from "./quotas.ts";
-import { appliedIfConditionHolds, cancellationCodes } from "./transactions.ts";
+import { appliedIfConditionHolds } from "./transactions.ts";
 import { updateExpression } from "./update-expression.ts";
 
 /** Capsules: one record each, whose one claim on its host is taken and released in the transaction that stores or deletes it. */
@@ -25,18 +24,16 @@ export class CapsuleStore {
   /** Stores a new capsule with its claim on the host and its quota usage, all or nothing. */
   async createPlaced(record: CapsuleRecord, host: HostRecord, quotaItems: TransactItem[]): Promise<ClaimOutcome> {
     if (!record.claim || record.host_id !== host.id) throw new Error("createPlaced needs the record's claim and host");
-    const items = [claimHost(this.table, host, record.claim), ...quotaItems, this.putItem(record)];
-    try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
-      return "placed";
-    } catch (error) {
-      const codes = cancellationCodes(error);
-      if (!codes) throw error;
-      if (codes[0] === "ConditionalCheckFailed") return "host_full";
-      if (codes.slice(1, 1 + quotaItems.length).includes("ConditionalCheckFailed")) return "quota_changed";
-      if (codes.includes("TransactionConflict")) return "contention";
-      throw error;
-    }
+    const cancelled = await new NamedTransaction<"host" | "quota" | "capsule">()
+      .add("host", claimHost(this.table, host, record.claim))
+      .add("quota", ...quotaItems)
+      .add("capsule", this.putItem(record))
+      .send(this.db);
+    if (!cancelled) return "placed";
+    if (cancelled.failed("host")) return "host_full";
+    if (cancelled.failed("quota")) return "quota_changed";
+    if (cancelled.conflicted) return "contention";
+    throw cancelled.error;
   }
 
   /**
@@ -45,15 +42,13 @@ export class CapsuleStore {
    * meanwhile (the caller checks again).
    */
   async createUnplaced(record: CapsuleRecord, quotaItems: TransactItem[]): Promise<boolean> {
-    try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: [this.putItem(record), ...quotaItems] }));
-      return true;
-    } catch (error) {
-      const codes = cancellationCodes(error);
-      if (codes?.slice(1).some((code) => code === "ConditionalCheckFailed" || code === "TransactionConflict"))
-        return false;
-      throw error;
-    }
+    const cancelled = await new NamedTransaction<"capsule" | "quota">()
+      .add("capsule", this.putItem(record))
+      .add("quota", ...quotaItems)
+      .send(this.db);
+    if (!cancelled) return true;
+    if (cancelled.failed("quota") || cancelled.conflicted) return false;
+    throw cancelled.error;
   }
 
   async get(uuid: string): Promise<CapsuleRecord | undefined> {
@@ -137,37 +132,29 @@ export class CapsuleStore {
    * nothing, so the claim is released exactly once. Returns whether it did.
    */
   async removeAndRelease(record: CapsuleRecord): Promise<boolean> {
-    const items: TransactItem[] = [
-      {
-        Delete: {
-          TableName: this.table,
-          Key: keys.capsule(record.uuid),
-          ConditionExpression: "generation = :generation",
-          ExpressionAttributeValues: { ":generation": record.generation },
-        },
+    const transaction = new NamedTransaction<"capsule" | "release">().add("capsule", {
+      Delete: {
+        TableName: this.table,
+        Key: keys.capsule(record.uuid),
+        ConditionExpression: "generation = :generation",
+        ExpressionAttributeValues: { ":generation": record.generation },
       },
-    ];
+    });
     if (record.host_id && record.claim)
-      items.push(
+      transaction.add(
+        "release",
         releaseHost(this.table, record.host_id, record.claim),
         this.quotas.adjustItem(record.project_id, negate(usageOf(record.claim))),
       );
     else if (record.held_containers)
-      items.push(
-        this.quotas.adjustItem(record.project_id, {
-          containers: -record.held_containers,
-          cpuMillis: 0,
-          memory: 0,
-          disk: 0,
-        }),
+      transaction.add(
+        "release",
+        this.quotas.adjustItem(record.project_id, { ...NO_USAGE, containers: -record.held_containers }),
       );
-    try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
-      return true;
-    } catch (error) {
-      if (cancellationCodes(error)?.[0] === "ConditionalCheckFailed") return false;
-      throw error;
-    }
+    const cancelled = await transaction.send(this.db);
+    if (!cancelled) return true;
+    if (cancelled.failed("capsule")) return false;
+    throw cancelled.error;
   }
 
   private putItem(record: CapsuleRecord): TransactItem {

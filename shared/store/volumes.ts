@@ -1,11 +1,10 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { VolumeRecord } from "../volumes/record.ts";
 import { GSI1, GSI2, keys } from "./keys.ts";
-import type { TransactItem } from "./named-transaction.ts";
+import { NamedTransaction, type TransactItem } from "./named-transaction.ts";
 import { queryAll } from "./query-all.ts";
 import type { TombstoneStore } from "./tombstones.ts";
-import { cancellationCodes } from "./transactions.ts";
 
 /**
  * Berth volumes. Which containers use a volume is kept on the volume itself
@@ -110,17 +109,15 @@ export class VolumeStore {
    * its project's quota in the same transaction. False when it is in use.
    */
   async deleteUnused(volume: VolumeRecord, releaseItems: TransactItem[]): Promise<boolean> {
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [...this.deleteItems(volume.uuid, volume.host_id), ...releaseItems],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (cancellationCodes(error)?.[0] === "ConditionalCheckFailed") return false;
-      throw error;
-    }
+    const [record, tombstone] = this.deleteItems(volume.uuid, volume.host_id);
+    const cancelled = await new NamedTransaction<"volume" | "tombstone" | "release">()
+      .add("volume", record!)
+      .add("tombstone", tombstone!)
+      .add("release", ...releaseItems)
+      .send(this.db);
+    if (!cancelled) return true;
+    if (cancelled.failed("volume")) return false;
+    throw cancelled.error;
   }
 
   /** Deletes a volume's record, only if no container uses it, leaving its tombstone: the record's delete comes first. */

@@ -1,4 +1,3 @@
-import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { pendingWork } from "../../containers/pending-work.ts";
 import type { Claim, ContainerRecord } from "../../containers/record.ts";
 import type { HostRecord } from "../../hosts/record.ts";
@@ -8,7 +7,6 @@ import { type ActionRecord, actionPut } from "../actions.ts";
 import { adjustHostClaim } from "../host-claims.ts";
 import { keys } from "../keys.ts";
 import { NamedTransaction, type TransactItem } from "../named-transaction.ts";
-import { cancellationCodes } from "../transactions.ts";
 import { updateExpression } from "../update-expression.ts";
 import type { ContainerTable } from "./container-table.ts";
 
@@ -35,35 +33,26 @@ export async function beginRequest(
   });
   const statusValues = Object.fromEntries(from.map((status, index) => [`:from${index}`, status]));
   const idle = options.requireIdle ? " AND attribute_type(task_state, :nullType)" : "";
-  try {
-    await t.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: t.table,
-              Key: keys.container(record.uuid),
-              UpdateExpression: `${update.expression} ADD generation :one`,
-              ConditionExpression: `generation = :generation${idle} AND #status IN (${Object.keys(statusValues).join(", ")})`,
-              ExpressionAttributeNames: { ...update.names, "#status": "status" },
-              ExpressionAttributeValues: {
-                ...update.values,
-                ...statusValues,
-                ":one": 1,
-                ":generation": record.generation,
-                ...(options.requireIdle ? { ":nullType": "NULL" } : {}),
-              },
-            },
-          },
-          actionPut(t.table, action),
-        ],
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (cancellationCodes(error)) return false;
-    throw error;
-  }
+  const cancelled = await new NamedTransaction<"container" | "action">()
+    .add("container", {
+      Update: {
+        TableName: t.table,
+        Key: keys.container(record.uuid),
+        UpdateExpression: `${update.expression} ADD generation :one`,
+        ConditionExpression: `generation = :generation${idle} AND #status IN (${Object.keys(statusValues).join(", ")})`,
+        ExpressionAttributeNames: { ...update.names, "#status": "status" },
+        ExpressionAttributeValues: {
+          ...update.values,
+          ...statusValues,
+          ":one": 1,
+          ":generation": record.generation,
+          ...(options.requireIdle ? { ":nullType": "NULL" } : {}),
+        },
+      },
+    })
+    .add("action", actionPut(t.table, action))
+    .send(t.db);
+  return cancelled === undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { PENDING_ATTRIBUTES, pendingDeadline } from "../../containers/pending-work.ts";
 import type { ContainerRecord } from "../../containers/record.ts";
 import { Status } from "../../model/container-status.ts";
@@ -7,8 +7,9 @@ import { usageOf } from "../../quotas/limits.ts";
 import { leaveGroupItems } from "../group-membership.ts";
 import { releaseHost } from "../host-claims.ts";
 import { keys } from "../keys.ts";
+import { NamedTransaction } from "../named-transaction.ts";
 import { negate } from "../quotas.ts";
-import { appliedIfConditionHolds, cancellationCodes } from "../transactions.ts";
+import { appliedIfConditionHolds } from "../transactions.ts";
 import { updateExpression } from "../update-expression.ts";
 import type { ContainerTable } from "./container-table.ts";
 
@@ -100,34 +101,28 @@ export async function failUnstarted(t: ContainerTable, record: ContainerRecord, 
     },
     ["gsi3pk", "gsi3sk", ...PENDING_ATTRIBUTES],
   );
-  try {
-    await t.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: t.table,
-              Key: keys.container(record.uuid),
-              UpdateExpression: update.expression,
-              ConditionExpression: "generation = :generation AND settled_generation < :generation AND host_id = :host",
-              ExpressionAttributeNames: update.names,
-              ExpressionAttributeValues: {
-                ...update.values,
-                ":generation": record.generation,
-                ":host": record.host_id,
-              },
-            },
-          },
-          releaseHost(t.table, record.host_id, record.claim),
-          // The record stays, so it keeps holding its one container.
-          t.quotas.adjustItem(record.project_id, negate(usageOf(record.claim, 0))),
-          ...(record.group_id ? leaveGroupItems(t.table, record.group_id, record.host_id, record.uuid) : []),
-        ],
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (cancellationCodes(error)) return false;
-    throw error;
-  }
+  const cancelled = await new NamedTransaction<"container" | "release">()
+    .add("container", {
+      Update: {
+        TableName: t.table,
+        Key: keys.container(record.uuid),
+        UpdateExpression: update.expression,
+        ConditionExpression: "generation = :generation AND settled_generation < :generation AND host_id = :host",
+        ExpressionAttributeNames: update.names,
+        ExpressionAttributeValues: {
+          ...update.values,
+          ":generation": record.generation,
+          ":host": record.host_id,
+        },
+      },
+    })
+    .add(
+      "release",
+      releaseHost(t.table, record.host_id, record.claim),
+      // The record stays, so it keeps holding its one container.
+      t.quotas.adjustItem(record.project_id, negate(usageOf(record.claim, 0))),
+      ...(record.group_id ? leaveGroupItems(t.table, record.group_id, record.host_id, record.uuid) : []),
+    )
+    .send(t.db);
+  return cancelled === undefined;
 }

@@ -1,12 +1,11 @@
-import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { ContainerRecord } from "../../containers/record.ts";
 import { ONE_CONTAINER, usageOf } from "../../quotas/limits.ts";
 import { leaveGroupItems } from "../group-membership.ts";
 import { releaseHost } from "../host-claims.ts";
 import { keys } from "../keys.ts";
 import type { TransactItem } from "../named-transaction.ts";
+import { NamedTransaction } from "../named-transaction.ts";
 import { negate } from "../quotas.ts";
-import { cancellationCodes } from "../transactions.ts";
 import type { ContainerTable } from "./container-table.ts";
 
 /**
@@ -28,15 +27,15 @@ export async function removeAndRelease(
   for (let attempt = 0; ; attempt++) {
     const volumes = await volumeFates(t, record);
     const keptGiB = volumes.kept.reduce((sum, volume) => sum + volume.size, 0);
-    const items: TransactItem[] = [
-      {
-        Delete: {
-          TableName: t.table,
-          Key: keys.container(record.uuid),
-          ConditionExpression: "generation = :generation",
-          ExpressionAttributeValues: { ":generation": record.generation },
-        },
+    const transaction = new NamedTransaction<"container" | "parts">().add("container", {
+      Delete: {
+        TableName: t.table,
+        Key: keys.container(record.uuid),
+        ConditionExpression: "generation = :generation",
+        ExpressionAttributeValues: { ":generation": record.generation },
       },
+    });
+    const items: TransactItem[] = [
       { Delete: { TableName: t.table, Key: keys.containerName(record.project_id, record.name) } },
       t.tombstones.putItem("container", record.uuid, record.host_id),
       ...volumes.deleted.flatMap((volume) => t.volumes.deleteItems(volume.uuid, record.host_id!, record.uuid)),
@@ -53,16 +52,12 @@ export async function removeAndRelease(
     } else if (record.counts_as_container) {
       items.push(t.quotas.adjustItem(record.project_id, negate(ONE_CONTAINER)));
     }
-    try {
-      await t.db.send(new TransactWriteCommand({ TransactItems: items }));
-      return { released: true, deletedVolumes: volumes.deleted.map((volume) => volume.uuid) };
-    } catch (error) {
-      const codes = cancellationCodes(error);
-      if (codes?.[0] === "ConditionalCheckFailed") return { released: false, deletedVolumes: [] };
-      // A volume gained or lost a user meanwhile: look again.
-      if (codes && attempt < 3) continue;
-      throw error;
-    }
+    const cancelled = await transaction.add("parts", ...items).send(t.db);
+    if (!cancelled) return { released: true, deletedVolumes: volumes.deleted.map((volume) => volume.uuid) };
+    if (cancelled.failed("container")) return { released: false, deletedVolumes: [] };
+    // A volume gained or lost a user meanwhile: look again.
+    if (attempt < 3) continue;
+    throw cancelled.error;
   }
 }
 
