@@ -16,7 +16,7 @@ const VICTIM_IMAGE = `${VICTIM_REPO}:1`;
 let berth: TestBerth;
 const made: string[] = [VICTIM_IMAGE];
 beforeAll(async () => {
-  berth = await startBerth({ environment: { BERTH_DEV_TOKENS: JSON.stringify(TOKENS) } });
+  berth = await startBerth({ callers: TOKENS });
   await berth.docker.getImage(TEST_IMAGE).tag({ repo: VICTIM_REPO, tag: "1" });
 });
 afterAll(async () => {

@@ -22,10 +22,10 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => jwks.listen(0, "127.0.0.1", resolve));
   issuer = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}`;
   berth = await startBerth({
+    callers: { "berth-dev-admin": { projectId: "demo", userId: "admin", roles: ["admin"] } },
     environment: {
       BERTH_JWT_ISSUER: issuer,
       BERTH_JWT_AUDIENCE: "berth-contract-client",
-      BERTH_DEV_TOKENS: JSON.stringify({ "berth-dev-admin": { projectId: "demo", userId: "admin", roles: ["admin"] } }),
       BERTH_HOST_ANSWER_SECONDS: "2",
     },
   });

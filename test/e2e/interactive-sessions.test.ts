@@ -12,7 +12,7 @@ const TOKENS = {
 
 let berth: TestBerth;
 beforeAll(async () => {
-  berth = await startBerth({ environment: { BERTH_DEV_TOKENS: JSON.stringify(TOKENS) } });
+  berth = await startBerth({ callers: TOKENS });
 });
 afterAll(async () => {
   await berth?.stop();

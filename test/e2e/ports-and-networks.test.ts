@@ -10,7 +10,8 @@ const TOKENS = {
 let berth: TestBerth;
 beforeAll(async () => {
   berth = await startBerth({
-    environment: { BERTH_DEV_TOKENS: JSON.stringify(TOKENS), BERTH_HOST_PORT_RANGE: "31000-31009" },
+    callers: TOKENS,
+    environment: { BERTH_HOST_PORT_RANGE: "31000-31009" },
   });
 });
 afterAll(async () => {

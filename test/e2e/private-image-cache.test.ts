@@ -14,7 +14,7 @@ let berth: TestBerth;
 let registry: LocalRegistry;
 let image: string;
 beforeAll(async () => {
-  berth = await startBerth({ environment: { BERTH_DEV_TOKENS: JSON.stringify(TOKENS) } });
+  berth = await startBerth({ callers: TOKENS });
   registry = await startLocalRegistry(berth.docker, [
     { from: TEST_IMAGE, repo: `private/cache-${berth.deployment}`, tag: "1" },
   ]);

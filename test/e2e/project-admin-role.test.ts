@@ -14,7 +14,7 @@ let berth: TestBerth;
 let bobsUuid: string;
 
 beforeAll(async () => {
-  berth = await startBerth({ environment: { BERTH_DEV_TOKENS: JSON.stringify(TOKENS) } });
+  berth = await startBerth({ callers: TOKENS });
   const created = await berth.api("POST", "/v1/containers", {
     token: "bob-token",
     body: { name: "bobs", ...CONTAINER },

@@ -22,9 +22,9 @@ let berth: TestBerth;
 
 beforeAll(async () => {
   berth = await startBerth({
+    callers: TOKENS,
     agents: 0,
     environment: {
-      BERTH_DEV_TOKENS: JSON.stringify(TOKENS),
       BERTH_THROTTLE_WINDOW_SECONDS: String(WINDOW_SECONDS),
       BERTH_THROTTLE_WRITES: String(WRITES),
       BERTH_THROTTLE_READS: String(READS),

@@ -12,7 +12,7 @@ let berth: TestBerth;
 let bobsUuid: string;
 
 beforeAll(async () => {
-  berth = await startBerth({ environment: { BERTH_DEV_TOKENS: JSON.stringify(TOKENS) } });
+  berth = await startBerth({ callers: TOKENS });
   const created = await berth.api("POST", "/v1/containers?run=true", {
     token: "bob-token",
     body: { name: "bobs", image: TEST_IMAGE, command: SLEEPER, cpu: 0.1, memory: 16 },

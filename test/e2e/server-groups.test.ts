@@ -17,7 +17,7 @@ let hostIds: string[];
 
 beforeAll(async () => {
   // No agent: four simulated hosts, so placement is all that runs.
-  berth = await startBerth({ agents: 0, environment: { BERTH_DEV_TOKENS: JSON.stringify(TOKENS) } });
+  berth = await startBerth({ agents: 0, callers: TOKENS });
   hostIds = await registerSimulatedHosts(berth.stores.hosts, sqsClientFor(readConfig()), {
     count: 4,
     prefix: berth.deployment,

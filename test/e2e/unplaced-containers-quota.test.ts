@@ -13,7 +13,7 @@ const UNPLACEABLE = { image: TEST_IMAGE, availability_zone: "nowhere" };
 let berth: TestBerth;
 
 beforeAll(async () => {
-  berth = await startBerth({ agents: 0, environment: { BERTH_DEV_TOKENS: JSON.stringify(TOKENS) } });
+  berth = await startBerth({ agents: 0, callers: TOKENS });
   expect(
     (await berth.api("PUT", "/v1/quotas/project-q", { token: "root-token", body: { containers: 2 } })).status,
   ).toBe(200);

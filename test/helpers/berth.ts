@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";
 import { dataPaths, localDataDir } from "../../local/data-folder.ts";
 import { type LocalStack, startLocalStack } from "../../local/stack.ts";
+import type { Identity } from "../../shared/auth/identity.ts";
 import { readConfig } from "../../shared/config.ts";
 import { type Stores, storesFor } from "../../shared/store/stores.ts";
 
@@ -38,7 +39,12 @@ export interface TestBerth {
 
 /** A Berth of its own for one test file: its own table and queues, one agent by default. */
 export async function startBerth(
-  options: { agents?: number; environment?: Record<string, string> } = {},
+  options: {
+    agents?: number;
+    /** The tokens its callers present, and who each is (the local stack's dev tokens). */
+    callers?: Record<string, Identity>;
+    environment?: Record<string, string>;
+  } = {},
 ): Promise<TestBerth> {
   const stage = `t${randomBytes(4).toString("hex")}`;
   const agents = options.agents ?? 1;
@@ -51,6 +57,7 @@ export async function startBerth(
       BERTH_POLL_WAIT_SECONDS: "2",
       BERTH_HEARTBEAT_SECONDS: "2",
       BERTH_QUIET: "1",
+      ...(options.callers ? { BERTH_DEV_TOKENS: JSON.stringify(options.callers) } : {}),
       ...options.environment,
     },
   });

@@ -13,7 +13,7 @@ export const ALICE = "alice-token";
 
 /** A Berth with the capsule tests' tokens. */
 export function startCapsuleBerth(): Promise<TestBerth> {
-  return startBerth({ environment: { BERTH_DEV_TOKENS: JSON.stringify(TOKENS) } });
+  return startBerth({ callers: TOKENS });
 }
 
 /** Stops it, and removes what its capsules left in Docker's volumes. */
