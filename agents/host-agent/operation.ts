@@ -3,7 +3,7 @@ import { log } from "../../shared/log.ts";
 import { Status, statusFromDockerState } from "../../shared/model/container-status.ts";
 import type { HostMessage } from "../../shared/queue/host-messages.ts";
 import { failOperation } from "../../shared/reconcile/fail-operation.ts";
-import type { ActionEvent } from "../../shared/store/actions.ts";
+import type { ActionEvent, ActionResult } from "../../shared/store/actions.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import { dockerIdOf } from "./docker/container-name.ts";
 import type { DockerPort } from "./docker/docker-port.ts";
@@ -101,7 +101,7 @@ export class Operation {
     return this.update({ ...changes, task_state: null, settled_generation: this.message.generation });
   }
 
-  async finishAction(result: "Success" | "Error", traceback: string | null): Promise<void> {
+  async finishAction(result: ActionResult, traceback: string | null): Promise<void> {
     const event: ActionEvent = {
       event: `compute__do_container_${this.message.kind}`,
       start_time: this.startedAt,

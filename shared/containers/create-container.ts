@@ -14,7 +14,7 @@ import { QuotaGuard } from "../quotas/quota-guard.ts";
 import { placeContainer } from "../scheduling/place-container.ts";
 import type { PlacementInstance } from "../scheduling/placement-instance.ts";
 import { groupPlacementOf, placementRequestFor } from "../scheduling/placement-request.ts";
-import { type ActionEvent, newAction } from "../store/actions.ts";
+import { type ActionEvent, type ActionResult, newAction } from "../store/actions.ts";
 import { DuplicateCreateError, type IdempotencyClaim } from "../store/idempotency.ts";
 import type { Stores } from "../store/stores.ts";
 import { newVolumeGiB } from "../volumes/mounts.ts";
@@ -201,7 +201,7 @@ async function replayOf(
 
 function scheduleEvent(
   now: string,
-  result: "Success" | "Error",
+  result: ActionResult,
   traceback: string | null,
   details?: Record<string, unknown>,
 ): ActionEvent {

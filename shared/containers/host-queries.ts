@@ -4,7 +4,7 @@ import type { BerthConfig } from "../config.ts";
 import { ContainerStateConflictError } from "../errors.ts";
 import type { Status } from "../model/container-status.ts";
 import type { HostQueryKind } from "../queue/host-messages.ts";
-import { newAction } from "../store/actions.ts";
+import { type ActionResult, newAction } from "../store/actions.ts";
 import type { Stores } from "../store/stores.ts";
 import { askHost } from "./ask-host.ts";
 import type { ContainerRecord } from "./record.ts";
@@ -61,7 +61,7 @@ export async function queryContainer<T>(
       started,
     ),
   );
-  const finish = (result: "Success" | "Error", traceback: string | null) =>
+  const finish = (result: ActionResult, traceback: string | null) =>
     stores.actions.record(
       record.uuid,
       who.requestId,

@@ -2,7 +2,7 @@ import type { ContainerRecord } from "../containers/record.ts";
 import { log } from "../log.ts";
 import { Status } from "../model/container-status.ts";
 import type { HostMessage } from "../queue/host-messages.ts";
-import type { ActionEvent } from "../store/actions.ts";
+import type { ActionEvent, ActionResult } from "../store/actions.ts";
 import type { Stores } from "../store/stores.ts";
 
 /**
@@ -82,7 +82,7 @@ export async function failOperation(
 export async function finishPendingAction(
   record: ContainerRecord,
   stores: Stores,
-  result: "Success" | "Error",
+  result: ActionResult,
   message: string,
 ): Promise<void> {
   await finishAction(record, stores, record.pending_message, result, message);
@@ -92,7 +92,7 @@ async function finishAction(
   record: ContainerRecord,
   stores: Stores,
   work: HostMessage | undefined,
-  result: "Success" | "Error",
+  result: ActionResult,
   message: string,
   extra: { startedAt?: string; details?: ActionEvent["details"] } = {},
 ): Promise<void> {

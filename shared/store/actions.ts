@@ -4,11 +4,14 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/li
 import { keys } from "./keys.ts";
 import type { TransactItem } from "./named-transaction.ts";
 
+/** How an action's event ended, as Zun's action log says it. */
+export type ActionResult = "Success" | "Error";
+
 export interface ActionEvent {
   event: string;
   start_time: string;
   finish_time: string | null;
-  result: "Success" | "Error" | null;
+  result: ActionResult | null;
   traceback: string | null;
   details?: Record<string, unknown>;
 }

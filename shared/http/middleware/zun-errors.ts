@@ -55,7 +55,7 @@ function stampHeaders(response: HttpResponse, context: HttpContext): HttpRespons
   response.headers["openstack-api-version"] = `container ${formatVersion(context.apiVersion ?? MAX_API_VERSION)}`;
   response.headers["openstack-api-minimum-version"] = `container ${formatVersion(MIN_API_VERSION)}`;
   response.headers["openstack-api-maximum-version"] = `container ${formatVersion(MAX_API_VERSION)}`;
-  response.headers["vary"] = "OpenStack-API-Version";
+  response.headers.vary = "OpenStack-API-Version";
   return response;
 }
 
