@@ -31,6 +31,14 @@ module.exports = {
       to: { path: "^(functions|agents|local|test|bench)/" },
     },
     {
+      name: "the-model-is-the-bottom-layer",
+      severity: "error",
+      comment:
+        "shared/model/ holds the records, statuses and the lifecycle every layer reads; it imports nothing but itself (and the host messages a record carries while its work is in flight).",
+      from: { path: "^shared/model/" },
+      to: { path: "^(shared/(?!model/|queue/host-messages\\.ts$)|functions/|agents/|local/|test/|bench/)" },
+    },
+    {
       name: "the-domain-does-not-read-requests",
       severity: "error",
       comment:

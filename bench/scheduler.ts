@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { startLocalStack } from "../local/stack.ts";
 import { readConfig } from "../shared/config.ts";
-import type { GroupRecord } from "../shared/groups/record.ts";
+import type { GroupRecord } from "../shared/model/group.ts";
 import { documentClientFor, sqsClientFor } from "../shared/store/clients.ts";
 import { storesFor } from "../shared/store/stores.ts";
 import { registerSimulatedHosts } from "../test/helpers/simulated-hosts.ts";

@@ -20,7 +20,7 @@ class BerthFunctionRoles {
   giveEachFunctionItsRole() {
     const service = this.serverless.service;
     const naming = this.serverless.getProvider("aws").naming;
-    const grants = (service.custom && service.custom.permissions) || {};
+    const grants = service.custom?.permissions || {};
     const problems = [];
     const roles = {};
     for (const name of service.getAllFunctions()) {

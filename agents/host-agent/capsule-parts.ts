@@ -1,4 +1,4 @@
-import type { CapsuleMember, CapsuleRecord } from "../../shared/capsules/record.ts";
+import type { CapsuleMember, CapsuleRecord } from "../../shared/model/capsule.ts";
 import { RESTRICTED_DEFAULTS, UNPRIVILEGED_LIMITS } from "./create-container.ts";
 import { memberName, sandboxName } from "./docker/container-name.ts";
 import { isNotFound } from "./docker/docker-errors.ts";

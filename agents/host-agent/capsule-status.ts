@@ -1,5 +1,5 @@
-import type { CapsuleMember } from "../../shared/capsules/record.ts";
 import { log } from "../../shared/log.ts";
+import type { CapsuleMember } from "../../shared/model/capsule.ts";
 import { Status, statusFromDockerState } from "../../shared/model/container-status.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import type { DockerPort } from "./docker/docker-port.ts";

@@ -1,5 +1,5 @@
-import type { CapsuleMember, CapsuleRecord } from "../../shared/capsules/record.ts";
 import { log } from "../../shared/log.ts";
+import type { CapsuleMember, CapsuleRecord } from "../../shared/model/capsule.ts";
 import { Status } from "../../shared/model/container-status.ts";
 import type { CapsuleWork } from "../../shared/queue/host-messages.ts";
 import type { CapsuleStore } from "../../shared/store/capsules.ts";

@@ -1,5 +1,5 @@
-import type { ContainerRecord } from "../../shared/containers/record.ts";
 import { cpusetOf } from "../../shared/hosts/pinned-cores.ts";
+import type { ContainerRecord } from "../../shared/model/container.ts";
 import { dockerVolumeName } from "../../shared/volumes/mounts.ts";
 import { dockerNameOf } from "./docker/container-name.ts";
 import { DockerOperationError } from "./docker/docker-errors.ts";

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ContainerRecord } from "../../shared/containers/record.ts";
 import { log } from "../../shared/log.ts";
+import type { ContainerRecord } from "../../shared/model/container.ts";
 import { Status, TaskState } from "../../shared/model/container-status.ts";
 import type { ContainerOperation, HostMessage } from "../../shared/queue/host-messages.ts";
 import type { SealingKeySource } from "../../shared/registries/sealing-key.ts";

@@ -1,4 +1,4 @@
-import type { NetworkAddress } from "../../shared/containers/record.ts";
+import type { NetworkAddress } from "../../shared/model/container.ts";
 import type { ContainerInspection } from "./docker/inspect-shape.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { ContainerRecord } from "../../shared/containers/record.ts";
+import type { ContainerRecord } from "../../shared/model/container.ts";
 import { Status, statusFromDockerState } from "../../shared/model/container-status.ts";
 import type { ContainerInspection } from "./docker/inspect-shape.ts";
 import { networkAddressesOf, sameAddresses } from "./network-addresses.ts";

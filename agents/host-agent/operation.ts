@@ -1,5 +1,5 @@
-import type { ContainerRecord } from "../../shared/containers/record.ts";
 import { log } from "../../shared/log.ts";
+import type { ContainerRecord } from "../../shared/model/container.ts";
 import { Status, statusFromDockerState } from "../../shared/model/container-status.ts";
 import type { HostMessage } from "../../shared/queue/host-messages.ts";
 import { failOperation } from "../../shared/reconcile/fail-operation.ts";

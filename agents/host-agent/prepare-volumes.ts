@@ -1,4 +1,4 @@
-import type { ContainerRecord } from "../../shared/containers/record.ts";
+import type { ContainerRecord } from "../../shared/model/container.ts";
 import { dockerVolumeName } from "../../shared/volumes/mounts.ts";
 import type { DockerPort } from "./docker/docker-port.ts";
 import { tarOfOneFile } from "./tar-file.ts";

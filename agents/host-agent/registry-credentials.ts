@@ -1,5 +1,5 @@
 import { isServedBy, registryDomainOf } from "../../shared/images/reference.ts";
-import type { RegistryRecord } from "../../shared/registries/record.ts";
+import type { RegistryRecord } from "../../shared/model/registry.ts";
 import { type SealingKeySource, sealingSettingsOf } from "../../shared/registries/sealing-key.ts";
 import { open, registryPasswordContext } from "../../shared/registries/secret-box.ts";
 import type { Stores } from "../../shared/store/stores.ts";

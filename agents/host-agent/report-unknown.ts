@@ -1,5 +1,5 @@
-import { UNKNOWN_LIST_CAP, type UnknownDockerThing } from "../../shared/hosts/record.ts";
 import { log } from "../../shared/log.ts";
+import { UNKNOWN_LIST_CAP, type UnknownDockerThing } from "../../shared/model/host.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 
 /**

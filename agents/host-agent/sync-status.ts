@@ -1,5 +1,5 @@
-import type { ContainerRecord } from "../../shared/containers/record.ts";
 import { log } from "../../shared/log.ts";
+import type { ContainerRecord } from "../../shared/model/container.ts";
 import { Status } from "../../shared/model/container-status.ts";
 import { followsDocker } from "../../shared/model/lifecycle.ts";
 import type { ContainerStore } from "../../shared/store/containers.ts";

@@ -9,9 +9,9 @@ import {
 } from "../../shared/http/request.ts";
 import { json, noContent } from "../../shared/http/responses.ts";
 import { pullImage, validatePullBody } from "../../shared/images/pull-image.ts";
-import { imageView } from "../../shared/images/record.ts";
 import { findImage, removeImage } from "../../shared/images/remove-image.ts";
 import { searchImages } from "../../shared/images/search-images.ts";
+import { imageView } from "../../shared/images/view.ts";
 import { FUNCTION_TIMEOUT_MS } from "../../shared/time-limits.ts";
 
 /** POST /v1/images {repo, tag, host} (admin): pull an image onto a host; 202, the pull's progress shows in the image's reason. */

@@ -9,10 +9,11 @@ import {
   stringParameter,
 } from "../../shared/http/request.ts";
 import { json, noContent } from "../../shared/http/responses.ts";
-import { type RegistryRecord, registryView } from "../../shared/registries/record.ts";
+import type { RegistryRecord } from "../../shared/model/registry.ts";
 import { changedRegistry, newRegistry } from "../../shared/registries/registry-changes.ts";
 import { sealingSettingsOf } from "../../shared/registries/sealing-key.ts";
 import { validateRegistry } from "../../shared/registries/validate-registry.ts";
+import { registryView } from "../../shared/registries/view.ts";
 import { UUID_PATTERN } from "../../shared/uuid.ts";
 
 /** Zun's max_limit: a page holds at most this many. */

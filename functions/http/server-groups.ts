@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { ConflictError, NotFoundError } from "../../shared/errors.ts";
-import { type GroupRecord, groupView } from "../../shared/groups/record.ts";
 import { validateGroupBody } from "../../shared/groups/validate-group.ts";
+import { groupView } from "../../shared/groups/view.ts";
 import type { HttpContext } from "../../shared/http/context.ts";
 import { httpHandler } from "../../shared/http/handler.ts";
 import { pathParameter, queryParameters } from "../../shared/http/request.ts";
 import { json, noContent } from "../../shared/http/responses.ts";
+import type { GroupRecord } from "../../shared/model/group.ts";
 
 /** POST /v1/server_groups {"server_group": {name, policy, rules}}: Nova 2.64's body and answer (200). */
 export const create = httpHandler(async (event, context) => {

@@ -2,8 +2,8 @@ import { ConflictError, NotFoundError } from "../../shared/errors.ts";
 import { httpHandler } from "../../shared/http/handler.ts";
 import { baseUrlOf, pathParameter, queryParameters } from "../../shared/http/request.ts";
 import { json, noContent } from "../../shared/http/responses.ts";
+import type { VolumeRecord } from "../../shared/model/volume.ts";
 import { sendToHost } from "../../shared/queue/host-messages.ts";
-import type { VolumeRecord } from "../../shared/volumes/record.ts";
 
 /** GET /v1/volumes: the project's volumes, those kept after their container too. */
 export const list = httpHandler(async (event, { stores, caller }) => {

@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Identity } from "../auth/identity.ts";
 import type { BerthConfig } from "../config.ts";
-import type { ContainerSpec } from "../containers/record.ts";
 import { ConflictError } from "../errors.ts";
 import { assertImageUsableBy } from "../images/committed-images.ts";
+import { type CapsuleMember, type CapsuleRecord, type CapsuleSpec, claimOfCapsule } from "../model/capsule.ts";
+import type { ContainerSpec } from "../model/container.ts";
 import { Status } from "../model/container-status.ts";
 import { sendToHost } from "../queue/host-messages.ts";
 import { usageOf } from "../quotas/limits.ts";
@@ -12,7 +13,6 @@ import { QuotaGuard } from "../quotas/quota-guard.ts";
 import { placeContainer } from "../scheduling/place-container.ts";
 import { isStrategy } from "../scheduling/weighers/strategies.ts";
 import type { Stores } from "../store/stores.ts";
-import { type CapsuleMember, type CapsuleRecord, type CapsuleSpec, claimOfCapsule } from "./record.ts";
 
 /**
  * Zun's capsule create: the whole capsule is placed on one host, its claim

@@ -1,8 +1,8 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { ConflictError } from "../errors.ts";
+import type { CapsuleRecord } from "../model/capsule.ts";
 import { sendToHost } from "../queue/host-messages.ts";
 import type { Stores } from "../store/stores.ts";
-import type { CapsuleRecord } from "./record.ts";
 
 /**
  * Zun's capsule delete: a capsule no host took holds nothing and goes at once;

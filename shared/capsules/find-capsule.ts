@@ -1,9 +1,9 @@
 import type { Identity } from "../auth/identity.ts";
 import { authorize, type PolicyRule } from "../auth/policy.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
+import type { CapsuleRecord } from "../model/capsule.ts";
 import type { CapsuleStore } from "../store/capsules.ts";
 import { UUID_PATTERN } from "../uuid.ts";
-import type { CapsuleRecord } from "./record.ts";
 
 /**
  * A capsule by uuid, or by name within the caller's project (names need not

@@ -1,5 +1,5 @@
+import type { CapsuleRecord } from "../model/capsule.ts";
 import { Status } from "../model/container-status.ts";
-import type { CapsuleRecord } from "./record.ts";
 
 /**
  * A capsule's status, derived from its containers' (Zun's capsule statuses):

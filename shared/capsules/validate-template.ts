@@ -10,7 +10,7 @@ import {
 } from "../containers/field-rules.ts";
 import { defaultPullPolicy, NAME_PATTERN } from "../containers/validate-create.ts";
 import { InvalidFieldError, PayloadTooLargeError } from "../errors.ts";
-import type { CapsuleContainerSpec, CapsuleSpec } from "./record.ts";
+import type { CapsuleContainerSpec, CapsuleSpec } from "../model/capsule.ts";
 
 /** At most this many containers (init and regular together) and volumes in one capsule. */
 const MAX_MEMBERS = 16;

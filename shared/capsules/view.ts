@@ -1,5 +1,5 @@
 import { type ApiVersion, atLeast } from "../http/microversion.ts";
-import type { CapsuleMember, CapsuleRecord } from "./record.ts";
+import type { CapsuleMember, CapsuleRecord } from "../model/capsule.ts";
 
 /**
  * A capsule as Zun's API shows it: from 1.32 `name`, `labels` and the restart

@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { BerthError, ConflictError, HostTimeoutError, HostUnavailableError } from "../errors.ts";
-import { type HostRecord, isHostUp } from "../hosts/record.ts";
+import type { ContainerRecord } from "../model/container.ts";
+import { type HostRecord, isHostUp } from "../model/host.ts";
 import { type HostQuery, type HostQueryKind, sendToHost } from "../queue/host-messages.ts";
 import type { Stores } from "../store/stores.ts";
 import { LONGEST_HOST_WAIT_MS } from "../time-limits.ts";
-import type { ContainerRecord } from "./record.ts";
 
 const POLL_EVERY_MS = 50;
 

@@ -7,6 +7,7 @@ import { groupOfHints } from "../groups/group-of-hints.ts";
 import { claimOnHost } from "../hosts/pinned-cores.ts";
 import { assertImageUsableBy } from "../images/committed-images.ts";
 import { isServedBy } from "../images/reference.ts";
+import { type ContainerRecord, type ContainerSpec, claimOf } from "../model/container.ts";
 import { Status } from "../model/container-status.ts";
 import { type HostMessage, sendToHost } from "../queue/host-messages.ts";
 import { ONE_CONTAINER, usageOf } from "../quotas/limits.ts";
@@ -19,7 +20,6 @@ import { DuplicateCreateError, type IdempotencyClaim } from "../store/idempotenc
 import type { Stores } from "../store/stores.ts";
 import { newVolumeGiB } from "../volumes/mounts.ts";
 import { resolveMounts } from "../volumes/resolve-mounts.ts";
-import { type ContainerRecord, type ContainerSpec, claimOf } from "./record.ts";
 
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const IDEMPOTENCY_SECONDS = 24 * 3600;

@@ -1,8 +1,8 @@
 import type { Identity } from "../auth/identity.ts";
 import { NotFoundError } from "../errors.ts";
+import type { ContainerRecord } from "../model/container.ts";
 import type { ContainerStore } from "../store/containers.ts";
 import { UUID_PATTERN } from "../uuid.ts";
-import type { ContainerRecord } from "./record.ts";
 
 /**
  * Finds a container by uuid or by name within the caller's project. Another

@@ -2,12 +2,12 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Identity } from "../auth/identity.ts";
 import type { BerthConfig } from "../config.ts";
 import { ContainerStateConflictError } from "../errors.ts";
+import type { ContainerRecord } from "../model/container.ts";
 import type { Status } from "../model/container-status.ts";
 import type { HostQueryKind } from "../queue/host-messages.ts";
 import { type ActionResult, newAction } from "../store/actions.ts";
 import type { Stores } from "../store/stores.ts";
 import { askHost } from "./ask-host.ts";
-import type { ContainerRecord } from "./record.ts";
 
 /** Who asks a host, for which request, and how long the function has left to wait for the answer. */
 export interface QueryCaller {

@@ -1,8 +1,8 @@
 import { InvalidFieldError } from "../errors.ts";
 import { assertImageUsableBy } from "../images/committed-images.ts";
+import type { ContainerRecord } from "../model/container.ts";
 import { Status } from "../model/container-status.ts";
 import { allowedStatuses, recordWhile } from "../model/lifecycle.ts";
-import type { ContainerRecord } from "./record.ts";
 import type { ContainerRequest } from "./submit-request.ts";
 import { defaultPullPolicy, IMAGE_PATTERN } from "./validate-create.ts";
 

@@ -1,8 +1,8 @@
 import type { Identity } from "../auth/identity.ts";
 import { authorize } from "../auth/policy.ts";
 import { InvalidFieldError } from "../errors.ts";
+import type { ContainerRecord } from "../model/container.ts";
 import type { ContainerStore } from "../store/containers.ts";
-import type { ContainerRecord } from "./record.ts";
 
 export const LIST_FILTERS = [
   "name",

@@ -1,18 +1,15 @@
+import type { ContainerRecord, PendingWork } from "../model/container.ts";
 import type { HostMessage } from "../queue/host-messages.ts";
 import { keys } from "../store/keys.ts";
 
 /**
- * What a container record carries while a request's work is in flight: the
- * message that asked for it (so it can be sent again) and its place in the
- * sparse overdue index. The fields exist from the moment a request is accepted
- * until its operation settles; the reconciler reads only the overdue ones.
+ * What the store writes with a container's pending work: the work itself and
+ * its place in the sparse overdue index (an index attribute, never part of the
+ * domain record); the reconciler reads only the overdue ones.
  */
-export interface PendingWork {
+export interface PendingItem extends PendingWork {
   gsi4pk: string;
   gsi4sk: string;
-  pending_message: HostMessage;
-  /** How many times the reconciler has sent the message again. */
-  pending_retries: number;
 }
 
 /** Re-sends the reconciler makes before it fails an operation that does not move. */
@@ -24,7 +21,7 @@ export function operationTimeoutMs(message: Pick<HostMessage, "timeout">, timeou
 }
 
 /** The fields that mark a container's work as in flight until it is overdue. */
-export function pendingWork(message: HostMessage, timeoutSeconds: number, retries = 0, now = Date.now()): PendingWork {
+export function pendingWork(message: HostMessage, timeoutSeconds: number, retries = 0, now = Date.now()): PendingItem {
   return {
     ...keys.pendingUntil(now + operationTimeoutMs(message, timeoutSeconds), message.container_uuid),
     pending_message: message,
@@ -37,7 +34,7 @@ export function pendingDeadline(
   message: HostMessage,
   timeoutSeconds: number,
   now = Date.now(),
-): Pick<PendingWork, "gsi4sk"> {
+): Pick<PendingItem, "gsi4sk"> {
   return {
     gsi4sk: keys.pendingUntil(now + operationTimeoutMs(message, timeoutSeconds), message.container_uuid).gsi4sk,
   };
@@ -45,3 +42,13 @@ export function pendingDeadline(
 
 /** The attributes a settled operation removes. */
 export const PENDING_ATTRIBUTES = ["gsi4pk", "gsi4sk", "pending_message", "pending_retries"] as const;
+
+/**
+ * Where a container read from the table stands in the overdue index: the
+ * store reads the item whole, index attributes too, though the domain record
+ * does not name them.
+ */
+export function overdueIndexOf(record: ContainerRecord): Partial<Pick<PendingItem, "gsi4pk" | "gsi4sk">> {
+  const { gsi4pk, gsi4sk } = record as ContainerRecord & Partial<PendingItem>;
+  return { gsi4pk, gsi4sk };
+}

@@ -1,11 +1,11 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Identity } from "../auth/identity.ts";
 import { ConflictError, ContainerBusyError, ContainerStateConflictError } from "../errors.ts";
+import type { ContainerRecord } from "../model/container.ts";
 import type { Status } from "../model/container-status.ts";
 import { type HostMessage, sendToHost } from "../queue/host-messages.ts";
 import { newAction } from "../store/actions.ts";
 import type { Stores } from "../store/stores.ts";
-import type { ContainerRecord } from "./record.ts";
 
 export interface ContainerRequest {
   /** Zun's action name, as the action log shows it. */

@@ -7,13 +7,13 @@ import {
   InvalidFieldError,
   NameTakenError,
 } from "../errors.ts";
+import { type Claim, type ContainerRecord, claimOf } from "../model/container.ts";
 import { allowedStatuses } from "../model/lifecycle.ts";
 import { type HostMessage, sendToHost } from "../queue/host-messages.ts";
 import type { QuotaUsage } from "../quotas/limits.ts";
 import { QuotaGuard } from "../quotas/quota-guard.ts";
 import { newAction } from "../store/actions.ts";
 import type { Stores } from "../store/stores.ts";
-import { type Claim, type ContainerRecord, claimOf } from "./record.ts";
 import type { ContainerUpdate } from "./validate-update.ts";
 
 /**

@@ -2,9 +2,10 @@ import { randomBytes } from "node:crypto";
 import type { Identity } from "../auth/identity.ts";
 import { authorize } from "../auth/policy.ts";
 import { InvalidFieldError, PayloadTooLargeError } from "../errors.ts";
-import { GROUP_POLICIES, isGroupPolicy } from "../groups/record.ts";
 import { type ApiVersion, DEFAULT_API_VERSION } from "../http/microversion.ts";
 import { isCommittedImage } from "../images/committed-images.ts";
+import type { ContainerSpec, Healthcheck, RestartPolicy } from "../model/container.ts";
+import { GROUP_POLICIES, isGroupPolicy } from "../model/group.ts";
 import { parseAvailabilityZone } from "../scheduling/forced-host.ts";
 import { isStrategy, STRATEGIES } from "../scheduling/weighers/strategies.ts";
 import { validateMounts } from "../volumes/mounts.ts";
@@ -20,7 +21,6 @@ import {
   stringMap,
   stringOfLength,
 } from "./field-rules.ts";
-import type { ContainerSpec, Healthcheck, RestartPolicy } from "./record.ts";
 
 export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 export const IMAGE_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.:/@-]+$/;

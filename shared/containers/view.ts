@@ -1,5 +1,5 @@
 import { cpusetOf } from "../hosts/pinned-cores.ts";
-import type { ContainerRecord } from "./record.ts";
+import type { ContainerRecord } from "../model/container.ts";
 
 /** A container as Zun's API shows it. */
 export function containerView(record: ContainerRecord, baseUrl: string): Record<string, unknown> {

@@ -1,8 +1,8 @@
 import type { Identity } from "../auth/identity.ts";
 import { ForbiddenError, InvalidFieldError } from "../errors.ts";
+import { type GroupPolicy, type GroupRecord, isGroupPolicy, MAX_GROUP_MEMBERS } from "../model/group.ts";
 import { type GroupState, type GroupStore, implicitGroupUuid } from "../store/groups.ts";
 import { UUID_PATTERN } from "../uuid.ts";
-import { type GroupPolicy, type GroupRecord, isGroupPolicy, MAX_GROUP_MEMBERS } from "./record.ts";
 
 /**
  * The server group a container joins (`hints.group`: a group's uuid or name).

@@ -1,6 +1,6 @@
 import { NAME_PATTERN } from "../containers/validate-create.ts";
 import { BadRequestError, InvalidFieldError } from "../errors.ts";
-import { GROUP_POLICIES, type GroupRecord, isGroupPolicy } from "./record.ts";
+import { GROUP_POLICIES, type GroupRecord, isGroupPolicy } from "../model/group.ts";
 
 export type GroupFields = Pick<GroupRecord, "name" | "policy" | "rules">;
 

@@ -1,5 +1,5 @@
-import type { Claim, ContainerSpec } from "../containers/record.ts";
-import type { HostRecord } from "./record.ts";
+import type { Claim, ContainerSpec } from "../model/container.ts";
+import type { HostRecord } from "../model/host.ts";
 
 /** How many whole cores a container pins: its cpu under `cpu_policy: dedicated`, else none. */
 export function coresNeededBy(spec: Pick<ContainerSpec, "cpu" | "cpu_policy">): number {

@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError } from "../errors.ts";
+import type { HostRecord } from "../model/host.ts";
 import type { HostStore } from "../store/hosts.ts";
-import type { HostRecord } from "./record.ts";
 import { COMPUTE_BINARY } from "./views.ts";
 
 /** What an admin asks of a host's zun-compute service. */

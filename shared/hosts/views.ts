@@ -1,4 +1,4 @@
-import { type HostRecord, isHostUp } from "./record.ts";
+import { type HostRecord, isHostUp } from "../model/host.ts";
 
 /** A host as Zun's hosts API shows it. */
 export function hostView(host: HostRecord, baseUrl: string) {

@@ -3,10 +3,10 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { BerthConfig } from "../config.ts";
 import { IMAGE_PATTERN } from "../containers/validate-create.ts";
 import { ConflictError, InvalidFieldError } from "../errors.ts";
-import { isHostUp } from "../hosts/record.ts";
+import { isHostUp } from "../model/host.ts";
+import type { ImageRecord } from "../model/image.ts";
 import { sendToHost } from "../queue/host-messages.ts";
 import type { Stores } from "../store/stores.ts";
-import type { ImageRecord } from "./record.ts";
 import { repositoryAndTag } from "./reference.ts";
 
 /** What a pull asks for: the repository, its tag, and the host (by name or id) to pull onto. */

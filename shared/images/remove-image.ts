@@ -1,8 +1,8 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { ConflictError, NotFoundError } from "../errors.ts";
+import type { ImageRecord } from "../model/image.ts";
 import { sendToHost } from "../queue/host-messages.ts";
 import type { Stores } from "../store/stores.ts";
-import type { ImageRecord } from "./record.ts";
 
 /** An image by its uuid, or a 404. */
 export async function findImage(id: string, images: Stores["images"]): Promise<ImageRecord> {

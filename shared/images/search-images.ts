@@ -4,7 +4,7 @@ import { allows } from "../auth/policy.ts";
 import type { BerthConfig } from "../config.ts";
 import { type AskOptions, askHostItself } from "../containers/ask-host.ts";
 import { BerthError } from "../errors.ts";
-import { isHostUp } from "../hosts/record.ts";
+import { isHostUp } from "../model/host.ts";
 import type { Stores } from "../store/stores.ts";
 import { isUsableBy } from "./committed-images.ts";
 

@@ -1,5 +1,5 @@
-import type { Claim } from "../containers/record.ts";
 import { ForbiddenError } from "../errors.ts";
+import type { Claim } from "../model/container.ts";
 
 /** Quota resources and their units: containers (count), cpu (cores), memory (MiB), disk (GiB). −1 is unlimited. */
 export const QUOTA_RESOURCES = ["containers", "cpu", "memory", "disk"] as const;

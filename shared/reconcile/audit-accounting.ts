@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ContainerRecord } from "../containers/record.ts";
 import { log } from "../log.ts";
+import type { ContainerRecord } from "../model/container.ts";
+import type { VolumeRecord } from "../model/volume.ts";
 import { NO_USAGE, type QuotaUsage, usageOf } from "../quotas/limits.ts";
 import { type HostUsage, hostUsageOf, NO_HOST_USAGE } from "../store/hosts.ts";
 import type { Stores } from "../store/stores.ts";
-import type { VolumeRecord } from "../volumes/record.ts";
 
 /** What the records say each host and each project holds. */
 export interface Accounting {

@@ -1,7 +1,7 @@
-import type { ContainerRecord } from "../containers/record.ts";
-import type { HostRecord } from "../hosts/record.ts";
 import { log } from "../log.ts";
+import type { ContainerRecord } from "../model/container.ts";
 import { Status } from "../model/container-status.ts";
+import type { HostRecord } from "../model/host.ts";
 import { sendToHost } from "../queue/host-messages.ts";
 import type { ReconcileContext } from "./context.ts";
 import { finishPendingAction } from "./fail-operation.ts";

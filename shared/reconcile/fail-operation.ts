@@ -1,5 +1,5 @@
-import type { ContainerRecord } from "../containers/record.ts";
 import { log } from "../log.ts";
+import type { ContainerRecord } from "../model/container.ts";
 import { Status } from "../model/container-status.ts";
 import type { HostMessage } from "../queue/host-messages.ts";
 import type { ActionEvent, ActionResult } from "../store/actions.ts";

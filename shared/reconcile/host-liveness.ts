@@ -1,5 +1,5 @@
-import { type HostRecord, isHostUp } from "../hosts/record.ts";
 import { log } from "../log.ts";
+import { type HostRecord, isHostUp } from "../model/host.ts";
 import type { ReconcileContext } from "./context.ts";
 import { type Evacuation, evacuateContainer } from "./evacuate-container.ts";
 

@@ -1,5 +1,5 @@
 import { MAX_OPERATION_RETRIES } from "../containers/pending-work.ts";
-import type { HostRecord } from "../hosts/record.ts";
+import type { HostRecord } from "../model/host.ts";
 import { sendToHost } from "../queue/host-messages.ts";
 import type { ReconcileContext } from "./context.ts";
 import { evacuateContainer } from "./evacuate-container.ts";

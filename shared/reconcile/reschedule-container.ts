@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { BerthConfig } from "../config.ts";
-import type { ContainerRecord } from "../containers/record.ts";
-import type { HostRecord } from "../hosts/record.ts";
+import type { ContainerRecord } from "../model/container.ts";
+import type { HostRecord } from "../model/host.ts";
 import { runsOnItsHost } from "../model/lifecycle.ts";
 import { type HostMessage, sendToHost } from "../queue/host-messages.ts";
 import { placeContainer } from "../scheduling/place-container.ts";

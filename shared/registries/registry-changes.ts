@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Identity } from "../auth/identity.ts";
 import { InvalidFieldError } from "../errors.ts";
-import type { RegistryRecord } from "./record.ts";
+import type { RegistryRecord } from "../model/registry.ts";
 import { registryPasswordContext, type SecretSettings, seal } from "./secret-box.ts";
 import type { RegistryFields } from "./validate-registry.ts";
 

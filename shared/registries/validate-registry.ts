@@ -1,6 +1,6 @@
 import { NAME_PATTERN } from "../containers/validate-create.ts";
 import { BadRequestError, InvalidFieldError } from "../errors.ts";
-import type { RegistryRecord } from "./record.ts";
+import type { RegistryRecord } from "../model/registry.ts";
 
 const DOMAIN_PATTERN = /^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(:\d{1,5})?$/;
 const FIELDS = ["name", "domain", "username", "password"] as const;

@@ -1,4 +1,4 @@
-import type { HostRecord } from "../hosts/record.ts";
+import type { HostRecord } from "../model/host.ts";
 import type { HostFilter, PlacementRequest } from "./filters/filter.ts";
 import { filtersFor } from "./forced-host.ts";
 

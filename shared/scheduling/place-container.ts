@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Claim } from "../containers/record.ts";
 import { claimOnHost as pinnedClaimOn } from "../hosts/pinned-cores.ts";
-import type { HostRecord } from "../hosts/record.ts";
+import type { Claim } from "../model/container.ts";
+import type { HostRecord } from "../model/host.ts";
 import type { ClaimOutcome } from "../store/host-claims.ts";
 import type { HostStore } from "../store/hosts.ts";
 import { chooseCandidates } from "./choose-candidates.ts";

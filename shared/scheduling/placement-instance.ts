@@ -1,5 +1,5 @@
-import type { Claim } from "../containers/record.ts";
-import type { HostRecord } from "../hosts/record.ts";
+import type { Claim } from "../model/container.ts";
+import type { HostRecord } from "../model/host.ts";
 import { ContentionWindow } from "./contention-window.ts";
 
 /** This instance's view of one table's hosts. */

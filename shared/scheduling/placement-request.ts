@@ -1,5 +1,5 @@
 import type { BerthConfig } from "../config.ts";
-import type { ContainerRecord } from "../containers/record.ts";
+import type { ContainerRecord } from "../model/container.ts";
 import type { GroupState, GroupStore } from "../store/groups.ts";
 import type { GroupPlacement, PlacementRequest } from "./filters/filter.ts";
 import { isStrategy, STRATEGIES } from "./weighers/strategies.ts";

@@ -1,4 +1,4 @@
-import type { HostRecord } from "../hosts/record.ts";
+import type { HostRecord } from "../model/host.ts";
 import type { Weighed } from "./weighers/weigh-hosts.ts";
 
 export interface RankedHost extends Weighed {

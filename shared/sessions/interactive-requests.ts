@@ -1,7 +1,7 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { type QueryCaller, queryContainer } from "../containers/host-queries.ts";
-import type { ContainerRecord } from "../containers/record.ts";
 import { ConflictError } from "../errors.ts";
+import type { ContainerRecord } from "../model/container.ts";
 import { allowedStatuses } from "../model/lifecycle.ts";
 import type { Stores } from "../store/stores.ts";
 import { issueSession } from "./issue-session.ts";

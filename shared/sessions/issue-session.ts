@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Identity } from "../auth/identity.ts";
 import type { BerthConfig } from "../config.ts";
-import type { ContainerRecord } from "../containers/record.ts";
 import { ConflictError, ForbiddenError, HostUnavailableError, NotImplementedError } from "../errors.ts";
-import { isHostUp } from "../hosts/record.ts";
+import type { ContainerRecord } from "../model/container.ts";
+import { isHostUp } from "../model/host.ts";
 import { newAction } from "../store/actions.ts";
 import type { Stores } from "../store/stores.ts";
 import { readSessionConfig } from "./session-config.ts";

@@ -1,9 +1,9 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { CapsuleRecord } from "../capsules/record.ts";
 import { capsuleStatusOf } from "../capsules/statuses.ts";
-import type { HostRecord } from "../hosts/record.ts";
+import type { CapsuleRecord } from "../model/capsule.ts";
 import { Status } from "../model/container-status.ts";
+import type { HostRecord } from "../model/host.ts";
 import { NO_USAGE, usageOf } from "../quotas/limits.ts";
 import { type ClaimOutcome, claimHost, releaseHost } from "./host-claims.ts";
 import { GSI1, GSI2, keys } from "./keys.ts";

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import type { ContainerRecord } from "../containers/record.ts";
+import type { ContainerRecord } from "../model/container.ts";
 import type { ActionStore } from "./actions.ts";
 import { applyUpdate, beginRequest } from "./container-writes/accept-request.ts";
 import type { ContainerTable } from "./container-writes/container-table.ts";

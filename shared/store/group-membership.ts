@@ -1,4 +1,4 @@
-import { type GroupRecord, maxMembersPerHost } from "../groups/record.ts";
+import { type GroupRecord, maxMembersPerHost } from "../model/group.ts";
 import { keys } from "./keys.ts";
 import type { TransactItem } from "./named-transaction.ts";
 

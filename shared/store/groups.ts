@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import type { GroupRecord } from "../groups/record.ts";
+import type { GroupRecord } from "../model/group.ts";
 import { UUID_PATTERN } from "../uuid.ts";
 import { GSI1, keys } from "./keys.ts";
 import { queryAll } from "./query-all.ts";

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DeleteCommand, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { HostRecord, UnknownDockerThing } from "../hosts/record.ts";
+import type { HostRecord, UnknownDockerThing } from "../model/host.ts";
 import { counterCorrection } from "./counter-correction.ts";
 import { GSI1, keys } from "./keys.ts";
 import { queryAll } from "./query-all.ts";

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { ImageRecord } from "../images/record.ts";
+import type { ImageRecord } from "../model/image.ts";
 import { GSI2, keys } from "./keys.ts";
 import { updateExpression } from "./update-expression.ts";
 

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { RegistryRecord } from "../registries/record.ts";
+import type { RegistryRecord } from "../model/registry.ts";
 import { walkIndex } from "./index-pages.ts";
 import { GSI1, keys } from "./keys.ts";
 

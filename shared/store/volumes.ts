@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { VolumeRecord } from "../volumes/record.ts";
+import type { VolumeRecord } from "../model/volume.ts";
 import { GSI1, GSI2, keys } from "./keys.ts";
 import { NamedTransaction, type TransactItem } from "./named-transaction.ts";
 import { queryAll } from "./query-all.ts";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { InvalidFieldError } from "../errors.ts";
+import type { Mount, MountSpec } from "../model/mount.ts";
 import type { VolumeStore } from "../store/volumes.ts";
-import type { Mount, MountSpec } from "./mounts.ts";
 
 /**
  * Turns the create body's mounts into the record's: a new volume gets its

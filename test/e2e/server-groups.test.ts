@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_IMAGE } from "../../local/test-image.ts";
 import { readConfig } from "../../shared/config.ts";
-import type { ContainerRecord } from "../../shared/containers/record.ts";
+import type { ContainerRecord } from "../../shared/model/container.ts";
 import { rescheduleContainer } from "../../shared/reconcile/reschedule-container.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
 import { ADMIN_TOKEN, startBerth, type TestBerth } from "../helpers/berth.ts";

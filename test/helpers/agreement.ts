@@ -1,5 +1,6 @@
 import type Docker from "dockerode";
 import { expect } from "vitest";
+import { overdueIndexOf } from "../../shared/containers/pending-work.ts";
 import { Status, statusFromDockerState } from "../../shared/model/container-status.ts";
 import type { TestBerth } from "./berth.ts";
 
@@ -45,7 +46,7 @@ export async function expectAccountingAgreement(berth: TestBerth): Promise<void>
   for (const container of containers) {
     expect(container.task_state, `${container.uuid} still has a task`).toBeNull();
     expect(container.settled_generation, `${container.uuid} has unsettled work`).toBe(container.generation);
-    expect(container.gsi4pk, `${container.uuid} is still on the overdue index`).toBeUndefined();
+    expect(overdueIndexOf(container).gsi4pk, `${container.uuid} is still on the overdue index`).toBeUndefined();
   }
   const volumes = await berth.stores.volumes.listAll();
   for (const host of await berth.stores.hosts.list()) {

@@ -1,4 +1,4 @@
-import type { GroupPolicy } from "../../shared/groups/record.ts";
+import type { GroupPolicy } from "../../shared/model/group.ts";
 import type { GroupPlacement } from "../../shared/scheduling/filters/filter.ts";
 
 /** A server group as placement sees it, for unit tests: `membersOnHost` counts by host id. */

@@ -1,4 +1,4 @@
-import type { HostRecord } from "../../shared/hosts/record.ts";
+import type { HostRecord } from "../../shared/model/host.ts";
 
 /**
  * A registered host for unit tests of placement: 4 cpus, 4 GiB, 100 GiB, up

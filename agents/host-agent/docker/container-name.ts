@@ -1,5 +1,5 @@
-import type { CapsuleMember, CapsuleRecord } from "../../../shared/capsules/record.ts";
-import type { ContainerRecord } from "../../../shared/containers/record.ts";
+import type { CapsuleMember, CapsuleRecord } from "../../../shared/model/capsule.ts";
+import type { ContainerRecord } from "../../../shared/model/container.ts";
 
 /** The Docker name Berth gives a container's Docker container. */
 export function dockerNameOf(uuid: string): string {

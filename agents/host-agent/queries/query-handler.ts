@@ -1,4 +1,4 @@
-import type { ContainerRecord } from "../../../shared/containers/record.ts";
+import type { ContainerRecord } from "../../../shared/model/container.ts";
 import type { DockerPort } from "../docker/docker-port.ts";
 
 export interface QueryContext {

@@ -1,7 +1,6 @@
 import { archiveFromClient } from "../../../shared/containers/archive-encoding.ts";
 import { queryContainer } from "../../../shared/containers/host-queries.ts";
 import { LIFECYCLE_REQUESTS, type LifecycleAction } from "../../../shared/containers/lifecycle-requests.ts";
-import type { ContainerRecord } from "../../../shared/containers/record.ts";
 import { splitCommand } from "../../../shared/containers/split-command.ts";
 import { submitContainerRequest } from "../../../shared/containers/submit-request.ts";
 import { updateContainer } from "../../../shared/containers/update-container.ts";
@@ -13,6 +12,7 @@ import { httpHandler } from "../../../shared/http/handler.ts";
 import { baseUrlOf, booleanParameter, pathParameter, stringParameter } from "../../../shared/http/request.ts";
 import { type HttpResponse, json } from "../../../shared/http/responses.ts";
 import { committedRepository } from "../../../shared/images/committed-images.ts";
+import type { ContainerRecord } from "../../../shared/model/container.ts";
 import { allowedStatuses } from "../../../shared/model/lifecycle.ts";
 import { executeInteractively, resizeTerminal } from "../../../shared/sessions/interactive-requests.ts";
 import { containerOfRequest } from "./container-of-request.ts";

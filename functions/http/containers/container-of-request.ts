@@ -1,8 +1,8 @@
 import { authorize } from "../../../shared/auth/policy.ts";
 import { findContainer } from "../../../shared/containers/find-container.ts";
-import type { ContainerRecord } from "../../../shared/containers/record.ts";
 import type { HttpContext, HttpEvent } from "../../../shared/http/context.ts";
 import { booleanParameter, pathParameter, queryParameters } from "../../../shared/http/request.ts";
+import type { ContainerRecord } from "../../../shared/model/container.ts";
 
 /**
  * The container a `/v1/containers/{id}/…` request names, with the request's

@@ -1,11 +1,11 @@
 import { archiveForClient } from "../../../shared/containers/archive-encoding.ts";
 import { queryContainer } from "../../../shared/containers/host-queries.ts";
-import type { ContainerRecord } from "../../../shared/containers/record.ts";
 import { InvalidFieldError, NotFoundError, NotImplementedError } from "../../../shared/errors.ts";
 import type { HttpContext } from "../../../shared/http/context.ts";
 import { httpHandler } from "../../../shared/http/handler.ts";
 import { booleanParameter, pathParameter, stringParameter } from "../../../shared/http/request.ts";
 import { type HttpResponse, json } from "../../../shared/http/responses.ts";
+import type { ContainerRecord } from "../../../shared/model/container.ts";
 import { allowedStatuses } from "../../../shared/model/lifecycle.ts";
 import { attachContainer } from "../../../shared/sessions/interactive-requests.ts";
 import { containerOfRequest } from "./container-of-request.ts";

@@ -1,11 +1,11 @@
 import { askHost } from "../../../shared/containers/ask-host.ts";
-import type { ContainerRecord } from "../../../shared/containers/record.ts";
 import { containerView } from "../../../shared/containers/view.ts";
 import { BerthError } from "../../../shared/errors.ts";
 import { httpHandler } from "../../../shared/http/handler.ts";
 import { baseUrlOf } from "../../../shared/http/request.ts";
 import { json } from "../../../shared/http/responses.ts";
 import { log } from "../../../shared/log.ts";
+import type { ContainerRecord } from "../../../shared/model/container.ts";
 import { FUNCTION_TIMEOUT_MS } from "../../../shared/time-limits.ts";
 import { containerOfRequest } from "./container-of-request.ts";
 

@@ -1,4 +1,4 @@
-import { isHostUp } from "../../hosts/record.ts";
+import { isHostUp } from "../../model/host.ts";
 import type { HostFilter } from "./filter.ts";
 
 /** The host is enabled, not forced down, and its agent has heartbeaten recently. */

@@ -1,6 +1,6 @@
-import type { ContainerSpec } from "../../containers/record.ts";
-import type { GroupRecord } from "../../groups/record.ts";
-import type { HostRecord } from "../../hosts/record.ts";
+import type { ContainerSpec } from "../../model/container.ts";
+import type { GroupRecord } from "../../model/group.ts";
+import type { HostRecord } from "../../model/host.ts";
 import type { Strategy } from "../weighers/strategies.ts";
 import type { Multipliers } from "../weighers/weigher-names.ts";
 

@@ -1,4 +1,4 @@
-import { maxMembersPerHost } from "../../groups/record.ts";
+import { maxMembersPerHost } from "../../model/group.ts";
 import type { HostFilter } from "./filter.ts";
 
 export const GROUP_HINT = "group";

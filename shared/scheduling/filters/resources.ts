@@ -1,5 +1,5 @@
 import { coresNeededBy, freeCoresOf } from "../../hosts/pinned-cores.ts";
-import type { HostRecord } from "../../hosts/record.ts";
+import type { HostRecord } from "../../model/host.ts";
 import type { HostFilter, PlacementRequest } from "./filter.ts";
 
 /** Builds a filter for one countable resource: free = total - used must cover the need. */

@@ -1,4 +1,4 @@
-import type { HostRecord } from "../../hosts/record.ts";
+import type { HostRecord } from "../../model/host.ts";
 import type { HostWeigher } from "./weigher.ts";
 
 /** The share of `total` not `used` (0 for a host without any of it, so it weighs as full). */

@@ -1,4 +1,4 @@
-import type { HostRecord } from "../../hosts/record.ts";
+import type { HostRecord } from "../../model/host.ts";
 import { groupWeigher } from "./group-preference.ts";
 import { WEIGHERS } from "./registry.ts";
 import { STRATEGIES } from "./strategies.ts";

@@ -1,7 +1,7 @@
 import { pendingWork } from "../../containers/pending-work.ts";
-import type { Claim, ContainerRecord } from "../../containers/record.ts";
-import type { HostRecord } from "../../hosts/record.ts";
+import type { Claim, ContainerRecord } from "../../model/container.ts";
 import type { Status } from "../../model/container-status.ts";
+import type { HostRecord } from "../../model/host.ts";
 import type { HostMessage } from "../../queue/host-messages.ts";
 import { type ActionRecord, actionPut } from "../actions.ts";
 import { adjustHostClaim } from "../host-claims.ts";

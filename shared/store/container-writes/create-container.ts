@@ -1,10 +1,10 @@
 import { pendingWork } from "../../containers/pending-work.ts";
-import type { ContainerRecord } from "../../containers/record.ts";
 import { ConflictError, NameTakenError } from "../../errors.ts";
-import type { GroupRecord } from "../../groups/record.ts";
-import type { HostRecord } from "../../hosts/record.ts";
+import type { ContainerRecord } from "../../model/container.ts";
+import type { GroupRecord } from "../../model/group.ts";
+import type { HostRecord } from "../../model/host.ts";
+import type { VolumeRecord } from "../../model/volume.ts";
 import type { HostMessage } from "../../queue/host-messages.ts";
-import type { VolumeRecord } from "../../volumes/record.ts";
 import { type ActionRecord, actionPut } from "../actions.ts";
 import { joinGroupItems } from "../group-membership.ts";
 import { type ClaimOutcome, claimHost } from "../host-claims.ts";

@@ -1,9 +1,9 @@
 import { pendingWork } from "../../containers/pending-work.ts";
-import type { ContainerRecord } from "../../containers/record.ts";
-import type { GroupRecord } from "../../groups/record.ts";
 import { claimOnHost } from "../../hosts/pinned-cores.ts";
-import type { HostRecord } from "../../hosts/record.ts";
+import type { ContainerRecord } from "../../model/container.ts";
 import { Status } from "../../model/container-status.ts";
+import type { GroupRecord } from "../../model/group.ts";
+import type { HostRecord } from "../../model/host.ts";
 import type { HostMessage } from "../../queue/host-messages.ts";
 import { type ActionRecord, actionPut } from "../actions.ts";
 import { moveInGroupItems } from "../group-membership.ts";

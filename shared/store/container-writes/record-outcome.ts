@@ -1,6 +1,6 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { PENDING_ATTRIBUTES, pendingDeadline } from "../../containers/pending-work.ts";
-import type { ContainerRecord } from "../../containers/record.ts";
+import { overdueIndexOf, PENDING_ATTRIBUTES, pendingDeadline } from "../../containers/pending-work.ts";
+import type { ContainerRecord } from "../../model/container.ts";
 import { Status } from "../../model/container-status.ts";
 import type { HostMessage } from "../../queue/host-messages.ts";
 import { usageOf } from "../../quotas/limits.ts";
@@ -55,7 +55,8 @@ export async function recordOutcome(
  * nothing moved since it was read: of two reconcilers, one re-sends.
  */
 export async function recordRetry(t: ContainerTable, record: ContainerRecord): Promise<boolean> {
-  if (!record.pending_message || record.gsi4sk === undefined) return false;
+  const seen = overdueIndexOf(record).gsi4sk;
+  if (!record.pending_message || seen === undefined) return false;
   const retries = (record.pending_retries ?? 0) + 1;
   return appliedIfConditionHolds(
     t.db,
@@ -68,7 +69,7 @@ export async function recordRetry(t: ContainerTable, record: ContainerRecord): P
         ":deadline": pendingDeadline(record.pending_message, t.operationTimeoutSeconds).gsi4sk,
         ":retries": retries,
         ":generation": record.generation,
-        ":seen": record.gsi4sk,
+        ":seen": seen,
       },
     }),
   );

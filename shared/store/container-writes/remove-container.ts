@@ -1,4 +1,4 @@
-import type { ContainerRecord } from "../../containers/record.ts";
+import type { ContainerRecord } from "../../model/container.ts";
 import { ONE_CONTAINER, usageOf } from "../../quotas/limits.ts";
 import { leaveGroupItems } from "../group-membership.ts";
 import { releaseHost } from "../host-claims.ts";

@@ -56,7 +56,7 @@ const HOSTILE_NUMBERS = [
   0.1,
   1,
   1.5,
-  3.14159,
+  Math.PI,
   16,
   16.01,
   4096,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { CapsuleContainerSpec, CapsuleMember } from "../../../shared/capsules/record.ts";
-import { claimOfCapsule } from "../../../shared/capsules/record.ts";
 import { capsuleStatusOf } from "../../../shared/capsules/statuses.ts";
+import type { CapsuleContainerSpec, CapsuleMember } from "../../../shared/model/capsule.ts";
+import { claimOfCapsule } from "../../../shared/model/capsule.ts";
 import type { Status } from "../../../shared/model/container-status.ts";
 import { usageOf } from "../../../shared/quotas/limits.ts";
 import { recomputeAccounting } from "../../../shared/reconcile/audit-accounting.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ForbiddenError, InvalidFieldError } from "../../../shared/errors.ts";
 import { groupOfHints } from "../../../shared/groups/group-of-hints.ts";
-import { type GroupRecord, MAX_GROUP_MEMBERS } from "../../../shared/groups/record.ts";
+import { type GroupRecord, MAX_GROUP_MEMBERS } from "../../../shared/model/group.ts";
 import { type GroupState, type GroupStore, implicitGroupUuid } from "../../../shared/store/groups.ts";
 
 const caller = { projectId: "demo", userId: "alice", roles: ["member"] };

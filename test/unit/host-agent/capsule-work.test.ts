@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { type CapsuleParts, doCapsuleWork } from "../../../agents/host-agent/capsule-work.ts";
 import { memberName, sandboxName } from "../../../agents/host-agent/docker/container-name.ts";
-import type { CapsuleMember, CapsuleRecord } from "../../../shared/capsules/record.ts";
 import { capsuleStatusOf } from "../../../shared/capsules/statuses.ts";
+import type { CapsuleMember, CapsuleRecord } from "../../../shared/model/capsule.ts";
 import { Status } from "../../../shared/model/container-status.ts";
 import { FakeDocker } from "../../helpers/fake-docker.ts";
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { dockerNameOf } from "../../../agents/host-agent/docker/container-name.ts";
 import { Engine } from "../../../agents/host-agent/engine.ts";
 import { HostPortAllocator } from "../../../agents/host-agent/host-ports.ts";
-import type { ContainerRecord } from "../../../shared/containers/record.ts";
+import type { ContainerRecord } from "../../../shared/model/container.ts";
 import { Status } from "../../../shared/model/container-status.ts";
 import type { HostMessage } from "../../../shared/queue/host-messages.ts";
 import type { Stores } from "../../../shared/store/stores.ts";

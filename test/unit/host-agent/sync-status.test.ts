@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { dockerNameOf } from "../../../agents/host-agent/docker/container-name.ts";
 import { type SyncWrites, syncStatusFromDocker } from "../../../agents/host-agent/sync-status.ts";
-import type { ContainerRecord } from "../../../shared/containers/record.ts";
+import type { ContainerRecord } from "../../../shared/model/container.ts";
 import { Status, TaskState } from "../../../shared/model/container-status.ts";
 import { FakeDocker } from "../../helpers/fake-docker.ts";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { claimOf } from "../../../shared/containers/record.ts";
 import { validateCreateBody } from "../../../shared/containers/validate-create.ts";
 import { InvalidFieldError } from "../../../shared/errors.ts";
 import { claimOnHost, coresNeededBy, cpusetOf, freeCoresOf } from "../../../shared/hosts/pinned-cores.ts";
+import { claimOf } from "../../../shared/model/container.ts";
 import { chooseCandidates } from "../../../shared/scheduling/choose-candidates.ts";
 import type { PlacementRequest } from "../../../shared/scheduling/filters/filter.ts";
 import { withClaim } from "../../../shared/scheduling/host-snapshot.ts";

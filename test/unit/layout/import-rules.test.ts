@@ -71,6 +71,15 @@ describe("the import rules", () => {
     ).toEqual(["the-domain-does-not-read-requests"]);
   });
 
+  it("refuse a record in the model that reaches into the layers above it", async () => {
+    expect(
+      await violationsOf({
+        "shared/store/keys.ts": "export const k = 1;\n",
+        "shared/model/container.ts": 'import { k } from "../store/keys.ts";\nexport const c = k;\n',
+      }),
+    ).toEqual(["the-model-is-the-bottom-layer"]);
+  });
+
   it("refuse a circle, even of types", async () => {
     const violations = await violationsOf({
       "shared/a.ts": 'import type { B } from "./b.ts";\nexport type A = { b?: B };\n',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ContainerRecord } from "../../../shared/containers/record.ts";
+import type { ContainerRecord } from "../../../shared/model/container.ts";
 import type { HostMessage } from "../../../shared/queue/host-messages.ts";
 import { failureReleasesClaim } from "../../../shared/reconcile/fail-operation.ts";
 

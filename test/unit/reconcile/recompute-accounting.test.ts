@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { ContainerRecord } from "../../../shared/containers/record.ts";
+import type { ContainerRecord } from "../../../shared/model/container.ts";
+import type { VolumeRecord } from "../../../shared/model/volume.ts";
 import { recomputeAccounting } from "../../../shared/reconcile/audit-accounting.ts";
-import type { VolumeRecord } from "../../../shared/volumes/record.ts";
 
 const container = (fields: Partial<ContainerRecord>) =>
   ({

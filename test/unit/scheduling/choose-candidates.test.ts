@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { validateCreateBody } from "../../../shared/containers/validate-create.ts";
-import type { HostRecord } from "../../../shared/hosts/record.ts";
+import type { HostRecord } from "../../../shared/model/host.ts";
 import { chooseCandidates } from "../../../shared/scheduling/choose-candidates.ts";
 import type { HostFilter, PlacementRequest } from "../../../shared/scheduling/filters/filter.ts";
 import { filteredOf, reasonOf } from "../../../shared/scheduling/placement-record.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { validateCreateBody } from "../../../shared/containers/validate-create.ts";
 import { ForbiddenError, InvalidFieldError } from "../../../shared/errors.ts";
-import type { HostRecord } from "../../../shared/hosts/record.ts";
+import type { HostRecord } from "../../../shared/model/host.ts";
 import { chooseCandidates } from "../../../shared/scheduling/choose-candidates.ts";
 import type { PlacementRequest } from "../../../shared/scheduling/filters/filter.ts";
 import { parseAvailabilityZone } from "../../../shared/scheduling/forced-host.ts";

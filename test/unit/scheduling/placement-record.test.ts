@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { validateCreateBody } from "../../../shared/containers/validate-create.ts";
-import type { HostRecord } from "../../../shared/hosts/record.ts";
+import type { HostRecord } from "../../../shared/model/host.ts";
 import type { PlacementRequest } from "../../../shared/scheduling/filters/filter.ts";
 import { type ClaimOnHost, placeContainer } from "../../../shared/scheduling/place-container.ts";
 import { reasonOf } from "../../../shared/scheduling/placement-record.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { HostRecord } from "../../../shared/hosts/record.ts";
+import type { HostRecord } from "../../../shared/model/host.ts";
 import { rankHosts } from "../../../shared/scheduling/rank-hosts.ts";
 import { seededRandom } from "../../../shared/scheduling/seeded-random.ts";
 import type { Strategy } from "../../../shared/scheduling/weighers/strategies.ts";

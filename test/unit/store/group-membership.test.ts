@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { GroupPolicy, GroupRecord } from "../../../shared/groups/record.ts";
+import type { GroupPolicy, GroupRecord } from "../../../shared/model/group.ts";
 import { joinGroupItems, leaveGroupItems, moveInGroupItems } from "../../../shared/store/group-membership.ts";
 
 function group(policy: GroupPolicy, rules: GroupRecord["rules"] = {}): GroupRecord {

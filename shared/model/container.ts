@@ -1,6 +1,6 @@
-import type { Status, TaskState } from "../model/container-status.ts";
-import type { Mount, MountSpec } from "../volumes/mounts.ts";
-import type { PendingWork } from "./pending-work.ts";
+import type { HostMessage } from "../queue/host-messages.ts";
+import type { Status, TaskState } from "./container-status.ts";
+import type { Mount, MountSpec } from "./mount.ts";
 
 export interface RestartPolicy {
   Name: "no" | "always" | "on-failure" | "unless-stopped";
@@ -70,6 +70,17 @@ export interface Claim {
 }
 
 /** A container as stored in the table (with its in-flight work, while there is some). */
+/**
+ * What a container record carries while a request's work is in flight: the
+ * message that asked for it, so it can be sent again, from the moment a request
+ * is accepted until its operation settles.
+ */
+export interface PendingWork {
+  pending_message: HostMessage;
+  /** How many times the reconciler has sent the message again. */
+  pending_retries: number;
+}
+
 export interface ContainerRecord extends Omit<ContainerSpec, "mounts">, Partial<PendingWork> {
   /** Its mounts, each volume resolved to the Berth volume it uses. */
   mounts: Mount[];

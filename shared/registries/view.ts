@@ -1,15 +1,4 @@
-/** Credentials for a private registry; the password is only ever stored sealed. */
-export interface RegistryRecord {
-  uuid: string;
-  name: string;
-  domain: string;
-  username: string;
-  password_sealed: string;
-  project_id: string;
-  user_id: string;
-  created_at: string;
-  updated_at: string;
-}
+import type { RegistryRecord } from "../model/registry.ts";
 
 /** What the API shows of a registry: never the password. */
 export function registryView(registry: RegistryRecord, base: string) {

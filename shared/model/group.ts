@@ -34,16 +34,3 @@ export interface GroupRecord {
 export function maxMembersPerHost(group: Pick<GroupRecord, "rules">): number {
   return group.rules.max_server_per_host ?? 1;
 }
-
-/** What the API shows of a group, as Nova 2.64 does. */
-export function groupView(group: GroupRecord) {
-  return {
-    id: group.uuid,
-    name: group.name,
-    policy: group.policy,
-    rules: group.rules,
-    members: [...(group.members ?? [])].sort(),
-    project_id: group.project_id,
-    user_id: group.user_id,
-  };
-}

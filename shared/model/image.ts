@@ -15,21 +15,3 @@ export interface ImageRecord {
   created_at: string;
   updated_at: string;
 }
-
-export function imageView(image: ImageRecord, base: string) {
-  const { uuid, repo, tag, host, project_id, status, image_id, size, reason, created_at, updated_at } = image;
-  return {
-    uuid,
-    repo,
-    tag,
-    host,
-    project_id,
-    status,
-    image_id,
-    size,
-    reason,
-    created_at,
-    updated_at,
-    links: [{ href: `${base}/v1/images/${uuid}`, rel: "self" }],
-  };
-}

@@ -1,5 +1,5 @@
-import type { Claim, NetworkAddress, RestartPolicy } from "../containers/record.ts";
-import type { Status } from "../model/container-status.ts";
+import type { Claim, NetworkAddress, RestartPolicy } from "./container.ts";
+import type { Status } from "./container-status.ts";
 
 /** One container of a capsule template, validated. */
 export interface CapsuleContainerSpec {
