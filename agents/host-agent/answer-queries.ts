@@ -44,7 +44,7 @@ const QUERIES: Record<Exclude<HostQueryKind, "search_images">, QueryHandler> = {
 export class QueryAnswerer {
   constructor(
     private readonly docker: DockerPort,
-    private readonly stores: Stores,
+    private readonly stores: Pick<Stores, "containers" | "replies">,
     private readonly hostId: string,
     private readonly lane = new QueryLane({ running: 4, perProject: 2 }),
   ) {}

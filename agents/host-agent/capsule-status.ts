@@ -16,7 +16,7 @@ export class CapsuleStatusFollower {
 
   constructor(
     private readonly docker: DockerPort,
-    private readonly stores: Stores,
+    private readonly stores: Pick<Stores, "capsules">,
     private readonly hostId: string,
   ) {}
 

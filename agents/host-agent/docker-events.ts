@@ -21,7 +21,7 @@ export class DockerEventFollower {
   constructor(
     private readonly hostId: string,
     private readonly docker: DockerPort,
-    private readonly stores: Stores,
+    private readonly stores: Pick<Stores, "containers">,
     private readonly deployment: string,
     private readonly heal: Healer,
     /** The engine's view of which containers have operations in flight here. */

@@ -21,7 +21,7 @@ import { credentialsFor } from "./registry-credentials.ts";
 /** What an operation may use besides its own record. */
 export interface EngineParts {
   docker: DockerPort;
-  stores: Stores;
+  stores: Pick<Stores, "actions" | "containers" | "registries">;
   ports: HostPortAllocator;
   deployment: string;
   /** Unseal registry passwords for pulls. */

@@ -12,7 +12,7 @@ export class HostPortAllocator {
 
   constructor(
     private readonly docker: DockerPort,
-    private readonly stores: Stores,
+    private readonly stores: Pick<Stores, "containers">,
     private readonly hostId: string,
     private readonly range: [number, number],
   ) {}

@@ -15,7 +15,7 @@ import { pullFailureReason } from "./registry-guard.ts";
 export async function doImageWork(
   work: ImageWork,
   docker: DockerPort,
-  stores: Stores,
+  stores: Pick<Stores, "images" | "registries">,
   hostId: string,
   secrets: SealingKeySource,
   privateImages?: PrivateImages,

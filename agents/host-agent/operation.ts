@@ -20,7 +20,7 @@ export class Operation {
   constructor(
     public record: ContainerRecord,
     readonly message: HostMessage,
-    private readonly stores: Stores,
+    private readonly stores: Pick<Stores, "actions" | "containers">,
   ) {}
 
   /** Docker's name for the container: its id once known, else the name Berth gave it. */

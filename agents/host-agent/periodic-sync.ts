@@ -22,7 +22,7 @@ import { type Healer, syncStatusFromDocker } from "./sync-status.ts";
 export async function syncHost(
   hostId: string,
   docker: DockerPort,
-  stores: Stores,
+  stores: Pick<Stores, "containers" | "hosts" | "tombstones" | "volumes">,
   heal: Healer,
   options: { restartWanted: boolean /** the Berth installation whose Docker parts are swept */; deployment: string },
 ): Promise<void> {

@@ -17,7 +17,7 @@ export interface RegistryAuth {
  * pull, and only for the registry they belong to.
  */
 export async function credentialsFor(
-  stores: Stores,
+  stores: Pick<Stores, "registries">,
   secrets: SealingKeySource,
   request: { registryId?: string | null; projectId: string; image: string },
 ): Promise<RegistryAuth | undefined> {

@@ -13,7 +13,7 @@ export async function reportUnknown(
   hostId: string,
   kind: "containers" | "volumes",
   seen: Array<Omit<UnknownDockerThing, "first_seen">>,
-  stores: Stores,
+  stores: Pick<Stores, "hosts">,
   now = new Date().toISOString(),
 ): Promise<void> {
   const keyOf = (entry: Omit<UnknownDockerThing, "first_seen">) => entry.docker_id ?? entry.name;

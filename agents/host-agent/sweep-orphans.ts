@@ -22,7 +22,7 @@ export async function sweepOrphans(
   placedHere: ReadonlySet<string>,
   docker: DockerPort,
   deployment: string,
-  stores: Stores,
+  stores: Pick<Stores, "containers" | "hosts" | "tombstones">,
 ): Promise<number> {
   let removed = 0;
   const unknown = [];
@@ -63,7 +63,7 @@ async function containersMadeFor(
 async function evidenceFor(
   uuid: string,
   hostId: string,
-  stores: Stores,
+  stores: Pick<Stores, "containers" | "hosts" | "tombstones">,
 ): Promise<RemovalEvidence | "placed_here" | undefined> {
   if (!uuid) return undefined;
   // Read again, consistently: the listing of this host's records may be a moment old.

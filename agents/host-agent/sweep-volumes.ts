@@ -17,7 +17,7 @@ export async function sweepVolumes(
   mountedHere: ReadonlySet<string>,
   docker: DockerPort,
   deployment: string,
-  stores: Stores,
+  stores: Pick<Stores, "hosts" | "tombstones" | "volumes">,
 ): Promise<number> {
   let removed = 0;
   const unknown = [];
@@ -46,7 +46,11 @@ export async function sweepVolumes(
  * volume's tombstone: a message for a volume still recorded, or known to
  * neither record nor tombstone (a table emptied or restored), removes nothing.
  */
-export async function removeVolumeIfDeleted(volumeUuid: string, docker: DockerPort, stores: Stores): Promise<void> {
+export async function removeVolumeIfDeleted(
+  volumeUuid: string,
+  docker: DockerPort,
+  stores: Pick<Stores, "hosts" | "tombstones" | "volumes">,
+): Promise<void> {
   const fate = await fateOf(volumeUuid, stores);
   if (fate === "deleted") return removeDockerVolumes(docker, [volumeUuid]);
   log("warn", "not removing a volume: no tombstone says it was deleted", {
@@ -62,7 +66,10 @@ async function volumesMade(docker: DockerPort, deployment: string): Promise<Arra
     .map((volume) => ({ name: volume.Name, uuid: volume.Labels?.["berth.volume"] ?? "" }));
 }
 
-async function fateOf(volumeUuid: string, stores: Stores): Promise<"recorded" | "deleted" | undefined> {
+async function fateOf(
+  volumeUuid: string,
+  stores: Pick<Stores, "hosts" | "tombstones" | "volumes">,
+): Promise<"recorded" | "deleted" | undefined> {
   if (!volumeUuid) return undefined;
   if (await stores.volumes.get(volumeUuid)) return "recorded";
   return (await stores.tombstones.get("volume", volumeUuid)) ? "deleted" : undefined;

@@ -5,6 +5,9 @@ import type { HostMessage } from "../queue/host-messages.ts";
 import type { ActionEvent, ActionResult } from "../store/actions.ts";
 import type { Stores } from "../store/stores.ts";
 
+/** What failing an operation writes: the container and its action log. */
+export type FailureStores = Pick<Stores, "containers" | "actions">;
+
 /**
  * Whether failing this work takes the container off its host, giving back
  * its claim and quota usage (Zun's unset_host and claim abort): a create
@@ -44,7 +47,7 @@ export interface FailureContext {
 export async function failOperation(
   record: ContainerRecord,
   reason: string,
-  stores: Stores,
+  stores: FailureStores,
   context: FailureContext = {},
 ): Promise<boolean> {
   const work = context.work ?? record.pending_message;
@@ -81,7 +84,7 @@ export async function failOperation(
 /** Ends the action of the work a container had in flight, as the reconciler settled it. */
 export async function finishPendingAction(
   record: ContainerRecord,
-  stores: Stores,
+  stores: FailureStores,
   result: ActionResult,
   message: string,
 ): Promise<void> {
@@ -90,7 +93,7 @@ export async function finishPendingAction(
 
 async function finishAction(
   record: ContainerRecord,
-  stores: Stores,
+  stores: FailureStores,
   work: HostMessage | undefined,
   result: ActionResult,
   message: string,

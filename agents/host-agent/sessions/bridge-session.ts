@@ -24,7 +24,7 @@ export class SessionBridges {
 
   constructor(
     private readonly docker: DockerPort,
-    private readonly stores: Stores,
+    private readonly stores: Pick<Stores, "containers">,
     private readonly hostId: string,
   ) {}
 
