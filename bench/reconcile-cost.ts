@@ -3,7 +3,7 @@ import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { handler as reconcile } from "../functions/reconcile/reconcile.ts";
 import { startLocalStack } from "../local/stack.ts";
 import { readConfig } from "../shared/config.ts";
-import { pendingWork } from "../shared/containers/pending-work.ts";
+import { pendingWork } from "../shared/store/pending-work.ts";
 import { validateCreateBody } from "../shared/containers/validate-create.ts";
 import type { ContainerRecord } from "../shared/model/container.ts";
 import { documentClientFor, sqsClientFor } from "../shared/store/clients.ts";

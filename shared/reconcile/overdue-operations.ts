@@ -1,6 +1,6 @@
-import { MAX_OPERATION_RETRIES } from "../containers/pending-work.ts";
 import type { HostRecord } from "../model/host.ts";
 import { sendToHost } from "../queue/host-messages.ts";
+import { MAX_OPERATION_RETRIES } from "../store/pending-work.ts";
 import type { ReconcileContext } from "./context.ts";
 import { evacuateContainer } from "./evacuate-container.ts";
 import { failOperation } from "./fail-operation.ts";

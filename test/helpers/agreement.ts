@@ -1,7 +1,7 @@
 import type Docker from "dockerode";
 import { expect } from "vitest";
-import { overdueIndexOf } from "../../shared/containers/pending-work.ts";
 import { Status, statusFromDockerState } from "../../shared/model/container-status.ts";
+import { overdueIndexOf } from "../../shared/store/pending-work.ts";
 import type { TestBerth } from "./berth.ts";
 
 /**

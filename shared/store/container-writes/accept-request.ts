@@ -1,4 +1,3 @@
-import { pendingWork } from "../../containers/pending-work.ts";
 import type { Claim, ContainerRecord } from "../../model/container.ts";
 import type { Status } from "../../model/container-status.ts";
 import type { HostRecord } from "../../model/host.ts";
@@ -7,6 +6,7 @@ import { type ActionRecord, actionPut } from "../actions.ts";
 import { adjustHostClaim } from "../host-claims.ts";
 import { keys } from "../keys.ts";
 import { NamedTransaction, type TransactItem } from "../named-transaction.ts";
+import { pendingWork } from "../pending-work.ts";
 import { updateExpression } from "../update-expression.ts";
 import type { ContainerTable } from "./container-table.ts";
 

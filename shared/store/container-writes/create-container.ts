@@ -1,4 +1,3 @@
-import { pendingWork } from "../../containers/pending-work.ts";
 import { ConflictError, NameTakenError } from "../../errors.ts";
 import type { ContainerRecord } from "../../model/container.ts";
 import type { GroupRecord } from "../../model/group.ts";
@@ -11,6 +10,7 @@ import { type ClaimOutcome, claimHost } from "../host-claims.ts";
 import { DuplicateCreateError, type IdempotencyClaim } from "../idempotency.ts";
 import { keys } from "../keys.ts";
 import { type Cancellation, NamedTransaction, type TransactItem } from "../named-transaction.ts";
+import { pendingWork } from "../pending-work.ts";
 import type { ContainerTable } from "./container-table.ts";
 
 /**

@@ -1,4 +1,3 @@
-import { pendingWork } from "../../containers/pending-work.ts";
 import { claimOnHost } from "../../hosts/pinned-cores.ts";
 import type { ContainerRecord } from "../../model/container.ts";
 import { Status } from "../../model/container-status.ts";
@@ -10,6 +9,7 @@ import { moveInGroupItems } from "../group-membership.ts";
 import { type ClaimOutcome, claimHost, releaseHost } from "../host-claims.ts";
 import { keys } from "../keys.ts";
 import { NamedTransaction } from "../named-transaction.ts";
+import { pendingWork } from "../pending-work.ts";
 import { updateExpression } from "../update-expression.ts";
 import type { ContainerTable } from "./container-table.ts";
 

@@ -1,5 +1,4 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { overdueIndexOf, PENDING_ATTRIBUTES, pendingDeadline } from "../../containers/pending-work.ts";
 import type { ContainerRecord } from "../../model/container.ts";
 import { Status } from "../../model/container-status.ts";
 import type { HostMessage } from "../../queue/host-messages.ts";
@@ -8,6 +7,7 @@ import { leaveGroupItems } from "../group-membership.ts";
 import { releaseHost } from "../host-claims.ts";
 import { keys } from "../keys.ts";
 import { NamedTransaction } from "../named-transaction.ts";
+import { overdueIndexOf, PENDING_ATTRIBUTES, pendingDeadline } from "../pending-work.ts";
 import { negate } from "../quotas.ts";
 import { appliedIfConditionHolds } from "../transactions.ts";
 import { updateExpression } from "../update-expression.ts";

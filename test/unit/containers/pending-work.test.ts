@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { pendingDeadline, pendingWork } from "../../../shared/containers/pending-work.ts";
 import type { HostMessage } from "../../../shared/queue/host-messages.ts";
 import { keys } from "../../../shared/store/keys.ts";
+import { pendingDeadline, pendingWork } from "../../../shared/store/pending-work.ts";
 
 const stop: HostMessage = { kind: "stop", container_uuid: "c1", generation: 4, request_id: "req-1", timeout: 30 };
 

@@ -1,6 +1,6 @@
 import type { ContainerRecord, PendingWork } from "../model/container.ts";
 import type { HostMessage } from "../queue/host-messages.ts";
-import { keys } from "../store/keys.ts";
+import { keys } from "./keys.ts";
 
 /**
  * What the store writes with a container's pending work: the work itself and
