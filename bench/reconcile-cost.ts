@@ -3,11 +3,11 @@ import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { handler as reconcile } from "../functions/reconcile/reconcile.ts";
 import { startLocalStack } from "../local/stack.ts";
 import { readConfig } from "../shared/config.ts";
-import { pendingWork } from "../shared/store/pending-work.ts";
 import { validateCreateBody } from "../shared/containers/validate-create.ts";
 import type { ContainerRecord } from "../shared/model/container.ts";
 import { documentClientFor, sqsClientFor } from "../shared/store/clients.ts";
 import { keys } from "../shared/store/keys.ts";
+import { pendingWork } from "../shared/store/pending-work.ts";
 import { storesFor } from "../shared/store/stores.ts";
 import { registerSimulatedHosts } from "../test/helpers/simulated-hosts.ts";
 
