@@ -46,6 +46,8 @@ export interface BerthConfig {
   hostSubsetSize: number;
   /** How old a function's snapshot of the hosts may be before it is read again. */
   hostSnapshotSeconds: number;
+  /** How many hosts a create is tried on before it fails (Nova's scheduler max_attempts). */
+  buildAttempts: number;
   /** Static token → identity map, for the local stack only (BERTH_LOCAL_DEV_TOKENS); empty elsewhere. */
   devTokens: ReadonlyMap<string, Identity>;
   /** Seals registry passwords (32 bytes, base64); the local stack's `.berth/secret.key`. */
@@ -79,6 +81,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     weigherMultipliers: readWeigherMultipliers(env),
     hostSubsetSize: positiveNumber(env, "BERTH_HOST_SUBSET_SIZE", 3),
     hostSnapshotSeconds: positiveNumber(env, "BERTH_HOST_SNAPSHOT_SECONDS", 5),
+    buildAttempts: positiveNumber(env, "BERTH_BUILD_ATTEMPTS", 3),
     hostAnswerSeconds: Math.min(
       LONGEST_HOST_WAIT_MS / 1000,
       positiveNumber(env, "BERTH_HOST_ANSWER_SECONDS", LONGEST_HOST_WAIT_MS / 1000),

@@ -12,7 +12,7 @@ import type { DockerPort } from "./docker/docker-port.ts";
 import { ensureImage } from "./ensure-image.ts";
 import type { HostPortAllocator } from "./host-ports.ts";
 import { isPlacedHere } from "./is-placed-here.ts";
-import { Operation } from "./operation.ts";
+import { Operation, type Rescheduler } from "./operation.ts";
 import { ensureVolumes, injectBindFiles, removeDockerVolumes } from "./prepare-volumes.ts";
 import type { PrivateImages } from "./private-images.ts";
 import { ensureProjectNetwork, forgetProjectNetwork, releaseProjectNetwork } from "./project-network.ts";
@@ -28,6 +28,8 @@ export interface EngineParts {
   secrets: SealingKeySource;
   /** Which credentials proved access to the images pulled here privately. */
   privateImages?: PrivateImages;
+  /** Tries a create that failed here, before Docker had its container, on another host (see rescheduleBuild). */
+  reschedule?: Rescheduler;
 }
 
 type OperationHandler = (op: Operation, parts: EngineParts) => Promise<void>;
@@ -95,9 +97,12 @@ export class Engine {
     try {
       await OPERATIONS[message.kind](op, this.parts);
     } catch (error) {
-      const retriable = !(error instanceof DockerOperationError) || error.retriable;
-      if (retriable && !isLastDelivery) throw error;
-      await op.fail(error instanceof Error ? error.message : String(error));
+      const cause = error instanceof NotCreatedHere ? error.cause : error;
+      const retriable = !(cause instanceof DockerOperationError) || cause.retriable;
+      if (retriable && !isLastDelivery) throw cause;
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      if (error instanceof NotCreatedHere) await op.rescheduleOrFail(reason, this.parts.reschedule);
+      else await op.fail(reason);
     }
   }
 }
@@ -226,11 +231,13 @@ async function createWired(op: Operation, { docker, ports, deployment }: EngineP
     containerId = await createContainerFor(docker, op.record, deployment, { network, hostPorts });
   } catch (error) {
     // The network this agent remembered may have been removed behind its back: look again once.
-    if (!(error instanceof DockerOperationError) || error.kind !== "not_found") throw error;
+    if (!(error instanceof DockerOperationError) || error.kind !== "not_found") throw new NotCreatedHere(error);
     forgetProjectNetwork(deployment, op.record.project_id);
     containerId = await createContainerFor(docker, op.record, deployment, {
       network: await ensureProjectNetwork(docker, deployment, op.record.project_id),
       hostPorts,
+    }).catch((again) => {
+      throw new NotCreatedHere(again);
     });
   }
   await injectBindFiles(docker, containerId, op.record);
@@ -243,10 +250,8 @@ async function createWired(op: Operation, { docker, ports, deployment }: EngineP
  * False when the operation ended here: failed with a reason a user can act
  * on, or superseded by a newer request.
  */
-async function ensureImageFor(
-  op: Operation,
-  { docker, stores, secrets, privateImages }: EngineParts,
-): Promise<boolean> {
+async function ensureImageFor(op: Operation, parts: EngineParts): Promise<boolean> {
+  const { docker, stores, secrets, privateImages } = parts;
   let superseded = false;
   let unwritten: unknown;
   try {
@@ -276,7 +281,16 @@ async function ensureImageFor(
   } catch (error) {
     // A write that failed (not one refused as stale) is worth a redelivery, like any transient failure.
     if (unwritten) throw unwritten;
-    if (!superseded) await op.fail(error instanceof Error ? error.message : String(error));
+    // No image here is a failure another host may not have: the create is tried there.
+    if (!superseded)
+      await op.rescheduleOrFail(error instanceof Error ? error.message : String(error), parts.reschedule);
     return false;
+  }
+}
+
+/** Docker refused to create the container on this host: nothing of it exists here, so another host may try. */
+class NotCreatedHere extends Error {
+  constructor(override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
   }
 }

@@ -1,5 +1,6 @@
 import { log } from "../../shared/log.ts";
 import { onHostMessage } from "../../shared/queue/host-messages.ts";
+import { rescheduleBuild } from "../../shared/scheduling/reschedule-build.ts";
 import { sqsClientFor } from "../../shared/store/clients.ts";
 import { storesFor } from "../../shared/store/stores.ts";
 import { QueryAnswerer } from "./answer-queries.ts";
@@ -50,7 +51,15 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
   const ports = new HostPortAllocator(docker, stores, host.id, config.hostPortRange);
   const privateImages = new PrivateImages(privateImagesFile(config.stateDir));
   const engine = new Engine(
-    { docker, stores, ports, deployment: config.tableName, secrets: config, privateImages },
+    {
+      docker,
+      stores,
+      ports,
+      deployment: config.tableName,
+      secrets: config,
+      privateImages,
+      reschedule: (record, failure) => rescheduleBuild(record, host, failure, { stores, sqs, config }),
+    },
     host.id,
   );
   const answerer = new QueryAnswerer(docker, stores, host.id);

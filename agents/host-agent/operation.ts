@@ -3,6 +3,7 @@ import type { ContainerRecord } from "../../shared/model/container.ts";
 import { Status, statusFromDockerState } from "../../shared/model/container-status.ts";
 import type { HostMessage } from "../../shared/queue/host-messages.ts";
 import { failOperation } from "../../shared/reconcile/fail-operation.ts";
+import type { BuildReschedule } from "../../shared/scheduling/reschedule-build.ts";
 import type { ActionEvent, ActionResult } from "../../shared/store/actions.ts";
 import type { Stores } from "../../shared/store/stores.ts";
 import { dockerIdOf } from "./docker/container-name.ts";
@@ -96,6 +97,23 @@ export class Operation {
       });
   }
 
+  /**
+   * A create that failed here before Docker had its container is tried on
+   * another host when one can take it (the host that takes it finishes the
+   * operation); anything else, or with no host to take it, fails as usual.
+   */
+  async rescheduleOrFail(reason: string, reschedule?: Rescheduler): Promise<void> {
+    if (this.message.kind !== "create" || !reschedule) return this.fail(reason);
+    const outcome = await reschedule(this.record, reasonForUser(reason));
+    if (!outcome.moved) return this.fail(outcome.reason);
+    log("info", "a create that failed here was rescheduled", {
+      request_id: this.message.request_id,
+      container: this.record.uuid,
+      to_host: outcome.host.hostname,
+      reason,
+    });
+  }
+
   /** The operation's last write: clears the task state and marks this generation's work done. */
   private settle(changes: Partial<ContainerRecord>): Promise<boolean> {
     return this.update({ ...changes, task_state: null, settled_generation: this.message.generation });
@@ -116,3 +134,6 @@ export class Operation {
       });
   }
 }
+
+/** Places a create that failed on this host on another one (see rescheduleBuild in shared/scheduling/). */
+export type Rescheduler = (record: ContainerRecord, failure: string) => Promise<BuildReschedule>;

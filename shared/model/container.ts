@@ -51,6 +51,8 @@ export interface ContainerSpec {
    * Nova's forced host, which skips the filters of preference (forced-host.ts).
    */
   forced_host?: boolean;
+  /** The hosts a create of it failed on, passed over when the create is tried on another (Nova's retry filter). */
+  tried_hosts?: string[];
   mounts: MountSpec[];
   /** A stored registry's name or uuid, whose credentials pull the image. */
   registry: string | null;

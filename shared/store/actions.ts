@@ -61,6 +61,26 @@ export function actionPut(
   };
 }
 
+/** Events to add to an action already recorded (a reschedule's attempts, added to its create). */
+export interface ActionEvents {
+  appendTo: Pick<ActionRecord, "container_uuid" | "request_id">;
+  events: ActionEvent[];
+}
+
+/** The transaction item that records `action`: a new action whole, or events added to one already recorded. */
+export function actionItem(table: string, action: ActionRecord | ActionEvents): TransactItem {
+  if (!("appendTo" in action)) return actionPut(table, action);
+  return {
+    Update: {
+      TableName: table,
+      Key: keys.action(action.appendTo.container_uuid, action.appendTo.request_id),
+      UpdateExpression: "SET events = list_append(if_not_exists(events, :empty), :events)",
+      ConditionExpression: "attribute_exists(pk)",
+      ExpressionAttributeValues: { ":empty": [], ":events": action.events },
+    },
+  };
+}
+
 export class ActionStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,

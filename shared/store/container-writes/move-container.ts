@@ -4,7 +4,7 @@ import { Status } from "../../model/container-status.ts";
 import type { GroupRecord } from "../../model/group.ts";
 import type { HostRecord } from "../../model/host.ts";
 import type { HostMessage } from "../../queue/host-messages.ts";
-import { type ActionRecord, actionPut } from "../actions.ts";
+import { type ActionEvents, type ActionRecord, actionItem } from "../actions.ts";
 import { moveInGroupItems } from "../group-membership.ts";
 import { type ClaimOutcome, claimHost, releaseHost } from "../host-claims.ts";
 import { keys } from "../keys.ts";
@@ -14,7 +14,7 @@ import { updateExpression } from "../update-expression.ts";
 import type { ContainerTable } from "./container-table.ts";
 
 /**
- * Moves a container off a host that died onto `host`, in one transaction:
+ * Moves a container off its host (one that died, or one its create failed on) onto `host`, in one transaction:
  * the record (a new generation, Creating again, no Docker container yet,
  * `create` as its work, no requested host any more), the claim taken on the
  * new host and given back on the old one (its place in `group` with it), and the action. The quota does not
@@ -24,16 +24,19 @@ export async function moveToHost(
   t: ContainerTable,
   record: ContainerRecord,
   host: HostRecord,
-  action: ActionRecord,
+  action: ActionRecord | ActionEvents,
   create: HostMessage,
   reason: string,
   group?: GroupRecord,
+  /** Anything else the move records (the hosts a create already failed on). */
+  changes: Partial<ContainerRecord> = {},
 ): Promise<ClaimOutcome | "changed"> {
   if (!record.host_id || !record.claim) throw new Error("moveToHost needs a placed container");
   // The cores it pinned stay with the old host; the new host gives it its own.
   const claim = claimOnHost(record.claim, host, record);
   if (!claim) return "host_full";
   const update = updateExpression({
+    ...changes,
     claim,
     status: Status.Creating,
     status_reason: reason,
@@ -67,7 +70,7 @@ export async function moveToHost(
     })
     .add("host", claimHost(t.table, host, claim))
     .add("release", releaseHost(t.table, record.host_id, record.claim))
-    .add("action", actionPut(t.table, action))
+    .add("action", actionItem(t.table, action))
     .add("group", ...(group ? moveInGroupItems(t.table, group, record.host_id, host.id) : []));
   const cancelled = await transaction.send(t.db);
   if (!cancelled) return "placed";

@@ -2,8 +2,10 @@ import { describe, expect, it } from "vitest";
 import { dockerNameOf } from "../../../agents/host-agent/docker/container-name.ts";
 import { Engine } from "../../../agents/host-agent/engine.ts";
 import { HostPortAllocator } from "../../../agents/host-agent/host-ports.ts";
+import type { Rescheduler } from "../../../agents/host-agent/operation.ts";
 import type { ContainerRecord } from "../../../shared/model/container.ts";
 import { Status } from "../../../shared/model/container-status.ts";
+import type { HostRecord } from "../../../shared/model/host.ts";
 import type { HostMessage } from "../../../shared/queue/host-messages.ts";
 import type { Stores } from "../../../shared/store/stores.ts";
 import { FakeDocker } from "../../helpers/fake-docker.ts";
@@ -20,6 +22,11 @@ function storesHolding(initial: ContainerRecord) {
     recordOutcome: async (uuid: string, generation: number, changes: Partial<ContainerRecord>) => {
       if (!record || record.uuid !== uuid || record.generation !== generation) return false;
       record = { ...record, ...changes };
+      return true;
+    },
+    failUnstarted: async (failed: ContainerRecord, reason: string) => {
+      if (!record || record.generation !== failed.generation) return false;
+      record = { ...record, status: Status.Error, status_reason: reason, task_state: null, host_id: null, claim: null };
       return true;
     },
   };
@@ -73,9 +80,9 @@ function placed(message: HostMessage, changes: Partial<ContainerRecord> = {}): C
   } as unknown as ContainerRecord;
 }
 
-function engineFor(docker: FakeDocker, stores: Stores): Engine {
+function engineFor(docker: FakeDocker, stores: Stores, reschedule?: Rescheduler): Engine {
   const ports = new HostPortAllocator(docker, stores, "host-1", [30000, 30010]);
-  return new Engine({ docker, stores, ports, deployment: "berth-unit", secrets: {} as never }, "host-1");
+  return new Engine({ docker, stores, ports, deployment: "berth-unit", secrets: {} as never, reschedule }, "host-1");
 }
 
 describe("the engine with a fake Docker", () => {
@@ -113,6 +120,56 @@ describe("the engine with a fake Docker", () => {
 
     expect(current()).toMatchObject({ status: Status.Error, task_state: null, settled_generation: 2 });
     expect(current()?.status_reason).toContain("No such container");
+  });
+
+  it("tries a create whose image this host lacks on another host, and writes no failure here", async () => {
+    const create: HostMessage = { kind: "create", container_uuid: "c1", generation: 1, request_id: "req-1", run: true };
+    const docker = new FakeDocker([]);
+    const { stores, current } = storesHolding(placed(create, { image_pull_policy: "never", task_state: null }));
+    const asked: string[] = [];
+    const reschedule: Rescheduler = async (record, failure) => {
+      asked.push(`${record.uuid}: ${failure}`);
+      return { moved: true, host: { id: "host-2", hostname: "host-two" } as HostRecord };
+    };
+
+    await engineFor(docker, stores, reschedule).handle(create);
+
+    expect(asked).toEqual([
+      "c1: Image berth-test/busybox:1 is not present on this host and image_pull_policy is never.",
+    ]);
+    expect(current()).toMatchObject({ status: Status.Creating, settled_generation: 0, host_id: "host-1" });
+    expect(docker.calls.filter((call) => call.startsWith("create "))).toEqual([]);
+  });
+
+  it("fails the create here, with the reason the reschedule gives, when no other host can take it", async () => {
+    const create: HostMessage = { kind: "create", container_uuid: "c1", generation: 1, request_id: "req-1", run: true };
+    const docker = new FakeDocker([]);
+    const { stores, current } = storesHolding(placed(create, { image_pull_policy: "never", task_state: null }));
+    const reschedule: Rescheduler = async (_record, failure) => ({
+      moved: false,
+      reason: `${failure}; no other host could take it: No valid host was found`,
+    });
+
+    await engineFor(docker, stores, reschedule).handle(create);
+
+    expect(current()).toMatchObject({ status: Status.Error, host_id: null, claim: null });
+    expect(current()?.status_reason).toMatch(/is not present on this host.*no other host could take it/);
+  });
+
+  it("does not reschedule a failure of a container Docker already has (a start that fails)", async () => {
+    const start: HostMessage = { kind: "start", container_uuid: "c1", generation: 2, request_id: "req-2" };
+    const docker = new FakeDocker([IMAGE]);
+    const { stores, current } = storesHolding(
+      placed(start, { container_id: "gone", status: Status.Stopped, task_state: "container_starting" }),
+    );
+    let asked = false;
+    await engineFor(docker, stores, async () => {
+      asked = true;
+      return { moved: false, reason: "" };
+    }).handle(start);
+
+    expect(asked).toBe(false);
+    expect(current()?.status).toBe(Status.Error);
   });
 
   it("ignores a message no accepted request asked for", async () => {
