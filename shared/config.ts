@@ -3,6 +3,7 @@ import { readAuthentication } from "./auth/read-authentication.ts";
 import type { JwtSettings } from "./auth/verify-jwt.ts";
 import { positiveNumber } from "./env-values.ts";
 import { readThrottleSettings, type ThrottleSettings } from "./http/throttle-settings.ts";
+import { IMAGE_VALIDATIONS, type ImageValidation, isImageValidation } from "./scheduling/image-validation.ts";
 import { readWeigherMultipliers } from "./scheduling/weighers/multipliers.ts";
 import type { Multipliers } from "./scheduling/weighers/weigher-names.ts";
 import { LONGEST_HOST_WAIT_MS } from "./time-limits.ts";
@@ -48,6 +49,8 @@ export interface BerthConfig {
   hostSnapshotSeconds: number;
   /** How many hosts a create is tried on before it fails (Nova's scheduler max_attempts). */
   buildAttempts: number;
+  /** Whether a create's image must be on a host before it is placed (a request's hints.image_validation overrides). */
+  imageValidation: ImageValidation;
   /** Static token → identity map, for the local stack only (BERTH_LOCAL_DEV_TOKENS); empty elsewhere. */
   devTokens: ReadonlyMap<string, Identity>;
   /** Seals registry passwords (32 bytes, base64); the local stack's `.berth/secret.key`. */
@@ -82,6 +85,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     hostSubsetSize: positiveNumber(env, "BERTH_HOST_SUBSET_SIZE", 3),
     hostSnapshotSeconds: positiveNumber(env, "BERTH_HOST_SNAPSHOT_SECONDS", 5),
     buildAttempts: positiveNumber(env, "BERTH_BUILD_ATTEMPTS", 3),
+    imageValidation: imageValidationOf(env.BERTH_IMAGE_VALIDATION),
     hostAnswerSeconds: Math.min(
       LONGEST_HOST_WAIT_MS / 1000,
       positiveNumber(env, "BERTH_HOST_ANSWER_SECONDS", LONGEST_HOST_WAIT_MS / 1000),
@@ -98,5 +102,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (!value) throw new Error(`configuration: ${name} is not set`);
+  return value;
+}
+
+function imageValidationOf(value: string | undefined): ImageValidation {
+  if (value === undefined || value === "") return "off";
+  if (!isImageValidation(value))
+    throw new Error(
+      `configuration: BERTH_IMAGE_VALIDATION must be one of ${IMAGE_VALIDATIONS.join(", ")}, got ${value}`,
+    );
   return value;
 }

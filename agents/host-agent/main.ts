@@ -22,6 +22,7 @@ import { Poller } from "./poller.ts";
 import { PrivateImages, privateImagesFile } from "./private-images.ts";
 import { registerHost } from "./register-host.ts";
 import { deniedNetworks } from "./registry-guard.ts";
+import { reportImages } from "./report-images.ts";
 import { SessionBridges } from "./sessions/bridge-session.ts";
 import { lockStateDir, StateDirHeldError } from "./state-dir-lock.ts";
 import { removeVolumeIfDeleted } from "./sweep-volumes.ts";
@@ -99,8 +100,16 @@ export async function startAgent(env: NodeJS.ProcessEnv = process.env) {
     held,
   );
   const heal = healerFor(host.id, stores, sqs);
+  const reportTheImages = () =>
+    reportImages(host.id, docker, stores).catch((error) =>
+      log("warn", "could not record the host's images", { error }),
+    );
   await syncHost(host.id, docker, stores, heal, { restartWanted: true, deployment: config.tableName });
-  const syncAll = () => syncHost(host.id, docker, stores, heal, { restartWanted: false, deployment: config.tableName });
+  await reportTheImages();
+  const syncAll = async () => {
+    await syncHost(host.id, docker, stores, heal, { restartWanted: false, deployment: config.tableName });
+    await reportTheImages();
+  };
   const events = new DockerEventFollower(
     host.id,
     docker,

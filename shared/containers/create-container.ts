@@ -12,6 +12,7 @@ import { Status } from "../model/container-status.ts";
 import { type HostMessage, sendToHost } from "../queue/host-messages.ts";
 import { ONE_CONTAINER, usageOf } from "../quotas/limits.ts";
 import { QuotaGuard } from "../quotas/quota-guard.ts";
+import { type ImageValidation, validateImage } from "../scheduling/image-validation.ts";
 import { placeContainer } from "../scheduling/place-container.ts";
 import type { PlacementInstance } from "../scheduling/placement-instance.ts";
 import { groupPlacementOf, placementRequestFor } from "../scheduling/placement-request.ts";
@@ -65,6 +66,11 @@ export async function createContainer(
     );
   }
   const group = await groupOfHints(spec.hints, who.caller, stores.groups);
+  await validateImage(
+    spec.image,
+    (spec.hints.image_validation as ImageValidation | undefined) ?? who.config.imageValidation,
+    stores.hosts,
+  );
   const draft: ContainerRecord = {
     ...spec,
     group_id: group?.group.uuid ?? null,

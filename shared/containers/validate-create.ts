@@ -7,6 +7,7 @@ import { isCommittedImage } from "../images/committed-images.ts";
 import type { ContainerSpec, Healthcheck, RestartPolicy } from "../model/container.ts";
 import { GROUP_POLICIES, isGroupPolicy } from "../model/group.ts";
 import { parseAvailabilityZone } from "../scheduling/forced-host.ts";
+import { IMAGE_VALIDATIONS, isImageValidation } from "../scheduling/image-validation.ts";
 import { isStrategy, STRATEGIES } from "../scheduling/weighers/strategies.ts";
 import { validateMounts } from "../volumes/mounts.ts";
 import { commandField } from "./command-field.ts";
@@ -190,6 +191,8 @@ function placementHints(input: Record<string, unknown>): Record<string, string> 
       "hints.group",
       `must be a server group's uuid or name (2–255 of ${NAME_PATTERN.source})`,
     );
+  if (hints.image_validation !== undefined && !isImageValidation(hints.image_validation))
+    throw new InvalidFieldError("hints.image_validation", `must be one of ${IMAGE_VALIDATIONS.join(", ")}`);
   if (hints.group_policy !== undefined) {
     if (hints.group === undefined) throw new InvalidFieldError("hints.group_policy", "needs hints.group");
     if (!isGroupPolicy(hints.group_policy))

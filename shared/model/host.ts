@@ -45,6 +45,11 @@ export interface HostRecord {
   unknown_container_count?: number;
   unknown_volumes?: UnknownDockerThing[];
   unknown_volume_count?: number;
+  /**
+   * The images the host's Docker has, by reference, each with its platform
+   * (`os/architecture`), as its agent last saw them (at most IMAGE_LIST_CAP).
+   */
+  images?: Record<string, string>;
 }
 
 /** A Docker container or volume its host keeps although Berth has no record or tombstone of it. */
@@ -59,6 +64,20 @@ export interface UnknownDockerThing {
 }
 
 export const UNKNOWN_LIST_CAP = 50;
+
+/** How many of its images a host lists: placement reads them with the host, so the item stays small. */
+export const IMAGE_LIST_CAP = 200;
+
+/** A platform as Docker's image inspect names it (`linux/amd64`), from what an engine or image says. */
+export function platformName(os: string, architecture: string): string {
+  const arch = { x86_64: "amd64", aarch64: "arm64", armv7l: "arm" }[architecture] ?? architecture;
+  return `${os}/${arch}`;
+}
+
+/** The platform a host's containers run on. */
+export function platformOf(host: Pick<HostRecord, "os_type" | "architecture">): string {
+  return platformName(host.os_type, host.architecture);
+}
 
 export function isHostUp(host: Pick<HostRecord, "heartbeat_at">, downAfterSeconds: number, now = Date.now()): boolean {
   return now - host.heartbeat_at <= downAfterSeconds * 1000;

@@ -9,6 +9,7 @@ import type { GroupPlacement, PlacementRequest } from "./filters/filter.ts";
 import { groupAffinityFilter } from "./filters/group-affinity.ts";
 import { FILTERS_A_FORCED_HOST_SKIPS } from "./forced-host.ts";
 import { HostSnapshot } from "./host-snapshot.ts";
+import { platformsOfImage } from "./image-on-hosts.ts";
 import { type PlacementInstance, THIS_INSTANCE } from "./placement-instance.ts";
 import { filteredOf, type PlacementRecord, reasonOf, SCORED_HOSTS_KEPT } from "./placement-record.ts";
 import { type RankedHost, rankHosts, ranksBefore, withRandomFront } from "./rank-hosts.ts";
@@ -56,10 +57,13 @@ export async function placeContainer(
 ): Promise<Placement> {
   const snapshot = HostSnapshot.of(hosts, options.table, options.snapshotMaxAgeMs, options.instance);
   let allHosts = await snapshot.current();
+  // Where the image already is says which platform it is built for, and where it needs no pull.
+  request = { ...request, imagePlatforms: platformsOfImage(allHosts, request.spec.image) };
   let { hosts: candidates, rejections } = chooseCandidates(allHosts, request);
   if (candidates.length === 0) {
     // The snapshot may be older than a release that made room: look again before saying no.
     allHosts = await snapshot.current(true);
+    request = { ...request, imagePlatforms: platformsOfImage(allHosts, request.spec.image) };
     ({ hosts: candidates, rejections } = chooseCandidates(allHosts, request));
   }
   const random = seededRandom(request.requestId);

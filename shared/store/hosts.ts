@@ -247,6 +247,19 @@ export class HostStore {
     );
   }
 
+  /** Replaces the host's list of its images and their platforms (see HostRecord.images). */
+  async recordImages(hostId: string, images: Record<string, string>): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.host(hostId),
+        UpdateExpression: "SET images = :images",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":images": images },
+      }),
+    );
+  }
+
   async get(hostId: string): Promise<HostRecord | undefined> {
     const result = await this.db.send(
       new GetCommand({ TableName: this.table, Key: keys.host(hostId), ConsistentRead: true }),

@@ -78,6 +78,12 @@ it("a placed container's schedule event keeps its record too: the host's score a
   });
   expect(schedule.berth_details.scores).toHaveLength(4);
   // binpack's preset, each weigher's part per host: four empty hosts weigh alike.
-  expect(schedule.berth_details.multipliers).toEqual({ free_memory: -1, free_cpu: -1, container_count: 0, group: 1 });
+  expect(schedule.berth_details.multipliers).toEqual({
+    free_memory: -1,
+    free_cpu: -1,
+    container_count: 0,
+    group: 1,
+    image: 1,
+  });
   expect(schedule.berth_details.scores[0]).toMatchObject({ score: 0, weighers: { free_memory: 0, free_cpu: 0 } });
 });

@@ -17,7 +17,13 @@ export class FakeDockerResources {
   readonly calls: string[] = [];
 
   addImage(reference: string): void {
-    this.images.set(reference, { Id: `sha256:${randomBytes(8).toString("hex")}`, Size: 1024, Config: { Labels: {} } });
+    this.images.set(reference, {
+      Id: `sha256:${randomBytes(8).toString("hex")}`,
+      Size: 1024,
+      Os: "linux",
+      Architecture: "amd64",
+      Config: { Labels: {} },
+    });
   }
 
   async info(): Promise<DockerInfo> {

@@ -106,6 +106,8 @@ export interface PullAuth {
 export interface ImageInspection {
   Id: string;
   Size?: number;
+  Os?: string;
+  Architecture?: string;
   Config?: { Labels?: Record<string, string> | null };
 }
 

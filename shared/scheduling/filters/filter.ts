@@ -23,6 +23,8 @@ export interface PlacementRequest {
   group?: GroupPlacement;
   /** The host of the existing volumes the container mounts, if any. */
   volumeHostId?: string | null;
+  /** The platforms the image is built for, as the hosts that have it say (see chooseCandidates). */
+  imagePlatforms?: readonly string[];
 }
 
 /**

@@ -2,6 +2,7 @@ import { computeFilter } from "./compute.ts";
 import type { HostFilter } from "./filter.ts";
 import { groupAffinityFilter } from "./group-affinity.ts";
 import { availabilityZoneFilter, labelFilter, requestedHostFilter } from "./placement-constraints.ts";
+import { platformFilter } from "./platform.ts";
 import { cpuFilter, dedicatedCoresFilter, diskFilter, memoryFilter, portsFilter } from "./resources.ts";
 import { retryFilter } from "./retry.ts";
 import { runtimeFilter } from "./runtime.ts";
@@ -15,6 +16,7 @@ export const FILTERS: readonly HostFilter[] = [
   volumeLocalityFilter,
   availabilityZoneFilter,
   runtimeFilter,
+  platformFilter,
   labelFilter,
   groupAffinityFilter,
   // Before cpu: a dedicated container short of cores is told so, not only that cpu is short.

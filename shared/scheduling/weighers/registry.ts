@@ -1,5 +1,5 @@
 import { groupWeigher } from "./group-preference.ts";
-import { containerCountWeigher, freeCpuWeigher, freeMemoryWeigher } from "./resources.ts";
+import { containerCountWeigher, freeCpuWeigher, freeMemoryWeigher, imagePresentWeigher } from "./resources.ts";
 import type { HostWeigher } from "./weigher.ts";
 
 /** Every weigher. A host's score is the sum of their normalised, multiplied weights. */
@@ -8,4 +8,5 @@ export const WEIGHERS: readonly HostWeigher[] = [
   freeCpuWeigher,
   containerCountWeigher,
   groupWeigher,
+  imagePresentWeigher,
 ];

@@ -1,4 +1,5 @@
 import type { HostRecord } from "../../model/host.ts";
+import { hasImage } from "../image-on-hosts.ts";
 import type { HostWeigher } from "./weigher.ts";
 
 /** The share of `total` not `used` (0 for a host without any of it, so it weighs as full). */
@@ -25,4 +26,11 @@ export const containerCountWeigher: HostWeigher = {
   name: "container_count",
   appliesTo: () => true,
   raw: (host: HostRecord) => host.total_containers,
+};
+
+/** The host already has the image: a create there pulls nothing (only where some host has it). */
+export const imagePresentWeigher: HostWeigher = {
+  name: "image",
+  appliesTo: (request) => (request.imagePlatforms?.length ?? 0) > 0,
+  raw: (host: HostRecord, request) => (request.spec && hasImage(host, request.spec.image) ? 1 : 0),
 };

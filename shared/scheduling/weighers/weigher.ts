@@ -16,4 +16,7 @@ export interface HostWeigher {
 }
 
 /** What weighing reads of a placement request. */
-export type WeighingRequest = Pick<PlacementRequest, "strategy" | "multipliers" | "group">;
+export type WeighingRequest = Pick<PlacementRequest, "strategy" | "multipliers" | "group" | "imagePlatforms"> & {
+  /** The image asked for (the image weigher's only need of the spec). */
+  spec?: { image: string };
+};

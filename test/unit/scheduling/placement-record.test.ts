@@ -74,7 +74,13 @@ describe("the placement record", () => {
     expect(placement.decision.scores.map(({ host }) => host)).toEqual(["fits", "empty"]);
     expect(placement.decision.scores[0]!.score).toBeGreaterThan(placement.decision.scores[1]!.score);
     // Each weigher's part, normalised across the two: the fuller host has the least free memory and equal cpu.
-    expect(placement.decision.multipliers).toEqual({ free_memory: -1, free_cpu: -1, container_count: 0, group: 1 });
+    expect(placement.decision.multipliers).toEqual({
+      free_memory: -1,
+      free_cpu: -1,
+      container_count: 0,
+      group: 1,
+      image: 1,
+    });
     expect(placement.decision.scores.map(({ weighers }) => weighers)).toEqual([
       { free_memory: 0, free_cpu: 0 },
       { free_memory: -1_000_000, free_cpu: 0 },

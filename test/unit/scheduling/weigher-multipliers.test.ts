@@ -17,12 +17,14 @@ describe("weigher multipliers from the environment", () => {
       free_cpu: -1,
       container_count: -1,
       group: 1,
+      image: 1,
     });
     expect(multipliersFor({ strategy: "spread" })).toEqual({
       free_memory: 1,
       free_cpu: 1,
       container_count: 0,
       group: 1,
+      image: 1,
     });
   });
 
