@@ -56,6 +56,8 @@ export async function placeContainer(
   },
 ): Promise<Placement> {
   const snapshot = HostSnapshot.of(hosts, options.table, options.snapshotMaxAgeMs, options.instance);
+  const { groupHolds } = options.instance ?? THIS_INSTANCE;
+  if (request.group) request = { ...request, group: groupHolds.seenBy(request.group) };
   let allHosts = await snapshot.current();
   // Where the image already is says which platform it is built for, and where it needs no pull.
   request = { ...request, imagePlatforms: platformsOfImage(allHosts, request.spec.image) };
@@ -107,8 +109,18 @@ export async function placeContainer(
     const decision = decisionAt(attempt);
     // The cores a dedicated container takes here, as its claim will pick them: this instance's view counts them too.
     const claimHere = pinnedClaimOn(claim, host, request.spec) ?? claim;
+    // Another of this instance's placements of the group may have taken the host since it was ranked.
+    if (request.group && !groupAffinityFilter.passes(host, { ...request, group: groupHolds.seenBy(request.group) })) {
+      ranked = ranked.slice(1);
+      rejections.set(groupAffinityFilter, [...(rejections.get(groupAffinityFilter) ?? []), host]);
+      continue;
+    }
     const letGo = snapshot.hold(host.id, claimHere);
-    const outcome = await claimOnHost(host, decision).finally(letGo);
+    const letGoMember = request.group ? groupHolds.hold(request.group.group.uuid, host.id) : () => undefined;
+    const outcome = await claimOnHost(host, decision).finally(() => {
+      letGo();
+      letGoMember();
+    });
     if (outcome === "placed") {
       if (!contended) window.claimed();
       snapshot.learnClaim(host.id, claimHere);

@@ -1,6 +1,7 @@
 import type { Claim } from "../model/container.ts";
 import type { HostRecord } from "../model/host.ts";
 import { ContentionWindow } from "./contention-window.ts";
+import { GroupHolds } from "./group-holds.ts";
 
 /** This instance's view of one table's hosts. */
 export interface Snapshot {
@@ -20,6 +21,8 @@ export interface Snapshot {
 export class PlacementInstance {
   private readonly snapshots = new Map<string, Snapshot>();
   private readonly windows = new Map<string, ContentionWindow>();
+  /** Server-group members this instance's placements are claiming right now. */
+  readonly groupHolds = new GroupHolds();
 
   snapshotOf(table: string): Snapshot {
     let snapshot = this.snapshots.get(table);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { validateCreateBody } from "../../../shared/containers/validate-create.ts";
 import type { PlacementRequest } from "../../../shared/scheduling/filters/filter.ts";
 import { placeContainer } from "../../../shared/scheduling/place-container.ts";
+import { PlacementInstance } from "../../../shared/scheduling/placement-instance.ts";
 import type { HostStore } from "../../../shared/store/hosts.ts";
 import { groupPlacement } from "../../helpers/group-placement.ts";
 import { hostRecord } from "../../helpers/host-record.ts";
@@ -84,5 +85,36 @@ describe("a claim the group refuses", () => {
     );
     expect(tried).toEqual([tried[0], free]);
     expect(placement).toMatchObject({ placed: true, host: { id: free } });
+  });
+});
+
+describe("members of one anti-affinity group placed at once by one instance", () => {
+  it("reach for different hosts: each counts the others' claims in flight, so none is refused by the group", async () => {
+    const instance = new PlacementInstance();
+    // Binpack ranks "a" (the fullest) first for every one of them.
+    const ranked = ["a", "b", "c", "d"].map((id, index) =>
+      hostRecord(id, { heartbeat_at: NOW, mem_total: 8192, mem_used: 4096 - index * 1024 }),
+    );
+    const rankedStore = { list: async () => ranked, get: async (id: string) => ranked.find((h) => h.id === id) };
+    const claimed: string[] = [];
+    const claim = async (host: { id: string }) => {
+      // The claims overlap: each is still in flight when the next placement ranks the hosts.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      claimed.push(host.id);
+      return "placed" as const;
+    };
+    const placements = await Promise.all(
+      [1, 2, 3].map((member) =>
+        placeContainer(
+          { cpuMillis: 1000, memory: 512, disk: 10 },
+          { ...request(), requestId: `req-member-${member}` },
+          rankedStore as unknown as HostStore,
+          claim,
+          { table: "t-group-holds", snapshotMaxAgeMs: 60_000, instance },
+        ),
+      ),
+    );
+    expect(placements.every((placement) => placement.placed)).toBe(true);
+    expect(new Set(claimed).size).toBe(3);
   });
 });
