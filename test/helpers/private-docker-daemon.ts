@@ -100,6 +100,8 @@ export async function startPrivateDockerDaemon(
       }
       await halt();
       run("ip", ["link", "delete", bridge]);
+      // dockerd bind-mounts its data root onto itself and leaves the mount behind when it stops: let it go.
+      spawnSync("umount", ["--lazy", `${root}/data`], { stdio: "ignore" });
       // The daemon's mounts can outlive it for a moment; a leftover folder in /tmp is harmless.
       try {
         rmSync(root, { recursive: true, force: true });
