@@ -12,6 +12,7 @@ import { Status } from "../model/container-status.ts";
 import { type HostMessage, sendToHost } from "../queue/host-messages.ts";
 import { ONE_CONTAINER, usageOf } from "../quotas/limits.ts";
 import { QuotaGuard } from "../quotas/quota-guard.ts";
+import { HostSnapshot } from "../scheduling/host-snapshot.ts";
 import { type ImageValidation, validateImage } from "../scheduling/image-validation.ts";
 import { placeContainer } from "../scheduling/place-container.ts";
 import type { PlacementInstance } from "../scheduling/placement-instance.ts";
@@ -69,7 +70,7 @@ export async function createContainer(
   await validateImage(
     spec.image,
     (spec.hints.image_validation as ImageValidation | undefined) ?? who.config.imageValidation,
-    stores.hosts,
+    HostSnapshot.of(stores.hosts, who.config.tableName, who.config.hostSnapshotSeconds * 1000, who.instance),
   );
   const draft: ContainerRecord = {
     ...spec,

@@ -1,5 +1,5 @@
 import { InvalidFieldError } from "../errors.ts";
-import type { HostStore } from "../store/hosts.ts";
+import type { HostSnapshot } from "./host-snapshot.ts";
 import { hasImage } from "./image-on-hosts.ts";
 
 /** Zun's image validation before scheduling: off, or the image must be on a host already. */
@@ -18,10 +18,12 @@ export function isImageValidation(value: string): value is ImageValidation {
 export async function validateImage(
   image: string,
   validation: ImageValidation,
-  hosts: Pick<HostStore, "list">,
+  hosts: Pick<HostSnapshot, "current">,
 ): Promise<void> {
   if (validation === "off") return;
-  if ((await hosts.list()).some((host) => hasImage(host, image))) return;
+  const onAHost = async (fresh: boolean) => (await hosts.current(fresh)).some((host) => hasImage(host, image));
+  // The instance's view of the hosts first, as placement reads them; the table itself before refusing.
+  if ((await onAHost(false)) || (await onAHost(true))) return;
   throw new InvalidFieldError(
     "image",
     `${image} is on no host (image validation is on): pull it first, or create with hints.image_validation=off`,
